@@ -1,0 +1,55 @@
+package dev.corral.core;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a device says it is. Accepted by the coordinator only when signed by the device's
+ * own key, and re-asserted on every heartbeat so a wrong value heals.
+ */
+public record HardwareSpec(
+        DeviceKind kind,
+        String gpuModel,
+        int gpuCount,
+        long vramMbPerGpu,
+        String driverVersion,
+        String cpuModel,
+        int cpuCores,
+        long memoryMb) {
+    public static final int GPU_COUNT_MAX = 64;
+    public static final int CPU_CORES_MAX = 4096;
+    public static final long MEMORY_MB_MAX = 64L * 1024 * 1024;
+    private static final int TEXT_LENGTH_MAX = 128;
+
+    public HardwareSpec {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(cpuModel, "cpuModel is null");
+        if (kind == DeviceKind.GPU) {
+            GpuModel.parse(gpuModel);
+            check(gpuCount >= 1 && gpuCount <= GPU_COUNT_MAX, "gpuCount must be 1.." + GPU_COUNT_MAX);
+            check(vramMbPerGpu > 0 && vramMbPerGpu <= MEMORY_MB_MAX, "vramMbPerGpu out of range");
+            check(driverVersion != null && driverVersion.length() <= TEXT_LENGTH_MAX, "driverVersion missing or too long");
+        } else {
+            check(gpuModel == null && gpuCount == 0 && vramMbPerGpu == 0, "a CPU device has no GPU fields");
+        }
+        check(cpuModel.length() <= TEXT_LENGTH_MAX, "cpuModel too long");
+        check(cpuCores >= 1 && cpuCores <= CPU_CORES_MAX, "cpuCores must be 1.." + CPU_CORES_MAX);
+        check(memoryMb >= 0 && memoryMb <= MEMORY_MB_MAX, "memoryMb out of range");
+    }
+
+    /** The canonical model of a GPU device; null for a CPU device. */
+    public GpuModel model() {
+        return kind == DeviceKind.GPU ? GpuModel.parse(gpuModel) : null;
+    }
+
+    public String describe() {
+        return kind == DeviceKind.GPU
+                ? gpuCount + "x " + model() + " (" + vramMbPerGpu / 1024 + " GB)"
+                : "CPU " + cpuCores + " cores (" + cpuModel + ")";
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("hardware: " + message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.corral.core.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A cluster as its owner sees it, with each rank's device and progress, and the money so far. */
+public record ClusterView(
+        String clusterId,
+        String name,
+        String state,
+        String reason,
+        String type,
+        String cmd,
+        String kind,
+        String gpuModel,
+        int gpusPerDevice,
+        int count,
+        int hours,
+        String region,
+        Amount pricePerDeviceHour,
+        Amount escrowHeld,
+        Amount charged,
+        Amount refunded,
+        Instant createdAt,
+        Instant runningAt,
+        Instant expiresAt,
+        Instant endedAt,
+        List<RankView> ranks) {
+
+    /** One rank: its device, state, exit code and the seconds it served. */
+    public record RankView(int rank, String deviceId, String state, Integer exitCode, Instant startedAt,
+            Instant endedAt) {}
+}

@@ -1,0 +1,21 @@
+package dev.corral.core.api;
+
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Telemetry;
+import java.time.Instant;
+import java.util.List;
+
+/** A device as its owner sees it. */
+public record DeviceView(
+        String deviceId,
+        String name,
+        String status,
+        HardwareSpec hardware,
+        String region,
+        String host,
+        List<String> runtimes,
+        Instant lastSeenAt,
+        String clusterId,
+        Amount minPricePerHour,
+        int rewardSplitIoPercent,
+        Telemetry telemetry) {}

@@ -1,0 +1,7 @@
+package dev.corral.core.api;
+
+import java.time.Instant;
+
+/** One ledger transfer touching the caller's accounts. */
+public record TransferView(long id, String kind, String debitAccount, String creditAccount, Amount amount,
+        String clusterId, Instant createdAt) {}

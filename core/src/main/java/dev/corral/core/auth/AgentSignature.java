@@ -1,0 +1,104 @@
+package dev.corral.core.auth;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The signature every agent request carries: Ed25519 by the device's own key over the
+ * method, path with query, timestamp, nonce, device id and the SHA-256 of the body. The
+ * coordinator checks it, the timestamp's skew and the nonce's novelty before anything else.
+ */
+public final class AgentSignature {
+    public static final String HEADER_DEVICE = "X-Corral-Device";
+    public static final String HEADER_TIMESTAMP = "X-Corral-Timestamp";
+    public static final String HEADER_NONCE = "X-Corral-Nonce";
+    public static final String HEADER_SIGNATURE = "X-Corral-Signature";
+    public static final String ALGORITHM = "Ed25519";
+    private static final String DOMAIN = "CORRAL-AGENT-V1";
+    private static final int NONCE_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private AgentSignature() {}
+
+    /** The exact bytes that are signed; any change to any part changes them. */
+    public static byte[] canonical(String method, String pathAndQuery, String deviceId, long timestampMillis,
+            String nonce, byte[] body) {
+        String text = String.join("\n", DOMAIN, method, pathAndQuery, deviceId == null ? "-" : deviceId,
+                Long.toString(timestampMillis), nonce, sha256Hex(body));
+        return text.getBytes(UTF_8);
+    }
+
+    /** The four headers for a request; deviceId is null only for registration, where the key is in the body. */
+    public static Map<String, String> sign(PrivateKey key, String method, String pathAndQuery, String deviceId,
+            byte[] body, Instant now) {
+        byte[] nonceBytes = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonceBytes);
+        String nonce = HexFormat.of().formatHex(nonceBytes);
+        long timestamp = now.toEpochMilli();
+        byte[] signature;
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(key);
+            signer.update(canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
+            signature = signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the device key", e);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (deviceId != null) {
+            headers.put(HEADER_DEVICE, deviceId);
+        }
+        headers.put(HEADER_TIMESTAMP, Long.toString(timestamp));
+        headers.put(HEADER_NONCE, nonce);
+        headers.put(HEADER_SIGNATURE, Base64.getEncoder().encodeToString(signature));
+        return headers;
+    }
+
+    public static boolean verify(PublicKey key, byte[] canonical, String signatureBase64) {
+        try {
+            byte[] signature = Base64.getDecoder().decode(signatureBase64);
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(canonical);
+            return verifier.verify(signature);
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    public static String encodePublicKey(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /** Decodes a base64 X.509 Ed25519 public key; a clear IllegalArgumentException if it is not one. */
+    public static PublicKey decodePublicKey(String text) {
+        try {
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(text)));
+        } catch (IllegalArgumentException | GeneralSecurityException | NullPointerException e) {
+            throw new IllegalArgumentException("not a base64 X.509 Ed25519 public key");
+        }
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.corral.ledger;
+
+/** Why money moved. */
+public enum TransferKind {
+    /** Money entering from outside (the admin's credit, standing in for a payment processor). */
+    DEPOSIT,
+    /** A customer's balance held in a cluster's escrow, at deploy or extension. */
+    ESCROW_HOLD,
+    /** A supplier's pay for the device-seconds its device served, after the network fee. */
+    SUPPLIER_PAYMENT,
+    /** The network's share of a payment. */
+    NETWORK_FEE,
+    /** Escrow not spent, returned to the customer to the second. */
+    REFUND
+}

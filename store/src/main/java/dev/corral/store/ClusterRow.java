@@ -1,0 +1,39 @@
+package dev.corral.store;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.Money;
+import java.time.Instant;
+import java.util.Map;
+
+/** A stored cluster: what was asked, its price, where it stands and its times. */
+public record ClusterRow(
+        ClusterId id,
+        AccountId owner,
+        String idempotencyKey,
+        String name,
+        ClusterState state,
+        String reason,
+        String type,
+        String cmd,
+        Map<String, String> env,
+        DeviceKind kind,
+        String gpuModel,
+        int gpusPerDevice,
+        int count,
+        int hours,
+        String region,
+        Money pricePerDeviceHour,
+        String headAddr,
+        Instant createdAt,
+        Instant runningAt,
+        Instant expiresAt,
+        Instant endedAt) {
+
+    public Currency currency() {
+        return pricePerDeviceHour.currency();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.corral.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.Json;
+import dev.corral.core.Money;
+import dev.corral.core.RankState;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Clusters and their ranks. State changes are conditional updates ("from one of these
+ * states"), so two racing actors (the sweeper and a rank's exit, say) cannot both end it.
+ */
+public final class Clusters {
+    private static final TypeReference<Map<String, String>> ENV = new TypeReference<>() {};
+    private static final String ACTIVE = "('" + ClusterState.DEPLOYING + "', '" + ClusterState.RUNNING + "')";
+
+    public void insert(Connection c, ClusterRow k) throws SQLException {
+        Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
+                + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
+                k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
+                k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli());
+    }
+
+    public void insertRank(Connection c, RankRow r) throws SQLException {
+        Sql.update(c, "INSERT INTO cluster_rank (cluster_id, rank_no, device_id, supplier_id, state) VALUES (?, ?, ?, ?, ?)",
+                r.cluster().value(), r.rank(), r.device().value(), r.supplier().value(), r.state().name());
+    }
+
+    public Optional<ClusterRow> byId(Connection c, ClusterId id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM cluster WHERE id = ?", Clusters::map, id.value());
+    }
+
+    /** Locks the cluster row for the rest of the transaction. */
+    public Optional<ClusterRow> lock(Connection c, ClusterId id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM cluster WHERE id = ? FOR UPDATE", Clusters::map, id.value());
+    }
+
+    /** The cluster only if this account owns it: another owner's cluster looks exactly like a missing one. */
+    public Optional<ClusterRow> owned(Connection c, AccountId owner, ClusterId id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM cluster WHERE id = ? AND owner_id = ?", Clusters::map, id.value(),
+                owner.value());
+    }
+
+    public Optional<ClusterRow> byIdempotencyKey(Connection c, AccountId owner, String key) throws SQLException {
+        return Sql.one(c, "SELECT * FROM cluster WHERE owner_id = ? AND idempotency_key = ?", Clusters::map,
+                owner.value(), key);
+    }
+
+    public List<ClusterRow> byOwner(Connection c, AccountId owner, int limit) throws SQLException {
+        return Sql.list(c, "SELECT * FROM cluster WHERE owner_id = ? ORDER BY created_at DESC, id LIMIT ?",
+                Clusters::map, owner.value(), limit);
+    }
+
+    public List<ClusterRow> active(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT * FROM cluster WHERE state IN " + ACTIVE, Clusters::map);
+    }
+
+    public Map<ClusterState, Integer> countByState(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT state, COUNT(*) AS n FROM cluster GROUP BY state",
+                row -> Map.entry(ClusterState.valueOf(row.getString("state")), row.getInt("n")))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    public List<RankRow> ranks(Connection c, ClusterId cluster) throws SQLException {
+        return Sql.list(c, "SELECT * FROM cluster_rank WHERE cluster_id = ? ORDER BY rank_no", Clusters::mapRank,
+                cluster.value());
+    }
+
+    /** The ranks a device must run now: of active clusters, not yet exited. */
+    public List<RankRow> liveRanksOf(Connection c, DeviceId device) throws SQLException {
+        return Sql.list(c, "SELECT r.* FROM cluster_rank r JOIN cluster k ON k.id = r.cluster_id "
+                + "WHERE r.device_id = ? AND r.state <> ? AND k.state IN " + ACTIVE + " ORDER BY r.cluster_id",
+                Clusters::mapRank, device.value(), RankState.EXITED.name());
+    }
+
+    /** Moves the cluster to a new state if it is in one of the expected ones; false if it was not. */
+    public boolean transition(Connection c, ClusterId id, List<ClusterState> from, ClusterState to, String reason,
+            Instant now) throws SQLException {
+        String states = from.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+        String ended = to.isFinal() ? ", ended_at = ?" : "";
+        Object[] params = to.isFinal()
+                ? new Object[] {to.name(), reason, now.toEpochMilli(), id.value()}
+                : new Object[] {to.name(), reason, id.value()};
+        return Sql.update(c, "UPDATE cluster SET state = ?, reason = ?" + ended + " WHERE id = ? AND state IN ("
+                + states + ")", params) == 1;
+    }
+
+    public void markRunning(Connection c, ClusterId id, Instant runningAt, Instant expiresAt) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET running_at = ?, expires_at = ? WHERE id = ?", runningAt.toEpochMilli(),
+                expiresAt.toEpochMilli(), id.value());
+    }
+
+    public void extend(Connection c, ClusterId id, int hours, Instant expiresAt) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET hours = ?, expires_at = ? WHERE id = ?", hours,
+                expiresAt == null ? null : expiresAt.toEpochMilli(), id.value());
+    }
+
+    public void setHeadAddr(Connection c, ClusterId id, String headAddr) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET head_addr = ? WHERE id = ?", headAddr, id.value());
+    }
+
+    /** ASSIGNED to STARTED; false if the rank was not waiting to start. */
+    public boolean rankStarted(Connection c, ClusterId id, int rank, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET state = ?, started_at = ? WHERE cluster_id = ? AND rank_no = ? "
+                + "AND state = ?", RankState.STARTED.name(), now.toEpochMilli(), id.value(), rank,
+                RankState.ASSIGNED.name()) == 1;
+    }
+
+    /** A live rank exited; false if it had exited already. */
+    public boolean rankExited(Connection c, ClusterId id, int rank, int exitCode, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET state = ?, exit_code = ?, ended_at = ?, "
+                + "started_at = COALESCE(started_at, ?) WHERE cluster_id = ? AND rank_no = ? AND state <> ?",
+                RankState.EXITED.name(), exitCode, now.toEpochMilli(), now.toEpochMilli(), id.value(), rank,
+                RankState.EXITED.name()) == 1;
+    }
+
+    /** At the cluster's end, every rank still live ends now. */
+    public void endLiveRanks(Connection c, ClusterId id, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE cluster_rank SET ended_at = ? WHERE cluster_id = ? AND ended_at IS NULL",
+                now.toEpochMilli(), id.value());
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        Long millis = Sql.nullableLong(row, column);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static ClusterRow map(ResultSet row) throws SQLException {
+        Currency currency = Currency.valueOf(row.getString("currency"));
+        Map<String, String> env;
+        try {
+            env = Json.mapper().readValue(row.getString("env"), ENV);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored environment is not valid JSON", e);
+        }
+        return new ClusterRow(new ClusterId(row.getString("id")), new AccountId(row.getString("owner_id")),
+                row.getString("idempotency_key"), row.getString("name"), ClusterState.valueOf(row.getString("state")),
+                row.getString("reason"), row.getString("type"), row.getString("cmd"), env,
+                DeviceKind.valueOf(row.getString("kind")), row.getString("gpu_model"), row.getInt("gpus_per_device"),
+                row.getInt("device_count"), row.getInt("hours"), row.getString("region"),
+                new Money(row.getLong("price_micros"), currency), row.getString("head_addr"),
+                instant(row, "created_at"), instant(row, "running_at"), instant(row, "expires_at"),
+                instant(row, "ended_at"));
+    }
+
+    private static RankRow mapRank(ResultSet row) throws SQLException {
+        return new RankRow(new ClusterId(row.getString("cluster_id")), row.getInt("rank_no"),
+                new DeviceId(row.getString("device_id")), new AccountId(row.getString("supplier_id")),
+                RankState.valueOf(row.getString("state")), Sql.nullableInt(row, "exit_code"),
+                instant(row, "started_at"), instant(row, "ended_at"));
+    }
+}

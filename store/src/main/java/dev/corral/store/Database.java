@@ -1,0 +1,85 @@
+package dev.corral.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The coordinator's store: an embedded H2 file in PostgreSQL mode by default, or a
+ * PostgreSQL server; the same migrations create both. Every write goes through
+ * {@link #transaction}, which commits all of its work or none.
+ */
+public final class Database implements AutoCloseable {
+    public static final int POOL_SIZE_MAX = 16;
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+
+    private Database(String jdbcUrl) {
+        requireNonNull(jdbcUrl, "jdbcUrl is null");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(POOL_SIZE_MAX);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setPoolName("corral-store");
+        this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+        this.dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** The embedded store in a data directory, created if missing. */
+    public static Database embedded(Path dataDirectory) {
+        Path file = dataDirectory.toAbsolutePath().resolve("corral");
+        return new Database("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    /** A store at a JDBC URL (jdbc:postgresql://... or jdbc:h2:...). */
+    public static Database connect(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("only jdbc:postgresql: and jdbc:h2: URLs are supported: " + jdbcUrl);
+        }
+        return new Database(jdbcUrl);
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Runs the work in one transaction: commit when it returns, roll back when it throws. */
+    public <T> T transaction(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new DuplicateException(e.getMessage());
+            }
+            throw new StoreException("store failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

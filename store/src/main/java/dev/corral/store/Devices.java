@@ -1,0 +1,124 @@
+package dev.corral.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.DeviceId;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Json;
+import dev.corral.core.Telemetry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Devices. What a device says about itself (hardware, host, runtimes, telemetry) is written
+ * only from its signed requests; owner fields only from its owner; the cluster it is hired
+ * by only through the conditional {@link #reserve}, so a device is never in two clusters.
+ */
+public final class Devices {
+    public void insert(Connection c, DeviceRow d) throws SQLException {
+        Sql.update(c, "INSERT INTO device (id, owner_id, public_key, name, hardware, kind, gpu_model, gpu_count, region, "
+                + "host, runtimes, min_price_micros, reward_split_io_pct, cluster_id, online, last_seen_at, telemetry, "
+                + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?)",
+                d.id().value(), d.owner().value(), d.publicKey(), d.name(), json(d.hardware()), d.hardware().kind().name(),
+                modelName(d.hardware()), d.hardware().gpuCount(), d.region(), d.host(), String.join(",", d.runtimes()),
+                d.minPricePerHourMicros(), d.rewardSplitIoPercent(), d.online(), d.lastSeenAt().toEpochMilli(),
+                d.createdAt().toEpochMilli());
+    }
+
+    public Optional<DeviceRow> byId(Connection c, DeviceId id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM device WHERE id = ?", Devices::map, id.value());
+    }
+
+    /** The device only if this account owns it: another owner's device looks exactly like a missing one. */
+    public Optional<DeviceRow> owned(Connection c, AccountId owner, DeviceId id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM device WHERE id = ? AND owner_id = ?", Devices::map, id.value(), owner.value());
+    }
+
+    public List<DeviceRow> byOwner(Connection c, AccountId owner) throws SQLException {
+        return Sql.list(c, "SELECT * FROM device WHERE owner_id = ? ORDER BY created_at, id", Devices::map,
+                owner.value());
+    }
+
+    public List<DeviceRow> all(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT * FROM device", Devices::map);
+    }
+
+    /** Online devices hired by no cluster. */
+    public List<DeviceRow> idle(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT * FROM device WHERE online AND cluster_id IS NULL", Devices::map);
+    }
+
+    /** A signed heartbeat: the device re-asserts what it is and where, and is online again. */
+    public void heartbeat(Connection c, DeviceId id, HardwareSpec hardware, String host, List<String> runtimes,
+            Telemetry telemetry, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE device SET hardware = ?, kind = ?, gpu_model = ?, gpu_count = ?, host = ?, runtimes = ?, "
+                + "telemetry = ?, online = TRUE, last_seen_at = ? WHERE id = ?",
+                json(hardware), hardware.kind().name(), modelName(hardware), hardware.gpuCount(), host,
+                String.join(",", runtimes), json(telemetry), now.toEpochMilli(), id.value());
+    }
+
+    public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent)
+            throws SQLException {
+        Sql.update(c, "UPDATE device SET name = ?, min_price_micros = ?, reward_split_io_pct = ? WHERE id = ?",
+                name, minPriceMicros, rewardSplitIoPercent, id.value());
+    }
+
+    /** Hires the device for the cluster if it is still online and free; false if another got it first. */
+    public boolean reserve(Connection c, DeviceId id, ClusterId cluster) throws SQLException {
+        return Sql.update(c, "UPDATE device SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL AND online",
+                cluster.value(), id.value()) == 1;
+    }
+
+    public int release(Connection c, ClusterId cluster) throws SQLException {
+        return Sql.update(c, "UPDATE device SET cluster_id = NULL WHERE cluster_id = ?", cluster.value());
+    }
+
+    /** Marks offline every online device not seen since the cutoff, and returns them. */
+    public List<DeviceRow> markOfflineSince(Connection c, Instant cutoff) throws SQLException {
+        List<DeviceRow> stale = Sql.list(c, "SELECT * FROM device WHERE online AND last_seen_at < ? FOR UPDATE",
+                Devices::map, cutoff.toEpochMilli());
+        for (DeviceRow device : stale) {
+            Sql.update(c, "UPDATE device SET online = FALSE WHERE id = ? AND last_seen_at < ?", device.id().value(),
+                    cutoff.toEpochMilli());
+        }
+        return stale;
+    }
+
+    private static String modelName(HardwareSpec hardware) {
+        return hardware.model() == null ? null : hardware.model().name();
+    }
+
+    static String json(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    static <T> T fromJson(String text, Class<T> type) {
+        try {
+            return text == null ? null : Json.mapper().readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not valid JSON", e);
+        }
+    }
+
+    private static DeviceRow map(ResultSet row) throws SQLException {
+        String cluster = row.getString("cluster_id");
+        String runtimes = row.getString("runtimes");
+        return new DeviceRow(new DeviceId(row.getString("id")), new AccountId(row.getString("owner_id")),
+                row.getString("public_key"), row.getString("name"),
+                fromJson(row.getString("hardware"), HardwareSpec.class), row.getString("region"), row.getString("host"),
+                runtimes.isEmpty() ? List.of() : Arrays.asList(runtimes.split(",")), row.getLong("min_price_micros"),
+                row.getInt("reward_split_io_pct"), cluster == null ? null : new ClusterId(cluster),
+                row.getBoolean("online"), Instant.ofEpochMilli(row.getLong("last_seen_at")),
+                fromJson(row.getString("telemetry"), Telemetry.class), Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.corral.store;
+
+import dev.corral.core.Currency;
+import dev.corral.core.Money;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The double-entry ledger on the store. Each transfer debits one account and credits
+ * another by the same amount inside the caller's transaction, so every currency's
+ * balances always sum to zero; a debit that would take a non-system account below zero
+ * fails the whole transaction. A transfer whose idempotency key was seen before is not
+ * applied again.
+ */
+public final class Ledger {
+    /** One currency's totals: the sum of balances (zero when sound), money from outside, transfer count. */
+    public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long transfers) {}
+
+    /** A stored transfer. */
+    public record Entry(long id, Transfer transfer, Instant createdAt) {}
+
+    /** The debit would take an account below zero. */
+    public static final class InsufficientFundsException extends RuntimeException {
+        private final String account;
+
+        InsufficientFundsException(String account, Money needed) {
+            super("balance of " + account + " is short of " + needed);
+            this.account = account;
+        }
+
+        public String account() {
+            return account;
+        }
+    }
+
+    /** Opens the system accounts of every currency; safe to call on every start. */
+    public void openSystemAccounts(Connection c) throws SQLException {
+        for (Currency currency : Currency.values()) {
+            open(c, LedgerAccounts.external(currency), currency);
+            open(c, LedgerAccounts.networkFee(currency), currency);
+        }
+    }
+
+    public void open(Connection c, String account, Currency currency) throws SQLException {
+        if (Sql.number(c, "SELECT COUNT(*) FROM ledger_account WHERE id = ?", account) == 0) {
+            Sql.update(c, "INSERT INTO ledger_account (id, currency, balance, may_go_negative) VALUES (?, ?, 0, ?)",
+                    account, currency.name(), LedgerAccounts.mayGoNegative(account));
+        }
+    }
+
+    /**
+     * Applies the transfers in order. Returns how many were new; a key already applied with
+     * the same content is skipped, one applied with different content is an error.
+     */
+    public int apply(Connection c, List<Transfer> transfers, Instant now) throws SQLException {
+        int applied = 0;
+        for (Transfer transfer : transfers) {
+            Optional<Entry> existing = byKey(c, transfer.idempotencyKey());
+            if (existing.isPresent()) {
+                if (!existing.get().transfer().equals(transfer)) {
+                    throw new IllegalStateException("idempotency key " + transfer.idempotencyKey()
+                            + " was used for a different transfer");
+                }
+                continue;
+            }
+            String currency = transfer.amount().currency().name();
+            long amount = transfer.amount().minor();
+            int debited = Sql.update(c, "UPDATE ledger_account SET balance = balance - ? "
+                    + "WHERE id = ? AND currency = ? AND (may_go_negative OR balance >= ?)",
+                    amount, transfer.debitAccount(), currency, amount);
+            if (debited != 1) {
+                if (Sql.number(c, "SELECT COUNT(*) FROM ledger_account WHERE id = ? AND currency = ?",
+                        transfer.debitAccount(), currency) == 0) {
+                    throw new IllegalStateException("no ledger account " + transfer.debitAccount() + " in " + currency);
+                }
+                throw new InsufficientFundsException(transfer.debitAccount(), transfer.amount());
+            }
+            int credited = Sql.update(c, "UPDATE ledger_account SET balance = balance + ? WHERE id = ? AND currency = ?",
+                    amount, transfer.creditAccount(), currency);
+            if (credited != 1) {
+                throw new IllegalStateException("no ledger account " + transfer.creditAccount() + " in " + currency);
+            }
+            Sql.update(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, "
+                    + "currency, kind, cluster_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    transfer.idempotencyKey(), transfer.debitAccount(), transfer.creditAccount(), amount, currency,
+                    transfer.kind().name(), transfer.clusterId(), now.toEpochMilli());
+            applied++;
+        }
+        return applied;
+    }
+
+    public Money balance(Connection c, String account, Currency currency) throws SQLException {
+        return new Money(Sql.number(c, "SELECT balance FROM ledger_account WHERE id = ? AND currency = ?",
+                account, currency.name()), currency);
+    }
+
+    /** Sum of balances of accounts whose id starts with the prefix ("escrow:" for all escrow). */
+    public Money sumByPrefix(Connection c, String prefix, Currency currency) throws SQLException {
+        return new Money(Sql.number(c, "SELECT COALESCE(SUM(balance), 0) FROM ledger_account "
+                + "WHERE id LIKE ? AND currency = ?", prefix + "%", currency.name()), currency);
+    }
+
+    /** What each kind of transfer moved for a cluster. */
+    public Map<TransferKind, Money> clusterSums(Connection c, String clusterId, Currency currency) throws SQLException {
+        Map<TransferKind, Money> sums = new EnumMap<>(TransferKind.class);
+        for (TransferKind kind : TransferKind.values()) {
+            sums.put(kind, Money.zero(currency));
+        }
+        Sql.list(c, "SELECT kind, SUM(amount) AS total FROM ledger_transfer WHERE cluster_id = ? AND currency = ? "
+                + "GROUP BY kind", row -> {
+                    sums.put(TransferKind.valueOf(row.getString("kind")), new Money(row.getLong("total"), currency));
+                    return null;
+                }, clusterId, currency.name());
+        return sums;
+    }
+
+    /** Total supplier payments credited to an account: what its devices earned. */
+    public Money earned(Connection c, String account, Currency currency) throws SQLException {
+        return new Money(Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer "
+                + "WHERE credit_account = ? AND currency = ? AND kind = ?", account, currency.name(),
+                TransferKind.SUPPLIER_PAYMENT.name()), currency);
+    }
+
+    public List<Totals> totals(Connection c) throws SQLException {
+        List<Totals> totals = new ArrayList<>();
+        for (Currency currency : Currency.values()) {
+            totals.add(new Totals(currency,
+                    Sql.number(c, "SELECT COALESCE(SUM(balance), 0) FROM ledger_account WHERE currency = ?",
+                            currency.name()),
+                    -balance(c, LedgerAccounts.external(currency), currency).minor(),
+                    Sql.number(c, "SELECT COUNT(*) FROM ledger_transfer WHERE currency = ?", currency.name())));
+        }
+        return totals;
+    }
+
+    /** The newest transfers that touch any of these accounts, newest first. */
+    public List<Entry> entriesFor(Connection c, List<String> accounts, int limit) throws SQLException {
+        if (accounts.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(accounts.size(), "?"));
+        List<Object> params = new ArrayList<>(accounts);
+        params.addAll(accounts);
+        params.add(limit);
+        return Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account IN (" + marks + ") OR credit_account IN ("
+                + marks + ") ORDER BY id DESC LIMIT ?", Ledger::map, params.toArray());
+    }
+
+    private Optional<Entry> byKey(Connection c, String key) throws SQLException {
+        return Sql.one(c, "SELECT * FROM ledger_transfer WHERE idempotency_key = ?", Ledger::map, key);
+    }
+
+    private static Entry map(ResultSet row) throws SQLException {
+        Transfer transfer = new Transfer(row.getString("idempotency_key"), row.getString("debit_account"),
+                row.getString("credit_account"),
+                new Money(row.getLong("amount"), Currency.valueOf(row.getString("currency"))),
+                TransferKind.valueOf(row.getString("kind")), row.getString("cluster_id"));
+        return new Entry(row.getLong("id"), transfer, Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+}

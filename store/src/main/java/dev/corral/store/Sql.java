@@ -1,0 +1,82 @@
+package dev.corral.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The few JDBC shapes the repositories need: update, list, one row, one number. */
+final class Sql {
+    static final String UNIQUE_VIOLATION = "23505";
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private Sql() {}
+
+    static int update(Connection connection, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, params)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    static <T> List<T> list(Connection connection, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, params);
+                ResultSet rows = statement.executeQuery()) {
+            List<T> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+            return result;
+        }
+    }
+
+    static <T> Optional<T> one(Connection connection, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        List<T> rows = list(connection, sql, mapper, params);
+        if (rows.size() > 1) {
+            throw new IllegalStateException("expected at most one row from: " + sql);
+        }
+        return rows.stream().findFirst();
+    }
+
+    static long number(Connection connection, String sql, Object... params) throws SQLException {
+        return one(connection, sql, row -> row.getLong(1), params).orElse(0L);
+    }
+
+    /** A nullable BIGINT/INT column as a boxed value. */
+    static Long nullableLong(ResultSet row, String column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
+
+    static Integer nullableInt(ResultSet row, String column) throws SQLException {
+        int value = row.getInt(column);
+        return row.wasNull() ? null : value;
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return UNIQUE_VIOLATION.equals(e.getSQLState());
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, Object... params)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            Object param = params[i];
+            if (param == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else {
+                statement.setObject(i + 1, param);
+            }
+        }
+        return statement;
+    }
+}
