@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class Clusters {
     private static final TypeReference<Map<String, String>> ENV = new TypeReference<>() {};
-    private static final String ACTIVE = "('" + ClusterState.DEPLOYING + "', '" + ClusterState.RUNNING + "')";
+    private static final String ACTIVE =
+            "('" + ClusterState.PENDING + "', '" + ClusterState.DEPLOYING + "', '" + ClusterState.RUNNING + "')";
 
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
@@ -84,8 +85,8 @@ public final class Clusters {
     /** The ranks a device must run now: of active clusters, not yet exited. */
     public List<RankRow> liveRanksOf(Connection c, DeviceId device) throws SQLException {
         return Sql.list(c, "SELECT r.* FROM cluster_rank r JOIN cluster k ON k.id = r.cluster_id "
-                + "WHERE r.device_id = ? AND r.state <> ? AND k.state IN " + ACTIVE + " ORDER BY r.cluster_id",
-                Clusters::mapRank, device.value(), RankState.EXITED.name());
+                + "WHERE r.device_id = ? AND r.state IN (?, ?) AND k.state IN " + ACTIVE + " ORDER BY r.cluster_id",
+                Clusters::mapRank, device.value(), RankState.ASSIGNED.name(), RankState.STARTED.name());
     }
 
     /** Moves the cluster to a new state if it is in one of the expected ones; false if it was not. */
@@ -124,9 +125,16 @@ public final class Clusters {
     /** A live rank exited; false if it had exited already. */
     public boolean rankExited(Connection c, ClusterId id, int rank, int exitCode, Instant now) throws SQLException {
         return Sql.update(c, "UPDATE cluster_rank SET state = ?, exit_code = ?, ended_at = ?, "
-                + "started_at = COALESCE(started_at, ?) WHERE cluster_id = ? AND rank_no = ? AND state <> ?",
+                + "started_at = COALESCE(started_at, ?) WHERE cluster_id = ? AND rank_no = ? AND state IN (?, ?)",
                 RankState.EXITED.name(), exitCode, now.toEpochMilli(), now.toEpochMilli(), id.value(), rank,
-                RankState.EXITED.name()) == 1;
+                RankState.ASSIGNED.name(), RankState.STARTED.name()) == 1;
+    }
+
+    /** The device of a live rank stopped responding; its service ended when it was last seen. */
+    public void rankLost(Connection c, ClusterId id, int rank, Instant lastSeen) throws SQLException {
+        Sql.update(c, "UPDATE cluster_rank SET state = ?, ended_at = ? WHERE cluster_id = ? AND rank_no = ? AND state IN (?, ?)",
+                RankState.LOST.name(), lastSeen.toEpochMilli(), id.value(), rank, RankState.ASSIGNED.name(),
+                RankState.STARTED.name());
     }
 
     /** At the cluster's end, every rank still live ends now. */

@@ -1,0 +1,150 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.Currency;
+import dev.corral.core.Ids;
+import dev.corral.core.Money;
+import dev.corral.core.api.AccountCreated;
+import dev.corral.core.api.AccountView;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.TransferView;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.Ledger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Accounts, their API keys, the admin key, the admin's credits and what an account may see of the ledger. */
+final class AccountService {
+    static final String ADMIN_KEY_SETTING = "admin_key_hash";
+    static final int TRANSFERS_LIMIT_MAX = 500;
+    static final int IDEMPOTENCY_KEY_LENGTH_MAX = 100;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + IDEMPOTENCY_KEY_LENGTH_MAX + "}");
+
+    private final Store store;
+    private final Clock clock;
+
+    AccountService(Store store, Clock clock) {
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Sets the admin key from configuration, or makes one on first start; returns a key made now, if any. */
+    Optional<String> initAdminKey(String configured) {
+        return store.db().transaction(c -> {
+            store.ledger().openSystemAccounts(c);
+            if (configured != null) {
+                if (configured.length() < 16) {
+                    throw new IllegalArgumentException("the admin key must be at least 16 characters");
+                }
+                store.settings().put(c, ADMIN_KEY_SETTING, Secrets.hash(configured));
+                return Optional.empty();
+            }
+            if (store.settings().get(c, ADMIN_KEY_SETTING).isPresent()) {
+                return Optional.empty();
+            }
+            String key = Secrets.newSecret("cadm");
+            store.settings().put(c, ADMIN_KEY_SETTING, Secrets.hash(key));
+            return Optional.of(key);
+        });
+    }
+
+    AccountCreated create(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("name must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+        AccountId id = AccountId.random();
+        String apiKey = Secrets.newSecret("ck");
+        store.db().transaction(c -> {
+            store.accounts().create(c, id, name, Secrets.hash(apiKey), clock.instant());
+            return null;
+        });
+        return new AccountCreated(id.value(), name, apiKey);
+    }
+
+    Optional<AccountId> authenticate(String apiKey) {
+        return store.db().transaction(c -> store.accounts().byApiKeyHash(c, Secrets.hash(apiKey)))
+                .map(row -> row.id());
+    }
+
+    boolean isAdmin(String key) {
+        String hash = Secrets.hash(key);
+        return store.db().transaction(c -> store.settings().get(c, ADMIN_KEY_SETTING)).map(hash::equals).orElse(false);
+    }
+
+    AccountView view(AccountId account) {
+        return store.db().transaction(c -> {
+            var row = store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", account.value()));
+            Money held = Money.zero(Currency.USD);
+            for (ClusterRow cluster : store.clusters().byOwner(c, account, Integer.MAX_VALUE)) {
+                if (!cluster.state().isFinal()) {
+                    held = held.plus(store.ledger().balance(c, LedgerAccounts.escrow(cluster.id(), Currency.USD),
+                            Currency.USD));
+                }
+            }
+            String wallet = LedgerAccounts.user(account, Currency.USD);
+            return new AccountView(account.value(), row.name(),
+                    Amount.of(store.ledger().balance(c, wallet, Currency.USD)), Amount.of(held),
+                    Amount.of(store.ledger().earned(c, wallet, Currency.USD)));
+        });
+    }
+
+    /** The admin adds money from outside; a repeated idempotency key credits once. */
+    AccountView credit(String accountId, String amountText, String idempotencyKey) {
+        if (accountId == null || !Ids.looksLike(accountId, AccountId.PREFIX)) {
+            throw ApiException.notFound("account", String.valueOf(accountId));
+        }
+        AccountId account = new AccountId(accountId);
+        Money amount = Money.parse(amountText, Currency.USD);
+        if (amount.minor() == 0) {
+            throw ApiException.badRequest("amount must be more than zero");
+        }
+        String key = "credit:" + validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
+        store.db().transaction(c -> {
+            store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", accountId));
+            store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.external(Currency.USD),
+                    LedgerAccounts.user(account, Currency.USD), amount, TransferKind.DEPOSIT, null)), clock.instant());
+            return null;
+        });
+        return view(account);
+    }
+
+    List<TransferView> transfers(AccountId account, int limit) {
+        if (limit < 1 || limit > TRANSFERS_LIMIT_MAX) {
+            throw ApiException.badRequest("limit must be 1.." + TRANSFERS_LIMIT_MAX);
+        }
+        return store.db().transaction(c -> {
+            List<String> ledgerAccounts = new ArrayList<>();
+            ledgerAccounts.add(LedgerAccounts.user(account, Currency.USD));
+            for (ClusterRow cluster : store.clusters().byOwner(c, account, Integer.MAX_VALUE)) {
+                ledgerAccounts.add(LedgerAccounts.escrow(cluster.id(), Currency.USD));
+            }
+            return store.ledger().entriesFor(c, ledgerAccounts, limit).stream().map(AccountService::view).toList();
+        });
+    }
+
+    static Optional<String> validIdempotencyKey(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiException.badRequest("Idempotency-Key must be 1-" + IDEMPOTENCY_KEY_LENGTH_MAX
+                    + " letters, digits, '_', '.', ':' or '-'");
+        }
+        return Optional.of(key);
+    }
+
+    private static TransferView view(Ledger.Entry entry) {
+        Transfer t = entry.transfer();
+        return new TransferView(entry.id(), t.kind().name(), t.debitAccount(), t.creditAccount(), Amount.of(t.amount()),
+                t.clusterId(), entry.createdAt());
+    }
+}

@@ -1,0 +1,110 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.DeviceId;
+import dev.corral.core.Ids;
+import dev.corral.core.auth.AgentSignature;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Checks every agent request before anything else reads it: a fresh timestamp, a
+ * signature by the device's own registered key over exactly this request, and a nonce never
+ * seen before. Device keys never change, so they are cached after the first lookup.
+ */
+final class AgentAuth {
+    private static final Pattern NONCE = Pattern.compile("[0-9a-f]{32}");
+
+    private final Store store;
+    private final Clock clock;
+    private final Duration skewMax;
+    private final MeterRegistry metrics;
+    private final Map<DeviceId, PublicKey> keys = new ConcurrentHashMap<>();
+
+    AgentAuth(Store store, Clock clock, Duration skewMax, MeterRegistry metrics) {
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.skewMax = requireNonNull(skewMax, "skewMax is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    /** The device that signed this request; 401 for anything forged, replayed or stale. */
+    DeviceId device(Context ctx) {
+        String deviceText = ctx.header(AgentSignature.HEADER_DEVICE);
+        if (!Ids.looksLike(deviceText, DeviceId.PREFIX)) {
+            throw refuse("unsigned", "missing or malformed " + AgentSignature.HEADER_DEVICE + " header");
+        }
+        DeviceId device = new DeviceId(deviceText);
+        long timestamp = fresh(ctx);
+        PublicKey key = key(device).orElseThrow(() -> refuse("unknown_device", "unknown device " + deviceText
+                + ": register it again with a new join token"));
+        checkSignature(ctx, key, device.value(), timestamp);
+        String nonce = ctx.header(AgentSignature.HEADER_NONCE);
+        boolean novel = store.db().transaction(c -> store.nonces().remember(c, device, nonce, clock.instant()));
+        if (!novel) {
+            throw refuse("replayed", "this request was seen before (nonce reused)");
+        }
+        return device;
+    }
+
+    /** A registration is signed by the key it presents; the one-time join token guards against replays. */
+    void registration(Context ctx, PublicKey presented) {
+        long timestamp = fresh(ctx);
+        checkSignature(ctx, presented, null, timestamp);
+    }
+
+    private long fresh(Context ctx) {
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(String.valueOf(ctx.header(AgentSignature.HEADER_TIMESTAMP)));
+        } catch (NumberFormatException e) {
+            throw refuse("unsigned", "missing or malformed " + AgentSignature.HEADER_TIMESTAMP + " header");
+        }
+        Duration skew = Duration.between(Instant.ofEpochMilli(timestamp), clock.instant()).abs();
+        if (skew.compareTo(skewMax) > 0) {
+            throw refuse("stale", "request timestamp is " + skew.toSeconds() + " s from the coordinator's clock; at most "
+                    + skewMax.toSeconds() + " s is accepted: check the device's clock");
+        }
+        String nonce = ctx.header(AgentSignature.HEADER_NONCE);
+        if (nonce == null || !NONCE.matcher(nonce).matches()) {
+            throw refuse("unsigned", "missing or malformed " + AgentSignature.HEADER_NONCE + " header");
+        }
+        return timestamp;
+    }
+
+    private void checkSignature(Context ctx, PublicKey key, String deviceId, long timestamp) {
+        String query = ctx.queryString();
+        String target = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+        byte[] canonical = AgentSignature.canonical(ctx.method().name(), target, deviceId, timestamp,
+                ctx.header(AgentSignature.HEADER_NONCE), ctx.bodyAsBytes());
+        String signature = ctx.header(AgentSignature.HEADER_SIGNATURE);
+        if (signature == null || !AgentSignature.verify(key, canonical, signature)) {
+            throw refuse("bad_signature", "signature does not match this request and the device's key");
+        }
+    }
+
+    private Optional<PublicKey> key(DeviceId device) {
+        PublicKey cached = keys.get(device);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<PublicKey> stored = store.db().transaction(c -> store.devices().byId(c, device))
+                .map(row -> AgentSignature.decodePublicKey(row.publicKey()));
+        stored.ifPresent(key -> keys.put(device, key));
+        return stored;
+    }
+
+    private ApiException refuse(String reason, String message) {
+        metrics.counter("corral_agent_requests_refused", "reason", reason).increment();
+        return new ApiException(401, reason, message);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.corral.server;
+
+/** An error the caller caused or can fix: an HTTP status, a stable code and a message saying what to do. */
+final class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+
+    ApiException(int status, String code, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+
+    static ApiException badRequest(String message) {
+        return new ApiException(400, "bad_request", message);
+    }
+
+    static ApiException notFound(String what, String id) {
+        return new ApiException(404, "not_found", "no " + what + " " + id);
+    }
+
+    static ApiException conflict(String message) {
+        return new ApiException(409, "conflict", message);
+    }
+
+    static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message);
+    }
+
+    int status() {
+        return status;
+    }
+
+    String code() {
+        return code;
+    }
+}

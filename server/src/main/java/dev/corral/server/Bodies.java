@@ -1,0 +1,45 @@
+package dev.corral.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.corral.core.Json;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/** Reads request bodies strictly, turning every JSON problem into a 400 that names it. */
+final class Bodies {
+    private Bodies() {}
+
+    static <T> T read(byte[] body, Class<T> type) {
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest("a JSON body is required");
+        }
+        try {
+            T value = Json.mapper().readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("a JSON object is required, not null");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", "));
+            throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'; known fields: " + known);
+        } catch (MismatchedInputException e) {
+            throw ApiException.badRequest("wrong JSON shape at '" + path(e) + "': " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw ApiException.badRequest(invalid.getMessage());
+            }
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("unreadable body: " + e.getMessage());
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,504 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.GpuModel;
+import dev.corral.core.Ids;
+import dev.corral.core.Money;
+import dev.corral.core.RankState;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.LogView;
+import dev.corral.core.api.QuoteView;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.Assignment;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.WorkResponse;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.NetworkFee;
+import dev.corral.ledger.ServedTime;
+import dev.corral.ledger.Settlement;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import dev.corral.scheduler.Candidate;
+import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.Placement;
+import dev.corral.scheduler.PriceTable;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.DeviceRow;
+import dev.corral.store.DuplicateException;
+import dev.corral.store.Ledger;
+import dev.corral.store.Logs;
+import dev.corral.store.RankRow;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Clusters from quote to settlement: deploy holds escrow and reserves devices in one
+ * transaction; agents learn their ranks by long-polling; the cluster runs when every rank
+ * started and ends when they all exit, one fails, a device is lost, the owner terminates
+ * it, or its paid time runs out; at the end the escrow is settled in the same transaction.
+ */
+final class ClusterService {
+    static final String RUNTIME_PROCESS = "process";
+    static final int PLACEMENT_ATTEMPTS_MAX = 3;
+    static final int CMD_LENGTH_MAX = 4096;
+    static final int ENV_ENTRIES_MAX = 64;
+    static final int ENV_VALUE_LENGTH_MAX = 4096;
+    static final int CLUSTERS_LIST_MAX = 200;
+    static final int LOG_LINES_READ_MAX = 10_000;
+    static final int LOG_BATCH_LINES_MAX = 1_000;
+    private static final List<ClusterState> ACTIVE = List.of(ClusterState.PENDING, ClusterState.DEPLOYING,
+            ClusterState.RUNNING);
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern HEAD_ADDR = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,250}:[0-9]{1,5}");
+
+    private final Store store;
+    private final WorkBoard board;
+    private final Clock clock;
+    private final Duration deployTimeout;
+
+    ClusterService(Store store, WorkBoard board, Clock clock, Duration deployTimeout) {
+        this.store = requireNonNull(store, "store is null");
+        this.board = requireNonNull(board, "board is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.deployTimeout = requireNonNull(deployTimeout, "deployTimeout is null");
+    }
+
+    /** A validated request with what it will run. */
+    private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env) {}
+
+    /** Thrown inside a deploy transaction when a chosen device was taken meanwhile: roll back and place again. */
+    private static final class DeviceTaken extends RuntimeException {
+        DeviceTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    QuoteView quote(String gpu, String cpu, String gpusPerDevice, String count, String hours, String region) {
+        ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), integer("gpusPerDevice", gpusPerDevice),
+                integer("count", count), integer("hours", hours), region);
+        Money price = PriceTable.pricePerDeviceHour(request);
+        int available = store.db().transaction(c ->
+                Placement.matching(request, price, RUNTIME_PROCESS, candidates(store.devices().idle(c))).size());
+        return new QuoteView(request.kind().name(), request.gpuModel() == null ? null : request.gpuModel().name(),
+                request.gpusPerDevice(), request.count(), request.hours(), Amount.of(price),
+                Amount.of(PriceTable.total(request)), available);
+    }
+
+    /** Deploys, or with a repeated idempotency key returns the cluster the first call made. */
+    ClusterView deploy(AccountId owner, DeployRequest deploy, String idempotencyKey) {
+        Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
+        Order order = order(deploy);
+        if (key.isPresent()) {
+            Optional<ClusterRow> existing = store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()));
+            if (existing.isPresent()) {
+                return view(existing.get().id());
+            }
+        }
+        Money price = PriceTable.pricePerDeviceHour(order.request());
+        Money total = PriceTable.total(order.request());
+        for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
+            try {
+                ClusterId id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total));
+                RankRow head = store.db().transaction(c -> store.clusters().ranks(c, id).getFirst());
+                board.signal(head.device());
+                return view(id);
+            } catch (DeviceTaken retry) {
+                // another deploy reserved one of the chosen devices first; place again from a fresh view
+            } catch (DuplicateException race) {
+                if (key.isPresent()) {
+                    return store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()))
+                            .map(row -> view(row.id())).orElseThrow(() -> race);
+                }
+                throw race;
+            }
+        }
+        throw ApiException.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
+                + " times in a row; try again");
+    }
+
+    private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total)
+            throws SQLException {
+        ClusterRequest request = order.request();
+        List<Candidate> idle = candidates(store.devices().idle(c));
+        List<Candidate> chosen = Placement.choose(request, price, RUNTIME_PROCESS, idle).orElseThrow(() ->
+                ApiException.conflict("not enough idle devices: " + request.count() + " wanted, "
+                        + Placement.matching(request, price, RUNTIME_PROCESS, idle).size() + " match "
+                        + describe(request) + " at " + price + " per device-hour"));
+        Instant now = clock.instant();
+        ClusterId id = ClusterId.random();
+        store.clusters().insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
+                ClusterState.PENDING, null, RUNTIME_PROCESS, order.cmd(), order.env(), request.kind(),
+                request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
+                request.hours(), request.region(), price, null, now, null, null, null));
+        String escrow = LedgerAccounts.escrow(id, Currency.USD);
+        store.ledger().open(c, escrow, Currency.USD);
+        try {
+            store.ledger().apply(c, List.of(new Transfer("hold:" + id.value(), LedgerAccounts.user(owner, Currency.USD),
+                    escrow, total, TransferKind.ESCROW_HOLD, id.value())), now);
+        } catch (Ledger.InsufficientFundsException e) {
+            Money balance = store.ledger().balance(c, LedgerAccounts.user(owner, Currency.USD), Currency.USD);
+            throw new ApiException(402, "insufficient_funds", "this cluster costs " + total + " (" + price
+                    + " per device-hour x " + request.count() + " devices x " + request.hours() + " h) but the balance is "
+                    + balance + ": add funds first");
+        }
+        for (int rank = 0; rank < chosen.size(); rank++) {
+            Candidate device = chosen.get(rank);
+            if (!store.devices().reserve(c, device.device(), id)) {
+                throw new DeviceTaken();
+            }
+            store.clusters().insertRank(c, new RankRow(id, rank, device.device(), device.owner(), RankState.ASSIGNED,
+                    null, null, null));
+        }
+        return id;
+    }
+
+    List<ClusterView> list(AccountId owner) {
+        List<ClusterRow> rows = store.db().transaction(c -> store.clusters().byOwner(c, owner, CLUSTERS_LIST_MAX));
+        return rows.stream().map(row -> view(row.id())).toList();
+    }
+
+    ClusterView get(AccountId owner, String clusterId) {
+        return view(owned(owner, clusterId).id());
+    }
+
+    LogView logs(AccountId owner, String clusterId, String rankText, String limitText) {
+        ClusterRow cluster = owned(owner, clusterId);
+        Integer rank = rankText == null ? null : integer("rank", rankText);
+        int limit = limitText == null ? LOG_LINES_READ_MAX : integer("limit", limitText);
+        if (limit < 1 || limit > LOG_LINES_READ_MAX) {
+            throw ApiException.badRequest("limit must be 1.." + LOG_LINES_READ_MAX);
+        }
+        List<Logs.Line> lines = store.db().transaction(c -> store.logs().read(c, cluster.id(), rank, limit + 1));
+        boolean truncated = lines.size() > limit;
+        return new LogView(cluster.id().value(), lines.stream().limit(limit)
+                .map(line -> new LogView.LogLine(line.rank(), line.seq(), line.text())).toList(), truncated);
+    }
+
+    ClusterView extend(AccountId owner, String clusterId, Integer hours, String idempotencyKey) {
+        ClusterRow cluster = owned(owner, clusterId);
+        if (hours == null || hours < 1 || hours > ClusterRequest.HOURS_MAX) {
+            throw ApiException.badRequest("hours must be 1.." + ClusterRequest.HOURS_MAX);
+        }
+        String key = "extend:" + cluster.id().value() + ":"
+                + AccountService.validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
+        store.db().transaction(c -> {
+            ClusterRow locked = store.clusters().lock(c, cluster.id()).orElseThrow();
+            if (locked.state().isFinal()) {
+                throw ApiException.conflict("cluster " + clusterId + " has ended (" + locked.state() + "); deploy a new one");
+            }
+            Money more = locked.pricePerDeviceHour().times(locked.count()).times(hours);
+            int total = locked.hours() + hours;
+            if (total > ClusterRequest.HOURS_MAX) {
+                throw ApiException.badRequest("a cluster runs at most " + ClusterRequest.HOURS_MAX + " hours in all");
+            }
+            try {
+                int applied = store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.user(owner, Currency.USD),
+                        LedgerAccounts.escrow(cluster.id(), Currency.USD), more, TransferKind.ESCROW_HOLD,
+                        cluster.id().value())), clock.instant());
+                if (applied == 1) {
+                    Instant expires = locked.expiresAt() == null ? null : locked.expiresAt().plus(Duration.ofHours(hours));
+                    store.clusters().extend(c, cluster.id(), total, expires);
+                }
+            } catch (Ledger.InsufficientFundsException e) {
+                throw new ApiException(402, "insufficient_funds", hours + " more hours cost " + more
+                        + " but the balance is short: add funds first");
+            }
+            return null;
+        });
+        return view(cluster.id());
+    }
+
+    ClusterView terminate(AccountId owner, String clusterId) {
+        ClusterRow cluster = owned(owner, clusterId);
+        boolean ended = end(cluster.id(), ClusterState.TERMINATED, "terminated by its owner");
+        if (!ended) {
+            ClusterView view = view(cluster.id());
+            throw ApiException.conflict("cluster " + clusterId + " has already ended (" + view.state() + ")");
+        }
+        return view(cluster.id());
+    }
+
+    // ---- agent side -------------------------------------------------------------------------------
+
+    /** Everything the device must run now, and a version that changes when that does. */
+    WorkResponse work(DeviceId device) {
+        return store.db().transaction(c -> {
+            List<Assignment> assignments = new ArrayList<>();
+            for (RankRow rank : store.clusters().liveRanksOf(c, device)) {
+                ClusterRow cluster = store.clusters().byId(c, rank.cluster()).orElseThrow();
+                if (rank.rank() > 0 && cluster.headAddr() == null) {
+                    continue;
+                }
+                List<String> peers = new ArrayList<>();
+                for (RankRow peer : store.clusters().ranks(c, cluster.id())) {
+                    peers.add(store.devices().byId(c, peer.device()).map(DeviceRow::host).orElse("?"));
+                }
+                assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
+                        cluster.cmd(), cluster.env(), cluster.headAddr(), peers));
+            }
+            String fingerprint = assignments.stream().map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr())
+                    .reduce("", (a, b) -> a + ";" + b);
+            String version = AgentSignature.sha256Hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+            return new WorkResponse(version, assignments);
+        });
+    }
+
+    void rankStarted(DeviceId device, String clusterId, RankStarted started) {
+        ClusterId id = clusterOfDevice(device, clusterId, started.rank());
+        List<DeviceId> wake = store.db().transaction(c -> {
+            ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
+            if (cluster.state().isFinal()) {
+                throw ApiException.conflict("cluster " + clusterId + " has ended (" + cluster.state() + "); stop the rank");
+            }
+            Instant now = clock.instant();
+            if (!store.clusters().rankStarted(c, id, started.rank(), now)) {
+                return List.<DeviceId>of();
+            }
+            List<DeviceId> others = new ArrayList<>();
+            if (started.rank() == 0) {
+                if (started.headAddr() == null || !HEAD_ADDR.matcher(started.headAddr()).matches()) {
+                    throw ApiException.badRequest("rank 0 must report its headAddr as host:port");
+                }
+                store.clusters().setHeadAddr(c, id, started.headAddr());
+                store.clusters().transition(c, id, List.of(ClusterState.PENDING), ClusterState.DEPLOYING, null, now);
+                for (RankRow rank : store.clusters().ranks(c, id)) {
+                    if (rank.rank() > 0) {
+                        others.add(rank.device());
+                    }
+                }
+            }
+            boolean allStarted = store.clusters().ranks(c, id).stream().allMatch(r -> r.state() != RankState.ASSIGNED);
+            if (allStarted && store.clusters().transition(c, id, List.of(ClusterState.DEPLOYING), ClusterState.RUNNING,
+                    null, now)) {
+                store.clusters().markRunning(c, id, now, now.plus(Duration.ofHours(cluster.hours())));
+            }
+            return others;
+        });
+        wake.forEach(board::signal);
+    }
+
+    void rankExited(DeviceId device, String clusterId, RankExited exited) {
+        ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
+        Optional<ClusterState> ending = store.db().transaction(c -> {
+            ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
+            if (!store.clusters().rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
+                    || cluster.state().isFinal()) {
+                return Optional.<ClusterState>empty();
+            }
+            if (exited.exitCode() != 0) {
+                return Optional.of(ClusterState.FAILED);
+            }
+            boolean allDone = store.clusters().ranks(c, id).stream()
+                    .allMatch(r -> r.state() == RankState.EXITED && Integer.valueOf(0).equals(r.exitCode()));
+            return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
+        });
+        ending.ifPresent(state -> end(id, state, state == ClusterState.FAILED
+                ? "rank " + exited.rank() + " exited with code " + exited.exitCode() : null));
+    }
+
+    void appendLogs(DeviceId device, String clusterId, LogBatch batch) {
+        if (batch.lines() == null || batch.lines().size() > LOG_BATCH_LINES_MAX || batch.firstSeq() < 0) {
+            throw ApiException.badRequest("a log batch holds 1.." + LOG_BATCH_LINES_MAX + " lines from a seq >= 0");
+        }
+        ClusterId id = clusterOfDevice(device, clusterId, batch.rank());
+        store.db().transaction(c -> store.logs().append(c, id, batch.rank(), batch.firstSeq(), batch.lines()));
+    }
+
+    // ---- timeouts ---------------------------------------------------------------------------------
+
+    /** Ends clusters whose paid time ran out, whose deployment took too long, or that lost a device. */
+    void sweep(List<DeviceRow> wentOffline) {
+        Instant now = clock.instant();
+        for (DeviceRow device : wentOffline) {
+            if (device.cluster() == null) {
+                continue;
+            }
+            boolean lost = store.db().transaction(c -> {
+                boolean any = false;
+                for (RankRow rank : store.clusters().ranks(c, device.cluster())) {
+                    if (rank.device().equals(device.id())
+                            && (rank.state() == RankState.ASSIGNED || rank.state() == RankState.STARTED)) {
+                        store.clusters().rankLost(c, device.cluster(), rank.rank(), device.lastSeenAt());
+                        any = true;
+                    }
+                }
+                return any;
+            });
+            if (lost) {
+                end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
+            }
+        }
+        for (ClusterRow cluster : store.db().transaction(c -> store.clusters().active(c))) {
+            if (cluster.state() == ClusterState.RUNNING && !now.isBefore(cluster.expiresAt())) {
+                end(cluster.id(), ClusterState.EXPIRED, "its paid time of " + cluster.hours() + " h ran out");
+            } else if (cluster.state() != ClusterState.RUNNING && !now.isBefore(cluster.createdAt().plus(deployTimeout))) {
+                end(cluster.id(), ClusterState.FAILED, "deployment timed out after " + deployTimeout.toSeconds()
+                        + " s: not every rank started");
+            }
+        }
+    }
+
+    /**
+     * Ends an active cluster: state, devices released, escrow settled, all in one transaction.
+     * False if it had ended already, so racing callers settle once.
+     */
+    boolean end(ClusterId id, ClusterState state, String reason) {
+        List<DeviceId> devices = store.db().transaction(c -> {
+            Instant now = clock.instant();
+            ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
+            if (!store.clusters().transition(c, id, ACTIVE, state, reason, now)) {
+                return List.<DeviceId>of();
+            }
+            store.clusters().endLiveRanks(c, id, now);
+            store.devices().release(c, id);
+            List<RankRow> ranks = store.clusters().ranks(c, id);
+            long paidSeconds = cluster.hours() * Settlement.SECONDS_PER_HOUR;
+            List<Settlement.Service> services = ranks.stream().map(rank -> new Settlement.Service(rank.device(),
+                    rank.supplier(), ServedTime.seconds(cluster.runningAt(),
+                            rank.state() == RankState.LOST ? rank.endedAt() : now, paidSeconds))).toList();
+            String escrow = LedgerAccounts.escrow(id, Currency.USD);
+            Money held = store.ledger().balance(c, escrow, Currency.USD);
+            Settlement.Plan plan = Settlement.plan(held, cluster.pricePerDeviceHour(), services, NetworkFee.BASIS_POINTS);
+            store.ledger().apply(c, plan.transfers(id, cluster.owner()), now);
+            Money left = store.ledger().balance(c, escrow, Currency.USD);
+            if (left.minor() != 0) {
+                throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
+            }
+            return ranks.stream().map(RankRow::device).toList();
+        });
+        devices.forEach(board::signal);
+        return !devices.isEmpty();
+    }
+
+    // ---- views and validation -----------------------------------------------------------------------
+
+    ClusterView view(ClusterId id) {
+        return store.db().transaction(c -> {
+            ClusterRow k = store.clusters().byId(c, id).orElseThrow();
+            Map<TransferKind, Money> sums = store.ledger().clusterSums(c, id.value(), Currency.USD);
+            Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.NETWORK_FEE));
+            List<ClusterView.RankView> ranks = store.clusters().ranks(c, id).stream()
+                    .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
+                            r.startedAt(), r.endedAt())).toList();
+            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(), k.kind().name(),
+                    k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
+                    Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
+                    Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),
+                    ranks);
+        });
+    }
+
+    private ClusterRow owned(AccountId owner, String clusterId) {
+        if (!Ids.looksLike(clusterId, ClusterId.PREFIX)) {
+            throw ApiException.notFound("cluster", String.valueOf(clusterId));
+        }
+        return store.db().transaction(c -> store.clusters().owned(c, owner, new ClusterId(clusterId)))
+                .orElseThrow(() -> ApiException.notFound("cluster", clusterId));
+    }
+
+    /** The cluster, if this device runs this rank of it: a device cannot report on another device's rank. */
+    private ClusterId clusterOfDevice(DeviceId device, String clusterId, int rank) {
+        if (!Ids.looksLike(clusterId, ClusterId.PREFIX)) {
+            throw ApiException.notFound("cluster", String.valueOf(clusterId));
+        }
+        ClusterId id = new ClusterId(clusterId);
+        boolean mine = store.db().transaction(c -> store.clusters().ranks(c, id).stream()
+                .anyMatch(r -> r.rank() == rank && r.device().equals(device)));
+        if (!mine) {
+            throw ApiException.notFound("rank " + rank + " of cluster", clusterId);
+        }
+        return id;
+    }
+
+    private static List<Candidate> candidates(List<DeviceRow> devices) {
+        return devices.stream().map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(), d.hardware().model(),
+                d.hardware().gpuCount(), d.region(), d.minPricePerHourMicros(), new HashSet<>(d.runtimes()))).toList();
+    }
+
+    private static Order order(DeployRequest deploy) {
+        if (deploy.type() != null && !RUNTIME_PROCESS.equals(deploy.type())) {
+            throw ApiException.badRequest("type must be '" + RUNTIME_PROCESS + "' (containers come later)");
+        }
+        if (deploy.name() != null && !CLUSTER_NAME.matcher(deploy.name()).matches()) {
+            throw ApiException.badRequest("name must be 1-64 letters, digits, '_', '.' or '-'");
+        }
+        if (deploy.cmd() == null || deploy.cmd().isBlank() || deploy.cmd().length() > CMD_LENGTH_MAX) {
+            throw ApiException.badRequest("cmd must be 1.." + CMD_LENGTH_MAX + " characters");
+        }
+        Map<String, String> env = deploy.env() == null ? Map.of() : deploy.env();
+        if (env.size() > ENV_ENTRIES_MAX) {
+            throw ApiException.badRequest("at most " + ENV_ENTRIES_MAX + " environment variables");
+        }
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            if (!ENV_NAME.matcher(entry.getKey()).matches() || entry.getKey().startsWith("CORRAL_")) {
+                throw ApiException.badRequest("environment variable name '" + entry.getKey()
+                        + "' is invalid or reserved (CORRAL_ is ours)");
+            }
+            if (entry.getValue() == null || entry.getValue().length() > ENV_VALUE_LENGTH_MAX) {
+                throw ApiException.badRequest("environment variable " + entry.getKey() + " must have a value of at most "
+                        + ENV_VALUE_LENGTH_MAX + " characters");
+            }
+        }
+        ClusterRequest request = request(deploy.gpu(), Boolean.TRUE.equals(deploy.cpu()), deploy.gpusPerDevice(),
+                deploy.count(), deploy.hours(), deploy.region());
+        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env));
+    }
+
+    private static ClusterRequest request(String gpu, boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
+            String region) {
+        if ((gpu == null) == !cpu) {
+            throw ApiException.badRequest("ask for either a GPU model (gpu) or a CPU device (cpu: true)");
+        }
+        if (count == null || hours == null) {
+            throw ApiException.badRequest("count and hours are required");
+        }
+        try {
+            return cpu
+                    ? new ClusterRequest(DeviceKind.CPU, null, 0, count, hours, region)
+                    : new ClusterRequest(DeviceKind.GPU, GpuModel.parse(gpu), gpusPerDevice == null ? 1 : gpusPerDevice,
+                            count, hours, region);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Integer integer(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
+        }
+    }
+
+    private static String describe(ClusterRequest request) {
+        String what = request.kind() == DeviceKind.CPU ? "CPU"
+                : request.gpusPerDevice() + "x " + request.gpuModel();
+        return what + (request.region() == null ? "" : " in " + request.region());
+    }
+}

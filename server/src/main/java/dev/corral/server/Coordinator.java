@@ -1,0 +1,111 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.corral.core.Json;
+import dev.corral.core.api.ApiError;
+import dev.corral.store.Database;
+import dev.corral.store.DuplicateException;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: the HTTP API for people and agents over one store. {@link #start} opens
+ * the store (migrating it), serves, and runs the timeouts until {@link #close}.
+ */
+public final class Coordinator implements AutoCloseable {
+    /** The largest request body accepted; bigger ones get 413 before they are read. */
+    public static final long BODY_BYTES_MAX = 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    private final Database database;
+    private final Javalin app;
+    private final Sweeper sweeper;
+    private final Optional<String> generatedAdminKey;
+
+    private Coordinator(Database database, Javalin app, Sweeper sweeper, Optional<String> generatedAdminKey) {
+        this.database = database;
+        this.app = app;
+        this.sweeper = sweeper;
+        this.generatedAdminKey = generatedAdminKey;
+    }
+
+    public static Coordinator start(CoordinatorConfig config) {
+        requireNonNull(config, "config is null");
+        Database database = config.jdbcUrl() != null
+                ? Database.connect(config.jdbcUrl())
+                : Database.embedded(config.dataDirectory());
+        try {
+            Store store = Store.on(database);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            WorkBoard board = new WorkBoard();
+            AccountService accounts = new AccountService(store, config.clock());
+            Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
+            DeviceService devices = new DeviceService(store, board, config.clock());
+            ClusterService clusters = new ClusterService(store, board, config.clock(), config.deployTimeout());
+            AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
+            Routes routes = new Routes(accounts, devices, clusters, new NetworkService(store), agentAuth, board,
+                    config.pollWait(), metrics);
+            Javalin app = Javalin.create(javalin -> {
+                javalin.concurrency.useVirtualThreads = true;
+                javalin.http.maxRequestSize = BODY_BYTES_MAX;
+                javalin.startup.showJavalinBanner = false;
+                javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
+                routes.register(javalin.routes);
+                errors(javalin.routes);
+            });
+            app.start(config.bindHost(), config.port());
+            Sweeper sweeper = new Sweeper(store, clusters, config.clock(), config.heartbeatTimeout(),
+                    config.clockSkewMax(), config.sweepInterval());
+            return new Coordinator(database, app, sweeper, adminKey);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static void errors(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage())));
+        routes.exception(IllegalArgumentException.class, (e, ctx) ->
+                ctx.status(400).json(new ApiError("bad_request", e.getMessage())));
+        routes.exception(ValueInstantiationException.class, (e, ctx) ->
+                ctx.status(400).json(new ApiError("bad_request", e.getOriginalMessage())));
+        routes.exception(DuplicateException.class, (e, ctx) ->
+                ctx.status(409).json(new ApiError("conflict", e.getMessage())));
+        routes.exception(HttpResponseException.class, (e, ctx) ->
+                ctx.status(e.getStatus()).json(new ApiError("http_" + e.getStatus(), e.getMessage())));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError("internal", "the coordinator failed; the change was rolled back"));
+        });
+        routes.error(404, "*", ctx -> {
+            if (ctx.resultInputStream() == null) {
+                ctx.json(new ApiError("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The admin key made on this store's first start, if this start made it: shown once. */
+    public Optional<String> generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    @Override
+    public void close() {
+        sweeper.close();
+        app.stop();
+        database.close();
+    }
+}

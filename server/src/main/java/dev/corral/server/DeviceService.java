@@ -1,0 +1,194 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceStatus;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Ids;
+import dev.corral.core.Money;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.core.api.DeviceView;
+import dev.corral.core.api.JoinTokenView;
+import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.RegisterResponse;
+import dev.corral.store.DeviceRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Devices: join tokens, registration, signed heartbeats, and the owner's view and edits.
+ * Fields a device asserts come only from its signed requests; owner fields only from its owner.
+ */
+final class DeviceService {
+    static final Duration JOIN_TOKEN_TTL = Duration.ofHours(24);
+    static final Set<String> RUNTIMES_KNOWN = Set.of(ClusterService.RUNTIME_PROCESS);
+    static final int RUNTIMES_MAX = 8;
+    static final String REGION_DEFAULT = "local";
+    private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]{1,255}");
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} _.@:()\\-]{1,64}");
+    private static final Money MIN_PRICE_MAX = Money.usd(1_000L * 1_000_000L);
+
+    private final Store store;
+    private final WorkBoard board;
+    private final Clock clock;
+
+    DeviceService(Store store, WorkBoard board, Clock clock) {
+        this.store = requireNonNull(store, "store is null");
+        this.board = requireNonNull(board, "board is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    JoinTokenView joinToken(AccountId owner) {
+        String token = Secrets.newSecret("cjt");
+        Instant expires = clock.instant().plus(JOIN_TOKEN_TTL);
+        store.db().transaction(c -> {
+            store.joinTokens().create(c, Secrets.hash(token), owner, expires);
+            return null;
+        });
+        return new JoinTokenView(token, expires);
+    }
+
+    /** Registers a device whose request was signed by the key it presents; a retry with the same key and token is the same device. */
+    RegisterResponse register(RegisterRequest request) {
+        requireNonNull(request.hardware(), "hardware is null");
+        if (request.joinToken() == null) {
+            throw ApiException.badRequest("joinToken is required");
+        }
+        String region = region(request.region());
+        String host = host(request.host());
+        List<String> runtimes = runtimes(request.runtimes());
+        Instant now = clock.instant();
+        DeviceId fresh = DeviceId.random();
+        return store.db().transaction(c -> {
+            var admission = store.joinTokens().consume(c, Secrets.hash(request.joinToken()), fresh, request.publicKey(), now)
+                    .orElseThrow(() -> ApiException.unauthorized(
+                            "join token is unknown, used or expired: ask the owner for a new one (corral device join-token)"));
+            if (admission.existingDevice().isPresent()) {
+                DeviceId existing = admission.existingDevice().get();
+                store.devices().heartbeat(c, existing, request.hardware(), host, runtimes, null, now);
+                return new RegisterResponse(existing.value(), admission.owner().value());
+            }
+            String name = defaultName(request.hardware(), host);
+            store.devices().insert(c, new DeviceRow(fresh, admission.owner(), request.publicKey(), name,
+                    request.hardware(), region, host, runtimes, 0, 0, null, true, now, null, now));
+            return new RegisterResponse(fresh.value(), admission.owner().value());
+        });
+    }
+
+    void heartbeat(DeviceId device, Heartbeat heartbeat) {
+        if (heartbeat.hardware() == null || heartbeat.telemetry() == null) {
+            throw ApiException.badRequest("hardware and telemetry are required");
+        }
+        String host = host(heartbeat.host());
+        List<String> runtimes = runtimes(heartbeat.runtimes());
+        boolean cameBack = store.db().transaction(c -> {
+            boolean wasOffline = store.devices().byId(c, device).map(row -> !row.online()).orElse(false);
+            store.devices().heartbeat(c, device, heartbeat.hardware(), host, runtimes, heartbeat.telemetry(),
+                    clock.instant());
+            return wasOffline;
+        });
+        if (cameBack) {
+            board.signal(device);
+        }
+    }
+
+    List<DeviceView> list(AccountId owner) {
+        return store.db().transaction(c -> store.devices().byOwner(c, owner)).stream().map(DeviceService::view).toList();
+    }
+
+    DeviceView get(AccountId owner, String deviceId) {
+        DeviceId id = parseId(deviceId);
+        return store.db().transaction(c -> store.devices().owned(c, owner, id))
+                .map(DeviceService::view)
+                .orElseThrow(() -> ApiException.notFound("device", deviceId));
+    }
+
+    DeviceView update(AccountId owner, String deviceId, DeviceUpdate update) {
+        DeviceId id = parseId(deviceId);
+        if (update.name() != null && !NAME.matcher(update.name()).matches()) {
+            throw ApiException.badRequest("name must be 1-64 letters, digits, spaces or _.@:()-");
+        }
+        Long minPrice = null;
+        if (update.minPricePerHour() != null) {
+            Money price = Money.parse(update.minPricePerHour(), Currency.USD);
+            if (price.compareTo(MIN_PRICE_MAX) > 0) {
+                throw ApiException.badRequest("minPricePerHour must be at most " + MIN_PRICE_MAX);
+            }
+            minPrice = price.minor();
+        }
+        if (update.rewardSplitIoPercent() != null
+                && (update.rewardSplitIoPercent() < 0 || update.rewardSplitIoPercent() > 100)) {
+            throw ApiException.badRequest("rewardSplitIoPercent must be 0..100");
+        }
+        Long newMinPrice = minPrice;
+        return store.db().transaction(c -> {
+            DeviceRow row = store.devices().owned(c, owner, id).orElseThrow(() -> ApiException.notFound("device", deviceId));
+            store.devices().updateOwnerFields(c, id, update.name() != null ? update.name() : row.name(),
+                    newMinPrice != null ? newMinPrice : row.minPricePerHourMicros(),
+                    update.rewardSplitIoPercent() != null ? update.rewardSplitIoPercent() : row.rewardSplitIoPercent());
+            return view(store.devices().byId(c, id).orElseThrow());
+        });
+    }
+
+    static DeviceStatus status(DeviceRow row) {
+        if (!row.online()) {
+            return DeviceStatus.OFFLINE;
+        }
+        return row.cluster() == null ? DeviceStatus.IDLE : DeviceStatus.HIRED;
+    }
+
+    static DeviceId parseId(String deviceId) {
+        if (!Ids.looksLike(deviceId, DeviceId.PREFIX)) {
+            throw ApiException.notFound("device", String.valueOf(deviceId));
+        }
+        return new DeviceId(deviceId);
+    }
+
+    private static DeviceView view(DeviceRow row) {
+        return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),
+                row.runtimes(), row.lastSeenAt(), row.cluster() == null ? null : row.cluster().value(),
+                Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry());
+    }
+
+    private static String defaultName(HardwareSpec hardware, String host) {
+        String name = hardware.describe().replaceAll("[^\\p{L}\\p{N} _.@:()\\-]", "") + " @" + host;
+        return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+
+    private static String region(String region) {
+        if (region == null) {
+            return REGION_DEFAULT;
+        }
+        if (!REGION.matcher(region).matches()) {
+            throw ApiException.badRequest("region must be 1-32 lower-case letters, digits or '-'");
+        }
+        return region;
+    }
+
+    private static String host(String host) {
+        if (host == null || !HOST.matcher(host).matches()) {
+            throw ApiException.badRequest("host must be a host name or IP address");
+        }
+        return host;
+    }
+
+    private static List<String> runtimes(List<String> runtimes) {
+        if (runtimes == null) {
+            return List.of();
+        }
+        if (runtimes.size() > RUNTIMES_MAX || !RUNTIMES_KNOWN.containsAll(runtimes)) {
+            throw ApiException.badRequest("runtimes must be among " + RUNTIMES_KNOWN);
+        }
+        return List.copyOf(Set.copyOf(runtimes));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.ClusterState;
+import dev.corral.core.DeviceStatus;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.store.DeviceRow;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The public figures anyone may read: devices, clusters, and the ledger's sums. */
+final class NetworkService {
+    private final Store store;
+
+    NetworkService(Store store) {
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    NetworkStats stats() {
+        return store.db().transaction(c -> {
+            List<DeviceRow> devices = store.devices().all(c);
+            Map<String, Integer> byModel = new TreeMap<>();
+            int online = 0;
+            int idle = 0;
+            for (DeviceRow device : devices) {
+                DeviceStatus status = DeviceService.status(device);
+                if (status == DeviceStatus.OFFLINE) {
+                    continue;
+                }
+                online++;
+                idle += status == DeviceStatus.IDLE ? 1 : 0;
+                String model = device.hardware().model() == null ? "CPU" : device.hardware().model().name();
+                byModel.merge(model, 1, Integer::sum);
+            }
+            Map<String, Integer> byState = new TreeMap<>();
+            for (Map.Entry<ClusterState, Integer> entry : store.clusters().countByState(c).entrySet()) {
+                byState.put(entry.getKey().name(), entry.getValue());
+            }
+            List<NetworkStats.LedgerTotal> ledger = store.ledger().totals(c).stream()
+                    .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
+                            t.transfers()))
+                    .toList();
+            return new NetworkStats(online, idle, online - idle, byModel, byState, ledger);
+        });
+    }
+}

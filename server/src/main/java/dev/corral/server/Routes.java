@@ -1,0 +1,174 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.DeviceId;
+import dev.corral.core.api.CreateAccount;
+import dev.corral.core.api.CreditRequest;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.core.api.ExtendRequest;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.WorkResponse;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.Map;
+
+/** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
+final class Routes {
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    private static final String BEARER = "Bearer ";
+
+    private final AccountService accounts;
+    private final DeviceService devices;
+    private final ClusterService clusters;
+    private final NetworkService network;
+    private final AgentAuth agentAuth;
+    private final WorkBoard board;
+    private final Duration pollWait;
+    private final PrometheusMeterRegistry metrics;
+
+    Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
+            AgentAuth agentAuth, WorkBoard board, Duration pollWait, PrometheusMeterRegistry metrics) {
+        this.accounts = requireNonNull(accounts, "accounts is null");
+        this.devices = requireNonNull(devices, "devices is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.network = requireNonNull(network, "network is null");
+        this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
+        this.board = requireNonNull(board, "board is null");
+        this.pollWait = requireNonNull(pollWait, "pollWait is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
+        routes.post("/api/v1/accounts", ctx -> ctx.status(201)
+                .json(accounts.create(Bodies.read(ctx.bodyAsBytes(), CreateAccount.class).name())));
+
+        routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
+        routes.get("/api/v1/transfers", ctx -> ctx.json(accounts.transfers(account(ctx),
+                intQuery(ctx, "limit", 50))));
+        routes.post("/api/v1/devices/join-tokens", ctx -> ctx.status(201).json(devices.joinToken(account(ctx))));
+        routes.get("/api/v1/devices", ctx -> ctx.json(devices.list(account(ctx))));
+        routes.get("/api/v1/devices/{id}", ctx -> ctx.json(devices.get(account(ctx), ctx.pathParam("id"))));
+        routes.patch("/api/v1/devices/{id}", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.json(devices.update(owner, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), DeviceUpdate.class)));
+        });
+        routes.get("/api/v1/quote", ctx -> {
+            account(ctx);
+            ctx.json(clusters.quote(ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
+                    ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region")));
+        });
+        routes.post("/api/v1/clusters", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.status(201).json(clusters.deploy(owner, Bodies.read(ctx.bodyAsBytes(), DeployRequest.class),
+                    ctx.header(IDEMPOTENCY_HEADER)));
+        });
+        routes.get("/api/v1/clusters", ctx -> ctx.json(clusters.list(account(ctx))));
+        routes.get("/api/v1/clusters/{id}", ctx -> ctx.json(clusters.get(account(ctx), ctx.pathParam("id"))));
+        routes.get("/api/v1/clusters/{id}/logs", ctx -> ctx.json(clusters.logs(account(ctx), ctx.pathParam("id"),
+                ctx.queryParam("rank"), ctx.queryParam("limit"))));
+        routes.post("/api/v1/clusters/{id}/extend", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.json(clusters.extend(owner, ctx.pathParam("id"),
+                    Bodies.read(ctx.bodyAsBytes(), ExtendRequest.class).hours(), ctx.header(IDEMPOTENCY_HEADER)));
+        });
+        routes.post("/api/v1/clusters/{id}/terminate", ctx -> ctx.json(clusters.terminate(account(ctx),
+                ctx.pathParam("id"))));
+        routes.post("/api/v1/admin/credits", ctx -> {
+            admin(ctx);
+            CreditRequest credit = Bodies.read(ctx.bodyAsBytes(), CreditRequest.class);
+            accounts.credit(credit.accountId(), credit.amountUsd(), ctx.header(IDEMPOTENCY_HEADER));
+            ctx.json(Map.of("accountId", credit.accountId(), "credited", credit.amountUsd()));
+        });
+
+        routes.post("/agent/v1/register", ctx -> {
+            RegisterRequest request = Bodies.read(ctx.bodyAsBytes(), RegisterRequest.class);
+            agentAuth.registration(ctx, publicKey(request.publicKey()));
+            ctx.status(201).json(devices.register(request));
+        });
+        routes.post("/agent/v1/heartbeat", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            devices.heartbeat(device, Bodies.read(ctx.bodyAsBytes(), Heartbeat.class));
+            ctx.json(Map.of("ok", true));
+        });
+        routes.get("/agent/v1/work", ctx -> ctx.json(work(agentAuth.device(ctx), ctx.queryParam("known"))));
+        routes.post("/agent/v1/clusters/{id}/started", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            clusters.rankStarted(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankStarted.class));
+            ctx.json(Map.of("ok", true));
+        });
+        routes.post("/agent/v1/clusters/{id}/exited", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            clusters.rankExited(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankExited.class));
+            ctx.json(Map.of("ok", true));
+        });
+        routes.post("/agent/v1/clusters/{id}/logs", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            clusters.appendLogs(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), LogBatch.class));
+            ctx.json(Map.of("ok", true));
+        });
+    }
+
+    /** Answers at once if the work differs from what the agent knows, else when it changes or the wait runs out. */
+    private WorkResponse work(DeviceId device, String known) throws InterruptedException {
+        long generation = board.generation(device);
+        WorkResponse work = clusters.work(device);
+        if (known == null || !known.equals(work.version())) {
+            return work;
+        }
+        board.awaitChange(device, generation, pollWait);
+        return clusters.work(device);
+    }
+
+    private AccountId account(Context ctx) {
+        return accounts.authenticate(bearer(ctx)).orElseThrow(() -> ApiException.unauthorized(
+                "unknown API key: pass the key 'corral account create' printed"));
+    }
+
+    private void admin(Context ctx) {
+        if (!accounts.isAdmin(bearer(ctx))) {
+            throw new ApiException(403, "forbidden", "this needs the coordinator's admin key");
+        }
+    }
+
+    private static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
+            throw ApiException.unauthorized("missing API key: send 'Authorization: Bearer KEY'");
+        }
+        return header.substring(BEARER.length());
+    }
+
+    private static int intQuery(Context ctx, String name, int fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
+        }
+    }
+
+    private static PublicKey publicKey(String text) {
+        try {
+            return AgentSignature.decodePublicKey(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("publicKey: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.store.DeviceRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the timeouts on a fixed interval: devices not heard from go offline (and their
+ * clusters fail), paid time runs out, slow deployments fail, old nonces are pruned. After a
+ * start it waits one heartbeat timeout before marking devices offline, so agents that kept
+ * running while the coordinator was down have time to reconnect.
+ */
+final class Sweeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
+
+    private final Store store;
+    private final ClusterService clusters;
+    private final Clock clock;
+    private final Duration heartbeatTimeout;
+    private final Duration nonceRetention;
+    private final Instant startedAt;
+    private final ScheduledExecutorService executor;
+
+    Sweeper(Store store, ClusterService clusters, Clock clock, Duration heartbeatTimeout, Duration clockSkewMax,
+            Duration interval) {
+        this.store = requireNonNull(store, "store is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
+        this.nonceRetention = clockSkewMax.multipliedBy(2);
+        this.startedAt = clock.instant();
+        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "corral-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::sweepSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void sweep() {
+        Instant now = clock.instant();
+        List<DeviceRow> offline = List.of();
+        if (!now.isBefore(startedAt.plus(heartbeatTimeout))) {
+            offline = store.db().transaction(c -> store.devices().markOfflineSince(c, now.minus(heartbeatTimeout)));
+        }
+        clusters.sweep(offline);
+        store.db().transaction(c -> store.nonces().pruneBefore(c, now.minus(nonceRetention)));
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("sweep failed; retrying at the next interval", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
