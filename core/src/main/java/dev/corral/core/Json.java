@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 
 /**
  * The one JSON configuration every side uses: unknown fields are an error (a typo must not
@@ -20,6 +21,14 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Reads an answer from the coordinator, ignoring fields this client does not know yet, so
+     * an older agent or SDK keeps working against a newer coordinator.
+     */
+    public static <T> T readAnswer(byte[] body, Class<T> type) throws IOException {
+        return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
     }
 
     private static ObjectMapper create() {

@@ -1,0 +1,112 @@
+package dev.corral.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.corral.core.DeviceId;
+import dev.corral.core.Json;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.RegisterResponse;
+import dev.corral.core.protocol.WorkResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** The agent's side of /agent/v1: every request signed with the device key. */
+final class AgentClient {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The coordinator answered with an error status; 4xx means retrying the same request will not help. */
+    static final class RefusedException extends IOException {
+        private final int status;
+
+        RefusedException(int status, String body) {
+            super("coordinator answered " + status + ": " + body);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+
+        boolean isClientError() {
+            return status >= 400 && status < 500;
+        }
+    }
+
+    private final URI server;
+    private final DeviceIdentity identity;
+    private final Clock clock;
+    private final HttpClient http;
+
+    AgentClient(URI server, DeviceIdentity identity, Clock clock) {
+        this.server = requireNonNull(server, "server is null");
+        this.identity = requireNonNull(identity, "identity is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    RegisterResponse register(RegisterRequest request) throws IOException, InterruptedException {
+        return send("POST", "/agent/v1/register", request, null, RegisterResponse.class, REQUEST_TIMEOUT);
+    }
+
+    void heartbeat(DeviceId device, Heartbeat heartbeat) throws IOException, InterruptedException {
+        send("POST", "/agent/v1/heartbeat", heartbeat, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    WorkResponse work(DeviceId device, String known, Duration pollWait) throws IOException, InterruptedException {
+        String query = known == null ? "" : "?known=" + URLEncoder.encode(known, StandardCharsets.UTF_8);
+        return send("GET", "/agent/v1/work" + query, null, device, WorkResponse.class, pollWait.plus(REQUEST_TIMEOUT));
+    }
+
+    void started(DeviceId device, String cluster, RankStarted started) throws IOException, InterruptedException {
+        send("POST", "/agent/v1/clusters/" + cluster + "/started", started, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    void exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {
+        send("POST", "/agent/v1/clusters/" + cluster + "/exited", exited, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    void logs(DeviceId device, String cluster, LogBatch batch) throws IOException, InterruptedException {
+        send("POST", "/agent/v1/clusters/" + cluster + "/logs", batch, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    private <T> T send(String method, String pathAndQuery, Object body, DeviceId device, Class<T> type, Duration timeout)
+            throws IOException, InterruptedException {
+        byte[] bytes = body == null ? new byte[0] : json(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(pathAndQuery)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        AgentSignature.sign(identity.privateKey(), method, pathAndQuery, device == null ? null : device.value(), bytes,
+                clock.instant()).forEach(request::header);
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw new RefusedException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return Json.readAnswer(response.body(), type);
+    }
+
+    private static byte[] json(Object body) {
+        try {
+            return Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName(), e);
+        }
+    }
+}

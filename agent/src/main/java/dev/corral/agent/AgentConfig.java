@@ -1,0 +1,72 @@
+package dev.corral.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How a worker agent runs.
+ *
+ * @param joinToken the owner's one-time token; needed only until the device is registered
+ * @param advertiseHost the address other ranks of a cluster reach this machine at
+ * @param allowProcessRuntime run cluster commands as plain child processes: only for trusted set-ups
+ * @param heartbeatInterval how often the device reports; the coordinator's heartbeat timeout must be several times this
+ * @param pollWait how long the coordinator may hold a work poll
+ */
+public record AgentConfig(
+        URI server,
+        String joinToken,
+        Path dataDirectory,
+        String region,
+        String advertiseHost,
+        boolean allowProcessRuntime,
+        Duration heartbeatInterval,
+        Duration pollWait,
+        String nvidiaSmi,
+        Clock clock) {
+    public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
+    public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(20);
+
+    public AgentConfig {
+        requireNonNull(server, "server is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(advertiseHost, "advertiseHost is null");
+        requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        requireNonNull(pollWait, "pollWait is null");
+        requireNonNull(nvidiaSmi, "nvidiaSmi is null");
+        requireNonNull(clock, "clock is null");
+    }
+
+    public static AgentConfig of(URI server, String joinToken, Path dataDirectory, boolean allowProcessRuntime) {
+        return new AgentConfig(server, joinToken, dataDirectory, null, "127.0.0.1", allowProcessRuntime,
+                HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, "nvidia-smi", Clock.systemUTC());
+    }
+
+    public AgentConfig withRegion(String newRegion) {
+        return new AgentConfig(server, joinToken, dataDirectory, newRegion, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, nvidiaSmi, clock);
+    }
+
+    public AgentConfig withAdvertiseHost(String host) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, host, allowProcessRuntime, heartbeatInterval,
+                pollWait, nvidiaSmi, clock);
+    }
+
+    public AgentConfig withHeartbeatInterval(Duration interval) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime, interval,
+                pollWait, nvidiaSmi, clock);
+    }
+
+    public AgentConfig withNvidiaSmi(String command) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, command, clock);
+    }
+
+    public AgentConfig withClock(Clock newClock) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, nvidiaSmi, newClock);
+    }
+}

@@ -1,0 +1,285 @@
+package dev.corral.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.DeviceId;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.protocol.Assignment;
+import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.WorkResponse;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker daemon: registers the device once with its owner's join token, then sends
+ * signed heartbeats and long-polls for the ranks it must run, starting and stopping them
+ * so that what runs matches what the coordinator wants, and reporting their start, output
+ * and exit. It survives coordinator restarts by retrying with bounded back-off.
+ */
+public final class WorkerAgent implements AutoCloseable {
+    public static final String RUNTIME_PROCESS = "process";
+    static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
+    static final int LOG_BATCH_LINES_MAX = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
+
+    private final AgentConfig config;
+    private final AgentClient client;
+    private final HardwareProbe probe;
+    private final HardwareSpec hardware;
+    private final DeviceId device;
+    private final Map<String, RankProcess> running = new ConcurrentHashMap<>();
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closing;
+
+    private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
+            DeviceId device) {
+        this.config = config;
+        this.client = client;
+        this.probe = probe;
+        this.hardware = hardware;
+        this.device = device;
+    }
+
+    /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
+    public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
+        requireNonNull(config, "config is null");
+        DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
+        AgentClient client = new AgentClient(config.server(), identity, config.clock());
+        HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
+        HardwareSpec hardware = probe.detect();
+        DeviceId device = identity.deviceId().orElse(null);
+        if (device == null) {
+            if (config.joinToken() == null) {
+                throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
+            }
+            RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
+                    config.region(), config.advertiseHost(), runtimes(config));
+            String[] registered = new String[1];
+            if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
+                throw new IOException("registration with " + config.server() + " failed; see the log above");
+            }
+            device = new DeviceId(registered[0]);
+            identity.saveDeviceId(device);
+        }
+        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device);
+        LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
+        agent.threads.add(Thread.ofPlatform().name("agent-heartbeat").daemon().start(agent::heartbeats));
+        agent.threads.add(Thread.ofPlatform().name("agent-work").daemon().start(agent::pollWork));
+        return agent;
+    }
+
+    public DeviceId deviceId() {
+        return device;
+    }
+
+    public HardwareSpec hardware() {
+        return hardware;
+    }
+
+    /** Blocks until {@link #close} is called. */
+    public void awaitClose() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static List<String> runtimes(AgentConfig config) {
+        return config.allowProcessRuntime() ? List.of(RUNTIME_PROCESS) : List.of();
+    }
+
+    private void heartbeats() {
+        boolean failing = false;
+        while (!closing) {
+            try {
+                client.heartbeat(device, new Heartbeat(hardware, probe.telemetry(hardware), config.advertiseHost(),
+                        runtimes(config), List.copyOf(running.keySet())));
+                if (failing) {
+                    LOG.info("heartbeats reach {} again", config.server());
+                }
+                failing = false;
+            } catch (IOException e) {
+                if (!failing) {
+                    LOG.warn("heartbeat failed: {}", e.getMessage());
+                }
+                failing = true;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!sleep(config.heartbeatInterval())) {
+                return;
+            }
+        }
+    }
+
+    private void pollWork() {
+        String known = null;
+        Duration backoff = Retry.DELAY_FIRST;
+        while (!closing) {
+            try {
+                WorkResponse work = client.work(device, known, config.pollWait());
+                known = work.version();
+                backoff = Retry.DELAY_FIRST;
+                reconcile(work.assignments());
+            } catch (IOException e) {
+                LOG.debug("work poll failed: {}", e.getMessage());
+                if (!sleep(backoff)) {
+                    return;
+                }
+                backoff = Retry.next(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Starts the ranks wanted and not running, stops the ranks running and no longer wanted. */
+    private void reconcile(List<Assignment> assignments) throws InterruptedException {
+        Set<String> wanted = new HashSet<>();
+        for (Assignment assignment : assignments) {
+            String key = key(assignment);
+            wanted.add(key);
+            if (!running.containsKey(key) && !finished.contains(key)) {
+                launch(assignment);
+            }
+        }
+        for (Map.Entry<String, RankProcess> entry : running.entrySet()) {
+            if (!wanted.contains(entry.getKey())) {
+                LOG.info("stopping {}: the coordinator no longer wants it", entry.getKey());
+                entry.getValue().stop();
+            }
+        }
+    }
+
+    private void launch(Assignment assignment) {
+        String key = key(assignment);
+        if (!RUNTIME_PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
+            finished.add(key);
+            Thread.ofVirtual().start(() -> reportFailure(assignment, 126, "runtime " + assignment.type() + " is not enabled"));
+            return;
+        }
+        String headAddr = assignment.headAddr();
+        RankProcess process;
+        try {
+            if (assignment.rank() == 0) {
+                headAddr = config.advertiseHost() + ":" + freePort();
+            }
+            process = RankProcess.start(assignment, headAddr,
+                    config.dataDirectory().resolve("work").resolve(assignment.clusterId() + "-" + assignment.rank()));
+        } catch (IOException e) {
+            finished.add(key);
+            Thread.ofVirtual().start(() -> reportFailure(assignment, 127, "cannot start: " + e.getMessage()));
+            return;
+        }
+        running.put(key, process);
+        String head = headAddr;
+        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, process, head));
+    }
+
+    /** Reports the start, ships output while the rank runs, then reports the exit. */
+    private void supervise(Assignment assignment, RankProcess process, String headAddr) {
+        String key = key(assignment);
+        String cluster = assignment.clusterId();
+        try {
+            Retry.call("start report for " + key, () -> client.started(device, cluster,
+                    new RankStarted(assignment.rank(), assignment.rank() == 0 ? headAddr : null)));
+            int sent = 0;
+            Integer exitCode = null;
+            while (exitCode == null) {
+                exitCode = process.waitFor(LOG_FLUSH_INTERVAL);
+                sent = shipLogs(assignment, process, sent, exitCode != null);
+            }
+            finished.add(key);
+            running.remove(key);
+            int code = exitCode;
+            LOG.info("{} exited with {}", key, code);
+            Retry.call("exit report for " + key, () -> client.exited(device, cluster, new RankExited(assignment.rank(), code)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int shipLogs(Assignment assignment, RankProcess process, int sent, boolean all) throws InterruptedException {
+        while (true) {
+            List<String> batch = process.linesFrom(sent, LOG_BATCH_LINES_MAX);
+            if (batch.isEmpty()) {
+                return sent;
+            }
+            int first = sent;
+            boolean shipped = all
+                    ? Retry.call("logs of " + key(assignment), () -> client.logs(device, assignment.clusterId(),
+                            new LogBatch(assignment.rank(), first, batch)))
+                    : tryOnce(() -> client.logs(device, assignment.clusterId(), new LogBatch(assignment.rank(), first, batch)));
+            if (!shipped) {
+                return sent;
+            }
+            sent += batch.size();
+        }
+    }
+
+    private void reportFailure(Assignment assignment, int exitCode, String why) {
+        LOG.warn("rank {} of {} cannot run: {}", assignment.rank(), assignment.clusterId(), why);
+        try {
+            Retry.call("exit report", () -> client.exited(device, assignment.clusterId(),
+                    new RankExited(assignment.rank(), exitCode)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean tryOnce(Retry.Call call) throws InterruptedException {
+        try {
+            call.run();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String key(Assignment assignment) {
+        return assignment.clusterId() + "/" + assignment.rank();
+    }
+
+    private boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return !closing;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Stops polling and heartbeats and kills every rank this agent started. */
+    @Override
+    public void close() {
+        closing = true;
+        threads.forEach(Thread::interrupt);
+        for (RankProcess process : running.values()) {
+            try {
+                process.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopped.countDown();
+    }
+}

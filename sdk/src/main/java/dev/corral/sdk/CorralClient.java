@@ -1,0 +1,204 @@
+package dev.corral.sdk;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.corral.core.Json;
+import dev.corral.core.api.AccountCreated;
+import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ApiError;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.CreateAccount;
+import dev.corral.core.api.CreditRequest;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.core.api.DeviceView;
+import dev.corral.core.api.ExtendRequest;
+import dev.corral.core.api.JoinTokenView;
+import dev.corral.core.api.LogView;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.QuoteView;
+import dev.corral.core.api.TransferView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Java client of Corral's /api/v1. Each method is one HTTP call; a refusal is a
+ * {@link CorralException} carrying the coordinator's status, code and message.
+ */
+public final class CorralClient {
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final TypeReference<List<DeviceView>> DEVICES = new TypeReference<>() {};
+    private static final TypeReference<List<ClusterView>> CLUSTERS = new TypeReference<>() {};
+    private static final TypeReference<List<TransferView>> TRANSFERS = new TypeReference<>() {};
+
+    private final URI server;
+    private final String apiKey;
+    private final HttpClient http;
+
+    /** A client acting with this API key (or the admin key); null for the public calls only. */
+    public CorralClient(URI server, String apiKey) {
+        this.server = requireNonNull(server, "server is null");
+        this.apiKey = apiKey;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public CorralClient withKey(String key) {
+        return new CorralClient(server, key);
+    }
+
+    public AccountCreated createAccount(String name) {
+        return call("POST", "/api/v1/accounts", new CreateAccount(name), null, AccountCreated.class);
+    }
+
+    public AccountView account() {
+        return call("GET", "/api/v1/account", null, null, AccountView.class);
+    }
+
+    public List<TransferView> transfers(int limit) {
+        return call("GET", "/api/v1/transfers?limit=" + limit, null, null, TRANSFERS);
+    }
+
+    /** Admin only: adds funds to an account. A repeated idempotency key credits once. */
+    public void credit(String accountId, String amountUsd, String idempotencyKey) {
+        call("POST", "/api/v1/admin/credits", new CreditRequest(accountId, amountUsd), idempotencyKey, Map.class);
+    }
+
+    public JoinTokenView joinToken() {
+        return call("POST", "/api/v1/devices/join-tokens", null, null, JoinTokenView.class);
+    }
+
+    public List<DeviceView> devices() {
+        return call("GET", "/api/v1/devices", null, null, DEVICES);
+    }
+
+    public DeviceView device(String id) {
+        return call("GET", "/api/v1/devices/" + encode(id), null, null, DeviceView.class);
+    }
+
+    public DeviceView updateDevice(String id, DeviceUpdate update) {
+        return call("PATCH", "/api/v1/devices/" + encode(id), update, null, DeviceView.class);
+    }
+
+    /** Quotes a cluster: pass the same fields a deploy would (gpu or cpu, gpusPerDevice, count, hours, region). */
+    public QuoteView quote(DeployRequest request) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("gpu", request.gpu());
+        query.put("cpu", request.cpu());
+        query.put("gpusPerDevice", request.gpusPerDevice());
+        query.put("count", request.count());
+        query.put("hours", request.hours());
+        query.put("region", request.region());
+        String text = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + encode(String.valueOf(e.getValue())))
+                .collect(Collectors.joining("&"));
+        return call("GET", "/api/v1/quote?" + text, null, null, QuoteView.class);
+    }
+
+    /** Deploys; a repeated idempotency key returns the cluster the first call made instead of a second one. */
+    public ClusterView deploy(DeployRequest request, String idempotencyKey) {
+        return call("POST", "/api/v1/clusters", request, idempotencyKey, ClusterView.class);
+    }
+
+    public List<ClusterView> clusters() {
+        return call("GET", "/api/v1/clusters", null, null, CLUSTERS);
+    }
+
+    public ClusterView cluster(String id) {
+        return call("GET", "/api/v1/clusters/" + encode(id), null, null, ClusterView.class);
+    }
+
+    public LogView logs(String id, Integer rank) {
+        return call("GET", "/api/v1/clusters/" + encode(id) + "/logs" + (rank == null ? "" : "?rank=" + rank), null, null,
+                LogView.class);
+    }
+
+    public ClusterView extend(String id, int hours, String idempotencyKey) {
+        return call("POST", "/api/v1/clusters/" + encode(id) + "/extend", new ExtendRequest(hours), idempotencyKey,
+                ClusterView.class);
+    }
+
+    public ClusterView terminate(String id) {
+        return call("POST", "/api/v1/clusters/" + encode(id) + "/terminate", null, null, ClusterView.class);
+    }
+
+    public NetworkStats networkStats() {
+        return call("GET", "/api/v1/network/stats", null, null, NetworkStats.class);
+    }
+
+    private <T> T call(String method, String path, Object body, String idempotencyKey, Class<T> type) {
+        return parse(send(method, path, body, idempotencyKey), type);
+    }
+
+    private <T> T call(String method, String path, Object body, String idempotencyKey, TypeReference<T> type) {
+        byte[] answer = send(method, path, body, idempotencyKey);
+        try {
+            return Json.mapper().readerFor(type)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable answer from " + path, e);
+        }
+    }
+
+    private byte[] send(String method, String path, Object body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(REQUEST_TIMEOUT);
+        try {
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the request as JSON", e);
+        }
+        request.header("Content-Type", "application/json");
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the coordinator at " + server + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while calling " + path, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            ApiError error;
+            try {
+                error = Json.readAnswer(response.body(), ApiError.class);
+            } catch (IOException e) {
+                error = new ApiError("http_" + response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+            }
+            throw new CorralException(response.statusCode(), error.error(), error.message());
+        }
+        return response.body();
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            return Json.readAnswer(body, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable answer from the coordinator", e);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
