@@ -40,7 +40,7 @@ final class NetworkService {
             }
             List<NetworkStats.LedgerTotal> ledger = store.ledger().totals(c).stream()
                     .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
-                            t.transfers()))
+                            t.networkFees(), t.transfers()))
                     .toList();
             return new NetworkStats(online, idle, online - idle, byModel, byState, ledger);
         });

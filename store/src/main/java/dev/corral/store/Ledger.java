@@ -24,8 +24,8 @@ import java.util.Optional;
  * applied again.
  */
 public final class Ledger {
-    /** One currency's totals: the sum of balances (zero when sound), money from outside, transfer count. */
-    public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long transfers) {}
+    /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
+    public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
     /** A stored transfer. */
     public record Entry(long id, Transfer transfer, Instant createdAt) {}
@@ -139,6 +139,7 @@ public final class Ledger {
                     Sql.number(c, "SELECT COALESCE(SUM(balance), 0) FROM ledger_account WHERE currency = ?",
                             currency.name()),
                     -balance(c, LedgerAccounts.external(currency), currency).minor(),
+                    balance(c, LedgerAccounts.networkFee(currency), currency).minor(),
                     Sql.number(c, "SELECT COUNT(*) FROM ledger_transfer WHERE currency = ?", currency.name())));
         }
         return totals;

@@ -12,6 +12,10 @@ public record NetworkStats(
         Map<String, Integer> clustersByState,
         List<LedgerTotal> ledger) {
 
-    /** Sum of every balance in one currency (zero in a sound ledger), what came in from outside, and transfer count. */
-    public record LedgerTotal(String currency, long balanceSumMinor, long fundedFromOutsideMinor, long transfers) {}
+    /**
+     * One currency: the sum of every balance (zero in a sound ledger), what came in from
+     * outside, what the network fee account holds, and how many transfers there were.
+     */
+    public record LedgerTotal(String currency, long balanceSumMinor, long fundedFromOutsideMinor, long networkFeesMinor,
+            long transfers) {}
 }

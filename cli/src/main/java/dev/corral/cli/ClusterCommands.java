@@ -1,0 +1,291 @@
+package dev.corral.cli;
+
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.LogView;
+import dev.corral.core.api.QuoteView;
+import dev.corral.sdk.CorralClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The customer's commands: quote, deploy, clusters, cluster, logs, extend, terminate. */
+final class ClusterCommands {
+    static final Duration WAIT_MAX = Duration.ofMinutes(10);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
+    private ClusterCommands() {}
+
+    /** What to rent: a GPU model or a CPU device, how many, how long, where. */
+    static final class Shape {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Processor processor;
+
+        @Option(names = "--gpus-per-device", description = "GPUs on each device (default 1).")
+        Integer gpusPerDevice;
+
+        @Option(names = "--count", required = true, description = "Number of devices; each runs one rank.")
+        int count;
+
+        @Option(names = "--hours", required = true, description = "Hours to pay for now (extend later).")
+        int hours;
+
+        @Option(names = "--region", description = "Only devices in this region.")
+        String region;
+
+        static final class Processor {
+            @Option(names = "--gpu", description = "GPU model, e.g. H100, A100, \"RTX 4090\".")
+            String gpu;
+
+            @Option(names = "--cpu", description = "CPU devices instead of GPUs.")
+            boolean cpu;
+        }
+
+        DeployRequest request(String name, String type, String cmd, Map<String, String> env) {
+            return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
+                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env);
+        }
+    }
+
+    @Command(name = "quote", mixinStandardHelpOptions = true, description = "Price a cluster before paying for it.")
+    static final class Quote implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Shape shape;
+
+        @Override
+        public Integer call() {
+            QuoteView quote = options.client().quote(shape.request(null, null, null, null));
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, quote)) {
+                out.println(quote.count() + " x " + (quote.gpuModel() == null ? "CPU" : quote.gpusPerDevice() + "x "
+                        + quote.gpuModel()) + " for " + quote.hours() + " h: " + Format.amount(quote.total()) + " ("
+                        + Format.amount(quote.pricePerDeviceHour()) + " per device-hour); "
+                        + quote.devicesAvailable() + " matching devices idle now");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "deploy", mixinStandardHelpOptions = true,
+            description = "Deploy a cluster: holds price x hours in escrow, places it, runs the command on every rank.")
+    static final class Deploy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Shape shape;
+        @Option(names = "--type", defaultValue = "process", description = "Runtime (default ${DEFAULT-VALUE}; the only one so far).")
+        String type;
+        @Option(names = "--cmd", required = true, description = "Shell command every rank runs; it sees CORRAL_RANK, CORRAL_WORLD_SIZE, CORRAL_HEAD_ADDR, CORRAL_PEERS, CORRAL_CLUSTER_ID.")
+        String cmd;
+        @Option(names = "--env", description = "Extra environment variable NAME=VALUE (repeatable).")
+        Map<String, String> env = new LinkedHashMap<>();
+        @Option(names = "--name", description = "A name for the cluster.")
+        String name;
+        @Option(names = "--idempotency-key", description = "Repeat the same key to be sure a retried deploy makes one cluster.")
+        String idempotencyKey;
+        @Option(names = "--no-wait", description = "Return at once instead of waiting until the cluster runs.")
+        boolean noWait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            CorralClient client = options.client();
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env), idempotencyKey);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.printedJson(out, cluster)) {
+                return 0;
+            }
+            out.println("cluster " + cluster.clusterId() + ": " + cluster.count() + " devices placed, "
+                    + Format.amount(cluster.escrowHeld()) + " held in escrow");
+            out.flush();
+            if (noWait) {
+                return 0;
+            }
+            ClusterView last = waitForProgress(client, cluster, out, false);
+            return "FAILED".equals(last.state()) ? 1 : 0;
+        }
+    }
+
+    /** Polls the cluster and prints each change (ranks started, state) until it runs or ends; or until it ends. */
+    static ClusterView waitForProgress(CorralClient client, ClusterView first, PrintWriter out, boolean untilEnd)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT_MAX);
+        String lastState = null;
+        long lastStarted = -1;
+        ClusterView cluster = first;
+        while (Instant.now().isBefore(deadline)) {
+            cluster = client.cluster(first.clusterId());
+            long started = cluster.ranks().stream().filter(r -> r.startedAt() != null).count();
+            if (started != lastStarted) {
+                out.println("  " + started + "/" + cluster.count() + " ranks started");
+                lastStarted = started;
+            }
+            if (!cluster.state().equals(lastState)) {
+                out.println("  state " + cluster.state() + (cluster.reason() == null ? "" : ": " + cluster.reason()));
+                lastState = cluster.state();
+            }
+            out.flush();
+            boolean ended = cluster.endedAt() != null;
+            if (ended || (!untilEnd && "RUNNING".equals(cluster.state()))) {
+                return cluster;
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+        out.println("  still " + cluster.state() + " after " + WAIT_MAX.toMinutes() + " minutes; check with 'corral cluster "
+                + cluster.clusterId() + "'");
+        return cluster;
+    }
+
+    @Command(name = "clusters", mixinStandardHelpOptions = true, description = "List your clusters, newest first.")
+    static final class ListClusters implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+
+        @Override
+        public Integer call() {
+            List<ClusterView> clusters = options.client().clusters();
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, clusters)) {
+                out.printf("%-25s %-11s %-14s %-6s %-6s %-16s %s%n", "CLUSTER", "STATE", "DEVICES", "HOURS", "TYPE",
+                        "CHARGED", "NAME");
+                for (ClusterView c : clusters) {
+                    out.printf("%-25s %-11s %-14s %-6d %-6s %-16s %s%n", c.clusterId(), c.state(),
+                            c.count() + "x " + (c.gpuModel() == null ? "CPU" : c.gpuModel()), c.hours(), c.type(),
+                            Format.amount(c.charged()), c.name());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Show one cluster: state, ranks, money.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            ClusterView cluster = options.client().cluster(id);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, cluster)) {
+                print(out, cluster);
+            }
+            return 0;
+        }
+    }
+
+    static void print(PrintWriter out, ClusterView c) {
+        out.println("cluster    " + c.clusterId() + " (" + c.name() + ")");
+        out.println("state      " + c.state() + (c.reason() == null ? "" : ": " + c.reason()));
+        out.println("devices    " + c.count() + "x " + (c.gpuModel() == null ? "CPU" : c.gpusPerDevice() + "x " + c.gpuModel())
+                + (c.region() == null ? "" : " in " + c.region()) + ", " + c.hours() + " h at "
+                + Format.amount(c.pricePerDeviceHour()) + " per device-hour");
+        out.println("command    " + c.cmd());
+        out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "
+                + Format.amount(c.refunded()) + " refunded");
+        out.println("times      created " + c.createdAt() + (c.runningAt() == null ? "" : ", running " + c.runningAt())
+                + (c.expiresAt() == null ? "" : ", expires " + c.expiresAt())
+                + (c.endedAt() == null ? "" : ", ended " + c.endedAt()));
+        for (ClusterView.RankView r : c.ranks()) {
+            out.println("  rank " + r.rank() + " on " + r.deviceId() + ": " + r.state()
+                    + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")"));
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print what a cluster's ranks printed.")
+    static final class Logs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--rank", description = "Only this rank.")
+        Integer rank;
+
+        @Override
+        public Integer call() {
+            LogView logs = options.client().logs(id, rank);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, logs)) {
+                for (LogView.LogLine line : logs.lines()) {
+                    out.println("[" + line.rank() + "] " + line.line());
+                }
+                if (logs.truncated()) {
+                    out.println("(more lines stored; this is the first part)");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "extend", mixinStandardHelpOptions = true, description = "Add hours to a cluster; the extra price is held in escrow now.")
+    static final class Extend implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--hours", required = true)
+        int hours;
+        @Option(names = "--idempotency-key", description = "Repeat the same key to be sure a retried extension counts once.")
+        String idempotencyKey;
+
+        @Override
+        public Integer call() {
+            ClusterView cluster = options.client().extend(id, hours, idempotencyKey);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, cluster)) {
+                out.println("cluster " + cluster.clusterId() + " now runs " + cluster.hours() + " h"
+                        + (cluster.expiresAt() == null ? "" : ", until " + cluster.expiresAt()) + "; escrow "
+                        + Format.amount(cluster.escrowHeld()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "terminate", mixinStandardHelpOptions = true,
+            description = "Stop a cluster now; suppliers are paid for the time served, the rest is refunded to the second.")
+    static final class Terminate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            ClusterView cluster = options.client().terminate(id);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!options.printedJson(out, cluster)) {
+                out.println("cluster " + cluster.clusterId() + " " + cluster.state() + ": charged "
+                        + Format.amount(cluster.charged()) + ", refunded " + Format.amount(cluster.refunded()));
+            }
+            return 0;
+        }
+    }
+}

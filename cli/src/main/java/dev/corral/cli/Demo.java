@@ -1,0 +1,202 @@
+package dev.corral.cli;
+
+import dev.corral.core.api.AccountCreated;
+import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.LogView;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.QuoteView;
+import dev.corral.sdk.CorralClient;
+import dev.corral.server.Coordinator;
+import dev.corral.server.CoordinatorConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The whole system in one run: a coordinator on an embedded store, four worker agents as
+ * separate processes (two suppliers with two devices each), a customer who is credited,
+ * quotes, deploys a 4-rank cluster running {@code SumOfSquares.java} and waits for it; then
+ * the money is checked: the cost equals the suppliers' earnings plus the fee, and every
+ * currency's balances sum to zero.
+ */
+final class Demo {
+    static final int AGENTS = 4;
+    static final long N = 1_000_000;
+    static final Duration AGENTS_ONLINE_WAIT_MAX = Duration.ofSeconds(60);
+    static final Duration AGENT_STOP_WAIT = Duration.ofSeconds(5);
+    private static final Pattern RESULT = Pattern.compile("RESULT sum of squares 1\\.\\.(\\d+) = (\\d+)");
+
+    private final PrintWriter out;
+    private final Path directory;
+
+    Demo(PrintWriter out, Path directory) {
+        this.out = out;
+        this.directory = directory;
+    }
+
+    /** Runs the demo; true when every check passed. Everything it started is stopped before it returns. */
+    boolean run() throws IOException, InterruptedException {
+        CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
+                .withAdminKey("demo-admin-key-" + System.nanoTime())
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500));
+        List<Process> agents = new ArrayList<>();
+        try (Coordinator coordinator = Coordinator.start(config)) {
+            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
+            say("coordinator on " + url + " (embedded store in " + directory.resolve("coordinator") + ")");
+            CorralClient anonymous = new CorralClient(url, null);
+            CorralClient admin = anonymous.withKey(config.adminKey());
+            AccountCreated alice = anonymous.createAccount("alice");
+            AccountCreated bob = anonymous.createAccount("bob");
+            AccountCreated carol = anonymous.createAccount("carol");
+            say("accounts: alice (customer), bob and carol (suppliers, two devices each)");
+
+            List<AccountCreated> owners = List.of(bob, bob, carol, carol);
+            for (int i = 0; i < AGENTS; i++) {
+                String token = anonymous.withKey(owners.get(i).apiKey()).joinToken().token();
+                agents.add(startAgent(url, token, i));
+            }
+            say(AGENTS + " worker agents started as separate processes; waiting for their devices...");
+            waitForIdleDevices(anonymous, AGENTS);
+            say(AGENTS + " devices online and idle");
+
+            CorralClient customer = anonymous.withKey(alice.apiKey());
+            admin.credit(alice.accountId(), "10", "demo-credit");
+            say("admin credited alice " + Format.amount(customer.account().available()));
+
+            Path program = writeProgram();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            String cmd = "'" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 '" + program + "' " + N;
+            DeployRequest request = new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, "process",
+                    cmd, Map.of());
+            QuoteView quote = customer.quote(request);
+            say("quote: " + AGENTS + " CPU devices for 1 h cost " + Format.amount(quote.total()) + " ("
+                    + Format.amount(quote.pricePerDeviceHour()) + " per device-hour)");
+            ClusterView cluster = customer.deploy(request, "demo-deploy");
+            say("deployed " + cluster.clusterId() + ": " + cluster.count() + " devices placed, "
+                    + Format.amount(cluster.escrowHeld()) + " in escrow");
+            ClusterView done = ClusterCommands.waitForProgress(customer, cluster, out, true);
+            ClusterCommands.print(out, done);
+
+            boolean passed = "COMPLETED".equals(done.state());
+            passed &= checkResult(customer.logs(cluster.clusterId(), 0));
+            passed &= checkMoney(anonymous, customer, bob, carol, done);
+            say(passed ? "demo passed" : "demo FAILED");
+            return passed;
+        } finally {
+            stopAgents(agents);
+        }
+    }
+
+    private Process startAgent(URI url, String token, int index) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path data = directory.resolve("agent-" + index);
+        Files.createDirectories(data);
+        List<String> command = List.of(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), Corral.class.getName(), "worker", "--server", url.toString(),
+                "--join-token", token, "--data", data.toString(), "--allow-process-runtime", "--heartbeat-interval", "1");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile())
+                .start();
+    }
+
+    private void waitForIdleDevices(CorralClient anonymous, int wanted) throws InterruptedException {
+        Instant deadline = Instant.now().plus(AGENTS_ONLINE_WAIT_MAX);
+        while (anonymous.networkStats().devicesIdle() < wanted) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("agents did not come online within " + AGENTS_ONLINE_WAIT_MAX.toSeconds()
+                        + " s; see " + directory + "/agent-*/agent.log");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private Path writeProgram() throws IOException {
+        Path program = directory.resolve("SumOfSquares.java");
+        try (InputStream source = Demo.class.getResourceAsStream("/examples/SumOfSquares.java")) {
+            if (source == null) {
+                throw new IllegalStateException("examples/SumOfSquares.java is missing from the build");
+            }
+            Files.copy(source, program);
+        }
+        return program;
+    }
+
+    private boolean checkResult(LogView logs) {
+        BigInteger expected = BigInteger.valueOf(N).multiply(BigInteger.valueOf(N + 1))
+                .multiply(BigInteger.valueOf(2 * N + 1)).divide(BigInteger.valueOf(6));
+        for (LogView.LogLine line : logs.lines()) {
+            Matcher matcher = RESULT.matcher(line.line());
+            if (matcher.find()) {
+                boolean right = new BigInteger(matcher.group(2)).equals(expected);
+                say("result from rank 0: sum of squares 1.." + N + " = " + matcher.group(2) + (right ? " (correct)"
+                        : " (WRONG, expected " + expected + ")"));
+                return right;
+            }
+        }
+        say("rank 0 printed no result; its log: " + logs.lines());
+        return false;
+    }
+
+    private boolean checkMoney(CorralClient anonymous, CorralClient customer, AccountCreated bob, AccountCreated carol,
+            ClusterView done) {
+        AccountView bobView = anonymous.withKey(bob.apiKey()).account();
+        AccountView carolView = anonymous.withKey(carol.apiKey()).account();
+        NetworkStats stats = anonymous.networkStats();
+        NetworkStats.LedgerTotal usd = stats.ledger().stream().filter(t -> t.currency().equals("USD")).findFirst()
+                .orElseThrow();
+        long charged = done.charged().minor();
+        long earned = bobView.earned().minor() + carolView.earned().minor();
+        say("cost: " + Format.amount(done.charged()) + " for the time served, " + Format.amount(done.refunded())
+                + " refunded to alice, who now has " + Format.amount(customer.account().available()));
+        say("earnings: bob " + Format.amount(bobView.earned()) + ", carol " + Format.amount(carolView.earned())
+                + "; network fee (5%) " + usd.networkFeesMinor() + " micro-USD");
+        boolean adds = charged == earned + usd.networkFeesMinor()
+                && done.escrowHeld().minor() == charged + done.refunded().minor();
+        say("money adds up (escrow = earnings + fee + refund): " + (adds ? "yes" : "NO"));
+        boolean zero = stats.ledger().stream().allMatch(t -> t.balanceSumMinor() == 0);
+        say("ledger balances sum to zero in every currency: " + (zero ? "yes" : "NO") + " (" + usd.transfers()
+                + " transfers, " + usd.fundedFromOutsideMinor() + " micro-USD came in from outside)");
+        return adds && zero;
+    }
+
+    private void stopAgents(List<Process> agents) throws InterruptedException {
+        agents.forEach(Process::destroy);
+        for (Process agent : agents) {
+            if (!agent.waitFor(AGENT_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                agent.destroyForcibly();
+            }
+        }
+        if (!agents.isEmpty()) {
+            say("stopped the coordinator and " + agents.size() + " agents");
+        }
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.corral.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `corral demo`: the whole system, end to end, on this machine. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a coordinator and 4 agents, deploy a 4-rank cluster that computes a sum over TCP, "
+                + "check the result and the money, stop everything. Exits 0 when every check passed.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--keep", description = "Keep the demo's data directory (store, agent logs) instead of removing it.")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        Path directory = Files.createTempDirectory("corral-demo-");
+        try {
+            return new Demo(spec.commandLine().getOut(), directory).run() ? 0 : 1;
+        } finally {
+            if (keep) {
+                spec.commandLine().getOut().println("kept " + directory);
+            } else {
+                Demo.deleteTree(directory);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.corral.cli;
+
+import dev.corral.server.Coordinator;
+import dev.corral.server.CoordinatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `corral server`: runs the coordinator until stopped. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the coordinator: the HTTP API for people (/api/v1) and devices (/agent/v1).")
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (0 picks a free one; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String bind;
+
+    @Option(names = "--data", defaultValue = "corral-data", description = "Data directory of the embedded store (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", description = "JDBC URL of a PostgreSQL store instead, e.g. jdbc:postgresql://127.0.0.1:5432/corral")
+    String db;
+
+    @Option(names = "--admin-key", description = "Admin key (env CORRAL_ADMIN_KEY); without one, a key is made and printed on first start.")
+    String adminKey;
+
+    @Option(names = "--heartbeat-timeout", defaultValue = "30", description = "Seconds without a heartbeat before a device is offline (default ${DEFAULT-VALUE}).")
+    long heartbeatTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String key = adminKey != null ? adminKey : System.getenv("CORRAL_ADMIN_KEY");
+        CoordinatorConfig config = CoordinatorConfig.embedded(data, port).withBindHost(bind).withAdminKey(key)
+                .withTimeouts(Duration.ofSeconds(heartbeatTimeoutSeconds), CoordinatorConfig.POLL_WAIT_DEFAULT,
+                        CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT);
+        if (db != null) {
+            config = config.withJdbcUrl(db);
+        }
+        Coordinator coordinator = Coordinator.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            coordinator.close();
+            stop.countDown();
+        }));
+        var out = spec.commandLine().getOut();
+        out.println("corral coordinator listening on http://" + bind + ":" + coordinator.port()
+                + " (store: " + (db != null ? db : data.toAbsolutePath()) + ")");
+        coordinator.generatedAdminKey().ifPresent(generated -> out.println(
+                "admin key (shown once, keep it): " + generated));
+        out.flush();
+        stop.await();
+        return 0;
+    }
+}

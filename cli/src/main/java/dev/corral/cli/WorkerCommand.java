@@ -1,0 +1,60 @@
+package dev.corral.cli;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.agent.WorkerAgent;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `corral worker`: runs the worker agent on this machine until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run the worker agent: join this machine's GPUs (or its CPU) to a coordinator and run cluster ranks.")
+final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", required = true, description = "Coordinator URL.")
+    URI server;
+
+    @Option(names = "--join-token", description = "One-time token from 'corral device join-token'; needed on the first start only.")
+    String joinToken;
+
+    @Option(names = "--data", defaultValue = "corral-worker", description = "Where the device key and id are kept (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--region", description = "Region this device is in (lower case, e.g. eu-west).")
+    String region;
+
+    @Option(names = "--advertise-host", defaultValue = "127.0.0.1",
+            description = "Address other ranks reach this machine at (default ${DEFAULT-VALUE}).")
+    String advertiseHost;
+
+    @Option(names = "--allow-process-runtime",
+            description = "Run cluster commands as plain child processes of the agent. Only for trusted set-ups and tests.")
+    boolean allowProcessRuntime;
+
+    @Option(names = "--heartbeat-interval", defaultValue = "5", description = "Seconds between heartbeats (default ${DEFAULT-VALUE}).")
+    long heartbeatSeconds;
+
+    @Option(names = "--nvidia-smi", defaultValue = "nvidia-smi", description = "The nvidia-smi command to query GPUs with (default ${DEFAULT-VALUE}).")
+    String nvidiaSmi;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config = AgentConfig.of(server, joinToken, data, allowProcessRuntime).withRegion(region)
+                .withAdvertiseHost(advertiseHost).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
+                .withNvidiaSmi(nvidiaSmi);
+        WorkerAgent agent = WorkerAgent.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        spec.commandLine().getOut().println("device " + agent.deviceId() + " (" + agent.hardware().describe()
+                + ") is serving " + server + (allowProcessRuntime ? " with the process runtime" : " (no runtime enabled: it will not be placed)"));
+        spec.commandLine().getOut().flush();
+        agent.awaitClose();
+        return 0;
+    }
+}
