@@ -1,0 +1,244 @@
+package dev.corral.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Money;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every store must do, run against H2 and PostgreSQL by its subclasses. */
+abstract class StoreContract {
+    static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    Database db;
+    final Ledger ledger = new Ledger();
+    final Accounts accounts = new Accounts(ledger);
+    final Devices devices = new Devices();
+
+    abstract Database open();
+
+    abstract void cleanUp();
+
+    @BeforeEach
+    void openStore() {
+        db = open();
+        db.transaction(c -> {
+            ledger.openSystemAccounts(c);
+            return null;
+        });
+    }
+
+    @AfterEach
+    void closeStore() {
+        try {
+            db.transaction(c -> {
+                for (Ledger.Totals totals : ledger.totals(c)) {
+                    assertThat(totals.balanceSum()).as("balances of %s sum to zero", totals.currency()).isZero();
+                }
+                return null;
+            });
+        } finally {
+            db.close();
+            cleanUp();
+        }
+    }
+
+    AccountId account(String name) {
+        AccountId id = AccountId.random();
+        db.transaction(c -> {
+            accounts.create(c, id, name, "hash-" + id.value(), NOW);
+            return null;
+        });
+        return id;
+    }
+
+    void fund(AccountId account, long micros, String key) {
+        db.transaction(c -> ledger.apply(c, List.of(new Transfer(key, LedgerAccounts.external(Currency.USD),
+                LedgerAccounts.user(account, Currency.USD), Money.usd(micros), TransferKind.DEPOSIT, null)), NOW));
+    }
+
+    Money balance(AccountId account) {
+        return db.transaction(c -> ledger.balance(c, LedgerAccounts.user(account, Currency.USD), Currency.USD));
+    }
+
+    @Test
+    void aRetriedTransferIsAppliedOnceAndAReusedKeyWithOtherContentIsRefused() {
+        AccountId alice = account("alice");
+        fund(alice, 5_000_000, "credit:1");
+        fund(alice, 5_000_000, "credit:1");
+        assertThat(balance(alice).minor()).isEqualTo(5_000_000);
+        assertThatThrownBy(() -> fund(alice, 7_000_000, "credit:1")).hasMessageContaining("different transfer");
+        assertThat(balance(alice).minor()).isEqualTo(5_000_000);
+        db.transaction(c -> {
+            assertThat(ledger.totals(c).getFirst().fundedFromOutside()).isEqualTo(5_000_000);
+            assertThat(ledger.totals(c).getFirst().transfers()).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void aShortBalanceRollsBackEveryTransferOfTheTransaction() {
+        AccountId alice = account("alice");
+        AccountId bob = account("bob");
+        fund(alice, 1_000_000, "credit:a");
+        assertThatThrownBy(() -> db.transaction(c -> ledger.apply(c, List.of(
+                new Transfer("t1", LedgerAccounts.user(alice, Currency.USD), LedgerAccounts.user(bob, Currency.USD),
+                        Money.usd(600_000), TransferKind.ESCROW_HOLD, null),
+                new Transfer("t2", LedgerAccounts.user(alice, Currency.USD), LedgerAccounts.user(bob, Currency.USD),
+                        Money.usd(600_000), TransferKind.ESCROW_HOLD, null)), NOW)))
+                .isInstanceOf(Ledger.InsufficientFundsException.class);
+        assertThat(balance(alice).minor()).isEqualTo(1_000_000);
+        assertThat(balance(bob).minor()).isZero();
+    }
+
+    @Test
+    void concurrentDebitsNeverOverdraw() throws Exception {
+        AccountId alice = account("alice");
+        AccountId bob = account("bob");
+        fund(alice, 100, "credit:a");
+        AtomicInteger succeeded = new AtomicInteger();
+        runConcurrently(10, i -> {
+            try {
+                db.transaction(c -> ledger.apply(c, List.of(new Transfer("pay:" + i,
+                        LedgerAccounts.user(alice, Currency.USD), LedgerAccounts.user(bob, Currency.USD), Money.usd(30),
+                        TransferKind.ESCROW_HOLD, null)), NOW));
+                succeeded.incrementAndGet();
+            } catch (Ledger.InsufficientFundsException expected) {
+                // the balance ran out for this one
+            }
+        });
+        assertThat(succeeded).hasValue(3);
+        assertThat(balance(alice).minor()).isEqualTo(10);
+        assertThat(balance(bob).minor()).isEqualTo(90);
+    }
+
+    @Test
+    void concurrentReservationsNeverShareADevice() throws Exception {
+        AccountId owner = account("supplier");
+        List<DeviceId> pool = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            DeviceId id = DeviceId.random();
+            pool.add(id);
+            db.transaction(c -> {
+                devices.insert(c, device(id, owner));
+                return null;
+            });
+        }
+        Map<DeviceId, ClusterId> holder = new ConcurrentHashMap<>();
+        AtomicInteger collisions = new AtomicInteger();
+        runConcurrently(8, i -> {
+            ClusterId cluster = ClusterId.random();
+            for (DeviceId device : pool) {
+                boolean got = db.transaction(c -> devices.reserve(c, device, cluster));
+                if (got && holder.putIfAbsent(device, cluster) != null) {
+                    collisions.incrementAndGet();
+                }
+            }
+        });
+        assertThat(collisions).hasValue(0);
+        assertThat(holder).hasSize(5);
+        db.transaction(c -> {
+            for (DeviceId device : pool) {
+                assertThat(devices.byId(c, device).orElseThrow().cluster()).isEqualTo(holder.get(device));
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aJoinTokenAdmitsOneKeyOnceAndThatKeyAgainButNoOtherAndNotWhenExpired() {
+        AccountId owner = account("supplier");
+        JoinTokens tokens = new JoinTokens();
+        DeviceId first = DeviceId.random();
+        db.transaction(c -> {
+            tokens.create(c, "token-hash", owner, NOW.plusSeconds(60));
+            tokens.create(c, "expired-hash", owner, NOW.minusSeconds(1));
+            return null;
+        });
+        var admitted = db.transaction(c -> tokens.consume(c, "token-hash", first, "key-a", NOW)).orElseThrow();
+        assertThat(admitted.owner()).isEqualTo(owner);
+        assertThat(admitted.existingDevice()).isEmpty();
+        var again = db.transaction(c -> tokens.consume(c, "token-hash", DeviceId.random(), "key-a", NOW)).orElseThrow();
+        assertThat(again.existingDevice()).contains(first);
+        for (String[] attempt : new String[][] {{"token-hash", "key-b"}, {"expired-hash", "key-c"}, {"unknown", "key-c"}}) {
+            Optional<JoinTokens.Admission> refused = db.transaction(c -> tokens.consume(c, attempt[0], DeviceId.random(),
+                    attempt[1], NOW));
+            assertThat(refused).as("token %s with %s", attempt[0], attempt[1]).isEmpty();
+        }
+    }
+
+    @Test
+    void aNonceIsAcceptedOncePerDeviceAndPrunedWhenOld() {
+        Nonces nonces = new Nonces();
+        DeviceId device = DeviceId.random();
+        boolean first = db.transaction(c -> nonces.remember(c, device, "n1", NOW));
+        boolean replayed = db.transaction(c -> nonces.remember(c, device, "n1", NOW));
+        boolean otherDevice = db.transaction(c -> nonces.remember(c, DeviceId.random(), "n1", NOW));
+        int pruned = db.transaction(c -> nonces.pruneBefore(c, NOW.plusSeconds(1)));
+        assertThat(first).isTrue();
+        assertThat(replayed).isFalse();
+        assertThat(otherDevice).isTrue();
+        assertThat(pruned).isEqualTo(2);
+    }
+
+    @Test
+    void aDuplicateAccountNameIsRefusedAndNothingIsWritten() {
+        account("alice");
+        assertThatThrownBy(() -> account("alice")).isInstanceOf(DuplicateException.class);
+        long count = db.transaction(c -> Sql.number(c, "SELECT COUNT(*) FROM account"));
+        assertThat(count).isEqualTo(1);
+    }
+
+    static DeviceRow device(DeviceId id, AccountId owner) {
+        HardwareSpec cpu = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "test CPU", 4, 8192);
+        return new DeviceRow(id, owner, "key-" + id.value(), "test", cpu, "local", "127.0.0.1", List.of("process"), 0, 0,
+                null, true, NOW, null, NOW);
+    }
+
+    interface Task {
+        void run(int index) throws Exception;
+    }
+
+    static void runConcurrently(int threads, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    task.run(index);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
