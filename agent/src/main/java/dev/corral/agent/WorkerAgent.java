@@ -204,6 +204,11 @@ public final class WorkerAgent implements AutoCloseable {
             }
             finished.add(key);
             running.remove(key);
+            if (closing) {
+                // The agent is going away and stopped the rank itself: that is not the rank's exit.
+                // The coordinator learns of it when the heartbeats stop.
+                return;
+            }
             int code = exitCode;
             LOG.info("{} exited with {}", key, code);
             Retry.call("exit report for " + key, () -> client.exited(device, cluster, new RankExited(assignment.rank(), code)));

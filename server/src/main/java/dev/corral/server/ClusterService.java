@@ -329,28 +329,9 @@ final class ClusterService {
 
     // ---- timeouts ---------------------------------------------------------------------------------
 
-    /** Ends clusters whose paid time ran out, whose deployment took too long, or that lost a device. */
+    /** Ends clusters whose paid time ran out or whose deployment took too long, then those that lost a device. */
     void sweep(List<DeviceRow> wentOffline) {
         Instant now = clock.instant();
-        for (DeviceRow device : wentOffline) {
-            if (device.cluster() == null) {
-                continue;
-            }
-            boolean lost = store.db().transaction(c -> {
-                boolean any = false;
-                for (RankRow rank : store.clusters().ranks(c, device.cluster())) {
-                    if (rank.device().equals(device.id())
-                            && (rank.state() == RankState.ASSIGNED || rank.state() == RankState.STARTED)) {
-                        store.clusters().rankLost(c, device.cluster(), rank.rank(), device.lastSeenAt());
-                        any = true;
-                    }
-                }
-                return any;
-            });
-            if (lost) {
-                end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
-            }
-        }
         for (ClusterRow cluster : store.db().transaction(c -> store.clusters().active(c))) {
             if (cluster.state() == ClusterState.RUNNING && !now.isBefore(cluster.expiresAt())) {
                 end(cluster.id(), ClusterState.EXPIRED, "its paid time of " + cluster.hours() + " h ran out");
@@ -359,6 +340,30 @@ final class ClusterService {
                         + " s: not every rank started");
             }
         }
+        for (DeviceRow device : wentOffline) {
+            if (device.cluster() != null && markLost(device)) {
+                end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
+            }
+        }
+    }
+
+    /** Marks the device's live ranks lost, if its cluster is still active; true if any was. */
+    private boolean markLost(DeviceRow device) {
+        return store.db().transaction(c -> {
+            ClusterRow cluster = store.clusters().lock(c, device.cluster()).orElseThrow();
+            if (cluster.state().isFinal()) {
+                return false;
+            }
+            boolean any = false;
+            for (RankRow rank : store.clusters().ranks(c, device.cluster())) {
+                if (rank.device().equals(device.id())
+                        && (rank.state() == RankState.ASSIGNED || rank.state() == RankState.STARTED)) {
+                    store.clusters().rankLost(c, device.cluster(), rank.rank(), device.lastSeenAt());
+                    any = true;
+                }
+            }
+            return any;
+        });
     }
 
     /**

@@ -28,12 +28,15 @@ public final class Coordinator implements AutoCloseable {
 
     private final Database database;
     private final Javalin app;
+    private final WorkBoard board;
     private final Sweeper sweeper;
     private final Optional<String> generatedAdminKey;
 
-    private Coordinator(Database database, Javalin app, Sweeper sweeper, Optional<String> generatedAdminKey) {
+    private Coordinator(Database database, Javalin app, WorkBoard board, Sweeper sweeper,
+            Optional<String> generatedAdminKey) {
         this.database = database;
         this.app = app;
+        this.board = board;
         this.sweeper = sweeper;
         this.generatedAdminKey = generatedAdminKey;
     }
@@ -65,7 +68,7 @@ public final class Coordinator implements AutoCloseable {
             app.start(config.bindHost(), config.port());
             Sweeper sweeper = new Sweeper(store, clusters, config.clock(), config.heartbeatTimeout(),
                     config.clockSkewMax(), config.sweepInterval());
-            return new Coordinator(database, app, sweeper, adminKey);
+            return new Coordinator(database, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -105,6 +108,7 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
+        board.close();
         app.stop();
         database.close();
     }

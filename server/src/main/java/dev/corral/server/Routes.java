@@ -130,6 +130,9 @@ final class Routes {
             return work;
         }
         board.awaitChange(device, generation, pollWait);
+        if (board.isClosed()) {
+            throw new ApiException(503, "stopping", "the coordinator is stopping; poll again shortly");
+        }
         return clusters.work(device);
     }
 

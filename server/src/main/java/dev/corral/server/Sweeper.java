@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the timeouts on a fixed interval: devices not heard from go offline (and their
- * clusters fail), paid time runs out, slow deployments fail, old nonces are pruned. After a
- * start it waits one heartbeat timeout before marking devices offline, so agents that kept
- * running while the coordinator was down have time to reconnect.
+ * clusters fail), paid time runs out, slow deployments fail, old nonces are pruned. Devices
+ * are marked offline only after the coordinator has itself been watching for a whole
+ * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
+ * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
  */
 final class Sweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
@@ -27,7 +28,8 @@ final class Sweeper implements AutoCloseable {
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final Duration nonceRetention;
-    private final Instant startedAt;
+    private Instant previousSweep;
+    private Instant graceUntil;
     private final ScheduledExecutorService executor;
 
     Sweeper(Store store, ClusterService clusters, Clock clock, Duration heartbeatTimeout, Duration clockSkewMax,
@@ -37,7 +39,8 @@ final class Sweeper implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
         this.nonceRetention = clockSkewMax.multipliedBy(2);
-        this.startedAt = clock.instant();
+        this.previousSweep = clock.instant();
+        this.graceUntil = previousSweep.plus(heartbeatTimeout);
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "corral-sweeper");
             thread.setDaemon(true);
@@ -48,8 +51,12 @@ final class Sweeper implements AutoCloseable {
 
     void sweep() {
         Instant now = clock.instant();
+        if (now.isAfter(previousSweep.plus(heartbeatTimeout))) {
+            graceUntil = now.plus(heartbeatTimeout);
+        }
+        previousSweep = now;
         List<DeviceRow> offline = List.of();
-        if (!now.isBefore(startedAt.plus(heartbeatTimeout))) {
+        if (!now.isBefore(graceUntil)) {
             offline = store.db().transaction(c -> store.devices().markOfflineSince(c, now.minus(heartbeatTimeout)));
         }
         clusters.sweep(offline);

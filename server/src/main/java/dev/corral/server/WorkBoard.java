@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class WorkBoard {
     private final ConcurrentHashMap<DeviceId, Signal> signals = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     private static final class Signal {
         private final ReentrantLock lock = new ReentrantLock();
@@ -47,12 +48,22 @@ final class WorkBoard {
         long nanos = wait.toNanos();
         signal.lock.lock();
         try {
-            while (signal.generation == seen && nanos > 0) {
+            while (signal.generation == seen && nanos > 0 && !closed) {
                 nanos = signal.changed.awaitNanos(nanos);
             }
         } finally {
             signal.lock.unlock();
         }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Wakes every waiting poll and makes later ones return at once: the coordinator is stopping. */
+    void close() {
+        closed = true;
+        signals.keySet().forEach(this::signal);
     }
 
     private Signal signalOf(DeviceId device) {

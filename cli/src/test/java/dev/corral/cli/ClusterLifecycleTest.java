@@ -1,0 +1,219 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.agent.WorkerAgent;
+import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.core.api.DeviceView;
+import dev.corral.core.api.LogView;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.CorralException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterLifecycleTest extends NetworkTest {
+    static final long CPU_PRICE_MICROS = 50_000;
+
+    static DeployRequest cpu(int count, int hours, String cmd) {
+        return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of());
+    }
+
+    @Test
+    void aClusterRunsEveryRankWithItsEnvironmentCompletesAndPaysForServedSeconds() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.agent(supplier);
+        network.awaitIdleDevices(2);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(cpu(2, 1, "echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
+                + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 1"), null);
+        assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
+        ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
+
+        assertThat(done.state()).isEqualTo("COMPLETED");
+        assertThat(done.ranks()).allSatisfy(rank -> assertThat(rank.exitCode()).isZero());
+        LogView logs = alice.logs(done.clusterId(), null);
+        assertThat(logs.lines()).extracting(LogView.LogLine::line).anySatisfy(line -> assertThat(line)
+                .startsWith("rank=0 world=2 cluster=" + done.clusterId() + " head=127.0.0.1:")
+                .endsWith("peers=127.0.0.1,127.0.0.1"));
+        assertThat(logs.lines()).extracting(LogView.LogLine::line).anyMatch(line -> line.startsWith("rank=1 world=2"));
+        assertThat(alice.logs(done.clusterId(), 1).lines()).allMatch(line -> line.rank() == 1);
+
+        long servedSeconds = Duration.between(done.runningAt(), done.endedAt()).toSeconds();
+        long perDevice = CPU_PRICE_MICROS * servedSeconds / 3600;
+        assertThat(done.charged().minor()).isEqualTo(2 * perDevice);
+        assertThat(done.refunded().minor()).isEqualTo(done.escrowHeld().minor() - done.charged().minor());
+        AccountView supplierAccount = supplier.account();
+        assertThat(supplierAccount.earned().minor()).isEqualTo(2 * (perDevice - perDevice * 5 / 100));
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - done.charged().minor());
+        assertThat(alice.account().heldInEscrow().minor()).isZero();
+        NetworkStats stats = network.anonymous.networkStats();
+        assertThat(stats.ledger().getFirst().networkFeesMinor()).isEqualTo(2 * (perDevice * 5 / 100));
+        network.awaitIdleDevices(2);
+    }
+
+    @Test
+    void aRankThatFailsFailsTheClusterWithTheReasonAndStopsTheOthers() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.agent(supplier);
+        network.awaitIdleDevices(2);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(cpu(2, 1, "if [ \"$CORRAL_RANK\" = 1 ]; then sleep 1; exit 3; fi; sleep 60"),
+                null);
+        ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED", "COMPLETED");
+
+        assertThat(failed.state()).isEqualTo("FAILED");
+        assertThat(failed.reason()).isEqualTo("rank 1 exited with code 3");
+        network.awaitIdleDevices(2);
+        assertThat(supplier.devices()).extracting(DeviceView::status).containsOnly("IDLE");
+    }
+
+    @Test
+    void terminatingStopsTheRanksAndRefundsTheUnusedTimeToTheSecond() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(1, 2, "sleep 300"), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        network.clock.advance(Duration.ofMinutes(30));
+        ClusterView ended = alice.terminate(deployed.clusterId());
+
+        assertThat(ended.state()).isEqualTo("TERMINATED");
+        long served = Duration.between(ended.runningAt(), ended.endedAt()).toSeconds();
+        assertThat(served).isBetween(1800L, 1900L);
+        assertThat(ended.charged().minor()).isEqualTo(CPU_PRICE_MICROS * served / 3600);
+        assertThat(ended.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS - ended.charged().minor());
+        assertThatThrownBy(() -> alice.terminate(deployed.clusterId()))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(alice.cluster(deployed.clusterId()).charged()).isEqualTo(ended.charged());
+        network.awaitIdleDevices(1);
+    }
+
+    @Test
+    void whenThePaidTimeRunsOutTheClusterExpiresAndThePaidTimeIsCharged() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        network.clock.advance(Duration.ofHours(1).plusSeconds(1));
+        ClusterView expired = network.awaitState(alice, deployed.clusterId(), "EXPIRED");
+
+        assertThat(expired.reason()).contains("paid time");
+        assertThat(expired.charged().minor()).isEqualTo(CPU_PRICE_MICROS);
+        assertThat(expired.refunded().minor()).isZero();
+        network.awaitIdleDevices(1);
+    }
+
+    @Test
+    void extendingHoldsMoreEscrowAndMovesTheEndOnceForARepeatedKey() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
+        ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        ClusterView extended = alice.extend(deployed.clusterId(), 2, "extend-1");
+        ClusterView again = alice.extend(deployed.clusterId(), 2, "extend-1");
+
+        assertThat(extended.hours()).isEqualTo(3);
+        assertThat(extended.escrowHeld().minor()).isEqualTo(3 * CPU_PRICE_MICROS);
+        assertThat(extended.expiresAt()).isEqualTo(running.expiresAt().plus(Duration.ofHours(2)));
+        assertThat(again.hours()).isEqualTo(3);
+        assertThat(again.escrowHeld()).isEqualTo(extended.escrowHeld());
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - 3 * CPU_PRICE_MICROS);
+        alice.terminate(deployed.clusterId());
+    }
+
+    @Test
+    void aDeviceThatStopsRespondingFailsItsClusterAndIsPaidOnlyUntilItWasLastSeen() throws Exception {
+        CorralClient steady = network.customer("steady", null);
+        CorralClient flaky = network.customer("flaky", null);
+        network.agent(steady);
+        WorkerAgent lost = network.agent(flaky);
+        network.awaitIdleDevices(2);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 300"), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(10));
+        Thread.sleep(TestNetwork.HEARTBEAT_TIMEOUT.toMillis());
+
+        lost.close();
+        ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
+
+        assertThat(failed.reason()).isEqualTo("device " + lost.deviceId() + " stopped responding");
+        assertThat(failed.ranks()).anySatisfy(rank -> assertThat(rank.state()).isEqualTo("LOST"));
+        assertThat(flaky.account().earned().minor()).isPositive()
+                .isLessThan(steady.account().earned().minor());
+        assertThat(flaky.devices()).extracting(DeviceView::status).containsExactly("OFFLINE");
+    }
+
+    @Test
+    void tooFewIdleDevicesIsAConflictThatNamesTheShortfallAndChangesNothing() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.agent(supplier, false);
+        network.awaitIdleDevices(2);
+        CorralClient alice = network.customer("alice", "5");
+
+        assertThatThrownBy(() -> alice.deploy(cpu(2, 1, "true"), null))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.getMessage()).contains("2 wanted, 1 match");
+                });
+        assertThat(alice.clusters()).isEmpty();
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
+        assertThat(alice.quote(cpu(2, 1, null)).devicesAvailable()).isEqualTo(1);
+    }
+
+    @Test
+    void aShortBalanceIsRefusedWithThePriceAndChangesNothing() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.agent(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "0.01");
+
+        assertThatThrownBy(() -> alice.deploy(cpu(1, 100, "true"), null))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.status()).isEqualTo(402);
+                    assertThat(e.getMessage()).contains("costs 5.00 USD").contains("balance is 0.01 USD");
+                });
+        assertThat(alice.clusters()).isEmpty();
+        assertThat(supplier.devices()).extracting(DeviceView::status).containsExactly("IDLE");
+        assertThat(alice.account().available().minor()).isEqualTo(10_000);
+    }
+
+    @Test
+    void anOwnerChangesOnlyOwnerFieldsAndAPriceFloorAboveThePriceKeepsTheDeviceOut() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.agent(supplier);
+        network.awaitIdleDevices(1);
+        DeviceView updated = supplier.updateDevice(agent.deviceId().value(),
+                new DeviceUpdate("fast box", "0.06", 40));
+
+        assertThat(updated.name()).isEqualTo("fast box");
+        assertThat(updated.minPricePerHour().minor()).isEqualTo(60_000);
+        assertThat(updated.rewardSplitIoPercent()).isEqualTo(40);
+        assertThat(updated.hardware()).isEqualTo(agent.hardware());
+        CorralClient alice = network.customer("alice", "5");
+        assertThat(alice.quote(cpu(1, 1, null)).devicesAvailable()).isZero();
+        List<String> before = alice.clusters().stream().map(ClusterView::clusterId).toList();
+        assertThatThrownBy(() -> alice.deploy(cpu(1, 1, "true"), null)).isInstanceOf(CorralException.class);
+        assertThat(alice.clusters().stream().map(ClusterView::clusterId).toList()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.agent.WorkerAgent;
+import dev.corral.core.api.AccountCreated;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.sdk.CorralClient;
+import dev.corral.server.Coordinator;
+import dev.corral.server.CoordinatorConfig;
+import dev.corral.store.TestDatabases;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real Corral network on loopback for one test: a coordinator (embedded H2 or a fresh
+ * PostgreSQL schema) with short timeouts, and real worker agents in this JVM that share a
+ * clock the test can move forward. Checks on close that every currency's balances sum to zero.
+ */
+final class TestNetwork implements AutoCloseable {
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(200);
+    static final Duration POLL_WAIT = Duration.ofSeconds(2);
+    static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration SWEEP_INTERVAL = Duration.ofMillis(100);
+    static final Duration WAIT_MAX = Duration.ofSeconds(30);
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
+
+    final TestClock clock = new TestClock();
+    final Path directory;
+    private final String postgresUrl;
+    private CoordinatorConfig config;
+    private Coordinator coordinator;
+    private final List<WorkerAgent> agents = new ArrayList<>();
+    private int agentCount;
+    URI url;
+    CorralClient anonymous;
+    CorralClient admin;
+
+    private TestNetwork(Path directory, String postgresUrl) {
+        this.directory = directory;
+        this.postgresUrl = postgresUrl;
+        CoordinatorConfig base = new CoordinatorConfig("127.0.0.1", 0, directory.resolve("coordinator"), null, ADMIN_KEY,
+                HEARTBEAT_TIMEOUT, CoordinatorConfig.CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL,
+                clock);
+        this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
+        startCoordinator();
+    }
+
+    static TestNetwork onH2(Path directory) {
+        return new TestNetwork(directory, null);
+    }
+
+    static TestNetwork onPostgres(Path directory) {
+        return new TestNetwork(directory, TestDatabases.newPostgresSchema());
+    }
+
+    private void startCoordinator() {
+        coordinator = Coordinator.start(config);
+        config = config.withPort(coordinator.port());
+        url = URI.create("http://127.0.0.1:" + coordinator.port());
+        anonymous = new CorralClient(url, null);
+        admin = anonymous.withKey(ADMIN_KEY);
+    }
+
+    /** Stops the coordinator and starts it again on the same store and port; agents keep running. */
+    void restartCoordinator() {
+        coordinator.close();
+        startCoordinator();
+    }
+
+    /** A new account with this much USD credited. */
+    CorralClient customer(String name, String usd) {
+        AccountCreated account = anonymous.createAccount(name);
+        CorralClient client = anonymous.withKey(account.apiKey());
+        if (usd != null) {
+            admin.credit(account.accountId(), usd, "fund-" + account.accountId());
+        }
+        return client;
+    }
+
+    /** A real agent for this owner, running ranks as child processes. */
+    WorkerAgent agent(CorralClient owner) throws Exception {
+        return agent(owner, true);
+    }
+
+    WorkerAgent agent(CorralClient owner, boolean allowProcessRuntime) throws Exception {
+        String token = owner.joinToken().token();
+        AgentConfig agentConfig = AgentConfig.of(url, token, directory.resolve("agent-" + agentCount++),
+                allowProcessRuntime).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
+                .withNvidiaSmi("/nonexistent/nvidia-smi");
+        WorkerAgent agent = WorkerAgent.start(agentConfig);
+        agents.add(agent);
+        return agent;
+    }
+
+    void awaitIdleDevices(int count) {
+        await("" + count + " idle devices", () -> anonymous.networkStats().devicesIdle() >= count);
+    }
+
+    ClusterView awaitState(CorralClient owner, String clusterId, String... states) {
+        Set<String> wanted = Set.of(states);
+        ClusterView[] last = new ClusterView[1];
+        await("cluster " + clusterId + " in " + wanted, () -> {
+            last[0] = owner.cluster(clusterId);
+            return wanted.contains(last[0].state());
+        });
+        return last[0];
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(WAIT_MAX);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + WAIT_MAX.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    void assertLedgerSumsToZero() {
+        for (NetworkStats.LedgerTotal total : anonymous.networkStats().ledger()) {
+            assertThat(total.balanceSumMinor()).as("balances of %s sum to zero", total.currency()).isZero();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            agents.forEach(WorkerAgent::close);
+            assertLedgerSumsToZero();
+        } finally {
+            coordinator.close();
+            if (postgresUrl != null) {
+                TestDatabases.dropPostgresSchema(postgresUrl);
+            }
+        }
+    }
+}
