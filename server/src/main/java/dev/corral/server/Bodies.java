@@ -1,6 +1,8 @@
 package dev.corral.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.corral.core.Json;
@@ -27,17 +29,22 @@ final class Bodies {
             throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'; known fields: " + known);
         } catch (MismatchedInputException e) {
             throw ApiException.badRequest("wrong JSON shape at '" + path(e) + "': " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException range) {
+                throw ApiException.badRequest("number out of range at '" + path(e) + "': " + range.getOriginalMessage());
+            }
             if (e.getCause() instanceof IllegalArgumentException invalid) {
                 throw ApiException.badRequest(invalid.getMessage());
             }
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("unreadable body: " + e.getMessage());
         }
     }
 
-    private static String path(MismatchedInputException e) {
+    private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));

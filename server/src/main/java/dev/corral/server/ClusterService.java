@@ -35,7 +35,6 @@ import dev.corral.scheduler.Placement;
 import dev.corral.scheduler.PriceTable;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.DeviceRow;
-import dev.corral.store.DuplicateException;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
 import dev.corral.store.RankRow;
@@ -119,24 +118,29 @@ final class ClusterService {
         }
         Money price = PriceTable.pricePerDeviceHour(order.request());
         Money total = PriceTable.total(order.request());
-        for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
-            try {
-                ClusterId id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total));
-                RankRow head = store.db().transaction(c -> store.clusters().ranks(c, id).getFirst());
-                board.signal(head.device());
-                return view(id);
-            } catch (DeviceTaken retry) {
-                // another deploy reserved one of the chosen devices first; place again from a fresh view
-            } catch (DuplicateException race) {
-                if (key.isPresent()) {
-                    return store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()))
-                            .map(row -> view(row.id())).orElseThrow(() -> race);
+        try {
+            for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
+                try {
+                    ClusterId id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total));
+                    RankRow head = store.db().transaction(c -> store.clusters().ranks(c, id).getFirst());
+                    board.signal(head.device());
+                    return view(id);
+                } catch (DeviceTaken retry) {
+                    // another deploy reserved one of the chosen devices first; place again from a fresh view
                 }
-                throw race;
             }
+            throw ApiException.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
+                    + " times in a row; try again");
+        } catch (RuntimeException refused) {
+            // A retry racing its twin can find the devices or the balance already taken by it: it gets the twin's cluster.
+            if (key.isPresent()) {
+                Optional<ClusterRow> twin = store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()));
+                if (twin.isPresent()) {
+                    return view(twin.get().id());
+                }
+            }
+            throw refused;
         }
-        throw ApiException.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
-                + " times in a row; try again");
     }
 
     private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total)

@@ -83,16 +83,14 @@ public final class Coordinator implements AutoCloseable {
                 ctx.status(400).json(new ApiError("bad_request", e.getOriginalMessage())));
         routes.exception(DuplicateException.class, (e, ctx) ->
                 ctx.status(409).json(new ApiError("conflict", e.getMessage())));
-        routes.exception(HttpResponseException.class, (e, ctx) ->
-                ctx.status(e.getStatus()).json(new ApiError("http_" + e.getStatus(), e.getMessage())));
+        routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
+            case 404 -> new ApiError("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+            case 413 -> new ApiError("too_large", "the request body is over the limit of " + BODY_BYTES_MAX + " bytes");
+            default -> new ApiError("http_" + e.getStatus(), e.getMessage());
+        }));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal", "the coordinator failed; the change was rolled back"));
-        });
-        routes.error(404, "*", ctx -> {
-            if (ctx.resultInputStream() == null) {
-                ctx.json(new ApiError("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
-            }
         });
     }
 

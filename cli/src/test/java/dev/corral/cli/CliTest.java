@@ -1,0 +1,90 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The `corral` commands against a real coordinator, as a person would type them. */
+class CliTest extends NetworkTest {
+    record Result(int exit, String out, String err) {}
+
+    Result corral(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine line = Corral.commandLine();
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        int exit = line.execute(all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aPersonCreatesAccountsJoinsADeviceDeploysAndReadsTheLogs() throws Exception {
+        String server = network.url.toString();
+        Result supplier = corral("account", "create", "sam", "--server", server, "--json");
+        assertThat(supplier.exit()).isZero();
+        String samKey = Json.mapper().readTree(supplier.out()).get("apiKey").asText();
+        Result token = corral("device", "join-token", "--server", server, "--key", samKey);
+        assertThat(token.out()).contains("corral worker --server " + server + " --join-token cjt_");
+        network.agent(network.anonymous.withKey(samKey));
+        network.awaitIdleDevices(1);
+        assertThat(corral("device", "list", "--server", server, "--key", samKey).out()).contains("IDLE").contains("CPU");
+
+        Result alice = corral("account", "create", "alice", "--server", server);
+        assertThat(alice.out()).contains("API key (shown once, keep it): ck_");
+        String aliceKey = find(alice.out(), "API key \\(shown once, keep it\\): (ck_\\S+)");
+        String aliceId = find(alice.out(), "account (acc_\\w+)");
+        assertThat(corral("admin", "credit", aliceId, "2.50", "--server", server, "--key", TestNetwork.ADMIN_KEY).out())
+                .contains("credited 2.50 USD");
+        assertThat(corral("account", "show", "--server", server, "--key", aliceKey).out()).contains("available 2.50 USD");
+        assertThat(corral("quote", "--cpu", "--count", "1", "--hours", "3", "--server", server, "--key", aliceKey).out())
+                .contains("0.15 USD").contains("1 matching devices idle now");
+
+        Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--cmd", "echo hello from $CORRAL_RANK; sleep 2",
+                "--server", server, "--key", aliceKey);
+        assertThat(deploy.exit()).as(deploy.err()).isZero();
+        assertThat(deploy.out()).contains("1 devices placed").contains("state RUNNING");
+        String cluster = find(deploy.out(), "cluster (clu_\\w+)");
+        network.awaitState(network.anonymous.withKey(aliceKey), cluster, "COMPLETED");
+        assertThat(corral("logs", cluster, "--server", server, "--key", aliceKey).out()).contains("[0] hello from 0");
+        assertThat(corral("cluster", cluster, "--server", server, "--key", aliceKey).out()).contains("COMPLETED")
+                .contains("rank 0 on dev_");
+        assertThat(corral("clusters", "--server", server, "--key", aliceKey).out()).contains(cluster);
+        assertThat(corral("transfers", "--server", server, "--key", aliceKey).out()).contains("ESCROW_HOLD")
+                .contains("DEPOSIT");
+
+        Result again = corral("terminate", cluster, "--server", server, "--key", aliceKey);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("error: cluster " + cluster + " has already ended (COMPLETED) (409 conflict)");
+        assertThat(corral("cluster", cluster, "--server", server, "--key", samKey).err()).contains("404 not_found");
+        assertThat(corral("network", "--server", server).out()).contains("balances sum to 0");
+    }
+
+    @Test
+    void everyCommandHasHelpAndBadUsageSaysWhatIsWrong() {
+        for (String command : List.of("demo", "server", "worker", "account", "admin", "device", "quote", "deploy",
+                "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network")) {
+            Result help = corral(command, "--help");
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: corral " + command);
+        }
+        Result bad = corral("deploy", "--count", "1");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("Missing required");
+    }
+
+    private static String find(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("%s in %s", regex, text).isTrue();
+        return matcher.group(1);
+    }
+}

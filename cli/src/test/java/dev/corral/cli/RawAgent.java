@@ -1,0 +1,74 @@
+package dev.corral.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Json;
+import dev.corral.core.Telemetry;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.RegisterRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A device that speaks /agent/v1 by hand, so tests can send requests a real agent never would. */
+final class RawAgent {
+    static final HardwareSpec CPU = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "raw test CPU", 2, 2048);
+
+    final KeyPair keys;
+    final URI server;
+    final Clock clock;
+    final HttpClient http = HttpClient.newHttpClient();
+    String deviceId;
+
+    RawAgent(URI server, Clock clock) throws Exception {
+        this.server = server;
+        this.clock = clock;
+        this.keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
+
+    HttpResponse<String> register(String joinToken) throws Exception {
+        byte[] body = json(new RegisterRequest(joinToken, AgentSignature.encodePublicKey(keys.getPublic()), CPU, null,
+                "127.0.0.1", List.of("process")));
+        HttpResponse<String> response = send("POST", "/agent/v1/register", body,
+                AgentSignature.sign(keys.getPrivate(), "POST", "/agent/v1/register", null, body, clock.instant()));
+        if (response.statusCode() == 201) {
+            deviceId = Json.mapper().readTree(response.body()).get("deviceId").asText();
+        }
+        return response;
+    }
+
+    byte[] heartbeatBody() throws Exception {
+        return json(new Heartbeat(CPU, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process"), List.of()));
+    }
+
+    /** Headers for a request signed by this device's key at this instant. */
+    Map<String, String> signed(String method, String path, byte[] body, Instant at) {
+        return AgentSignature.sign(keys.getPrivate(), method, path, deviceId, body, at);
+    }
+
+    HttpResponse<String> signedSend(String method, String path, byte[] body) throws Exception {
+        return send(method, path, body, signed(method, path, body, clock.instant()));
+    }
+
+    HttpResponse<String> send(String method, String path, byte[] body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+
+    static byte[] json(Object value) throws Exception {
+        return Json.mapper().writeValueAsBytes(value);
+    }
+}
