@@ -59,25 +59,21 @@ final class ClusterCommands {
     }
 
     @Command(name = "quote", mixinStandardHelpOptions = true, description = "Price a cluster before paying for it.")
-    static final class Quote implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Quote extends ClientCommand<QuoteView> {
         @ArgGroup(exclusive = false, multiplicity = "1")
         Shape shape;
 
         @Override
-        public Integer call() {
-            QuoteView quote = options.client().quote(shape.request(null, null, null, null));
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, quote)) {
-                out.println(quote.count() + " x " + (quote.gpuModel() == null ? "CPU" : quote.gpusPerDevice() + "x "
-                        + quote.gpuModel()) + " for " + quote.hours() + " h: " + Format.amount(quote.total()) + " ("
-                        + Format.amount(quote.pricePerDeviceHour()) + " per device-hour); "
-                        + quote.devicesAvailable() + " matching devices idle now");
-            }
-            return 0;
+        QuoteView fetch(CorralClient client) {
+            return client.quote(shape.request(null, null, null, null));
+        }
+
+        @Override
+        void print(PrintWriter out, QuoteView quote) {
+            out.println(quote.count() + " x " + (quote.gpuModel() == null ? "CPU" : quote.gpusPerDevice() + "x "
+                    + quote.gpuModel()) + " for " + quote.hours() + " h: " + Format.amount(quote.total()) + " ("
+                    + Format.amount(quote.pricePerDeviceHour()) + " per device-hour); "
+                    + quote.devicesAvailable() + " matching devices idle now");
         }
     }
 
@@ -153,46 +149,37 @@ final class ClusterCommands {
     }
 
     @Command(name = "clusters", mixinStandardHelpOptions = true, description = "List your clusters, newest first.")
-    static final class ListClusters implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class ListClusters extends ClientCommand<List<ClusterView>> {
+        @Override
+        List<ClusterView> fetch(CorralClient client) {
+            return client.clusters();
+        }
 
         @Override
-        public Integer call() {
-            List<ClusterView> clusters = options.client().clusters();
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, clusters)) {
-                out.printf("%-25s %-11s %-14s %-6s %-6s %-16s %s%n", "CLUSTER", "STATE", "DEVICES", "HOURS", "TYPE",
-                        "CHARGED", "NAME");
-                for (ClusterView c : clusters) {
-                    out.printf("%-25s %-11s %-14s %-6d %-6s %-16s %s%n", c.clusterId(), c.state(),
-                            c.count() + "x " + (c.gpuModel() == null ? "CPU" : c.gpuModel()), c.hours(), c.type(),
-                            Format.amount(c.charged()), c.name());
-                }
+        void print(PrintWriter out, List<ClusterView> clusters) {
+            out.printf("%-25s %-11s %-14s %-6s %-6s %-16s %s%n", "CLUSTER", "STATE", "DEVICES", "HOURS", "TYPE",
+                    "CHARGED", "NAME");
+            for (ClusterView c : clusters) {
+                out.printf("%-25s %-11s %-14s %-6d %-6s %-16s %s%n", c.clusterId(), c.state(),
+                        c.count() + "x " + (c.gpuModel() == null ? "CPU" : c.gpuModel()), c.hours(), c.type(),
+                        Format.amount(c.charged()), c.name());
             }
-            return 0;
         }
     }
 
     @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Show one cluster: state, ranks, money.")
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Show extends ClientCommand<ClusterView> {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
-            ClusterView cluster = options.client().cluster(id);
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, cluster)) {
-                print(out, cluster);
-            }
-            return 0;
+        ClusterView fetch(CorralClient client) {
+            return client.cluster(id);
+        }
+
+        @Override
+        void print(PrintWriter out, ClusterView cluster) {
+            ClusterCommands.print(out, cluster);
         }
     }
 
@@ -215,38 +202,30 @@ final class ClusterCommands {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print what a cluster's ranks printed.")
-    static final class Logs implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Logs extends ClientCommand<LogView> {
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--rank", description = "Only this rank.")
         Integer rank;
 
         @Override
-        public Integer call() {
-            LogView logs = options.client().logs(id, rank);
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, logs)) {
-                for (LogView.LogLine line : logs.lines()) {
-                    out.println("[" + line.rank() + "] " + line.line());
-                }
-                if (logs.truncated()) {
-                    out.println("(more lines stored; this is the first part)");
-                }
+        LogView fetch(CorralClient client) {
+            return client.logs(id, rank);
+        }
+
+        @Override
+        void print(PrintWriter out, LogView logs) {
+            for (LogView.LogLine line : logs.lines()) {
+                out.println("[" + line.rank() + "] " + line.line());
             }
-            return 0;
+            if (logs.truncated()) {
+                out.println("(more lines stored; this is the first part)");
+            }
         }
     }
 
     @Command(name = "extend", mixinStandardHelpOptions = true, description = "Add hours to a cluster; the extra price is held in escrow now.")
-    static final class Extend implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Extend extends ClientCommand<ClusterView> {
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--hours", required = true)
@@ -255,37 +234,33 @@ final class ClusterCommands {
         String idempotencyKey;
 
         @Override
-        public Integer call() {
-            ClusterView cluster = options.client().extend(id, hours, idempotencyKey);
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, cluster)) {
-                out.println("cluster " + cluster.clusterId() + " now runs " + cluster.hours() + " h"
-                        + (cluster.expiresAt() == null ? "" : ", until " + cluster.expiresAt()) + "; escrow "
-                        + Format.amount(cluster.escrowHeld()));
-            }
-            return 0;
+        ClusterView fetch(CorralClient client) {
+            return client.extend(id, hours, idempotencyKey);
+        }
+
+        @Override
+        void print(PrintWriter out, ClusterView cluster) {
+            out.println("cluster " + cluster.clusterId() + " now runs " + cluster.hours() + " h"
+                    + (cluster.expiresAt() == null ? "" : ", until " + cluster.expiresAt()) + "; escrow "
+                    + Format.amount(cluster.escrowHeld()));
         }
     }
 
     @Command(name = "terminate", mixinStandardHelpOptions = true,
             description = "Stop a cluster now; suppliers are paid for the time served, the rest is refunded to the second.")
-    static final class Terminate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Terminate extends ClientCommand<ClusterView> {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
-            ClusterView cluster = options.client().terminate(id);
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, cluster)) {
-                out.println("cluster " + cluster.clusterId() + " " + cluster.state() + ": charged "
-                        + Format.amount(cluster.charged()) + ", refunded " + Format.amount(cluster.refunded()));
-            }
-            return 0;
+        ClusterView fetch(CorralClient client) {
+            return client.terminate(id);
+        }
+
+        @Override
+        void print(PrintWriter out, ClusterView cluster) {
+            out.println("cluster " + cluster.clusterId() + " " + cluster.state() + ": charged "
+                    + Format.amount(cluster.charged()) + ", refunded " + Format.amount(cluster.refunded()));
         }
     }
 }

@@ -3,15 +3,12 @@ package dev.corral.cli;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.JoinTokenView;
+import dev.corral.sdk.CorralClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `corral device join-token|list|show|set`: a supplier's devices. */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Your devices: join new ones, list, inspect, set prices.",
@@ -21,73 +18,55 @@ final class DeviceCommand {
 
     @Command(name = "join-token", mixinStandardHelpOptions = true,
             description = "Make a one-time token for 'corral worker --join-token' (valid 24 hours).")
-    static final class JoinToken implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class JoinToken extends ClientCommand<JoinTokenView> {
+        @Override
+        JoinTokenView fetch(CorralClient client) {
+            return client.joinToken();
+        }
 
         @Override
-        public Integer call() {
-            JoinTokenView token = options.client().joinToken();
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, token)) {
-                out.println(token.token());
-                out.println("valid until " + token.expiresAt() + "; on the device run:");
-                out.println("  corral worker --server " + options.server() + " --join-token " + token.token());
-            }
-            return 0;
+        void print(PrintWriter out, JoinTokenView token) {
+            out.println(token.token());
+            out.println("valid until " + token.expiresAt() + "; on the device run:");
+            out.println("  corral worker --server " + options.server() + " --join-token " + token.token());
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List your devices.")
-    static final class ListDevices implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class ListDevices extends ClientCommand<List<DeviceView>> {
+        @Override
+        List<DeviceView> fetch(CorralClient client) {
+            return client.devices();
+        }
 
         @Override
-        public Integer call() {
-            List<DeviceView> devices = options.client().devices();
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, devices)) {
-                out.printf("%-25s %-8s %-32s %-10s %-14s %s%n", "DEVICE", "STATUS", "HARDWARE", "REGION", "MIN $/H", "CLUSTER");
-                for (DeviceView d : devices) {
-                    out.printf("%-25s %-8s %-32s %-10s %-14s %s%n", d.deviceId(), d.status(), d.hardware().describe(),
-                            d.region(), Format.amount(d.minPricePerHour()), d.clusterId() == null ? "-" : d.clusterId());
-                }
+        void print(PrintWriter out, List<DeviceView> devices) {
+            out.printf("%-25s %-8s %-32s %-10s %-14s %s%n", "DEVICE", "STATUS", "HARDWARE", "REGION", "MIN $/H", "CLUSTER");
+            for (DeviceView d : devices) {
+                out.printf("%-25s %-8s %-32s %-10s %-14s %s%n", d.deviceId(), d.status(), d.hardware().describe(),
+                        d.region(), Format.amount(d.minPricePerHour()), d.clusterId() == null ? "-" : d.clusterId());
             }
-            return 0;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one device with its latest telemetry.")
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Show extends ClientCommand<DeviceView> {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
-            DeviceView device = options.client().device(id);
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, device)) {
-                print(out, device);
-            }
-            return 0;
+        DeviceView fetch(CorralClient client) {
+            return client.device(id);
+        }
+
+        @Override
+        void print(PrintWriter out, DeviceView device) {
+            DeviceCommand.print(out, device);
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Change what an owner may change: name, price floor, reward split.")
-    static final class Set implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
+    static final class Set extends ClientCommand<DeviceView> {
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--name")
@@ -98,21 +77,22 @@ final class DeviceCommand {
         Integer rewardSplitIo;
 
         @Override
-        public Integer call() {
-            DeviceView device = options.client().updateDevice(id, new DeviceUpdate(name, minPrice, rewardSplitIo));
-            PrintWriter out = spec.commandLine().getOut();
-            if (!options.printedJson(out, device)) {
-                print(out, device);
-            }
-            return 0;
+        DeviceView fetch(CorralClient client) {
+            return client.updateDevice(id, new DeviceUpdate(name, minPrice, rewardSplitIo));
+        }
+
+        @Override
+        void print(PrintWriter out, DeviceView device) {
+            DeviceCommand.print(out, device);
         }
     }
 
     static void print(PrintWriter out, DeviceView d) {
         out.println("device     " + d.deviceId() + " (" + d.name() + ")");
         out.println("status     " + d.status() + (d.clusterId() == null ? "" : " in " + d.clusterId()));
-        out.println("hardware   " + d.hardware().describe() + ", driver " + d.hardware().driverVersion()
-                + ", CPU " + d.hardware().cpuModel() + " x" + d.hardware().cpuCores());
+        out.println("hardware   " + d.hardware().describe() + (d.hardware().driverVersion() == null ? ""
+                : ", driver " + d.hardware().driverVersion()) + ", CPU " + d.hardware().cpuModel() + " x"
+                + d.hardware().cpuCores());
         out.println("region     " + d.region() + ", host " + d.host() + ", runtimes " + d.runtimes());
         out.println("min price  " + Format.amount(d.minPricePerHour()) + " per hour, IO split " + d.rewardSplitIoPercent() + "%");
         out.println("last seen  " + d.lastSeenAt());

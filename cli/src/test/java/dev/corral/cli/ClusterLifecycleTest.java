@@ -27,10 +27,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void aClusterRunsEveryRankWithItsEnvironmentCompletesAndPaysForServedSeconds() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.agent(supplier);
-        network.awaitIdleDevices(2);
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
 
         ClusterView deployed = alice.deploy(cpu(2, 1, "echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
@@ -62,10 +59,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void aRankThatFailsFailsTheClusterWithTheReasonAndStopsTheOthers() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.agent(supplier);
-        network.awaitIdleDevices(2);
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
 
         ClusterView deployed = alice.deploy(cpu(2, 1, "if [ \"$CORRAL_RANK\" = 1 ]; then sleep 1; exit 3; fi; sleep 60"),
@@ -80,9 +74,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void terminatingStopsTheRanksAndRefundsTheUnusedTimeToTheSecond() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.awaitIdleDevices(1);
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "5");
         ClusterView deployed = alice.deploy(cpu(1, 2, "sleep 300"), null);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
@@ -103,9 +95,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void whenThePaidTimeRunsOutTheClusterExpiresAndThePaidTimeIsCharged() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.awaitIdleDevices(1);
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "5");
         ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
@@ -121,9 +111,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void extendingHoldsMoreEscrowAndMovesTheEndOnceForARepeatedKey() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.awaitIdleDevices(1);
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "5");
         ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
         ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
@@ -183,9 +171,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void aShortBalanceIsRefusedWithThePriceAndChangesNothing() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.awaitIdleDevices(1);
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "0.01");
 
         assertThatThrownBy(() -> alice.deploy(cpu(1, 100, "true"), null))

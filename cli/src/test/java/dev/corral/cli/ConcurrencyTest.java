@@ -20,11 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyTest extends NetworkTest {
     @Test
     void concurrentDeploysNeverShareADeviceAndTheLosersPayNothing() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        for (int i = 0; i < 6; i++) {
-            network.agent(supplier);
-        }
-        network.awaitIdleDevices(6);
+        CorralClient supplier = network.supplierWithDevices("supplier", 6);
         List<CorralClient> customers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             customers.add(network.customer("customer" + i, "5"));
@@ -52,10 +48,7 @@ class ConcurrencyTest extends NetworkTest {
 
     @Test
     void aDeployRetriedWithTheSameKeyMakesOneClusterAndHoldsEscrowOnce() throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.agent(supplier);
-        network.awaitIdleDevices(2);
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
 
         List<Object> outcomes = concurrently(List.<Callable<Object>>of(

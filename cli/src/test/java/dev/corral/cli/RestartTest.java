@@ -31,10 +31,7 @@ class RestartTest {
     }
 
     private static void restartMidLife(TestNetwork network) throws Exception {
-        CorralClient supplier = network.customer("supplier", null);
-        network.agent(supplier);
-        network.agent(supplier);
-        network.awaitIdleDevices(2);
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
         ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 3; echo finished rank $CORRAL_RANK"), null);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");

@@ -87,6 +87,17 @@ final class TestNetwork implements AutoCloseable {
         return client;
     }
 
+    /** A supplier account with this many idle devices, each a real agent running ranks as child processes. */
+    CorralClient supplierWithDevices(String name, int devices) throws Exception {
+        CorralClient supplier = customer(name, null);
+        int idleBefore = anonymous.networkStats().devicesIdle();
+        for (int i = 0; i < devices; i++) {
+            agent(supplier);
+        }
+        awaitIdleDevices(idleBefore + devices);
+        return supplier;
+    }
+
     /** A real agent for this owner, running ranks as child processes. */
     WorkerAgent agent(CorralClient owner) throws Exception {
         return agent(owner, true);

@@ -27,6 +27,18 @@ final class ApiException extends RuntimeException {
         return new ApiException(401, "unauthorized", message);
     }
 
+    /** A whole-number query parameter; null when absent, a 400 naming it when not a number. */
+    static Integer integerParam(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw badRequest(name + " must be a whole number, not '" + text + "'");
+        }
+    }
+
     int status() {
         return status;
     }

@@ -96,8 +96,8 @@ final class ClusterService {
     }
 
     QuoteView quote(String gpu, String cpu, String gpusPerDevice, String count, String hours, String region) {
-        ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), integer("gpusPerDevice", gpusPerDevice),
-                integer("count", count), integer("hours", hours), region);
+        ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
+                ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
         Money price = PriceTable.pricePerDeviceHour(request);
         int available = store.db().transaction(c ->
                 Placement.matching(request, price, RUNTIME_PROCESS, candidates(store.devices().idle(c))).size());
@@ -190,8 +190,8 @@ final class ClusterService {
 
     LogView logs(AccountId owner, String clusterId, String rankText, String limitText) {
         ClusterRow cluster = owned(owner, clusterId);
-        Integer rank = rankText == null ? null : integer("rank", rankText);
-        int limit = limitText == null ? LOG_LINES_READ_MAX : integer("limit", limitText);
+        Integer rank = rankText == null ? null : ApiException.integerParam("rank", rankText);
+        int limit = limitText == null ? LOG_LINES_READ_MAX : ApiException.integerParam("limit", limitText);
         if (limit < 1 || limit > LOG_LINES_READ_MAX) {
             throw ApiException.badRequest("limit must be 1.." + LOG_LINES_READ_MAX);
         }
@@ -491,17 +491,6 @@ final class ClusterService {
                             count, hours, region);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
-        }
-    }
-
-    private static Integer integer(String name, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Map;
 /** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
 final class Routes {
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    static final int TRANSFERS_LIMIT_DEFAULT = 50;
     private static final String BEARER = "Bearer ";
 
     private final AccountService accounts;
@@ -57,8 +58,10 @@ final class Routes {
                 .json(accounts.create(Bodies.read(ctx.bodyAsBytes(), CreateAccount.class).name())));
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
-        routes.get("/api/v1/transfers", ctx -> ctx.json(accounts.transfers(account(ctx),
-                intQuery(ctx, "limit", 50))));
+        routes.get("/api/v1/transfers", ctx -> {
+            Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
+            ctx.json(accounts.transfers(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
+        });
         routes.post("/api/v1/devices/join-tokens", ctx -> ctx.status(201).json(devices.joinToken(account(ctx))));
         routes.get("/api/v1/devices", ctx -> ctx.json(devices.list(account(ctx))));
         routes.get("/api/v1/devices/{id}", ctx -> ctx.json(devices.get(account(ctx), ctx.pathParam("id"))));
@@ -153,18 +156,6 @@ final class Routes {
             throw ApiException.unauthorized("missing API key: send 'Authorization: Bearer KEY'");
         }
         return header.substring(BEARER.length());
-    }
-
-    private static int intQuery(Context ctx, String name, int fallback) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
-        }
     }
 
     private static PublicKey publicKey(String text) {

@@ -40,6 +40,8 @@ abstract class StoreContract {
 
     abstract void cleanUp();
 
+    abstract boolean isPostgres();
+
     @BeforeEach
     void openStore() {
         db = open();
@@ -208,6 +210,16 @@ abstract class StoreContract {
         assertThatThrownBy(() -> account("alice")).isInstanceOf(DuplicateException.class);
         long count = db.transaction(c -> Sql.number(c, "SELECT COUNT(*) FROM account"));
         assertThat(count).isEqualTo(1);
+    }
+
+    @Test
+    void whatWasWrittenSurvivesClosingAndReopening() {
+        AccountId alice = account("alice");
+        fund(alice, 2_500_000, "credit:1");
+        db.close();
+        db = open();
+        assertThat(balance(alice).minor()).isEqualTo(2_500_000);
+        assertThat(db.isPostgres()).isEqualTo(isPostgres());
     }
 
     static DeviceRow device(DeviceId id, AccountId owner) {
