@@ -34,6 +34,9 @@ public final class WorkerAgent implements AutoCloseable {
     public static final String RUNTIME_PROCESS = "process";
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
     static final int LOG_BATCH_LINES_MAX = 500;
+    /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
+    static final int EXIT_CANNOT_RUN = 127;
+    static final int EXIT_LOST = 137;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
     private final AgentConfig config;
@@ -106,7 +109,7 @@ public final class WorkerAgent implements AutoCloseable {
         while (!closing) {
             try {
                 client.heartbeat(device, new Heartbeat(hardware, probe.telemetry(hardware), config.advertiseHost(),
-                        runtimes(config), List.copyOf(running.keySet())));
+                        runtimes(config)));
                 if (failing) {
                     LOG.info("heartbeats reach {} again", config.server());
                 }
@@ -152,7 +155,15 @@ public final class WorkerAgent implements AutoCloseable {
         for (Assignment assignment : assignments) {
             String key = key(assignment);
             wanted.add(key);
-            if (!running.containsKey(key) && !finished.contains(key)) {
+            if (running.containsKey(key) || finished.contains(key)) {
+                continue;
+            }
+            if (assignment.started()) {
+                // This agent reported the rank started, then restarted: the process it ran is gone.
+                finished.add(key);
+                Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_LOST,
+                        "the worker agent restarted while the rank ran"));
+            } else {
                 launch(assignment);
             }
         }
@@ -168,7 +179,8 @@ public final class WorkerAgent implements AutoCloseable {
         String key = key(assignment);
         if (!RUNTIME_PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
             finished.add(key);
-            Thread.ofVirtual().start(() -> reportFailure(assignment, 126, "runtime " + assignment.type() + " is not enabled"));
+            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN,
+                    "runtime '" + assignment.type() + "' is not enabled on this device"));
             return;
         }
         String headAddr = assignment.headAddr();
@@ -181,7 +193,7 @@ public final class WorkerAgent implements AutoCloseable {
                     config.dataDirectory().resolve("work").resolve(assignment.clusterId() + "-" + assignment.rank()));
         } catch (IOException e) {
             finished.add(key);
-            Thread.ofVirtual().start(() -> reportFailure(assignment, 127, "cannot start: " + e.getMessage()));
+            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
             return;
         }
         running.put(key, process);
@@ -211,7 +223,8 @@ public final class WorkerAgent implements AutoCloseable {
             }
             int code = exitCode;
             LOG.info("{} exited with {}", key, code);
-            Retry.call("exit report for " + key, () -> client.exited(device, cluster, new RankExited(assignment.rank(), code)));
+            Retry.call("exit report for " + key,
+                    () -> client.exited(device, cluster, new RankExited(assignment.rank(), code, null)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -239,7 +252,8 @@ public final class WorkerAgent implements AutoCloseable {
         LOG.warn("rank {} of {} cannot run: {}", assignment.rank(), assignment.clusterId(), why);
         try {
             Retry.call("exit report", () -> client.exited(device, assignment.clusterId(),
-                    new RankExited(assignment.rank(), exitCode)));
+                    new RankExited(assignment.rank(), exitCode, why.length() > RankExited.ERROR_LENGTH_MAX
+                            ? why.substring(0, RankExited.ERROR_LENGTH_MAX) : why)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -152,6 +152,24 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     @Test
+    void anAgentThatRestartsWhileItsRankRunsFailsTheClusterSayingSoAndKeepsItsIdentity() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.agent(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        WorkerAgent restarted = network.restartAgent(agent);
+        ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
+
+        assertThat(restarted.deviceId()).isEqualTo(agent.deviceId());
+        assertThat(failed.reason()).isEqualTo("rank 0 failed: the worker agent restarted while the rank ran");
+        assertThat(supplier.devices()).hasSize(1);
+        network.awaitIdleDevices(1);
+    }
+
+    @Test
     void tooFewIdleDevicesIsAConflictThatNamesTheShortfallAndChangesNothing() throws Exception {
         CorralClient supplier = network.customer("supplier", null);
         network.agent(supplier);

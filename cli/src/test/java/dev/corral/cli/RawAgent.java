@@ -48,7 +48,7 @@ final class RawAgent {
     }
 
     byte[] heartbeatBody() throws Exception {
-        return json(new Heartbeat(CPU, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process"), List.of()));
+        return json(new Heartbeat(CPU, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process")));
     }
 
     /** Headers for a request signed by this device's key at this instant. */

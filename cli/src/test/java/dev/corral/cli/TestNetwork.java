@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -40,6 +42,7 @@ final class TestNetwork implements AutoCloseable {
     private CoordinatorConfig config;
     private Coordinator coordinator;
     private final List<WorkerAgent> agents = new ArrayList<>();
+    private final Map<WorkerAgent, AgentConfig> agentConfigs = new HashMap<>();
     private int agentCount;
     URI url;
     CorralClient anonymous;
@@ -108,8 +111,22 @@ final class TestNetwork implements AutoCloseable {
         AgentConfig agentConfig = AgentConfig.of(url, token, directory.resolve("agent-" + agentCount++),
                 allowProcessRuntime).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
                 .withNvidiaSmi("/nonexistent/nvidia-smi");
+        return start(agentConfig);
+    }
+
+    /** Stops the agent and starts it again from its data directory, without a join token. */
+    WorkerAgent restartAgent(WorkerAgent agent) throws Exception {
+        agent.close();
+        AgentConfig previous = agentConfigs.get(agent);
+        return start(new AgentConfig(previous.server(), null, previous.dataDirectory(), previous.region(),
+                previous.advertiseHost(), previous.allowProcessRuntime(), previous.heartbeatInterval(),
+                previous.pollWait(), previous.nvidiaSmi(), previous.clock()));
+    }
+
+    private WorkerAgent start(AgentConfig agentConfig) throws Exception {
         WorkerAgent agent = WorkerAgent.start(agentConfig);
         agents.add(agent);
+        agentConfigs.put(agent, agentConfig);
         return agent;
     }
 

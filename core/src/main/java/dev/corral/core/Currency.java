@@ -16,12 +16,4 @@ public enum Currency {
     public int decimals() {
         return decimals;
     }
-
-    public long minorPerUnit() {
-        long factor = 1;
-        for (int i = 0; i < decimals; i++) {
-            factor *= 10;
-        }
-        return factor;
-    }
 }

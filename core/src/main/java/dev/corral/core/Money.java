@@ -68,10 +68,6 @@ public record Money(long minor, Currency currency) implements Comparable<Money> 
         return new Money(Math.multiplyExact(minor, factor), currency);
     }
 
-    public boolean isNegative() {
-        return minor < 0;
-    }
-
     public BigDecimal toDecimal() {
         return BigDecimal.valueOf(minor, currency.decimals());
     }

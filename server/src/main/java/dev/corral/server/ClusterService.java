@@ -261,9 +261,10 @@ final class ClusterService {
                     peers.add(store.devices().byId(c, peer.device()).map(DeviceRow::host).orElse("?"));
                 }
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
-                        cluster.cmd(), cluster.env(), cluster.headAddr(), peers));
+                        cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED));
             }
-            String fingerprint = assignments.stream().map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr())
+            String fingerprint = assignments.stream()
+                    .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr() + "/" + a.started())
                     .reduce("", (a, b) -> a + ";" + b);
             String version = AgentSignature.sha256Hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             return new WorkResponse(version, assignments);
@@ -312,15 +313,16 @@ final class ClusterService {
                     || cluster.state().isFinal()) {
                 return Optional.<ClusterState>empty();
             }
-            if (exited.exitCode() != 0) {
+            if (exited.exitCode() != 0 || exited.error() != null) {
                 return Optional.of(ClusterState.FAILED);
             }
             boolean allDone = store.clusters().ranks(c, id).stream()
                     .allMatch(r -> r.state() == RankState.EXITED && Integer.valueOf(0).equals(r.exitCode()));
             return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
         });
-        ending.ifPresent(state -> end(id, state, state == ClusterState.FAILED
-                ? "rank " + exited.rank() + " exited with code " + exited.exitCode() : null));
+        ending.ifPresent(state -> end(id, state, state != ClusterState.FAILED ? null
+                : exited.error() != null ? "rank " + exited.rank() + " failed: " + exited.error()
+                : "rank " + exited.rank() + " exited with code " + exited.exitCode()));
     }
 
     void appendLogs(DeviceId device, String clusterId, LogBatch batch) {

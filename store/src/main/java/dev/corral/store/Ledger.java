@@ -105,12 +105,6 @@ public final class Ledger {
                 account, currency.name()), currency);
     }
 
-    /** Sum of balances of accounts whose id starts with the prefix ("escrow:" for all escrow). */
-    public Money sumByPrefix(Connection c, String prefix, Currency currency) throws SQLException {
-        return new Money(Sql.number(c, "SELECT COALESCE(SUM(balance), 0) FROM ledger_account "
-                + "WHERE id LIKE ? AND currency = ?", prefix + "%", currency.name()), currency);
-    }
-
     /** What each kind of transfer moved for a cluster. */
     public Map<TransferKind, Money> clusterSums(Connection c, String clusterId, Currency currency) throws SQLException {
         Map<TransferKind, Money> sums = new EnumMap<>(TransferKind.class);
