@@ -55,6 +55,10 @@ class ClusterLifecycleTest extends NetworkTest {
         NetworkStats stats = network.anonymous.networkStats();
         assertThat(stats.ledger().getFirst().networkFeesMinor()).isEqualTo(2 * (perDevice * 5 / 100));
         network.awaitIdleDevices(2);
+        String metrics = new RawAgent(network.url, network.clock).send("GET", "/metrics", new byte[0], Map.of()).body();
+        assertThat(metrics).contains("corral_clusters_deployed_total 1.0")
+                .contains("corral_clusters_ended_total{state=\"COMPLETED\"} 1.0")
+                .contains("corral_devices_idle 2.0");
     }
 
     @Test

@@ -38,6 +38,7 @@ import dev.corral.store.DeviceRow;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
 import dev.corral.store.RankRow;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -77,12 +78,14 @@ final class ClusterService {
     private final WorkBoard board;
     private final Clock clock;
     private final Duration deployTimeout;
+    private final MeterRegistry metrics;
 
-    ClusterService(Store store, WorkBoard board, Clock clock, Duration deployTimeout) {
+    ClusterService(Store store, WorkBoard board, Clock clock, Duration deployTimeout, MeterRegistry metrics) {
         this.store = requireNonNull(store, "store is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.deployTimeout = requireNonNull(deployTimeout, "deployTimeout is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     /** A validated request with what it will run. */
@@ -124,6 +127,7 @@ final class ClusterService {
                     ClusterId id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total));
                     RankRow head = store.db().transaction(c -> store.clusters().ranks(c, id).getFirst());
                     board.signal(head.device());
+                    metrics.counter("corral_clusters_deployed").increment();
                     return view(id);
                 } catch (DeviceTaken retry) {
                     // another deploy reserved one of the chosen devices first; place again from a fresh view
@@ -401,6 +405,9 @@ final class ClusterService {
             return ranks.stream().map(RankRow::device).toList();
         });
         devices.forEach(board::signal);
+        if (!devices.isEmpty()) {
+            metrics.counter("corral_clusters_ended", "state", state.name()).increment();
+        }
         return !devices.isEmpty();
     }
 

@@ -8,6 +8,7 @@ import dev.corral.core.api.ApiError;
 import dev.corral.store.Database;
 import dev.corral.store.DuplicateException;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -53,9 +54,12 @@ public final class Coordinator implements AutoCloseable {
             AccountService accounts = new AccountService(store, config.clock());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             DeviceService devices = new DeviceService(store, board, config.clock());
-            ClusterService clusters = new ClusterService(store, board, config.clock(), config.deployTimeout());
+            ClusterService clusters = new ClusterService(store, board, config.clock(), config.deployTimeout(), metrics);
+            NetworkService network = new NetworkService(store);
+            Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
+            Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
-            Routes routes = new Routes(accounts, devices, clusters, new NetworkService(store), agentAuth, board,
+            Routes routes = new Routes(accounts, devices, clusters, network, agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
