@@ -11,6 +11,7 @@ import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.TransferView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
 import java.time.Duration;
@@ -31,8 +32,10 @@ class ClusterLifecycleTest extends NetworkTest {
         CorralClient alice = network.customer("alice", "5");
 
         ClusterView deployed = alice.deploy(cpu(2, 1, "echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
-                + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 1"), null);
+                + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 2"), null);
         assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(30));
         ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
 
         assertThat(done.state()).isEqualTo("COMPLETED");
@@ -45,13 +48,21 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(alice.logs(done.clusterId(), 1).lines()).allMatch(line -> line.rank() == 1);
 
         long servedSeconds = Duration.between(done.runningAt(), done.endedAt()).toSeconds();
+        assertThat(servedSeconds).isBetween(1800L, 1900L);
         long perDevice = CPU_PRICE_MICROS * servedSeconds / 3600;
+        assertThat(perDevice).isGreaterThan(25_000);
         assertThat(done.charged().minor()).isEqualTo(2 * perDevice);
         assertThat(done.refunded().minor()).isEqualTo(done.escrowHeld().minor() - done.charged().minor());
         AccountView supplierAccount = supplier.account();
         assertThat(supplierAccount.earned().minor()).isEqualTo(2 * (perDevice - perDevice * 5 / 100));
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - done.charged().minor());
         assertThat(alice.account().heldInEscrow().minor()).isZero();
+        String supplierId = supplierAccount.accountId();
+        assertThat(alice.transfers(50)).extracting(TransferView::kind)
+                .contains("DEPOSIT", "ESCROW_HOLD", "SUPPLIER_PAYMENT", "NETWORK_FEE", "REFUND");
+        assertThat(alice.transfers(50)).allSatisfy(t -> assertThat(t.debitAccount() + t.creditAccount())
+                .doesNotContain(supplierId));
+        assertThat(supplier.transfers(50)).extracting(TransferView::kind).containsOnly("SUPPLIER_PAYMENT");
         NetworkStats stats = network.anonymous.networkStats();
         assertThat(stats.ledger().getFirst().networkFeesMinor()).isEqualTo(2 * (perDevice * 5 / 100));
         network.awaitIdleDevices(2);

@@ -13,10 +13,8 @@ import dev.corral.core.api.TransferView;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
-import dev.corral.store.ClusterRow;
 import dev.corral.store.Ledger;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,6 +23,7 @@ import java.util.regex.Pattern;
 final class AccountService {
     static final String ADMIN_KEY_SETTING = "admin_key_hash";
     static final int TRANSFERS_LIMIT_MAX = 500;
+    static final String OTHER_USER = "user:(another account)";
     static final int IDEMPOTENCY_KEY_LENGTH_MAX = 100;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + IDEMPOTENCY_KEY_LENGTH_MAX + "}");
@@ -83,16 +82,10 @@ final class AccountService {
     AccountView view(AccountId account) {
         return store.db().transaction(c -> {
             var row = store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", account.value()));
-            Money held = Money.zero(Currency.USD);
-            for (ClusterRow cluster : store.clusters().byOwner(c, account, Integer.MAX_VALUE)) {
-                if (!cluster.state().isFinal()) {
-                    held = held.plus(store.ledger().balance(c, LedgerAccounts.escrow(cluster.id(), Currency.USD),
-                            Currency.USD));
-                }
-            }
             String wallet = LedgerAccounts.user(account, Currency.USD);
             return new AccountView(account.value(), row.name(),
-                    Amount.of(store.ledger().balance(c, wallet, Currency.USD)), Amount.of(held),
+                    Amount.of(store.ledger().balance(c, wallet, Currency.USD)),
+                    Amount.of(store.clusters().heldInEscrow(c, account, Currency.USD)),
                     Amount.of(store.ledger().earned(c, wallet, Currency.USD)));
         });
     }
@@ -121,14 +114,9 @@ final class AccountService {
         if (limit < 1 || limit > TRANSFERS_LIMIT_MAX) {
             throw ApiException.badRequest("limit must be 1.." + TRANSFERS_LIMIT_MAX);
         }
-        return store.db().transaction(c -> {
-            List<String> ledgerAccounts = new ArrayList<>();
-            ledgerAccounts.add(LedgerAccounts.user(account, Currency.USD));
-            for (ClusterRow cluster : store.clusters().byOwner(c, account, Integer.MAX_VALUE)) {
-                ledgerAccounts.add(LedgerAccounts.escrow(cluster.id(), Currency.USD));
-            }
-            return store.ledger().entriesFor(c, ledgerAccounts, limit).stream().map(AccountService::view).toList();
-        });
+        String wallet = LedgerAccounts.user(account, Currency.USD);
+        return store.db().transaction(c -> store.ledger().entriesOfOwner(c, account, Currency.USD, limit)).stream()
+                .map(entry -> view(entry, wallet)).toList();
     }
 
     static Optional<String> validIdempotencyKey(String key) {
@@ -142,9 +130,17 @@ final class AccountService {
         return Optional.of(key);
     }
 
-    private static TransferView view(Ledger.Entry entry) {
+    /**
+     * A transfer as this account may see it: another user's wallet is shown as {@link #OTHER_USER}, so
+     * a customer paying suppliers never learns which accounts own the devices it ran on.
+     */
+    private static TransferView view(Ledger.Entry entry, String wallet) {
         Transfer t = entry.transfer();
-        return new TransferView(entry.id(), t.kind().name(), t.debitAccount(), t.creditAccount(), Amount.of(t.amount()),
-                t.clusterId(), entry.createdAt());
+        return new TransferView(entry.id(), t.kind().name(), redact(t.debitAccount(), wallet),
+                redact(t.creditAccount(), wallet), Amount.of(t.amount()), t.clusterId(), entry.createdAt());
+    }
+
+    private static String redact(String ledgerAccount, String wallet) {
+        return ledgerAccount.startsWith("user:") && !ledgerAccount.equals(wallet) ? OTHER_USER : ledgerAccount;
     }
 }

@@ -60,9 +60,8 @@ final class DeviceService {
 
     /** Registers a device whose request was signed by the key it presents; a retry with the same key and token is the same device. */
     RegisterResponse register(RegisterRequest request) {
-        requireNonNull(request.hardware(), "hardware is null");
-        if (request.joinToken() == null) {
-            throw ApiException.badRequest("joinToken is required");
+        if (request.joinToken() == null || request.hardware() == null) {
+            throw ApiException.badRequest("joinToken and hardware are required");
         }
         String region = region(request.region());
         String host = host(request.host());

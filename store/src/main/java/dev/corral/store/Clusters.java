@@ -67,6 +67,13 @@ public final class Clusters {
                 Clusters::map, owner.value(), limit);
     }
 
+    /** What the escrow accounts of an owner's clusters that have not ended hold (named as LedgerAccounts.escrow names them). */
+    public Money heldInEscrow(Connection c, AccountId owner, Currency currency) throws SQLException {
+        return new Money(Sql.number(c, "SELECT COALESCE(SUM(a.balance), 0) FROM ledger_account a JOIN cluster k "
+                + "ON a.id = 'escrow:' || k.id || ':' || a.currency WHERE k.owner_id = ? AND a.currency = ? "
+                + "AND k.state IN " + ACTIVE, owner.value(), currency.name()), currency);
+    }
+
     public List<ClusterRow> active(Connection c) throws SQLException {
         return Sql.list(c, "SELECT * FROM cluster WHERE state IN " + ACTIVE, Clusters::map);
     }

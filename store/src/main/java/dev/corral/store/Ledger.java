@@ -1,5 +1,6 @@
 package dev.corral.store;
 
+import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.Money;
 import dev.corral.ledger.LedgerAccounts;
@@ -10,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -139,18 +139,14 @@ public final class Ledger {
         return totals;
     }
 
-    /** The newest transfers that touch any of these accounts, newest first. */
-    public List<Entry> entriesFor(Connection c, List<String> accounts, int limit) throws SQLException {
-        if (accounts.isEmpty()) {
-            return List.of();
-        }
-        String marks = String.join(", ", Collections.nCopies(accounts.size(), "?"));
-        List<Object> params = new ArrayList<>(accounts);
-        params.addAll(accounts);
-        params.add(limit);
-        return Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account IN (" + marks + ") OR credit_account IN ("
-                + marks + ") ORDER BY id DESC LIMIT ?", Ledger::map, params.toArray());
+    /** The newest transfers that touch an account's wallet or its clusters' escrow, newest first. */
+    public List<Entry> entriesOfOwner(Connection c, AccountId owner, Currency currency, int limit) throws SQLException {
+        String wallet = LedgerAccounts.user(owner, currency);
+        return Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account = ? OR credit_account = ? "
+                + "OR cluster_id IN (SELECT id FROM cluster WHERE owner_id = ?) ORDER BY id DESC LIMIT ?",
+                Ledger::map, wallet, wallet, owner.value(), limit);
     }
+
 
     private Optional<Entry> byKey(Connection c, String key) throws SQLException {
         return Sql.one(c, "SELECT * FROM ledger_transfer WHERE idempotency_key = ?", Ledger::map, key);
