@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,6 +25,7 @@ final class RankProcess {
     static final int LINES_KEPT_MAX = 10_000;
     static final int LINE_LENGTH_MAX = 4096;
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "TZ");
 
     private final Process process;
     private final ReentrantLock lock = new ReentrantLock();
@@ -41,7 +43,11 @@ final class RankProcess {
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", assignment.cmd())
                 .directory(workDirectory.toFile())
                 .redirectErrorStream(true);
+        // The rank sees none of the agent's own environment (which may hold the supplier's secrets)
+        // beyond what a shell needs to find programs and read text.
         Map<String, String> env = builder.environment();
+        env.keySet().retainAll(INHERITED_ENV);
+        env.put("HOME", workDirectory.toAbsolutePath().toString());
         env.putAll(assignment.env());
         env.put("CORRAL_CLUSTER_ID", assignment.clusterId());
         env.put("CORRAL_RANK", Integer.toString(assignment.rank()));

@@ -165,7 +165,7 @@ final class Demo {
         say("cost: " + Format.amount(done.charged()) + " for the time served, " + Format.amount(done.refunded())
                 + " refunded to alice, who now has " + Format.amount(customer.account().available()));
         say("earnings: bob " + Format.amount(bobView.earned()) + ", carol " + Format.amount(carolView.earned())
-                + "; network fee (5%) " + usd.networkFeesMinor() + " micro-USD");
+                + "; network fee " + usd.networkFeesMinor() + " micro-USD (5% of each device's pay, rounded down to the micro-dollar)");
         boolean adds = charged == earned + usd.networkFeesMinor()
                 && done.escrowHeld().minor() == charged + done.refunded().minor();
         say("money adds up (escrow = earnings + fee + refund): " + (adds ? "yes" : "NO"));

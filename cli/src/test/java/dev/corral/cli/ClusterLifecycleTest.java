@@ -31,8 +31,10 @@ class ClusterLifecycleTest extends NetworkTest {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
 
-        ClusterView deployed = alice.deploy(cpu(2, 1, "echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
-                + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 2"), null);
+        ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, "process",
+                "echo secret=${AGENT_SECRET:-none} home=$HOME mine=$MINE; echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
+                + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 2",
+                Map.of("MINE", "yes")), null);
         assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(30));
@@ -45,6 +47,9 @@ class ClusterLifecycleTest extends NetworkTest {
                 .startsWith("rank=0 world=2 cluster=" + done.clusterId() + " head=127.0.0.1:")
                 .endsWith("peers=127.0.0.1,127.0.0.1"));
         assertThat(logs.lines()).extracting(LogView.LogLine::line).anyMatch(line -> line.startsWith("rank=1 world=2"));
+        assertThat(System.getenv("AGENT_SECRET")).as("the agents' environment holds a secret").isEqualTo("s3cret");
+        assertThat(logs.lines()).extracting(LogView.LogLine::line).filteredOn(line -> line.startsWith("secret="))
+                .hasSize(2).allSatisfy(line -> assertThat(line).startsWith("secret=none home=/").endsWith(" mine=yes"));
         assertThat(alice.logs(done.clusterId(), 1).lines()).allMatch(line -> line.rank() == 1);
 
         long servedSeconds = Duration.between(done.runningAt(), done.endedAt()).toSeconds();
