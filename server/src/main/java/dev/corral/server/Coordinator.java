@@ -2,7 +2,6 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.corral.core.Json;
 import dev.corral.core.api.ApiError;
 import dev.corral.store.Database;
@@ -83,8 +82,6 @@ public final class Coordinator implements AutoCloseable {
         routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage())));
         routes.exception(IllegalArgumentException.class, (e, ctx) ->
                 ctx.status(400).json(new ApiError("bad_request", e.getMessage())));
-        routes.exception(ValueInstantiationException.class, (e, ctx) ->
-                ctx.status(400).json(new ApiError("bad_request", e.getOriginalMessage())));
         routes.exception(DuplicateException.class, (e, ctx) ->
                 ctx.status(409).json(new ApiError("conflict", e.getMessage())));
         routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
