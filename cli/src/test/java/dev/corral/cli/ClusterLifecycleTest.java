@@ -22,6 +22,17 @@ import org.junit.jupiter.api.Test;
 class ClusterLifecycleTest extends NetworkTest {
     static final long CPU_PRICE_MICROS = 50_000;
 
+    /** A customer and its running cluster. */
+    private record Running(CorralClient customer, ClusterView cluster) {}
+
+    /** One supplier device and a customer with $5 whose 1-device cluster of this many hours is running. */
+    private Running runningCluster(int hours) throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient customer = network.customer("alice", "5");
+        ClusterView deployed = customer.deploy(cpu(1, hours, "sleep 300"), null);
+        return new Running(customer, network.awaitState(customer, deployed.clusterId(), "RUNNING"));
+    }
+
     static DeployRequest cpu(int count, int hours, String cmd) {
         return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of());
     }
@@ -94,10 +105,9 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void terminatingStopsTheRanksAndRefundsTheUnusedTimeToTheSecond() throws Exception {
-        CorralClient supplier = network.supplierWithDevices("supplier", 1);
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView deployed = alice.deploy(cpu(1, 2, "sleep 300"), null);
-        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        Running running = runningCluster(2);
+        CorralClient alice = running.customer();
+        ClusterView deployed = running.cluster();
 
         network.clock.advance(Duration.ofMinutes(30));
         ClusterView ended = alice.terminate(deployed.clusterId());
@@ -115,10 +125,9 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void whenThePaidTimeRunsOutTheClusterExpiresAndThePaidTimeIsCharged() throws Exception {
-        CorralClient supplier = network.supplierWithDevices("supplier", 1);
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
-        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        Running running = runningCluster(1);
+        CorralClient alice = running.customer();
+        ClusterView deployed = running.cluster();
 
         network.clock.advance(Duration.ofHours(1).plusSeconds(1));
         ClusterView expired = network.awaitState(alice, deployed.clusterId(), "EXPIRED");
@@ -131,13 +140,12 @@ class ClusterLifecycleTest extends NetworkTest {
 
     @Test
     void extendingHoldsMoreEscrowAndMovesTheEndOnceForARepeatedKey() throws Exception {
-        CorralClient supplier = network.supplierWithDevices("supplier", 1);
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
-        ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        Running started = runningCluster(1);
+        CorralClient alice = started.customer();
+        ClusterView running = started.cluster();
 
-        ClusterView extended = alice.extend(deployed.clusterId(), 2, "extend-1");
-        ClusterView again = alice.extend(deployed.clusterId(), 2, "extend-1");
+        ClusterView extended = alice.extend(running.clusterId(), 2, "extend-1");
+        ClusterView again = alice.extend(running.clusterId(), 2, "extend-1");
 
         assertThat(extended.hours()).isEqualTo(3);
         assertThat(extended.escrowHeld().minor()).isEqualTo(3 * CPU_PRICE_MICROS);
@@ -145,7 +153,7 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(again.hours()).isEqualTo(3);
         assertThat(again.escrowHeld()).isEqualTo(extended.escrowHeld());
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - 3 * CPU_PRICE_MICROS);
-        alice.terminate(deployed.clusterId());
+        alice.terminate(running.clusterId());
     }
 
     @Test
