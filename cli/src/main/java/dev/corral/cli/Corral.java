@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             ClusterCommands.Extend.class,
             ClusterCommands.Terminate.class,
             AccountCommand.Transfers.class,
-            NetworkCommand.class
+            NetworkCommand.class,
+            TokenCommand.class
         })
 public final class Corral {
     public static void main(String[] args) {

@@ -23,5 +23,8 @@ final class NetworkCommand extends ClientCommand<NetworkStats> {
                     + total.fundedFromOutsideMinor() + " minor units came in, fees " + total.networkFeesMinor()
                     + ", " + total.transfers() + " transfers");
         }
+        NetworkStats.TokenSupply token = stats.token();
+        out.println("IO supply " + TokenCommand.io(token.supplyBaseUnits()) + " (minted " + TokenCommand.io(token.mintedBaseUnits())
+                + ", burned " + TokenCommand.io(token.burnedBaseUnits()) + ", cap " + TokenCommand.io(token.capBaseUnits()) + ")");
     }
 }

@@ -72,7 +72,7 @@ class CliTest extends NetworkTest {
     @Test
     void everyCommandHasHelpAndBadUsageSaysWhatIsWrong() {
         for (String command : List.of("demo", "server", "worker", "account", "admin", "device", "quote", "deploy",
-                "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network")) {
+                "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network", "token")) {
             Result help = corral(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: corral " + command);
@@ -80,6 +80,16 @@ class CliTest extends NetworkTest {
         Result bad = corral("deploy", "--count", "1");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("Missing required");
+    }
+
+    @Test
+    void theTokenScheduleEndsExactlyOnTheCapAfterTwentyYears() {
+        Result years = corral("token", "schedule");
+        assertThat(years.exit()).isZero();
+        assertThat(years.out()).contains("1          37970635.957333174")
+                .contains("20          3666623.785409221    300000000.000000000    800000000.000000000 100.000%");
+        assertThat(corral("token", "schedule", "--by", "month").out().lines().count()).isEqualTo(242);
+        assertThat(corral("token", "schedule", "--by", "week").err()).contains("--by must be month or year");
     }
 
     private static String find(String text, String regex) {

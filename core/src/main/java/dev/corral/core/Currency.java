@@ -1,11 +1,13 @@
 package dev.corral.core;
 
 /**
- * A currency of the ledger and the number of decimals of its minor unit. USD is
- * counted in micro-dollars; the IO token (9 decimals) and IOSD (6) join here.
+ * A currency of the ledger and the number of decimals of its minor unit: USD in
+ * micro-dollars, the IO network token in nano-IO, and IOSD (pegged 1:1 to USD) in micro-IOSD.
  */
 public enum Currency {
-    USD(6);
+    USD(6),
+    IO(9),
+    IOSD(6);
 
     private final int decimals;
 

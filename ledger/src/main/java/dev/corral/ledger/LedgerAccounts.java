@@ -5,9 +5,11 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.Currency;
 
 /**
- * Names of ledger accounts. A user's wallet, a cluster's escrow, the network fee, and the
- * one external account per currency whose negative balance is everything that came in
- * from outside: so the sum over all accounts of a currency is always zero.
+ * Names of ledger accounts. A user's wallet, a cluster's escrow, the network fee, and per
+ * currency the two sources whose negative balance is everything that ever entered: the
+ * external account (money from outside) and the mint (IO created at genesis or as block
+ * rewards). Burned IO goes to the burn account, which nothing ever debits. So the sum over
+ * all accounts of a currency is always zero.
  */
 public final class LedgerAccounts {
     private LedgerAccounts() {}
@@ -28,8 +30,20 @@ public final class LedgerAccounts {
         return "system:external:" + currency;
     }
 
-    /** Only the external account may go below zero. */
+    public static String mint(Currency currency) {
+        return "system:mint:" + currency;
+    }
+
+    public static String burn(Currency currency) {
+        return "system:burn:" + currency;
+    }
+
+    public static String genesis(String bucket) {
+        return "system:genesis:" + bucket + ":" + Currency.IO;
+    }
+
+    /** Only the sources, external and mint, may go below zero. */
     public static boolean mayGoNegative(String ledgerAccount) {
-        return ledgerAccount.startsWith("system:external:");
+        return ledgerAccount.startsWith("system:external:") || ledgerAccount.startsWith("system:mint:");
     }
 }

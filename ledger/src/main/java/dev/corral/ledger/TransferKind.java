@@ -11,5 +11,7 @@ public enum TransferKind {
     /** The network's share of a payment. */
     NETWORK_FEE,
     /** Escrow not spent, returned to the customer to the second. */
-    REFUND
+    REFUND,
+    /** IO created at genesis for its first holders. */
+    GENESIS
 }

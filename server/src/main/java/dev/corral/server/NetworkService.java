@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.ClusterState;
 import dev.corral.core.DeviceStatus;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.ledger.EmissionSchedule;
 import dev.corral.store.DeviceRow;
+import dev.corral.store.Ledger;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +44,10 @@ final class NetworkService {
                     .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
                             t.networkFees(), t.transfers()))
                     .toList();
-            return new NetworkStats(online, idle, online - idle, byModel, byState, ledger);
+            Ledger.Supply supply = store.ledger().supply(c);
+            NetworkStats.TokenSupply token = new NetworkStats.TokenSupply(EmissionSchedule.GENESIS_SUPPLY,
+                    supply.minted(), supply.burned(), supply.current(), EmissionSchedule.HARD_CAP);
+            return new NetworkStats(online, idle, online - idle, byModel, byState, ledger, token);
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.corral.store;
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.Money;
+import dev.corral.ledger.Genesis;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
@@ -44,12 +45,33 @@ public final class Ledger {
         }
     }
 
-    /** Opens the system accounts of every currency; safe to call on every start. */
-    public void openSystemAccounts(Connection c) throws SQLException {
+    /**
+     * Opens the system accounts of every currency and mints the genesis IO to its holders;
+     * safe to call on every start (genesis transfers have fixed idempotency keys).
+     */
+    public void openSystemAccounts(Connection c, Instant now) throws SQLException {
         for (Currency currency : Currency.values()) {
             open(c, LedgerAccounts.external(currency), currency);
             open(c, LedgerAccounts.networkFee(currency), currency);
+            open(c, LedgerAccounts.mint(currency), currency);
+            open(c, LedgerAccounts.burn(currency), currency);
         }
+        List<Transfer> genesis = new ArrayList<>();
+        for (Genesis.Allocation allocation : Genesis.ALLOCATIONS) {
+            open(c, allocation.account(), Currency.IO);
+            genesis.add(new Transfer("genesis:" + allocation.bucket(), LedgerAccounts.mint(Currency.IO),
+                    allocation.account(), new Money(allocation.baseUnits(), Currency.IO), TransferKind.GENESIS, null));
+        }
+        apply(c, genesis, now);
+    }
+
+    /** IO ever minted (genesis and block rewards), ever burned, and so in existence now, in base units. */
+    public record Supply(long minted, long burned, long current) {}
+
+    public Supply supply(Connection c) throws SQLException {
+        long minted = -balance(c, LedgerAccounts.mint(Currency.IO), Currency.IO).minor();
+        long burned = balance(c, LedgerAccounts.burn(Currency.IO), Currency.IO).minor();
+        return new Supply(minted, burned, minted - burned);
     }
 
     public void open(Connection c, String account, Currency currency) throws SQLException {

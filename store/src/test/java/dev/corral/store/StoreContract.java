@@ -46,7 +46,7 @@ abstract class StoreContract {
     void openStore() {
         db = open();
         db.transaction(c -> {
-            ledger.openSystemAccounts(c);
+            ledger.openSystemAccounts(c, NOW);
             return null;
         });
     }
@@ -94,9 +94,22 @@ abstract class StoreContract {
         assertThat(balance(alice).minor()).isEqualTo(5_000_000);
         db.transaction(c -> {
             assertThat(ledger.totals(c).getFirst().fundedFromOutside()).isEqualTo(5_000_000);
-            assertThat(ledger.totals(c).getFirst().transfers()).isEqualTo(1);
+            assertThat(ledger.totals(c).getFirst().transfers()).as("USD transfers").isEqualTo(1);
             return null;
         });
+    }
+
+    @Test
+    void genesisMintsFiveHundredMillionIoOnceToItsHolders() {
+        db.transaction(c -> {
+            ledger.openSystemAccounts(c, NOW);
+            return null;
+        });
+        Ledger.Supply supply = db.transaction(c -> ledger.supply(c));
+        assertThat(supply.minted()).isEqualTo(500_000_000L * 1_000_000_000L);
+        assertThat(supply.burned()).isZero();
+        Money community = db.transaction(c -> ledger.balance(c, LedgerAccounts.genesis("community"), Currency.IO));
+        assertThat(community.minor()).isEqualTo(250_000_000L * 1_000_000_000L);
     }
 
     @Test

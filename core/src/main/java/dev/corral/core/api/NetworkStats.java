@@ -10,7 +10,12 @@ public record NetworkStats(
         int devicesHired,
         Map<String, Integer> devicesOnlineByModel,
         Map<String, Integer> clustersByState,
-        List<LedgerTotal> ledger) {
+        List<LedgerTotal> ledger,
+        TokenSupply token) {
+
+    /** The IO token in base units (9 decimals): genesis, minted in all (genesis included), burned, in existence, cap. */
+    public record TokenSupply(long genesisBaseUnits, long mintedBaseUnits, long burnedBaseUnits, long supplyBaseUnits,
+            long capBaseUnits) {}
 
     /**
      * One currency: the sum of every balance (zero in a sound ledger), what came in from
