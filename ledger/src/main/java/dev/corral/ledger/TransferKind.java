@@ -13,5 +13,11 @@ public enum TransferKind {
     /** Escrow not spent, returned to the customer to the second. */
     REFUND,
     /** IO created at genesis for its first holders. */
-    GENESIS
+    GENESIS,
+    /** A block's IO paid to devices that were online and able to take work for the whole epoch. */
+    AVAILABILITY_REWARD,
+    /** A block's IO paid to suppliers in proportion to the USD value of the compute they sold in the epoch. */
+    COMPUTE_REWARD,
+    /** A block's IO that no device earned, kept by the community allocation. */
+    UNCLAIMED_REWARD
 }

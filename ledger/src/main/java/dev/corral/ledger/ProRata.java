@@ -1,0 +1,51 @@
+package dev.corral.ledger;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits an amount among recipients in proportion to their weights, exactly: each gets the
+ * floor of its share and the few units left over go one each to the largest remainders
+ * (ties to the smaller key), so the parts always add up to the amount.
+ */
+public final class ProRata {
+    private ProRata() {}
+
+    public static Map<String, Long> split(long amount, Map<String, Long> weights) {
+        if (amount < 0) {
+            throw new IllegalArgumentException("amount must not be negative: " + amount);
+        }
+        long total = 0;
+        for (Map.Entry<String, Long> weight : weights.entrySet()) {
+            if (weight.getValue() < 0) {
+                throw new IllegalArgumentException("negative weight for " + weight.getKey());
+            }
+            total = Math.addExact(total, weight.getValue());
+        }
+        Map<String, Long> parts = new LinkedHashMap<>();
+        if (total == 0) {
+            return parts;
+        }
+        record Rest(String key, BigInteger remainder) {}
+        List<Rest> rests = new ArrayList<>();
+        BigInteger big = BigInteger.valueOf(amount);
+        BigInteger sum = BigInteger.valueOf(total);
+        long given = 0;
+        for (Map.Entry<String, Long> weight : weights.entrySet()) {
+            BigInteger[] quotient = big.multiply(BigInteger.valueOf(weight.getValue())).divideAndRemainder(sum);
+            parts.put(weight.getKey(), quotient[0].longValueExact());
+            given += quotient[0].longValueExact();
+            rests.add(new Rest(weight.getKey(), quotient[1]));
+        }
+        rests.sort(Comparator.comparing(Rest::remainder).reversed().thenComparing(Rest::key));
+        for (int i = 0; i < amount - given; i++) {
+            parts.merge(rests.get(i).key(), 1L, Long::sum);
+        }
+        assert parts.values().stream().mapToLong(Long::longValue).sum() == amount : "pro-rata parts do not add up";
+        return parts;
+    }
+}
