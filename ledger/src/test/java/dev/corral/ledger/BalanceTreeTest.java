@@ -1,0 +1,36 @@
+package dev.corral.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BalanceTreeTest {
+    @Test
+    void everyLeafProvesAgainstTheRootAndNoOtherBalanceDoes() {
+        for (int size = 1; size <= 17; size++) {
+            List<BalanceTree.Leaf> leaves = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                leaves.add(new BalanceTree.Leaf(String.format("user:acc_%03d:USD", i), "USD", 1_000L * i + 7));
+            }
+            String root = BalanceTree.root(leaves);
+            for (int i = 0; i < size; i++) {
+                List<BalanceTree.Step> proof = BalanceTree.proof(leaves, i);
+                assertThat(BalanceTree.verify(leaves.get(i), proof, root)).as("leaf %d of %d", i, size).isTrue();
+                BalanceTree.Leaf forged = new BalanceTree.Leaf(leaves.get(i).account(), "USD", leaves.get(i).balance() + 1);
+                assertThat(BalanceTree.verify(forged, proof, root)).as("forged leaf %d of %d", i, size).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void anyChangedBalanceChangesTheRoot() {
+        List<BalanceTree.Leaf> leaves = List.of(new BalanceTree.Leaf("a:USD", "USD", 1), new BalanceTree.Leaf("b:USD", "USD", 2),
+                new BalanceTree.Leaf("c:USD", "USD", 3));
+        String root = BalanceTree.root(leaves);
+        assertThat(BalanceTree.root(List.of(leaves.get(0), leaves.get(1), new BalanceTree.Leaf("c:USD", "USD", 4))))
+                .isNotEqualTo(root);
+        assertThat(BalanceTree.root(List.of(leaves.get(0), leaves.get(1)))).isNotEqualTo(root);
+    }
+}
