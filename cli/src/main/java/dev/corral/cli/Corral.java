@@ -24,7 +24,9 @@ import picocli.CommandLine.Command;
             ClusterCommands.Terminate.class,
             AccountCommand.Transfers.class,
             NetworkCommand.class,
-            TokenCommand.class
+            TokenCommand.class,
+            LedgerCommand.class,
+            RewardsCommand.class
         })
 public final class Corral {
     public static void main(String[] args) {

@@ -25,7 +25,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String bind;
 
-    @Option(names = "--data", defaultValue = "corral-data", description = "Data directory of the embedded store (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "corral-data",
+            description = "Data directory: the coordinator's signing key, and the embedded store unless --db is given (default ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--db", description = "JDBC URL of a PostgreSQL store instead, e.g. jdbc:postgresql://127.0.0.1:5432/corral")
@@ -37,12 +38,21 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-timeout", defaultValue = "30", description = "Seconds without a heartbeat before a device is offline (default ${DEFAULT-VALUE}).")
     long heartbeatTimeoutSeconds;
 
+    @Option(names = "--epoch-length", defaultValue = "3600",
+            description = "Seconds per epoch; one block of IO is minted per epoch (default ${DEFAULT-VALUE}, an hour).")
+    long epochSeconds;
+
+    @Option(names = "--compute-reward-share", defaultValue = "50",
+            description = "Percent of each block paid as compute rewards; the rest rewards availability (default ${DEFAULT-VALUE}).")
+    int computeRewardSharePercent;
+
     @Override
     public Integer call() throws InterruptedException {
         String key = adminKey != null ? adminKey : System.getenv("CORRAL_ADMIN_KEY");
         CoordinatorConfig config = CoordinatorConfig.embedded(data, port).withBindHost(bind).withAdminKey(key)
                 .withTimeouts(Duration.ofSeconds(heartbeatTimeoutSeconds), CoordinatorConfig.POLL_WAIT_DEFAULT,
-                        CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT);
+                        CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT)
+                .withEpochs(Duration.ofSeconds(epochSeconds), computeRewardSharePercent * 100);
         if (db != null) {
             config = config.withJdbcUrl(db);
         }

@@ -51,9 +51,8 @@ final class TestNetwork implements AutoCloseable {
     private TestNetwork(Path directory, String postgresUrl) {
         this.directory = directory;
         this.postgresUrl = postgresUrl;
-        CoordinatorConfig base = new CoordinatorConfig("127.0.0.1", 0, directory.resolve("coordinator"), null, ADMIN_KEY,
-                HEARTBEAT_TIMEOUT, CoordinatorConfig.CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL,
-                clock);
+        CoordinatorConfig base = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0).withAdminKey(ADMIN_KEY)
+                .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL).withClock(clock);
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
         startCoordinator();
     }

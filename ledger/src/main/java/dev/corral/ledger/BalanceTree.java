@@ -19,6 +19,13 @@ public final class BalanceTree {
     /** One step from a leaf to the root: the sibling's hash and which side it is on. */
     public record Step(String sibling, boolean siblingOnLeft) {}
 
+    /** A balance at the close of an epoch and the steps from it to that epoch's signed root. */
+    public record Proof(long epoch, Leaf leaf, List<Step> steps, String root) {
+        public boolean holds() {
+            return verify(leaf, steps, root);
+        }
+    }
+
     private BalanceTree() {}
 
     /** The root over the leaves, which must be sorted by account and unique; the hash of "" when empty. */

@@ -30,6 +30,14 @@ public final class LedgerAccounts {
         return "system:external:" + currency;
     }
 
+    /** The same user's wallet in another currency ("user:acc_1:USD" to "user:acc_1:IO"). */
+    public static String sameUserIn(String userWallet, Currency currency) {
+        if (!userWallet.startsWith("user:")) {
+            throw new IllegalArgumentException("not a user wallet: " + userWallet);
+        }
+        return userWallet.substring(0, userWallet.lastIndexOf(':') + 1) + currency;
+    }
+
     public static String mint(Currency currency) {
         return "system:mint:" + currency;
     }

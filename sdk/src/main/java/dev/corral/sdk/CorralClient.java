@@ -21,6 +21,11 @@ import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.TransferView;
+import dev.corral.core.api.RewardView;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.ledger.BalanceTree;
+import dev.corral.ledger.EpochRecord;
+import dev.corral.ledger.JournalEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +34,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +50,9 @@ public final class CorralClient {
     private static final TypeReference<List<DeviceView>> DEVICES = new TypeReference<>() {};
     private static final TypeReference<List<ClusterView>> CLUSTERS = new TypeReference<>() {};
     private static final TypeReference<List<TransferView>> TRANSFERS = new TypeReference<>() {};
+    private static final TypeReference<List<JournalEntry>> JOURNAL = new TypeReference<>() {};
+    private static final TypeReference<List<EpochRecord>> EPOCHS = new TypeReference<>() {};
+    private static final TypeReference<List<RewardView>> REWARDS = new TypeReference<>() {};
 
     private final URI server;
     private final String apiKey;
@@ -137,6 +146,33 @@ public final class CorralClient {
 
     public NetworkStats networkStats() {
         return call("GET", "/api/v1/network/stats", null, null, NetworkStats.class);
+    }
+
+    /** The coordinator's Ed25519 public key that signs epoch records (public). */
+    public PublicKey ledgerKey() {
+        Map<?, ?> answer = call("GET", "/api/v1/ledger/key", null, null, Map.class);
+        return AgentSignature.decodePublicKey(String.valueOf(answer.get("publicKey")));
+    }
+
+    /** Journal entries after a position, in order (public). */
+    public List<JournalEntry> journal(long after, int limit) {
+        return call("GET", "/api/v1/ledger/journal?after=" + after + "&limit=" + limit, null, null, JOURNAL);
+    }
+
+    /** Closed epochs' signed records from an epoch on (public). */
+    public List<EpochRecord> epochs(long from, int limit) {
+        return call("GET", "/api/v1/ledger/epochs?from=" + from + "&limit=" + limit, null, null, EPOCHS);
+    }
+
+    /** One ledger account's balance at the close of an epoch, with its Merkle path to the signed root (public). */
+    public BalanceTree.Proof balanceProof(String ledgerAccount, long epoch) {
+        return call("GET", "/api/v1/ledger/proof?account=" + encode(ledgerAccount) + "&epoch=" + epoch, null, null,
+                BalanceTree.Proof.class);
+    }
+
+    /** The caller's devices' availability rewards per epoch, newest first. */
+    public List<RewardView> rewards(int limit) {
+        return call("GET", "/api/v1/rewards?limit=" + limit, null, null, REWARDS);
     }
 
     private <T> T call(String method, String path, Object body, String idempotencyKey, Class<T> type) {

@@ -39,6 +39,7 @@ final class AccountService {
     /** Sets the admin key from configuration, or makes one on first start; returns a key made now, if any. */
     Optional<String> initAdminKey(String configured) {
         return store.db().transaction(c -> {
+            store.ledger().requireChained(c);
             store.ledger().openSystemAccounts(c, clock.instant());
             if (configured != null) {
                 if (configured.length() < 16) {

@@ -6,6 +6,7 @@ import dev.corral.core.Json;
 import dev.corral.core.api.ApiError;
 import dev.corral.store.Database;
 import dev.corral.store.DuplicateException;
+import dev.corral.core.auth.KeyFile;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.javalin.config.RoutesConfig;
@@ -13,6 +14,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.KeyPair;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
     /** The largest request body accepted; bigger ones get 413 before they are read. */
     public static final long BODY_BYTES_MAX = 1024 * 1024;
+    /** The coordinator's Ed25519 key that signs epoch records, kept in the data directory. */
+    public static final String KEY_FILE = "coordinator.key";
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final Database database;
@@ -43,6 +47,7 @@ public final class Coordinator implements AutoCloseable {
 
     public static Coordinator start(CoordinatorConfig config) {
         requireNonNull(config, "config is null");
+        KeyPair key = KeyFile.loadOrCreate(config.dataDirectory().resolve(KEY_FILE));
         Database database = config.jdbcUrl() != null
                 ? Database.connect(config.jdbcUrl())
                 : Database.embedded(config.dataDirectory());
@@ -52,13 +57,15 @@ public final class Coordinator implements AutoCloseable {
             WorkBoard board = new WorkBoard();
             AccountService accounts = new AccountService(store, config.clock());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
+            EpochService epochs = new EpochService(store, config.clock(), config.epochLength(),
+                    config.computeRewardShareBasisPoints(), key);
             DeviceService devices = new DeviceService(store, board, config.clock());
             ClusterService clusters = new ClusterService(store, board, config.clock(), config.deployTimeout(), metrics);
             NetworkService network = new NetworkService(store);
             Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
-            Routes routes = new Routes(accounts, devices, clusters, network, agentAuth, board,
+            Routes routes = new Routes(accounts, devices, clusters, network, epochs, agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -69,7 +76,7 @@ public final class Coordinator implements AutoCloseable {
                 errors(javalin.routes);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, clusters, config.clock(), config.heartbeatTimeout(),
+            Sweeper sweeper = new Sweeper(store, clusters, epochs, config.clock(), config.heartbeatTimeout(),
                     config.clockSkewMax(), config.sweepInterval());
             return new Coordinator(database, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {

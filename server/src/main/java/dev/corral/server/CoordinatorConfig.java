@@ -2,19 +2,24 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.ledger.EpochRewards;
+import dev.corral.ledger.Settlement;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * How a coordinator runs: where it listens, its store (a data directory for the embedded
- * store, or a JDBC URL), the admin key if given, and every timeout of the protocol.
+ * How a coordinator runs: where it listens, its data directory (the coordinator's signing
+ * key, and the embedded store unless a JDBC URL names another), the admin key if given,
+ * every timeout of the protocol, and the network parameters of the epochs.
  *
  * @param heartbeatTimeout a device not heard from for this long is offline
  * @param clockSkewMax an agent request whose timestamp is further than this from the coordinator's clock is refused
  * @param pollWait how long a work long-poll waits for a change before answering anyway
  * @param deployTimeout a cluster whose ranks have not all started after this long fails
- * @param sweepInterval how often timeouts are checked
+ * @param sweepInterval how often timeouts are checked and due epochs closed
+ * @param epochLength one block of IO is minted per epoch: an hour on the real network, shorter for demos
+ * @param computeRewardShareBasisPoints the share of each block paid as compute rewards; the rest rewards availability
  */
 public record CoordinatorConfig(
         String bindHost,
@@ -27,53 +32,71 @@ public record CoordinatorConfig(
         Duration pollWait,
         Duration deployTimeout,
         Duration sweepInterval,
+        Duration epochLength,
+        int computeRewardShareBasisPoints,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
     public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(20);
     public static final Duration DEPLOY_TIMEOUT_DEFAULT = Duration.ofMinutes(3);
     public static final Duration SWEEP_INTERVAL_DEFAULT = Duration.ofSeconds(1);
+    public static final Duration EPOCH_LENGTH_DEFAULT = Duration.ofHours(1);
+    public static final Duration EPOCH_LENGTH_MIN = Duration.ofSeconds(1);
 
     public CoordinatorConfig {
         requireNonNull(bindHost, "bindHost is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(clock, "clock is null");
-        if ((dataDirectory == null) == (jdbcUrl == null)) {
-            throw new IllegalArgumentException("give either a data directory or a JDBC URL");
-        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
+        if (epochLength.compareTo(EPOCH_LENGTH_MIN) < 0) {
+            throw new IllegalArgumentException("an epoch lasts at least " + EPOCH_LENGTH_MIN.toSeconds() + " s");
+        }
+        if (computeRewardShareBasisPoints < 0 || computeRewardShareBasisPoints > Settlement.BASIS_POINTS) {
+            throw new IllegalArgumentException("the compute reward share must be 0..100%");
+        }
     }
 
-    /** Defaults for an embedded store in this directory. */
+    /** Defaults, with the embedded store in this directory. */
     public static CoordinatorConfig embedded(Path dataDirectory, int port) {
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
-                Clock.systemUTC());
+                EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
-        return new CoordinatorConfig(bindHost, port, null, url, adminKey, heartbeatTimeout, clockSkewMax, pollWait,
-                deployTimeout, sweepInterval, clock);
+        return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, clock);
+    }
+
+    public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, clock);
+    }
+
+    public CoordinatorConfig withClock(Clock newClock) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, newClock);
     }
 }

@@ -33,17 +33,20 @@ final class Routes {
     private final DeviceService devices;
     private final ClusterService clusters;
     private final NetworkService network;
+    private final EpochService epochs;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
-            AgentAuth agentAuth, WorkBoard board, Duration pollWait, PrometheusMeterRegistry metrics) {
+            EpochService epochs, AgentAuth agentAuth, WorkBoard board, Duration pollWait,
+            PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.network = requireNonNull(network, "network is null");
+        this.epochs = requireNonNull(epochs, "epochs is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
@@ -54,10 +57,26 @@ final class Routes {
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
+        routes.get("/api/v1/ledger/key", ctx -> ctx.json(Map.of("algorithm", "Ed25519", "publicKey", epochs.publicKey())));
+        routes.get("/api/v1/ledger/journal", ctx -> ctx.json(epochs.journal(longParam(ctx, "after", 0),
+                (int) longParam(ctx, "limit", EpochService.JOURNAL_PAGE_MAX))));
+        routes.get("/api/v1/ledger/epochs", ctx -> ctx.json(epochs.epochs(longParam(ctx, "from", 0),
+                (int) longParam(ctx, "limit", EpochService.EPOCH_PAGE_MAX))));
+        routes.get("/api/v1/ledger/proof", ctx -> {
+            String account = ctx.queryParam("account");
+            if (account == null || ctx.queryParam("epoch") == null) {
+                throw ApiException.badRequest("account and epoch are required");
+            }
+            ctx.json(epochs.proof(account, longParam(ctx, "epoch", 0)));
+        });
         routes.post("/api/v1/accounts", ctx -> ctx.status(201)
                 .json(accounts.create(Bodies.read(ctx.bodyAsBytes(), CreateAccount.class).name())));
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
+        routes.get("/api/v1/rewards", ctx -> {
+            Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
+            ctx.json(epochs.rewards(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
+        });
         routes.get("/api/v1/transfers", ctx -> {
             Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
             ctx.json(accounts.transfers(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
@@ -156,6 +175,18 @@ final class Routes {
             throw ApiException.unauthorized("missing API key: send 'Authorization: Bearer KEY'");
         }
         return header.substring(BEARER.length());
+    }
+
+    private static long longParam(Context ctx, String name, long fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
+        }
     }
 
     private static PublicKey publicKey(String text) {

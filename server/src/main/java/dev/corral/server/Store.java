@@ -4,6 +4,7 @@ import dev.corral.store.Accounts;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.Devices;
+import dev.corral.store.Epochs;
 import dev.corral.store.JoinTokens;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
@@ -12,11 +13,11 @@ import dev.corral.store.Settings;
 
 /** The database and its repositories, as the services use them. */
 record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
-        Nonces nonces, Logs logs, Settings settings) {
+        Nonces nonces, Logs logs, Settings settings, Epochs epochs) {
 
     static Store on(Database db) {
         Ledger ledger = new Ledger();
         return new Store(db, new Accounts(ledger), new Devices(), new Clusters(), ledger, new JoinTokens(),
-                new Nonces(), new Logs(), new Settings());
+                new Nonces(), new Logs(), new Settings(), new Epochs());
     }
 }

@@ -41,9 +41,14 @@ public final class Database implements AutoCloseable {
 
     /** The embedded store in a data directory, created if missing. */
     public static Database embedded(Path dataDirectory) {
+        return new Database(embeddedUrl(dataDirectory));
+    }
+
+    /** The JDBC URL of the embedded store in a data directory. */
+    public static String embeddedUrl(Path dataDirectory) {
         Path file = dataDirectory.toAbsolutePath().resolve("corral");
-        return new Database("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** A store at a JDBC URL (jdbc:postgresql://... or jdbc:h2:...). */

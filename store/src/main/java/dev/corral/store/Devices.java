@@ -24,11 +24,11 @@ public final class Devices {
     public void insert(Connection c, DeviceRow d) throws SQLException {
         Sql.update(c, "INSERT INTO device (id, owner_id, public_key, name, hardware, kind, gpu_model, gpu_count, region, "
                 + "host, runtimes, min_price_micros, reward_split_io_pct, cluster_id, online, last_seen_at, telemetry, "
-                + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?)",
+                + "created_at, online_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?)",
                 d.id().value(), d.owner().value(), d.publicKey(), d.name(), json(d.hardware()), d.hardware().kind().name(),
                 modelName(d.hardware()), d.hardware().gpuCount(), d.region(), d.host(), String.join(",", d.runtimes()),
                 d.minPricePerHourMicros(), d.rewardSplitIoPercent(), d.online(), d.lastSeenAt().toEpochMilli(),
-                d.createdAt().toEpochMilli());
+                d.createdAt().toEpochMilli(), d.lastSeenAt().toEpochMilli());
     }
 
     public Optional<DeviceRow> byId(Connection c, DeviceId id) throws SQLException {
@@ -58,15 +58,22 @@ public final class Devices {
     public void heartbeat(Connection c, DeviceId id, HardwareSpec hardware, String host, List<String> runtimes,
             Telemetry telemetry, Instant now) throws SQLException {
         Sql.update(c, "UPDATE device SET hardware = ?, kind = ?, gpu_model = ?, gpu_count = ?, host = ?, runtimes = ?, "
-                + "telemetry = ?, online = TRUE, last_seen_at = ? WHERE id = ?",
+                + "telemetry = ?, online_since = CASE WHEN online THEN online_since ELSE ? END, online = TRUE, "
+                + "last_seen_at = ? WHERE id = ?",
                 json(hardware), hardware.kind().name(), modelName(hardware), hardware.gpuCount(), host,
-                String.join(",", runtimes), json(telemetry), now.toEpochMilli(), id.value());
+                String.join(",", runtimes), json(telemetry), now.toEpochMilli(), now.toEpochMilli(), id.value());
     }
 
     public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent)
             throws SQLException {
         Sql.update(c, "UPDATE device SET name = ?, min_price_micros = ?, reward_split_io_pct = ? WHERE id = ?",
                 name, minPriceMicros, rewardSplitIoPercent, id.value());
+    }
+
+    /** Devices online now without a break since at or before this instant, and able to take work (a runtime). */
+    public List<DeviceRow> onlineSince(Connection c, Instant since) throws SQLException {
+        return Sql.list(c, "SELECT * FROM device WHERE online AND online_since <= ? AND runtimes <> ''", Devices::map,
+                since.toEpochMilli());
     }
 
     /** Hires the device for the cluster if it is still online and free; false if another got it first. */

@@ -4,6 +4,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.Money;
 import dev.corral.ledger.Genesis;
+import dev.corral.ledger.JournalEntry;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
@@ -16,13 +17,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The double-entry ledger on the store. Each transfer debits one account and credits
  * another by the same amount inside the caller's transaction, so every currency's
  * balances always sum to zero; a debit that would take a non-system account below zero
  * fails the whole transaction. A transfer whose idempotency key was seen before is not
- * applied again.
+ * applied again. Every applied transfer is appended to the public journal's hash chain;
+ * the chain's head row is locked from the first new transfer to the commit, so entries
+ * take their places one transaction at a time.
  */
 public final class Ledger {
     /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
@@ -87,6 +91,7 @@ public final class Ledger {
      */
     public int apply(Connection c, List<Transfer> transfers, Instant now) throws SQLException {
         int applied = 0;
+        Head head = null;
         for (Transfer transfer : transfers) {
             Optional<Entry> existing = byKey(c, transfer.idempotencyKey());
             if (existing.isPresent()) {
@@ -95,6 +100,9 @@ public final class Ledger {
                             + " was used for a different transfer");
                 }
                 continue;
+            }
+            if (head == null) {
+                head = lockHead(c);
             }
             String currency = transfer.amount().currency().name();
             long amount = transfer.amount().minor();
@@ -113,13 +121,65 @@ public final class Ledger {
             if (credited != 1) {
                 throw new IllegalStateException("no ledger account " + transfer.creditAccount() + " in " + currency);
             }
+            JournalEntry entry = JournalEntry.chain(head.seq() + 1, transfer, now.toEpochMilli(), head.hash());
             Sql.update(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, "
-                    + "currency, kind, cluster_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "currency, kind, cluster_id, created_at, seq, prev_hash, entry_hash) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     transfer.idempotencyKey(), transfer.debitAccount(), transfer.creditAccount(), amount, currency,
-                    transfer.kind().name(), transfer.clusterId(), now.toEpochMilli());
+                    transfer.kind().name(), transfer.clusterId(), now.toEpochMilli(), entry.seq(), entry.prevHash(),
+                    entry.hash());
+            head = new Head(entry.seq(), entry.hash());
             applied++;
         }
+        if (head != null) {
+            Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
+        }
         return applied;
+    }
+
+    /** The journal's last position and hash. */
+    public record Head(long seq, String hash) {}
+
+    /** Locks the journal's head until the transaction ends; every writer of the ledger takes this lock first. */
+    public Head lockHead(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT seq, head_hash FROM journal_head WHERE id = 1 FOR UPDATE",
+                row -> new Head(row.getLong(1), row.getString(2))).orElseThrow();
+    }
+
+    /** Journal entries after a position, in order, at most limit of them. */
+    public List<JournalEntry> journal(Connection c, long afterSeq, int limit) throws SQLException {
+        return Sql.list(c, "SELECT * FROM ledger_transfer WHERE seq > ? ORDER BY seq LIMIT ?", row -> new JournalEntry(
+                row.getLong("seq"), map(row).transfer(), row.getLong("created_at"), row.getString("prev_hash"),
+                row.getString("entry_hash")), afterSeq, limit);
+    }
+
+    /** Every non-zero balance, by account (sorted as Java sorts strings, not as the database collates). */
+    public Map<String, Long> nonZeroBalances(Connection c) throws SQLException {
+        Map<String, Long> balances = new TreeMap<>();
+        Sql.list(c, "SELECT id, balance FROM ledger_account WHERE balance <> 0", row -> {
+            balances.put(row.getString(1), row.getLong(2));
+            return null;
+        });
+        return balances;
+    }
+
+    /** USD paid to each supplier wallet for compute in [from, to): the compute points of an epoch. */
+    public Map<String, Long> supplierPaymentsBetween(Connection c, Instant from, Instant to) throws SQLException {
+        Map<String, Long> paid = new TreeMap<>();
+        Sql.list(c, "SELECT credit_account, SUM(amount) FROM ledger_transfer WHERE kind = ? AND currency = ? "
+                + "AND created_at >= ? AND created_at < ? GROUP BY credit_account", row -> {
+                    paid.put(row.getString(1), row.getLong(2));
+                    return null;
+                }, TransferKind.SUPPLIER_PAYMENT.name(), Currency.USD.name(), from.toEpochMilli(), to.toEpochMilli());
+        return paid;
+    }
+
+    /** Refuses a store whose transfers predate the journal: their history cannot be proven. */
+    public void requireChained(Connection c) throws SQLException {
+        if (Sql.number(c, "SELECT COUNT(*) FROM ledger_transfer WHERE seq IS NULL") > 0) {
+            throw new IllegalStateException("this store holds transfers from before the public journal; "
+                    + "start the coordinator on a new data directory or database");
+        }
     }
 
     public Money balance(Connection c, String account, Currency currency) throws SQLException {
