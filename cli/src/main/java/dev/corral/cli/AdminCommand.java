@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.api.OraclePrice;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,8 +11,27 @@ import picocli.CommandLine.Spec;
 
 /** `corral admin credit`: the admin key adds funds, standing in for a payment processor. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Coordinator administration (needs the admin key).",
-        subcommands = {AdminCommand.Credit.class})
+        subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class})
 final class AdminCommand {
+
+    @Command(name = "set-price", mixinStandardHelpOptions = true,
+            description = "Set the IO/USD price of the oracle (a stand-in for an external market feed).")
+    static final class SetPrice implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "USD_PER_IO", description = "USD for one whole IO, e.g. 0.35.")
+        String usdPerIo;
+
+        @Override
+        public Integer call() {
+            OraclePrice price = options.admin().setIoPrice(usdPerIo);
+            spec.commandLine().getOut().println("IO price set to " + Format.amount(price.usdPerIo()) + " at "
+                    + price.setAt());
+            return 0;
+        }
+    }
 
     @Command(name = "credit", mixinStandardHelpOptions = true,
             description = "Add USD to an account: the stand-in for a payment processor, and the only way money enters.")

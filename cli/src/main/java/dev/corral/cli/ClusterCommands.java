@@ -52,9 +52,9 @@ final class ClusterCommands {
             boolean cpu;
         }
 
-        DeployRequest request(String name, String type, String cmd, Map<String, String> env) {
+        DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
-                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env);
+                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay);
         }
     }
 
@@ -65,7 +65,7 @@ final class ClusterCommands {
 
         @Override
         QuoteView fetch(CorralClient client) {
-            return client.quote(shape.request(null, null, null, null));
+            return client.quote(shape.request(null, null, null, null, null));
         }
 
         @Override
@@ -98,11 +98,13 @@ final class ClusterCommands {
         String idempotencyKey;
         @Option(names = "--no-wait", description = "Return at once instead of waiting until the cluster runs.")
         boolean noWait;
+        @Option(names = "--pay", defaultValue = "USD", description = "Currency to pay in: USD or IOSD (default ${DEFAULT-VALUE}).")
+        String pay;
 
         @Override
         public Integer call() throws InterruptedException {
             CorralClient client = options.client();
-            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env), idempotencyKey);
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay), idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
             if (options.printedJson(out, cluster)) {
                 return 0;

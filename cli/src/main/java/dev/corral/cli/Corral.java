@@ -26,7 +26,9 @@ import picocli.CommandLine.Command;
             NetworkCommand.class,
             TokenCommand.class,
             LedgerCommand.class,
-            RewardsCommand.class
+            RewardsCommand.class,
+            WalletCommand.class,
+            OracleCommand.class
         })
 public final class Corral {
     public static void main(String[] args) {

@@ -34,7 +34,7 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     static DeployRequest cpu(int count, int hours, String cmd) {
-        return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of());
+        return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of(), null);
     }
 
     @Test
@@ -45,7 +45,7 @@ class ClusterLifecycleTest extends NetworkTest {
         ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, "process",
                 "echo secret=${AGENT_SECRET:-none} home=$HOME mine=$MINE; echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
                 + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 2",
-                Map.of("MINE", "yes")), null);
+                Map.of("MINE", "yes"), null), null);
         assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(30));

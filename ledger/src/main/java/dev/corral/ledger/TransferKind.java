@@ -19,5 +19,9 @@ public enum TransferKind {
     /** A block's IO paid to suppliers in proportion to the USD value of the compute they sold in the epoch. */
     COMPUTE_REWARD,
     /** A block's IO that no device earned, kept by the community allocation. */
-    UNCLAIMED_REWARD
+    UNCLAIMED_REWARD,
+    /** IO destroyed: sent to the burn account, which nothing ever debits. */
+    BURN,
+    /** IOSD created, 1:1 to the USD value of IO burned for it at the oracle price. */
+    IOSD_MINT
 }

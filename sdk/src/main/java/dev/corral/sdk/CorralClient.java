@@ -18,10 +18,14 @@ import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.ExtendRequest;
 import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.api.LogView;
+import dev.corral.core.api.MintIosdRequest;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.OraclePrice;
+import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.QuoteView;
-import dev.corral.core.api.TransferView;
 import dev.corral.core.api.RewardView;
+import dev.corral.core.api.TransferView;
+import dev.corral.core.api.WalletView;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.ledger.BalanceTree;
 import dev.corral.ledger.EpochRecord;
@@ -53,6 +57,7 @@ public final class CorralClient {
     private static final TypeReference<List<JournalEntry>> JOURNAL = new TypeReference<>() {};
     private static final TypeReference<List<EpochRecord>> EPOCHS = new TypeReference<>() {};
     private static final TypeReference<List<RewardView>> REWARDS = new TypeReference<>() {};
+    private static final TypeReference<List<OraclePrice>> PRICES = new TypeReference<>() {};
 
     private final URI server;
     private final String apiKey;
@@ -168,6 +173,26 @@ public final class CorralClient {
     public BalanceTree.Proof balanceProof(String ledgerAccount, long epoch) {
         return call("GET", "/api/v1/ledger/proof?account=" + encode(ledgerAccount) + "&epoch=" + epoch, null, null,
                 BalanceTree.Proof.class);
+    }
+
+    /** Balances in USD, IO and IOSD, escrow, earnings, IO rewards, and the IO price. */
+    public WalletView wallet() {
+        return call("GET", "/api/v1/wallet", null, null, WalletView.class);
+    }
+
+    /** Burns this much IO at the oracle price for IOSD; a repeated idempotency key mints once. */
+    public WalletView mintIosd(String io, String idempotencyKey) {
+        return call("POST", "/api/v1/wallet/mint-iosd", new MintIosdRequest(io), idempotencyKey, WalletView.class);
+    }
+
+    /** Admin only: sets the IO/USD price (USD per whole IO). */
+    public OraclePrice setIoPrice(String usdPerIo) {
+        return call("POST", "/api/v1/admin/oracle", new OracleUpdate(usdPerIo), null, OraclePrice.class);
+    }
+
+    /** The IO/USD price history, newest first (public). */
+    public List<OraclePrice> ioPrices(int limit) {
+        return call("GET", "/api/v1/oracle?limit=" + limit, null, null, PRICES);
     }
 
     /** The caller's devices' availability rewards per epoch, newest first. */

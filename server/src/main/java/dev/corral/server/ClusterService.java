@@ -88,8 +88,8 @@ final class ClusterService {
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
-    /** A validated request with what it will run. */
-    private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env) {}
+    /** A validated request with what it will run and the currency it is paid in. */
+    private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency) {}
 
     /** Thrown inside a deploy transaction when a chosen device was taken meanwhile: roll back and place again. */
     private static final class DeviceTaken extends RuntimeException {
@@ -119,8 +119,8 @@ final class ClusterService {
                 return view(existing.get().id());
             }
         }
-        Money price = PriceTable.pricePerDeviceHour(order.request());
-        Money total = PriceTable.total(order.request());
+        Money price = in(PriceTable.pricePerDeviceHour(order.request()), order.currency());
+        Money total = in(PriceTable.total(order.request()), order.currency());
         try {
             for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
                 try {
@@ -161,13 +161,14 @@ final class ClusterService {
                 ClusterState.PENDING, null, RUNTIME_PROCESS, order.cmd(), order.env(), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
                 request.hours(), request.region(), price, null, now, null, null, null));
-        String escrow = LedgerAccounts.escrow(id, Currency.USD);
-        store.ledger().open(c, escrow, Currency.USD);
+        Currency currency = order.currency();
+        String escrow = LedgerAccounts.escrow(id, currency);
+        store.ledger().open(c, escrow, currency);
         try {
-            store.ledger().apply(c, List.of(new Transfer("hold:" + id.value(), LedgerAccounts.user(owner, Currency.USD),
+            store.ledger().apply(c, List.of(new Transfer("hold:" + id.value(), LedgerAccounts.user(owner, currency),
                     escrow, total, TransferKind.ESCROW_HOLD, id.value())), now);
         } catch (Ledger.InsufficientFundsException e) {
-            Money balance = store.ledger().balance(c, LedgerAccounts.user(owner, Currency.USD), Currency.USD);
+            Money balance = store.ledger().balance(c, LedgerAccounts.user(owner, currency), currency);
             throw new ApiException(402, "insufficient_funds", "this cluster costs " + total + " (" + price
                     + " per device-hour x " + request.count() + " devices x " + request.hours() + " h) but the balance is "
                     + balance + ": add funds first");
@@ -223,9 +224,9 @@ final class ClusterService {
                 throw ApiException.badRequest("a cluster runs at most " + ClusterRequest.HOURS_MAX + " hours in all");
             }
             try {
-                int applied = store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.user(owner, Currency.USD),
-                        LedgerAccounts.escrow(cluster.id(), Currency.USD), more, TransferKind.ESCROW_HOLD,
-                        cluster.id().value())), clock.instant());
+                int applied = store.ledger().apply(c, List.of(new Transfer(key,
+                        LedgerAccounts.user(owner, locked.currency()), LedgerAccounts.escrow(cluster.id(), locked.currency()),
+                        more, TransferKind.ESCROW_HOLD, cluster.id().value())), clock.instant());
                 if (applied == 1) {
                     Instant expires = locked.expiresAt() == null ? null : locked.expiresAt().plus(Duration.ofHours(hours));
                     store.clusters().extend(c, cluster.id(), total, expires);
@@ -394,11 +395,11 @@ final class ClusterService {
             List<Settlement.Service> services = ranks.stream().map(rank -> new Settlement.Service(rank.device(),
                     rank.supplier(), ServedTime.seconds(cluster.runningAt(),
                             rank.state() == RankState.LOST ? rank.endedAt() : now, paidSeconds))).toList();
-            String escrow = LedgerAccounts.escrow(id, Currency.USD);
-            Money held = store.ledger().balance(c, escrow, Currency.USD);
+            String escrow = LedgerAccounts.escrow(id, cluster.currency());
+            Money held = store.ledger().balance(c, escrow, cluster.currency());
             Settlement.Plan plan = Settlement.plan(held, cluster.pricePerDeviceHour(), services, NetworkFee.BASIS_POINTS);
             store.ledger().apply(c, plan.transfers(id, cluster.owner()), now);
-            Money left = store.ledger().balance(c, escrow, Currency.USD);
+            Money left = store.ledger().balance(c, escrow, cluster.currency());
             if (left.minor() != 0) {
                 throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
             }
@@ -416,7 +417,7 @@ final class ClusterService {
     ClusterView view(ClusterId id) {
         return store.db().transaction(c -> {
             ClusterRow k = store.clusters().byId(c, id).orElseThrow();
-            Map<TransferKind, Money> sums = store.ledger().clusterSums(c, id.value(), Currency.USD);
+            Map<TransferKind, Money> sums = store.ledger().clusterSums(c, id.value(), k.currency());
             Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.NETWORK_FEE));
             List<ClusterView.RankView> ranks = store.clusters().ranks(c, id).stream()
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
@@ -482,7 +483,17 @@ final class ClusterService {
         }
         ClusterRequest request = request(deploy.gpu(), Boolean.TRUE.equals(deploy.cpu()), deploy.gpusPerDevice(),
                 deploy.count(), deploy.hours(), deploy.region());
-        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env));
+        Currency currency = deploy.pay() == null ? Currency.USD : switch (deploy.pay()) {
+            case "USD" -> Currency.USD;
+            case "IOSD" -> Currency.IOSD;
+            default -> throw ApiException.badRequest("pay must be USD or IOSD, not '" + deploy.pay() + "'");
+        };
+        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency);
+    }
+
+    /** A USD price in the currency a cluster is paid in; IOSD is pegged 1:1 with the same decimals. */
+    private static Money in(Money usd, Currency currency) {
+        return new Money(usd.minor(), currency);
     }
 
     private static ClusterRequest request(String gpu, boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,

@@ -65,7 +65,8 @@ public final class Coordinator implements AutoCloseable {
             Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
-            Routes routes = new Routes(accounts, devices, clusters, network, epochs, agentAuth, board,
+            Routes routes = new Routes(accounts, devices, clusters, network, epochs,
+                    new TokenService(store, config.clock()), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;

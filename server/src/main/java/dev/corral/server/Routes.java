@@ -9,6 +9,8 @@ import dev.corral.core.api.CreditRequest;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.ExtendRequest;
+import dev.corral.core.api.MintIosdRequest;
+import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
@@ -34,19 +36,21 @@ final class Routes {
     private final ClusterService clusters;
     private final NetworkService network;
     private final EpochService epochs;
+    private final TokenService tokens;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
-            EpochService epochs, AgentAuth agentAuth, WorkBoard board, Duration pollWait,
+            EpochService epochs, TokenService tokens, AgentAuth agentAuth, WorkBoard board, Duration pollWait,
             PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.network = requireNonNull(network, "network is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
+        this.tokens = requireNonNull(tokens, "tokens is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
@@ -57,6 +61,7 @@ final class Routes {
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
+        routes.get("/api/v1/oracle", ctx -> ctx.json(tokens.prices((int) longParam(ctx, "limit", 20))));
         routes.get("/api/v1/ledger/key", ctx -> ctx.json(Map.of("algorithm", "Ed25519", "publicKey", epochs.publicKey())));
         routes.get("/api/v1/ledger/journal", ctx -> ctx.json(epochs.journal(longParam(ctx, "after", 0),
                 (int) longParam(ctx, "limit", EpochService.JOURNAL_PAGE_MAX))));
@@ -73,6 +78,12 @@ final class Routes {
                 .json(accounts.create(Bodies.read(ctx.bodyAsBytes(), CreateAccount.class).name())));
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
+        routes.get("/api/v1/wallet", ctx -> ctx.json(tokens.wallet(account(ctx))));
+        routes.post("/api/v1/wallet/mint-iosd", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.json(tokens.mintIosd(owner, Bodies.read(ctx.bodyAsBytes(), MintIosdRequest.class).io(),
+                    ctx.header(IDEMPOTENCY_HEADER)));
+        });
         routes.get("/api/v1/rewards", ctx -> {
             Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
             ctx.json(epochs.rewards(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
@@ -109,6 +120,10 @@ final class Routes {
         });
         routes.post("/api/v1/clusters/{id}/terminate", ctx -> ctx.json(clusters.terminate(account(ctx),
                 ctx.pathParam("id"))));
+        routes.post("/api/v1/admin/oracle", ctx -> {
+            admin(ctx);
+            ctx.json(tokens.setPrice(Bodies.read(ctx.bodyAsBytes(), OracleUpdate.class).usdPerIo()));
+        });
         routes.post("/api/v1/admin/credits", ctx -> {
             admin(ctx);
             CreditRequest credit = Bodies.read(ctx.bodyAsBytes(), CreditRequest.class);

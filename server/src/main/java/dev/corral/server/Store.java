@@ -9,15 +9,16 @@ import dev.corral.store.JoinTokens;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
 import dev.corral.store.Nonces;
+import dev.corral.store.Oracle;
 import dev.corral.store.Settings;
 
 /** The database and its repositories, as the services use them. */
 record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
-        Nonces nonces, Logs logs, Settings settings, Epochs epochs) {
+        Nonces nonces, Logs logs, Settings settings, Epochs epochs, Oracle oracle) {
 
     static Store on(Database db) {
         Ledger ledger = new Ledger();
         return new Store(db, new Accounts(ledger), new Devices(), new Clusters(), ledger, new JoinTokens(),
-                new Nonces(), new Logs(), new Settings(), new Epochs());
+                new Nonces(), new Logs(), new Settings(), new Epochs(), new Oracle());
     }
 }

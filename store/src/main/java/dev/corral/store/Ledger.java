@@ -163,14 +163,15 @@ public final class Ledger {
         return balances;
     }
 
-    /** USD paid to each supplier wallet for compute in [from, to): the compute points of an epoch. */
+    /** USD and IOSD (1:1) paid to each supplier wallet for compute in [from, to): the compute points of an epoch. */
     public Map<String, Long> supplierPaymentsBetween(Connection c, Instant from, Instant to) throws SQLException {
         Map<String, Long> paid = new TreeMap<>();
-        Sql.list(c, "SELECT credit_account, SUM(amount) FROM ledger_transfer WHERE kind = ? AND currency = ? "
+        Sql.list(c, "SELECT credit_account, SUM(amount) FROM ledger_transfer WHERE kind = ? AND currency IN (?, ?) "
                 + "AND created_at >= ? AND created_at < ? GROUP BY credit_account", row -> {
-                    paid.put(row.getString(1), row.getLong(2));
+                    paid.merge(LedgerAccounts.sameUserIn(row.getString(1), Currency.USD), row.getLong(2), Long::sum);
                     return null;
-                }, TransferKind.SUPPLIER_PAYMENT.name(), Currency.USD.name(), from.toEpochMilli(), to.toEpochMilli());
+                }, TransferKind.SUPPLIER_PAYMENT.name(), Currency.USD.name(), Currency.IOSD.name(), from.toEpochMilli(),
+                to.toEpochMilli());
         return paid;
     }
 
@@ -206,6 +207,13 @@ public final class Ledger {
         return new Money(Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer "
                 + "WHERE credit_account = ? AND currency = ? AND kind = ?", account, currency.name(),
                 TransferKind.SUPPLIER_PAYMENT.name()), currency);
+    }
+
+    /** IO block rewards (availability and compute) ever minted to a wallet. */
+    public Money rewarded(Connection c, String ioWallet) throws SQLException {
+        return new Money(Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer WHERE credit_account = ? "
+                + "AND kind IN (?, ?)", ioWallet, TransferKind.AVAILABILITY_REWARD.name(),
+                TransferKind.COMPUTE_REWARD.name()), Currency.IO);
     }
 
     public List<Totals> totals(Connection c) throws SQLException {

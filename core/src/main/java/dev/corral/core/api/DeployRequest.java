@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Asks for a cluster: either a GPU model (with GPUs per device) or a CPU device, how many
- * devices (one rank each), for how many hours, where, and what to run.
+ * devices (one rank each), for how many hours, where, what to run, and whether to pay in
+ * USD (the default) or IOSD.
  */
 public record DeployRequest(
         String name,
@@ -16,4 +17,5 @@ public record DeployRequest(
         String region,
         String type,
         String cmd,
-        Map<String, String> env) {}
+        Map<String, String> env,
+        String pay) {}

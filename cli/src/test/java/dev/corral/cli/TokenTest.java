@@ -1,0 +1,75 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.WalletView;
+import dev.corral.ledger.EmissionSchedule;
+import dev.corral.ledger.LedgerAudit;
+import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.CorralException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** IO earned as rewards, burned for IOSD at the oracle price, and IOSD spent on a cluster. */
+class TokenTest extends NetworkTest {
+    private static final long NANO = 1_000_000_000L;
+
+    @Test
+    void ioEarnedIsBurnedForIosdAtTheOraclePriceAndIosdPaysForClusters() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
+        assertThatThrownBy(() -> supplier.mintIosd("1", null))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("no IO price yet"));
+        assertThatThrownBy(() -> supplier.setIoPrice("1"))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(403));
+        network.admin.setIoPrice("0.30");
+        network.admin.setIoPrice("0.25");
+        assertThat(network.anonymous.ioPrices(10)).extracting(p -> p.usdPerIo().amount())
+                .containsExactly("0.250000", "0.300000");
+
+        network.clock.advance(Duration.ofMinutes(125));
+        TestNetwork.await("epochs 0 and 1 closed", () -> network.anonymous.epochs(0, 10).size() == 2);
+        long earned = EmissionSchedule.blockEmission(1) / 2;
+        assertThat(supplier.wallet().rewardsIo().minor()).isEqualTo(earned);
+
+        WalletView minted = supplier.mintIosd("100", "first-mint");
+        supplier.mintIosd("100", "first-mint");
+        assertThat(minted.balances()).extracting(a -> a.currency() + " " + a.minor())
+                .contains("IO " + (earned - 100 * NANO), "IOSD 25000000");
+        NetworkStats stats = network.anonymous.networkStats();
+        assertThat(stats.token().burnedBaseUnits()).isEqualTo(100 * NANO);
+        assertThat(stats.token().supplyBaseUnits()).isEqualTo(EmissionSchedule.supplyAfter(2) - 100 * NANO);
+
+        assertThatThrownBy(() -> supplier.mintIosd("1000000", null))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(402));
+        assertThatThrownBy(() -> supplier.mintIosd("-1", null))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThat(supplier.wallet().balances()).isEqualTo(minted.balances());
+
+        DeployRequest inIosd = new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1", Map.of(),
+                "IOSD");
+        assertThatThrownBy(() -> supplier.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process",
+                "true", Map.of(), "EUR"), null)).isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.getMessage()).contains("pay must be USD or IOSD"));
+        ClusterView cluster = supplier.deploy(inIosd, null);
+        assertThat(cluster.escrowHeld().currency()).isEqualTo("IOSD");
+        network.awaitState(supplier, cluster.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(20));
+        ClusterView done = network.awaitState(supplier, cluster.clusterId(), "COMPLETED");
+        assertThat(done.charged().currency()).isEqualTo("IOSD");
+        assertThat(done.charged().minor()).isPositive();
+        WalletView after = supplier.wallet();
+        long fee = done.charged().minor() - after.earned().get(1).minor();
+        assertThat(after.earned().get(1).currency()).isEqualTo("IOSD");
+        assertThat(fee).isEqualTo(done.charged().minor() * 5 / 100);
+        assertThat(after.balances()).extracting(a -> a.currency() + " " + a.minor())
+                .contains("IOSD " + (25_000_000 - fee));
+
+        assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), network.anonymous.epochs(0, 100),
+                network.anonymous.ledgerKey()).problem()).isEmpty();
+    }
+}
