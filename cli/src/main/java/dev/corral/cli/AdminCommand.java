@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** `corral admin credit`: the admin key adds funds, standing in for a payment processor. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Coordinator administration (needs the admin key).",
-        subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class})
+        subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class, AdminCommand.FundMarketMaker.class})
 final class AdminCommand {
 
     @Command(name = "set-price", mixinStandardHelpOptions = true,
@@ -29,6 +29,26 @@ final class AdminCommand {
             OraclePrice price = options.admin().setIoPrice(usdPerIo);
             spec.commandLine().getOut().println("IO price set to " + Format.amount(price.usdPerIo()) + " at "
                     + price.setAt());
+            return 0;
+        }
+    }
+
+    @Command(name = "fund-market-maker", mixinStandardHelpOptions = true,
+            description = "Move IO from the community allocation to the market maker that sells IO for the buy-and-burn.")
+    static final class FundMarketMaker implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Option(names = "--io", required = true, description = "IO to move, up to 9 decimals.")
+        String io;
+        @Option(names = "--idempotency-key", description = "Repeat the same key to be sure a retry moves it once.")
+        String idempotencyKey;
+
+        @Override
+        public Integer call() {
+            options.admin().fundMarketMaker(io, idempotencyKey);
+            spec.commandLine().getOut().println("moved " + io + " IO from the community allocation to the market maker");
             return 0;
         }
     }

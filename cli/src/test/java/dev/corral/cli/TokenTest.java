@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.WalletView;
 import dev.corral.ledger.EmissionSchedule;
@@ -71,5 +72,51 @@ class TokenTest extends NetworkTest {
 
         assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), network.anonymous.epochs(0, 100),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
+    }
+
+    @Test
+    void theIoShareOfPayBuysIoFromTheMarketMakerThatIsBurnedAndComputePointsCountTheWholePay() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
+        String device = supplier.devices().getFirst().deviceId();
+        supplier.updateDevice(device, new DeviceUpdate(null, null, 40));
+        network.admin.setIoPrice("0.25");
+        network.admin.fundMarketMaker("1000", "mm-1");
+        network.admin.fundMarketMaker("1000", "mm-1");
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 300"), null);
+        network.awaitState(alice, cluster.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(30));
+        ClusterView ended = alice.terminate(cluster.clusterId());
+
+        long gross = ended.charged().minor();
+        long net = gross - gross * 5 / 100;
+        long ioShare = net * 40 / 100;
+        long burned = ioShare * NANO / 250_000;
+        assertThat(supplier.account().earned().minor()).isEqualTo(net - ioShare);
+        assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isEqualTo(burned);
+        assertThat(burned).isPositive();
+
+        network.clock.advance(Duration.ofMinutes(60));
+        TestNetwork.await("epoch 0 closed", () -> !network.anonymous.epochs(0, 1).isEmpty());
+        assertThat(supplier.wallet().rewardsIo().minor()).as("the only seller takes the whole compute pool")
+                .isEqualTo(EmissionSchedule.blockEmission(0) / 2);
+        assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), network.anonymous.epochs(0, 100),
+                network.anonymous.ledgerKey()).problem()).isEmpty();
+    }
+
+    @Test
+    void withoutMarketMakerIoTheWholePayIsPaidAsIs() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
+        supplier.updateDevice(supplier.devices().getFirst().deviceId(), new DeviceUpdate(null, null, 100));
+        network.admin.setIoPrice("0.25");
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 300"), null);
+        network.awaitState(alice, cluster.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(30));
+        ClusterView ended = alice.terminate(cluster.clusterId());
+
+        long gross = ended.charged().minor();
+        assertThat(supplier.account().earned().minor()).isEqualTo(gross - gross * 5 / 100);
+        assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isZero();
     }
 }

@@ -38,6 +38,11 @@ public final class LedgerAccounts {
         return userWallet.substring(0, userWallet.lastIndexOf(':') + 1) + currency;
     }
 
+    /** The designated market maker that sells IO for the buy-and-burn, at the oracle price. */
+    public static String marketMaker(Currency currency) {
+        return "system:market-maker:" + currency;
+    }
+
     public static String mint(Currency currency) {
         return "system:mint:" + currency;
     }

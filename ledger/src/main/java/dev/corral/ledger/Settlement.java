@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
+import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a cluster's escrow is split when it ends: each device's supplier is paid for the
@@ -36,15 +38,38 @@ public final class Settlement {
 
     /** The full split; the amounts add up to the escrow exactly. */
     public record Plan(List<Payout> payouts, Money feeTotal, Money refund, Money charged) {
+        /** The transfers when every supplier takes its pay in the escrow's currency. */
         public List<Transfer> transfers(ClusterId cluster, AccountId customer) {
+            return transfers(cluster, customer, Map.of(), BuyAndBurn.NO_PRICE, 0);
+        }
+
+        /**
+         * The transfers with each device's IO share bought from the market maker at the price
+         * (micro-USD per IO) and burned. Without a price, or when the market maker holds too little
+         * IO, the whole pay is paid in the escrow's currency: settlement never waits on the market.
+         */
+        public List<Transfer> transfers(ClusterId cluster, AccountId customer, Map<DeviceId, Integer> ioPercent,
+                long microsPerIo, long marketMakerIo) {
             String escrow = LedgerAccounts.escrow(cluster, refund.currency());
             String prefix = "settle:" + cluster.value() + ":";
             List<Transfer> transfers = new ArrayList<>();
+            long inventory = marketMakerIo;
             for (Payout payout : payouts) {
-                if (payout.net().minor() > 0) {
-                    transfers.add(new Transfer(prefix + "pay:" + payout.device().value(), escrow,
-                            LedgerAccounts.user(payout.supplier(), refund.currency()), payout.net(),
-                            TransferKind.SUPPLIER_PAYMENT, cluster.value()));
+                BuyAndBurn.Split split = BuyAndBurn.split(payout.net().minor(), ioPercent.getOrDefault(payout.device(), 0),
+                        microsPerIo, inventory);
+                inventory -= split.ioBurned();
+                String wallet = LedgerAccounts.user(payout.supplier(), refund.currency());
+                if (split.paid() > 0) {
+                    transfers.add(new Transfer(prefix + "pay:" + payout.device().value(), escrow, wallet,
+                            new Money(split.paid(), refund.currency()), TransferKind.SUPPLIER_PAYMENT, cluster.value()));
+                }
+                if (split.ioBurned() > 0) {
+                    transfers.add(new Transfer(prefix + "buy:" + payout.device().value(), escrow,
+                            LedgerAccounts.marketMaker(refund.currency()), new Money(split.boughtWith(), refund.currency()),
+                            TransferKind.BUYBACK, cluster.value()));
+                    transfers.add(new Transfer(prefix + "burn:" + payout.device().value(),
+                            LedgerAccounts.marketMaker(Currency.IO), LedgerAccounts.burn(Currency.IO),
+                            new Money(split.ioBurned(), Currency.IO), TransferKind.BURN, cluster.value()));
                 }
             }
             if (feeTotal.minor() > 0) {

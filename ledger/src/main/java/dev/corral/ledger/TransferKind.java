@@ -23,5 +23,9 @@ public enum TransferKind {
     /** IO destroyed: sent to the burn account, which nothing ever debits. */
     BURN,
     /** IOSD created, 1:1 to the USD value of IO burned for it at the oracle price. */
-    IOSD_MINT
+    IOSD_MINT,
+    /** The IO share of a supplier's pay, paid to the market maker for IO that is then burned. */
+    BUYBACK,
+    /** Community IO moved to the market maker so buy-backs have IO to buy. */
+    MARKET_MAKER_FUNDING
 }

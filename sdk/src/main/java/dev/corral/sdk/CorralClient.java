@@ -16,9 +16,9 @@ import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.ExtendRequest;
+import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.api.LogView;
-import dev.corral.core.api.MintIosdRequest;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
@@ -182,12 +182,17 @@ public final class CorralClient {
 
     /** Burns this much IO at the oracle price for IOSD; a repeated idempotency key mints once. */
     public WalletView mintIosd(String io, String idempotencyKey) {
-        return call("POST", "/api/v1/wallet/mint-iosd", new MintIosdRequest(io), idempotencyKey, WalletView.class);
+        return call("POST", "/api/v1/wallet/mint-iosd", new IoAmount(io), idempotencyKey, WalletView.class);
     }
 
     /** Admin only: sets the IO/USD price (USD per whole IO). */
     public OraclePrice setIoPrice(String usdPerIo) {
         return call("POST", "/api/v1/admin/oracle", new OracleUpdate(usdPerIo), null, OraclePrice.class);
+    }
+
+    /** Admin only: moves IO from the community allocation to the market maker that sells IO for the buy-and-burn. */
+    public void fundMarketMaker(String io, String idempotencyKey) {
+        call("POST", "/api/v1/admin/market-maker", new IoAmount(io), idempotencyKey, Map.class);
     }
 
     /** The IO/USD price history, newest first (public). */

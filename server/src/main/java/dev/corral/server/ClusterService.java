@@ -23,6 +23,7 @@ import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkResponse;
+import dev.corral.ledger.BuyAndBurn;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.NetworkFee;
 import dev.corral.ledger.ServedTime;
@@ -37,6 +38,7 @@ import dev.corral.store.ClusterRow;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
+import dev.corral.store.Oracle;
 import dev.corral.store.RankRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -398,7 +401,20 @@ final class ClusterService {
             String escrow = LedgerAccounts.escrow(id, cluster.currency());
             Money held = store.ledger().balance(c, escrow, cluster.currency());
             Settlement.Plan plan = Settlement.plan(held, cluster.pricePerDeviceHour(), services, NetworkFee.BASIS_POINTS);
-            store.ledger().apply(c, plan.transfers(id, cluster.owner()), now);
+            Map<DeviceId, Integer> ioShares = new HashMap<>();
+            for (RankRow rank : ranks) {
+                store.devices().byId(c, rank.device())
+                        .ifPresent(device -> ioShares.put(device.id(), device.rewardSplitIoPercent()));
+            }
+            long price = store.oracle().current(c).map(Oracle.Price::microsPerIo).orElse(BuyAndBurn.NO_PRICE);
+            long inventory = store.ledger().balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO).minor();
+            store.ledger().apply(c, plan.transfers(id, cluster.owner(), ioShares, price, inventory), now);
+            for (Settlement.Payout payout : plan.payouts()) {
+                if (payout.net().minor() > 0) {
+                    store.ledger().recordComputePoints(c, LedgerAccounts.user(payout.supplier(), cluster.currency()),
+                            payout.net().minor(), now);
+                }
+            }
             Money left = store.ledger().balance(c, escrow, cluster.currency());
             if (left.minor() != 0) {
                 throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
@@ -418,7 +434,8 @@ final class ClusterService {
         return store.db().transaction(c -> {
             ClusterRow k = store.clusters().byId(c, id).orElseThrow();
             Map<TransferKind, Money> sums = store.ledger().clusterSums(c, id.value(), k.currency());
-            Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.NETWORK_FEE));
+            Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.BUYBACK))
+                    .plus(sums.get(TransferKind.NETWORK_FEE));
             List<ClusterView.RankView> ranks = store.clusters().ranks(c, id).stream()
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
                             r.startedAt(), r.endedAt())).toList();

@@ -108,7 +108,7 @@ final class EpochService {
                                 device.hardware().gpuCount())));
             }
             Map<String, Long> computeUsd = new TreeMap<>();
-            store.ledger().supplierPaymentsBetween(c, from, to).forEach((wallet, usd) ->
+            store.ledger().computePointsBetween(c, from, to).forEach((wallet, usd) ->
                     computeUsd.put(LedgerAccounts.sameUserIn(wallet, Currency.IO), usd));
             long block = EmissionSchedule.blockEmission(epoch);
             EpochRewards.Plan plan = EpochRewards.plan(block, computeShareBasisPoints, available, computeUsd);

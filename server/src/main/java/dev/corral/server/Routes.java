@@ -9,7 +9,7 @@ import dev.corral.core.api.CreditRequest;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.ExtendRequest;
-import dev.corral.core.api.MintIosdRequest;
+import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.Heartbeat;
@@ -81,7 +81,7 @@ final class Routes {
         routes.get("/api/v1/wallet", ctx -> ctx.json(tokens.wallet(account(ctx))));
         routes.post("/api/v1/wallet/mint-iosd", ctx -> {
             AccountId owner = account(ctx);
-            ctx.json(tokens.mintIosd(owner, Bodies.read(ctx.bodyAsBytes(), MintIosdRequest.class).io(),
+            ctx.json(tokens.mintIosd(owner, Bodies.read(ctx.bodyAsBytes(), IoAmount.class).io(),
                     ctx.header(IDEMPOTENCY_HEADER)));
         });
         routes.get("/api/v1/rewards", ctx -> {
@@ -123,6 +123,11 @@ final class Routes {
         routes.post("/api/v1/admin/oracle", ctx -> {
             admin(ctx);
             ctx.json(tokens.setPrice(Bodies.read(ctx.bodyAsBytes(), OracleUpdate.class).usdPerIo()));
+        });
+        routes.post("/api/v1/admin/market-maker", ctx -> {
+            admin(ctx);
+            ctx.json(tokens.fundMarketMaker(Bodies.read(ctx.bodyAsBytes(), IoAmount.class).io(),
+                    ctx.header(IDEMPOTENCY_HEADER)));
         });
         routes.post("/api/v1/admin/credits", ctx -> {
             admin(ctx);

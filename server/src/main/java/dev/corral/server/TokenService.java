@@ -17,6 +17,7 @@ import dev.corral.store.Oracle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -87,6 +88,27 @@ final class TokenService {
             return null;
         });
         return wallet(account);
+    }
+
+    /** Admin: moves IO from the community allocation to the market maker, which sells it for the buy-and-burn. */
+    Map<String, String> fundMarketMaker(String ioText, String idempotencyKey) {
+        Money io = Money.parse(ioText, Currency.IO);
+        if (io.minor() == 0) {
+            throw ApiException.badRequest("io must be more than zero");
+        }
+        String key = "market-maker:" + AccountService.validIdempotencyKey(idempotencyKey)
+                .orElseGet(() -> Secrets.newSecret("auto"));
+        Money held = store.db().transaction(c -> {
+            try {
+                store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.genesis("community"),
+                        LedgerAccounts.marketMaker(Currency.IO), io, TransferKind.MARKET_MAKER_FUNDING, null)),
+                        clock.instant());
+            } catch (Ledger.InsufficientFundsException e) {
+                throw new ApiException(402, "insufficient_funds", "the community allocation holds less than " + io);
+            }
+            return store.ledger().balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO);
+        });
+        return Map.of("marketMakerIo", held.toDecimal().toPlainString());
     }
 
     WalletView wallet(AccountId account) {

@@ -59,6 +59,7 @@ public final class Ledger {
             open(c, LedgerAccounts.networkFee(currency), currency);
             open(c, LedgerAccounts.mint(currency), currency);
             open(c, LedgerAccounts.burn(currency), currency);
+            open(c, LedgerAccounts.marketMaker(currency), currency);
         }
         List<Transfer> genesis = new ArrayList<>();
         for (Genesis.Allocation allocation : Genesis.ALLOCATIONS) {
@@ -163,16 +164,21 @@ public final class Ledger {
         return balances;
     }
 
-    /** USD and IOSD (1:1) paid to each supplier wallet for compute in [from, to): the compute points of an epoch. */
-    public Map<String, Long> supplierPaymentsBetween(Connection c, Instant from, Instant to) throws SQLException {
-        Map<String, Long> paid = new TreeMap<>();
-        Sql.list(c, "SELECT credit_account, SUM(amount) FROM ledger_transfer WHERE kind = ? AND currency IN (?, ?) "
-                + "AND created_at >= ? AND created_at < ? GROUP BY credit_account", row -> {
-                    paid.merge(LedgerAccounts.sameUserIn(row.getString(1), Currency.USD), row.getLong(2), Long::sum);
+    /** Records that a supplier sold compute worth this many micro-USD (its pay before any IO share was taken). */
+    public void recordComputePoints(Connection c, String supplierWallet, long usdMicros, Instant now) throws SQLException {
+        Sql.update(c, "INSERT INTO compute_points (created_at, wallet, usd_micros) VALUES (?, ?, ?)", now.toEpochMilli(),
+                LedgerAccounts.sameUserIn(supplierWallet, Currency.USD), usdMicros);
+    }
+
+    /** Each supplier's compute points in [from, to), by USD wallet: what an epoch's compute rewards are split by. */
+    public Map<String, Long> computePointsBetween(Connection c, Instant from, Instant to) throws SQLException {
+        Map<String, Long> points = new TreeMap<>();
+        Sql.list(c, "SELECT wallet, SUM(usd_micros) FROM compute_points WHERE created_at >= ? AND created_at < ? "
+                + "GROUP BY wallet", row -> {
+                    points.put(row.getString(1), row.getLong(2));
                     return null;
-                }, TransferKind.SUPPLIER_PAYMENT.name(), Currency.USD.name(), Currency.IOSD.name(), from.toEpochMilli(),
-                to.toEpochMilli());
-        return paid;
+                }, from.toEpochMilli(), to.toEpochMilli());
+        return points;
     }
 
     /** Refuses a store whose transfers predate the journal: their history cannot be proven. */
