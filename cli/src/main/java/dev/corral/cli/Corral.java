@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
             LedgerCommand.class,
             RewardsCommand.class,
             WalletCommand.class,
-            OracleCommand.class
+            OracleCommand.class,
+            StakeCommand.class
         })
 public final class Corral {
     public static void main(String[] args) {

@@ -30,6 +30,14 @@ public final class LedgerAccounts {
         return "system:external:" + currency;
     }
 
+    /** The account a user wallet belongs to. */
+    public static AccountId userOf(String userWallet) {
+        if (!userWallet.startsWith("user:")) {
+            throw new IllegalArgumentException("not a user wallet: " + userWallet);
+        }
+        return new AccountId(userWallet.substring("user:".length(), userWallet.lastIndexOf(':')));
+    }
+
     /** The same user's wallet in another currency ("user:acc_1:USD" to "user:acc_1:IO"). */
     public static String sameUserIn(String userWallet, Currency currency) {
         if (!userWallet.startsWith("user:")) {
@@ -41,6 +49,11 @@ public final class LedgerAccounts {
     /** The designated market maker that sells IO for the buy-and-burn, at the oracle price. */
     public static String marketMaker(Currency currency) {
         return "system:market-maker:" + currency;
+    }
+
+    /** Where one stake's IO is held while it is staked and cooling down. */
+    public static String stake(String stakeId) {
+        return "stake:" + stakeId + ":" + Currency.IO;
     }
 
     public static String mint(Currency currency) {

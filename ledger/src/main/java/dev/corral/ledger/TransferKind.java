@@ -27,5 +27,11 @@ public enum TransferKind {
     /** The IO share of a supplier's pay, paid to the market maker for IO that is then burned. */
     BUYBACK,
     /** Community IO moved to the market maker so buy-backs have IO to buy. */
-    MARKET_MAKER_FUNDING
+    MARKET_MAKER_FUNDING,
+    /** A staker's share of the rewards of the participant it stakes on. */
+    STAKER_REWARD,
+    /** IO locked as stake on a participant. */
+    STAKE,
+    /** Stake returned to its staker after the cool-down. */
+    UNSTAKE
 }

@@ -8,9 +8,9 @@ import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import java.util.Set;
 
-/** An idle, online device as placement sees it. */
+/** An idle, online device as placement sees it, with the IO staked on its owner (in whole IO). */
 public record Candidate(DeviceId device, AccountId owner, DeviceKind kind, GpuModel gpuModel, int gpuCount,
-        String region, long minPricePerHourMicros, Set<String> runtimes) {
+        String region, long minPricePerHourMicros, Set<String> runtimes, long ownerStakeIo) {
     public Candidate {
         requireNonNull(device, "device is null");
         requireNonNull(owner, "owner is null");

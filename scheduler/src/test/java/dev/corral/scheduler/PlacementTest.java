@@ -31,7 +31,7 @@ class PlacementTest {
                     : new ClusterRequest(DeviceKind.GPU, GpuModel.parse(MODELS.get(random.nextInt(MODELS.size()))),
                             1 + random.nextInt(2), 1 + random.nextInt(8), 1 + random.nextInt(5), region(random));
             Money price = PriceTable.pricePerDeviceHour(request);
-            Optional<List<Candidate>> placed = Placement.choose(request, price, "process", pool);
+            Optional<List<Candidate>> placed = Placement.choose(request, price, "process", pool, random);
             List<Candidate> matching = pool.stream().filter(c -> Placement.fits(request, price, "process", c)).toList();
 
             assertThat(placed.isPresent()).as("seed %d: placed iff enough match", seed)
@@ -56,6 +56,7 @@ class PlacementTest {
                 }
             }
             long dearestChosen = chosen.stream().mapToLong(Candidate::minPricePerHourMicros).max().orElseThrow();
+            // Price floors decide first; stake only orders devices of equal floor.
             Set<Candidate> left = new HashSet<>(matching);
             chosen.forEach(left::remove);
             assertThat(left).as("seed %d: no cheaper device left out", seed)
@@ -68,10 +69,46 @@ class PlacementTest {
         ClusterRequest request = new ClusterRequest(DeviceKind.CPU, null, 0, 1, 1, null);
         Money price = PriceTable.pricePerDeviceHour(request);
         Candidate noRuntime = new Candidate(DeviceId.random(), AccountId.random(), DeviceKind.CPU, null, 0, "local", 0,
-                Set.of());
+                Set.of(), 0);
         Candidate tooDear = new Candidate(DeviceId.random(), AccountId.random(), DeviceKind.CPU, null, 0, "local",
-                price.minor() + 1, Set.of("process"));
-        assertThat(Placement.choose(request, price, "process", List.of(noRuntime, tooDear))).isEmpty();
+                price.minor() + 1, Set.of("process"), 0);
+        assertThat(Placement.choose(request, price, "process", List.of(noRuntime, tooDear), new SplittableRandom(1)))
+                .isEmpty();
+    }
+
+    @Test
+    void stakeRaisesASuppliersChanceMeasurablyButNeverGuaranteesIt() {
+        // One of two equal devices is placed; its owner's 3,000 IO stake gives it weight 4 against 1: 80% expected.
+        ClusterRequest request = new ClusterRequest(DeviceKind.CPU, null, 0, 1, 1, null);
+        Money price = PriceTable.pricePerDeviceHour(request);
+        Candidate staked = cpuCandidate(3_000);
+        Candidate unstaked = cpuCandidate(0);
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        int draws = 20_000;
+        int stakedWins = 0;
+        for (int i = 0; i < draws; i++) {
+            if (Placement.choose(request, price, "process", List.of(unstaked, staked), random).orElseThrow().getFirst()
+                    == staked) {
+                stakedWins++;
+            }
+        }
+        assertThat(stakedWins / (double) draws).as("seed %d", seed).isBetween(0.77, 0.83);
+    }
+
+    @Test
+    void customersWithoutStakeCannotTakeTheLastTenthOfAScarcePool() {
+        assertThat(ScarcityPolicy.reserve(4)).isZero();
+        assertThat(ScarcityPolicy.allows(4, 4, 0)).isTrue();
+        assertThat(ScarcityPolicy.reserve(25)).isEqualTo(2);
+        assertThat(ScarcityPolicy.allows(25, 23, 0)).isTrue();
+        assertThat(ScarcityPolicy.allows(25, 24, 0)).isFalse();
+        assertThat(ScarcityPolicy.allows(25, 25, ScarcityPolicy.PRIORITY_STAKE_IO_MIN)).isTrue();
+    }
+
+    private static Candidate cpuCandidate(long stakeIo) {
+        return new Candidate(DeviceId.random(), AccountId.random(), DeviceKind.CPU, null, 0, "local", 0,
+                Set.of("process"), stakeIo);
     }
 
     private static String region(SplittableRandom random) {
@@ -85,7 +122,7 @@ class PlacementTest {
             pool.add(new Candidate(DeviceId.random(), AccountId.random(), cpu ? DeviceKind.CPU : DeviceKind.GPU,
                     cpu ? null : GpuModel.parse(MODELS.get(random.nextInt(MODELS.size()))), cpu ? 0 : 1 + random.nextInt(2),
                     REGIONS.get(random.nextInt(REGIONS.size())), random.nextLong(3_000_000),
-                    random.nextInt(5) == 0 ? Set.of() : Set.of("process")));
+                    random.nextInt(5) == 0 ? Set.of() : Set.of("process"), random.nextLong(5_000)));
         }
         return pool;
     }

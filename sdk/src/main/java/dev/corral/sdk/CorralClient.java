@@ -24,6 +24,9 @@ import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.RewardView;
+import dev.corral.core.api.StakeRequest;
+import dev.corral.core.api.StakeView;
+import dev.corral.core.api.StakerShareUpdate;
 import dev.corral.core.api.TransferView;
 import dev.corral.core.api.WalletView;
 import dev.corral.core.auth.AgentSignature;
@@ -58,6 +61,7 @@ public final class CorralClient {
     private static final TypeReference<List<EpochRecord>> EPOCHS = new TypeReference<>() {};
     private static final TypeReference<List<RewardView>> REWARDS = new TypeReference<>() {};
     private static final TypeReference<List<OraclePrice>> PRICES = new TypeReference<>() {};
+    private static final TypeReference<List<StakeView>> STAKES = new TypeReference<>() {};
 
     private final URI server;
     private final String apiKey;
@@ -198,6 +202,26 @@ public final class CorralClient {
     /** The IO/USD price history, newest first (public). */
     public List<OraclePrice> ioPrices(int limit) {
         return call("GET", "/api/v1/oracle?limit=" + limit, null, null, PRICES);
+    }
+
+    /** Stakes IO on an account; a repeated idempotency key stakes once. */
+    public StakeView stake(String onAccountId, String io, String idempotencyKey) {
+        return call("POST", "/api/v1/stakes", new StakeRequest(onAccountId, io), idempotencyKey, StakeView.class);
+    }
+
+    /** Stakes the caller made or that back it. */
+    public List<StakeView> stakes() {
+        return call("GET", "/api/v1/stakes", null, null, STAKES);
+    }
+
+    /** Stops a stake; its IO comes back after the cool-down. */
+    public StakeView unstake(String stakeId) {
+        return call("POST", "/api/v1/stakes/" + encode(stakeId) + "/unstake", null, null, StakeView.class);
+    }
+
+    /** Sets the percent (1 to 3) of the caller's rewards that goes to the IO staked on it. */
+    public void setStakerShare(int percent) {
+        call("PUT", "/api/v1/account/staker-share", new StakerShareUpdate(percent), null, Map.class);
     }
 
     /** The caller's devices' availability rewards per epoch, newest first. */

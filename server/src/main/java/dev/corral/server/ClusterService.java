@@ -24,6 +24,7 @@ import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.ledger.BuyAndBurn;
+import dev.corral.ledger.EmissionSchedule;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.NetworkFee;
 import dev.corral.ledger.ServedTime;
@@ -34,6 +35,7 @@ import dev.corral.scheduler.Candidate;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.Placement;
 import dev.corral.scheduler.PriceTable;
+import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Ledger;
@@ -54,6 +56,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -106,7 +109,7 @@ final class ClusterService {
                 ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
         Money price = PriceTable.pricePerDeviceHour(request);
         int available = store.db().transaction(c ->
-                Placement.matching(request, price, RUNTIME_PROCESS, candidates(store.devices().idle(c))).size());
+                Placement.matching(request, price, RUNTIME_PROCESS, candidates(c)).size());
         return new QuoteView(request.kind().name(), request.gpuModel() == null ? null : request.gpuModel().name(),
                 request.gpusPerDevice(), request.count(), request.hours(), Amount.of(price),
                 Amount.of(PriceTable.total(request)), available);
@@ -153,11 +156,17 @@ final class ClusterService {
     private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total)
             throws SQLException {
         ClusterRequest request = order.request();
-        List<Candidate> idle = candidates(store.devices().idle(c));
-        List<Candidate> chosen = Placement.choose(request, price, RUNTIME_PROCESS, idle).orElseThrow(() ->
-                ApiException.conflict("not enough idle devices: " + request.count() + " wanted, "
-                        + Placement.matching(request, price, RUNTIME_PROCESS, idle).size() + " match "
-                        + describe(request) + " at " + price + " per device-hour"));
+        List<Candidate> idle = candidates(c);
+        int matching = Placement.matching(request, price, RUNTIME_PROCESS, idle).size();
+        List<Candidate> chosen = Placement.choose(request, price, RUNTIME_PROCESS, idle, ThreadLocalRandom.current())
+                .orElseThrow(() -> ApiException.conflict("not enough idle devices: " + request.count() + " wanted, "
+                        + matching + " match " + describe(request) + " at " + price + " per device-hour"));
+        long customerStakeIo = store.stakes().activeTotalOn(c, owner) / EmissionSchedule.BASE_UNITS_PER_IO;
+        if (!ScarcityPolicy.allows(matching, request.count(), customerStakeIo)) {
+            throw ApiException.conflict(describe(request) + " devices are scarce: the last "
+                    + ScarcityPolicy.reserve(matching) + " of " + matching + " idle are kept for customers with at least "
+                    + ScarcityPolicy.PRIORITY_STAKE_IO_MIN + " IO staked on them");
+        }
         Instant now = clock.instant();
         ClusterId id = ClusterId.random();
         store.clusters().insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
@@ -469,9 +478,13 @@ final class ClusterService {
         return id;
     }
 
-    private static List<Candidate> candidates(List<DeviceRow> devices) {
-        return devices.stream().map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(), d.hardware().model(),
-                d.hardware().gpuCount(), d.region(), d.minPricePerHourMicros(), new HashSet<>(d.runtimes()))).toList();
+    /** The idle devices as placement sees them, each with the stake on its owner in whole IO. */
+    private List<Candidate> candidates(Connection c) throws SQLException {
+        Map<AccountId, Long> stakes = store.stakes().activeByTarget(c);
+        return store.devices().idle(c).stream().map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(),
+                d.hardware().model(), d.hardware().gpuCount(), d.region(), d.minPricePerHourMicros(),
+                new HashSet<>(d.runtimes()), stakes.getOrDefault(d.owner(), 0L) / EmissionSchedule.BASE_UNITS_PER_IO))
+                .toList();
     }
 
     private static Order order(DeployRequest deploy) {

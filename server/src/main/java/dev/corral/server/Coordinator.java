@@ -65,8 +65,9 @@ public final class Coordinator implements AutoCloseable {
             Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
+            StakeService stakes = new StakeService(store, config.clock());
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), agentAuth, board,
+                    new TokenService(store, config.clock()), stakes, agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -77,7 +78,7 @@ public final class Coordinator implements AutoCloseable {
                 errors(javalin.routes);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, clusters, epochs, config.clock(), config.heartbeatTimeout(),
+            Sweeper sweeper = new Sweeper(store, clusters, epochs, stakes, config.clock(), config.heartbeatTimeout(),
                     config.clockSkewMax(), config.sweepInterval());
             return new Coordinator(database, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.JournalEntry;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.LedgerAudit;
+import dev.corral.ledger.StakerShare;
 import dev.corral.ledger.Transfer;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Epochs;
@@ -112,7 +113,19 @@ final class EpochService {
                     computeUsd.put(LedgerAccounts.sameUserIn(wallet, Currency.IO), usd));
             long block = EmissionSchedule.blockEmission(epoch);
             EpochRewards.Plan plan = EpochRewards.plan(block, computeShareBasisPoints, available, computeUsd);
-            List<Transfer> mints = plan.payouts().stream().map(payout -> new Transfer(
+            Map<String, StakerShare.Backing> backing = new HashMap<>();
+            for (EpochRewards.Payout payout : plan.payouts()) {
+                if (payout.wallet().startsWith("user:") && !backing.containsKey(payout.wallet())) {
+                    AccountId earner = LedgerAccounts.userOf(payout.wallet());
+                    Map<String, Long> stakers = new TreeMap<>();
+                    store.stakes().activeOn(c, earner).forEach((staker, amount) ->
+                            stakers.put(EpochRewards.ioWallet(staker), amount));
+                    backing.put(payout.wallet(), new StakerShare.Backing(stakers,
+                            store.stakes().shareBasisPoints(c, earner)));
+                }
+            }
+            List<EpochRewards.Payout> payouts = StakerShare.apply(plan.payouts(), backing);
+            List<Transfer> mints = payouts.stream().map(payout -> new Transfer(
                     "epoch:" + epoch + ":" + payout.kind() + ":" + payout.wallet(), LedgerAccounts.mint(Currency.IO),
                     payout.wallet(), new Money(payout.amount(), Currency.IO), payout.kind(), null)).toList();
             Instant now = clock.instant();

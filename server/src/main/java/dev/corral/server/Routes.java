@@ -11,6 +11,8 @@ import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.ExtendRequest;
 import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.OracleUpdate;
+import dev.corral.core.api.StakeRequest;
+import dev.corral.core.api.StakerShareUpdate;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
@@ -37,13 +39,15 @@ final class Routes {
     private final NetworkService network;
     private final EpochService epochs;
     private final TokenService tokens;
+    private final StakeService stakes;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
-            EpochService epochs, TokenService tokens, AgentAuth agentAuth, WorkBoard board, Duration pollWait,
+            EpochService epochs, TokenService tokens, StakeService stakes, AgentAuth agentAuth, WorkBoard board,
+            Duration pollWait,
             PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
         this.devices = requireNonNull(devices, "devices is null");
@@ -51,6 +55,7 @@ final class Routes {
         this.network = requireNonNull(network, "network is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.stakes = requireNonNull(stakes, "stakes is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
@@ -83,6 +88,17 @@ final class Routes {
             AccountId owner = account(ctx);
             ctx.json(tokens.mintIosd(owner, Bodies.read(ctx.bodyAsBytes(), IoAmount.class).io(),
                     ctx.header(IDEMPOTENCY_HEADER)));
+        });
+        routes.post("/api/v1/stakes", ctx -> {
+            AccountId staker = account(ctx);
+            StakeRequest request = Bodies.read(ctx.bodyAsBytes(), StakeRequest.class);
+            ctx.status(201).json(stakes.stake(staker, request.on(), request.io(), ctx.header(IDEMPOTENCY_HEADER)));
+        });
+        routes.get("/api/v1/stakes", ctx -> ctx.json(stakes.list(account(ctx))));
+        routes.post("/api/v1/stakes/{id}/unstake", ctx -> ctx.json(stakes.unstake(account(ctx), ctx.pathParam("id"))));
+        routes.put("/api/v1/account/staker-share", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.json(stakes.setShare(owner, Bodies.read(ctx.bodyAsBytes(), StakerShareUpdate.class).percent()));
         });
         routes.get("/api/v1/rewards", ctx -> {
             Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));

@@ -1,0 +1,134 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.Currency;
+import dev.corral.core.Ids;
+import dev.corral.core.Money;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.StakeView;
+import dev.corral.ledger.Hashes;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.StakerShare;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import dev.corral.store.Ledger;
+import dev.corral.store.Stakes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Staking: any account locks IO on any account (itself included). Active stake earns its
+ * stakers the target's staker share of the target's rewards, raises a supplier's chance in
+ * placement and gives a customer priority when devices are scarce. Unstaking stops all that
+ * at once, and the IO comes back after the cool-down.
+ */
+final class StakeService {
+    /** How long unstaked IO stays locked before it is back in the staker's wallet (io.net's figure). */
+    static final Duration UNSTAKE_COOLDOWN = Duration.ofDays(14);
+    static final int STAKES_LIST_MAX = 200;
+    static final int RELEASES_PER_SWEEP_MAX = 1_000;
+    private static final String PREFIX = "stk";
+
+    private final Store store;
+    private final Clock clock;
+
+    StakeService(Store store, Clock clock) {
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    StakeView stake(AccountId staker, String targetText, String ioText, String idempotencyKey) {
+        if (!Ids.looksLike(targetText, AccountId.PREFIX)) {
+            throw ApiException.notFound("account", String.valueOf(targetText));
+        }
+        AccountId target = new AccountId(targetText);
+        Money io = Money.parse(ioText, Currency.IO);
+        if (io.minor() == 0) {
+            throw ApiException.badRequest("io must be more than zero");
+        }
+        Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
+        // A retried request with the same key names the same stake, so it is made once.
+        String id = PREFIX + "_" + Hashes.sha256(staker.value() + "\n" + key.orElseGet(() -> Secrets.newSecret("auto")))
+                .substring(0, 20);
+        return store.db().transaction(c -> {
+            store.accounts().byId(c, target).orElseThrow(() -> ApiException.notFound("account", targetText));
+            Optional<Stakes.Stake> existing = store.stakes().ownedForUpdate(c, staker, id);
+            if (existing.isPresent()) {
+                return view(existing.get());
+            }
+            Instant now = clock.instant();
+            store.ledger().open(c, LedgerAccounts.stake(id), Currency.IO);
+            try {
+                store.ledger().apply(c, List.of(new Transfer("stake:" + id, LedgerAccounts.user(staker, Currency.IO),
+                        LedgerAccounts.stake(id), io, TransferKind.STAKE, null)), now);
+            } catch (Ledger.InsufficientFundsException e) {
+                throw new ApiException(402, "insufficient_funds", "the IO balance is short of " + io);
+            }
+            Stakes.Stake stake = new Stakes.Stake(id, staker, target, io.minor(), Stakes.ACTIVE, now, null);
+            store.stakes().insert(c, stake);
+            return view(stake);
+        });
+    }
+
+    /** Stops the stake now; its IO comes back after the cool-down. */
+    StakeView unstake(AccountId staker, String id) {
+        return store.db().transaction(c -> {
+            Stakes.Stake stake = store.stakes().ownedForUpdate(c, staker, id)
+                    .orElseThrow(() -> ApiException.notFound("stake", id));
+            if (!stake.state().equals(Stakes.ACTIVE)) {
+                throw ApiException.conflict("stake " + id + " is " + stake.state().toLowerCase().replace('_', ' ')
+                        + " already");
+            }
+            store.stakes().coolDown(c, id, clock.instant().plus(UNSTAKE_COOLDOWN));
+            return view(store.stakes().ownedForUpdate(c, staker, id).orElseThrow());
+        });
+    }
+
+    List<StakeView> list(AccountId account) {
+        return store.db().transaction(c -> store.stakes().involving(c, account, STAKES_LIST_MAX)).stream()
+                .map(StakeService::view).toList();
+    }
+
+    Map<String, Integer> setShare(AccountId account, Integer percent) {
+        int basisPoints = percent == null ? -1 : percent * 100;
+        if (basisPoints < StakerShare.SHARE_BASIS_POINTS_MIN || basisPoints > StakerShare.SHARE_BASIS_POINTS_MAX) {
+            throw ApiException.badRequest("percent must be 1, 2 or 3");
+        }
+        store.db().transaction(c -> {
+            store.stakes().setShareBasisPoints(c, account, basisPoints);
+            return null;
+        });
+        return Map.of("stakerSharePercent", percent);
+    }
+
+    /** Gives back the IO of stakes whose cool-down is over; at most {@link #RELEASES_PER_SWEEP_MAX} per call. */
+    int releaseDue() {
+        Instant now = clock.instant();
+        List<Stakes.Stake> due = store.db().transaction(c -> store.stakes().dueForRelease(c, now));
+        int released = 0;
+        for (Stakes.Stake stake : due.subList(0, Math.min(due.size(), RELEASES_PER_SWEEP_MAX))) {
+            boolean done = store.db().transaction(c -> {
+                if (!store.stakes().release(c, stake.id())) {
+                    return false;
+                }
+                store.ledger().apply(c, List.of(new Transfer("unstake:" + stake.id(), LedgerAccounts.stake(stake.id()),
+                        LedgerAccounts.user(stake.staker(), Currency.IO), new Money(stake.amount(), Currency.IO),
+                        TransferKind.UNSTAKE, null)), now);
+                return true;
+            });
+            released += done ? 1 : 0;
+        }
+        return released;
+    }
+
+    private static StakeView view(Stakes.Stake stake) {
+        return new StakeView(stake.id(), stake.staker().value(), stake.target().value(),
+                Amount.of(new Money(stake.amount(), Currency.IO)), stake.state(), stake.createdAt(), stake.releaseAt());
+    }
+}

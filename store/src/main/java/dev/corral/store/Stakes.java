@@ -1,0 +1,99 @@
+package dev.corral.store;
+
+import dev.corral.core.AccountId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Stakes: ACTIVE while they back their target, COOLING_DOWN after the staker asked for its IO
+ * back (they no longer back anyone), RELEASED once the IO went back to the staker.
+ */
+public final class Stakes {
+    public static final String ACTIVE = "ACTIVE";
+    public static final String COOLING_DOWN = "COOLING_DOWN";
+    public static final String RELEASED = "RELEASED";
+
+    /** One stake. */
+    public record Stake(String id, AccountId staker, AccountId target, long amount, String state, Instant createdAt,
+            Instant releaseAt) {}
+
+    public void insert(Connection c, Stake stake) throws SQLException {
+        Sql.update(c, "INSERT INTO stake (id, staker_id, target_id, amount, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                stake.id(), stake.staker().value(), stake.target().value(), stake.amount(), stake.state(),
+                stake.createdAt().toEpochMilli());
+    }
+
+    /** The stake only if this account staked it: another staker's stake looks exactly like a missing one. */
+    public Optional<Stake> ownedForUpdate(Connection c, AccountId staker, String id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM stake WHERE id = ? AND staker_id = ? FOR UPDATE", Stakes::map, id,
+                staker.value());
+    }
+
+    public void coolDown(Connection c, String id, Instant releaseAt) throws SQLException {
+        Sql.update(c, "UPDATE stake SET state = ?, release_at = ? WHERE id = ? AND state = ?", COOLING_DOWN,
+                releaseAt.toEpochMilli(), id, ACTIVE);
+    }
+
+    /** Marks released; false if another closer got there first. */
+    public boolean release(Connection c, String id) throws SQLException {
+        return Sql.update(c, "UPDATE stake SET state = ? WHERE id = ? AND state = ?", RELEASED, id, COOLING_DOWN) == 1;
+    }
+
+    public List<Stake> dueForRelease(Connection c, Instant now) throws SQLException {
+        return Sql.list(c, "SELECT * FROM stake WHERE state = ? AND release_at <= ?", Stakes::map, COOLING_DOWN,
+                now.toEpochMilli());
+    }
+
+    /** Stakes an account made or that back it, newest first. */
+    public List<Stake> involving(Connection c, AccountId account, int limit) throws SQLException {
+        return Sql.list(c, "SELECT * FROM stake WHERE staker_id = ? OR target_id = ? ORDER BY created_at DESC, id LIMIT ?",
+                Stakes::map, account.value(), account.value(), limit);
+    }
+
+    /** Active stake backing each account that has any, in IO base units. */
+    public Map<AccountId, Long> activeByTarget(Connection c) throws SQLException {
+        Map<AccountId, Long> totals = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+        Sql.list(c, "SELECT target_id, SUM(amount) FROM stake WHERE state = ? GROUP BY target_id", row -> {
+            totals.put(new AccountId(row.getString(1)), row.getLong(2));
+            return null;
+        }, ACTIVE);
+        return totals;
+    }
+
+    /** The active stakes backing one account: staker to IO base units. */
+    public Map<AccountId, Long> activeOn(Connection c, AccountId target) throws SQLException {
+        Map<AccountId, Long> stakes = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+        Sql.list(c, "SELECT staker_id, SUM(amount) FROM stake WHERE state = ? AND target_id = ? GROUP BY staker_id",
+                row -> {
+                    stakes.put(new AccountId(row.getString(1)), row.getLong(2));
+                    return null;
+                }, ACTIVE, target.value());
+        return stakes;
+    }
+
+    public long activeTotalOn(Connection c, AccountId target) throws SQLException {
+        return Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM stake WHERE state = ? AND target_id = ?", ACTIVE,
+                target.value());
+    }
+
+    public int shareBasisPoints(Connection c, AccountId account) throws SQLException {
+        return (int) Sql.number(c, "SELECT staker_share_bps FROM account WHERE id = ?", account.value());
+    }
+
+    public void setShareBasisPoints(Connection c, AccountId account, int basisPoints) throws SQLException {
+        Sql.update(c, "UPDATE account SET staker_share_bps = ? WHERE id = ?", basisPoints, account.value());
+    }
+
+    private static Stake map(ResultSet row) throws SQLException {
+        Long release = Sql.nullableLong(row, "release_at");
+        return new Stake(row.getString("id"), new AccountId(row.getString("staker_id")),
+                new AccountId(row.getString("target_id")), row.getLong("amount"), row.getString("state"),
+                Instant.ofEpochMilli(row.getLong("created_at")), release == null ? null : Instant.ofEpochMilli(release));
+    }
+}
