@@ -20,10 +20,12 @@ final class AccountCommand {
     static final class Create extends ClientCommand<AccountCreated> {
         @Parameters(paramLabel = "NAME", description = "Account name: letters, digits, '_', '.', '-'.")
         String name;
+        @Option(names = "--referral", description = "The referral code of the account that invited you.")
+        String referral;
 
         @Override
         AccountCreated fetch(CorralClient client) {
-            return client.createAccount(name);
+            return client.createAccount(name, referral);
         }
 
         @Override
@@ -31,6 +33,7 @@ final class AccountCommand {
             out.println("account " + created.accountId() + " (" + created.name() + ")");
             out.println("API key (shown once, keep it): " + created.apiKey());
             out.println("use it with --key or: export CORRAL_API_KEY=" + created.apiKey());
+            out.println("invite others with your referral code " + created.referralCode());
         }
     }
 
@@ -47,6 +50,7 @@ final class AccountCommand {
             out.println("available " + Format.amount(account.available()));
             out.println("in escrow " + Format.amount(account.heldInEscrow()));
             out.println("earned    " + Format.amount(account.earned()));
+            out.println("referrals code " + account.referralCode() + ", earned " + Format.amount(account.referralRewards()));
         }
     }
 

@@ -79,7 +79,12 @@ public final class CorralClient {
     }
 
     public AccountCreated createAccount(String name) {
-        return call("POST", "/api/v1/accounts", new CreateAccount(name), null, AccountCreated.class);
+        return createAccount(name, null);
+    }
+
+    /** A new account invited with another account's referral code. */
+    public AccountCreated createAccount(String name, String referralCode) {
+        return call("POST", "/api/v1/accounts", new CreateAccount(name, referralCode), null, AccountCreated.class);
     }
 
     public AccountView account() {

@@ -13,6 +13,7 @@ import dev.corral.core.api.TransferView;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
+import dev.corral.store.AccountRow;
 import dev.corral.store.Ledger;
 import java.time.Clock;
 import java.util.List;
@@ -57,17 +58,22 @@ final class AccountService {
         });
     }
 
-    AccountCreated create(String name) {
+    AccountCreated create(String name, String referralCode) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw ApiException.badRequest("name must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
         }
         AccountId id = AccountId.random();
         String apiKey = Secrets.newSecret("ck");
-        store.db().transaction(c -> {
-            store.accounts().create(c, id, name, Secrets.hash(apiKey), clock.instant());
-            return null;
+        String code = store.db().transaction(c -> {
+            AccountId referrer = null;
+            if (referralCode != null) {
+                referrer = store.accounts().byReferralCode(c, referralCode).map(AccountRow::id).orElseThrow(() ->
+                        ApiException.badRequest("unknown referral code '" + referralCode + "'"));
+            }
+            store.accounts().create(c, id, name, Secrets.hash(apiKey), clock.instant(), referrer);
+            return store.accounts().byId(c, id).orElseThrow().referralCode();
         });
-        return new AccountCreated(id.value(), name, apiKey);
+        return new AccountCreated(id.value(), name, apiKey, code);
     }
 
     Optional<AccountId> authenticate(String apiKey) {
@@ -87,7 +93,8 @@ final class AccountService {
             return new AccountView(account.value(), row.name(),
                     Amount.of(store.ledger().balance(c, wallet, Currency.USD)),
                     Amount.of(store.clusters().heldInEscrow(c, account, Currency.USD)),
-                    Amount.of(store.ledger().earned(c, wallet, Currency.USD)));
+                    Amount.of(store.ledger().earned(c, wallet, Currency.USD)), row.referralCode(),
+                    Amount.of(store.ledger().creditedOfKind(c, wallet, Currency.USD, TransferKind.REFERRAL_REWARD)));
         });
     }
 

@@ -27,6 +27,7 @@ import dev.corral.ledger.BuyAndBurn;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.NetworkFee;
+import dev.corral.ledger.Referrals;
 import dev.corral.ledger.ServedTime;
 import dev.corral.ledger.Settlement;
 import dev.corral.ledger.Transfer;
@@ -418,6 +419,12 @@ final class ClusterService {
             long price = store.oracle().current(c).map(Oracle.Price::microsPerIo).orElse(BuyAndBurn.NO_PRICE);
             long inventory = store.ledger().balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO).minor();
             store.ledger().apply(c, plan.transfers(id, cluster.owner(), ioShares, price, inventory), now);
+            Map<AccountId, Referrals.Referral> supplierReferrals = new HashMap<>();
+            for (RankRow rank : ranks) {
+                referral(c, rank.supplier()).ifPresent(r -> supplierReferrals.put(rank.supplier(), r));
+            }
+            store.ledger().apply(c, Referrals.transfers(plan, id, referral(c, cluster.owner()), supplierReferrals, now),
+                    now);
             for (Settlement.Payout payout : plan.payouts()) {
                 if (payout.net().minor() > 0) {
                     store.ledger().recordComputePoints(c, LedgerAccounts.user(payout.supplier(), cluster.currency()),
@@ -476,6 +483,11 @@ final class ClusterService {
             throw ApiException.notFound("rank " + rank + " of cluster", clusterId);
         }
         return id;
+    }
+
+    private Optional<Referrals.Referral> referral(Connection c, AccountId account) throws SQLException {
+        return store.accounts().byId(c, account).filter(row -> row.referredBy() != null)
+                .map(row -> new Referrals.Referral(row.referredBy(), row.createdAt()));
     }
 
     /** The idle devices as placement sees them, each with the stake on its owner in whole IO. */

@@ -79,8 +79,10 @@ final class Routes {
             }
             ctx.json(epochs.proof(account, longParam(ctx, "epoch", 0)));
         });
-        routes.post("/api/v1/accounts", ctx -> ctx.status(201)
-                .json(accounts.create(Bodies.read(ctx.bodyAsBytes(), CreateAccount.class).name())));
+        routes.post("/api/v1/accounts", ctx -> {
+            CreateAccount request = Bodies.read(ctx.bodyAsBytes(), CreateAccount.class);
+            ctx.status(201).json(accounts.create(request.name(), request.referralCode()));
+        });
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
         routes.get("/api/v1/wallet", ctx -> ctx.json(tokens.wallet(account(ctx))));

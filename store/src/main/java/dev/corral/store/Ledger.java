@@ -210,9 +210,14 @@ public final class Ledger {
 
     /** Total supplier payments credited to an account: what its devices earned. */
     public Money earned(Connection c, String account, Currency currency) throws SQLException {
+        return creditedOfKind(c, account, currency, TransferKind.SUPPLIER_PAYMENT);
+    }
+
+    /** Everything of one kind ever credited to an account. */
+    public Money creditedOfKind(Connection c, String account, Currency currency, TransferKind kind) throws SQLException {
         return new Money(Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer "
-                + "WHERE credit_account = ? AND currency = ? AND kind = ?", account, currency.name(),
-                TransferKind.SUPPLIER_PAYMENT.name()), currency);
+                + "WHERE credit_account = ? AND currency = ? AND kind = ?", account, currency.name(), kind.name()),
+                currency);
     }
 
     /** IO block rewards (availability and compute) ever minted to a wallet. */

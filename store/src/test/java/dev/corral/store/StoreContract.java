@@ -69,7 +69,7 @@ abstract class StoreContract {
     AccountId account(String name) {
         AccountId id = AccountId.random();
         db.transaction(c -> {
-            accounts.create(c, id, name, "hash-" + id.value(), NOW);
+            accounts.create(c, id, name, "hash-" + id.value(), NOW, null);
             return null;
         });
         return id;

@@ -1,4 +1,4 @@
 package dev.corral.core.api;
 
-/** Asks for a new account; the answer carries its API key, shown once. */
-public record CreateAccount(String name) {}
+/** Asks for a new account, optionally with the referral code of the account that invited it. */
+public record CreateAccount(String name, String referralCode) {}
