@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static dev.corral.cli.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.api.ClusterView;
 import dev.corral.sdk.CorralClient;
@@ -70,6 +71,12 @@ class ConcurrencyTest extends NetworkTest {
         String id = alice.account().accountId();
         network.admin.credit(id, "3", "card-payment-17");
         network.admin.credit(id, "3", "card-payment-17");
+        assertThat(alice.account().available().minor()).isEqualTo(3_000_000);
+        assertThatThrownBy(() -> network.admin.credit(id, "4", "card-payment-17"))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.getMessage()).contains("use a new key for a new request");
+                });
         assertThat(alice.account().available().minor()).isEqualTo(3_000_000);
     }
 

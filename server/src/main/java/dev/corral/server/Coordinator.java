@@ -6,6 +6,7 @@ import dev.corral.core.Json;
 import dev.corral.core.api.ApiError;
 import dev.corral.store.Database;
 import dev.corral.store.DuplicateException;
+import dev.corral.store.Ledger;
 import dev.corral.core.auth.KeyFile;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
@@ -93,6 +94,8 @@ public final class Coordinator implements AutoCloseable {
                 ctx.status(400).json(new ApiError("bad_request", e.getMessage())));
         routes.exception(DuplicateException.class, (e, ctx) ->
                 ctx.status(409).json(new ApiError("conflict", e.getMessage())));
+        routes.exception(Ledger.IdempotencyConflictException.class, (e, ctx) ->
+                ctx.status(409).json(new ApiError("idempotency_conflict", e.getMessage())));
         routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
             case 404 -> new ApiError("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
             case 413 -> new ApiError("too_large", "the request body is over the limit of " + BODY_BYTES_MAX + " bytes");

@@ -35,6 +35,14 @@ public final class Ledger {
     /** A stored transfer. */
     public record Entry(long id, Transfer transfer, Instant createdAt) {}
 
+    /** The idempotency key was used before for a different transfer: a caller reused a key for a new request. */
+    public static final class IdempotencyConflictException extends RuntimeException {
+        IdempotencyConflictException(String key) {
+            super("the idempotency key was already used for a different request (" + key
+                    + "): use a new key for a new request");
+        }
+    }
+
     /** The debit would take an account below zero. */
     public static final class InsufficientFundsException extends RuntimeException {
         private final String account;
@@ -97,8 +105,7 @@ public final class Ledger {
             Optional<Entry> existing = byKey(c, transfer.idempotencyKey());
             if (existing.isPresent()) {
                 if (!existing.get().transfer().equals(transfer)) {
-                    throw new IllegalStateException("idempotency key " + transfer.idempotencyKey()
-                            + " was used for a different transfer");
+                    throw new IdempotencyConflictException(transfer.idempotencyKey());
                 }
                 continue;
             }

@@ -90,7 +90,8 @@ abstract class StoreContract {
         fund(alice, 5_000_000, "credit:1");
         fund(alice, 5_000_000, "credit:1");
         assertThat(balance(alice).minor()).isEqualTo(5_000_000);
-        assertThatThrownBy(() -> fund(alice, 7_000_000, "credit:1")).hasMessageContaining("different transfer");
+        assertThatThrownBy(() -> fund(alice, 7_000_000, "credit:1"))
+                .isInstanceOf(Ledger.IdempotencyConflictException.class).hasMessageContaining("different request");
         assertThat(balance(alice).minor()).isEqualTo(5_000_000);
         db.transaction(c -> {
             assertThat(ledger.totals(c).getFirst().fundedFromOutside()).isEqualTo(5_000_000);
