@@ -13,11 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The double-entry ledger on the store. Each transfer debits one account and credits
@@ -29,6 +31,8 @@ import java.util.TreeMap;
  * take their places one transaction at a time.
  */
 public final class Ledger {
+    /** Values in one SQL IN list; larger sets are looked up in chunks. */
+    static final int IN_LIST_MAX = 500;
     /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
     public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
@@ -99,50 +103,107 @@ public final class Ledger {
      * the same content is skipped, one applied with different content is an error.
      */
     public int apply(Connection c, List<Transfer> transfers, Instant now) throws SQLException {
-        int applied = 0;
-        Head head = null;
+        Map<String, Transfer> seen = existing(c, transfers);
+        List<Transfer> fresh = new ArrayList<>();
         for (Transfer transfer : transfers) {
-            Optional<Entry> existing = byKey(c, transfer.idempotencyKey());
-            if (existing.isPresent()) {
-                if (!existing.get().transfer().equals(transfer)) {
-                    throw new IdempotencyConflictException(transfer.idempotencyKey());
-                }
-                continue;
+            Transfer before = seen.putIfAbsent(transfer.idempotencyKey(), transfer);
+            if (before == null) {
+                fresh.add(transfer);
+            } else if (!before.equals(transfer)) {
+                throw new IdempotencyConflictException(transfer.idempotencyKey());
             }
-            if (head == null) {
-                head = lockHead(c);
-            }
-            String currency = transfer.amount().currency().name();
+        }
+        if (fresh.isEmpty()) {
+            return 0;
+        }
+        Head head = lockHead(c);
+        Map<String, Balance> balances = lockAccounts(c, fresh);
+        // Replayed in order, as the public verifier will: a debit may not take a non-source account below zero
+        // even for a moment inside the batch.
+        List<Object[]> rows = new ArrayList<>(fresh.size());
+        for (Transfer transfer : fresh) {
+            Balance debit = account(balances, transfer.debitAccount(), transfer);
+            Balance credit = account(balances, transfer.creditAccount(), transfer);
             long amount = transfer.amount().minor();
-            int debited = Sql.update(c, "UPDATE ledger_account SET balance = balance - ? "
-                    + "WHERE id = ? AND currency = ? AND (may_go_negative OR balance >= ?)",
-                    amount, transfer.debitAccount(), currency, amount);
-            if (debited != 1) {
-                if (Sql.number(c, "SELECT COUNT(*) FROM ledger_account WHERE id = ? AND currency = ?",
-                        transfer.debitAccount(), currency) == 0) {
-                    throw new IllegalStateException("no ledger account " + transfer.debitAccount() + " in " + currency);
-                }
+            if (!debit.mayGoNegative() && debit.balance() < amount) {
                 throw new InsufficientFundsException(transfer.debitAccount(), transfer.amount());
             }
-            int credited = Sql.update(c, "UPDATE ledger_account SET balance = balance + ? WHERE id = ? AND currency = ?",
-                    amount, transfer.creditAccount(), currency);
-            if (credited != 1) {
-                throw new IllegalStateException("no ledger account " + transfer.creditAccount() + " in " + currency);
-            }
+            balances.put(transfer.debitAccount(), debit.plus(-amount));
+            balances.put(transfer.creditAccount(), credit.plus(amount));
             JournalEntry entry = JournalEntry.chain(head.seq() + 1, transfer, now.toEpochMilli(), head.hash());
-            Sql.update(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, "
-                    + "currency, kind, cluster_id, created_at, seq, prev_hash, entry_hash) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    transfer.idempotencyKey(), transfer.debitAccount(), transfer.creditAccount(), amount, currency,
-                    transfer.kind().name(), transfer.clusterId(), now.toEpochMilli(), entry.seq(), entry.prevHash(),
-                    entry.hash());
+            rows.add(new Object[] {transfer.idempotencyKey(), transfer.debitAccount(), transfer.creditAccount(), amount,
+                    transfer.amount().currency().name(), transfer.kind().name(), transfer.clusterId(), now.toEpochMilli(),
+                    entry.seq(), entry.prevHash(), entry.hash()});
             head = new Head(entry.seq(), entry.hash());
-            applied++;
         }
-        if (head != null) {
-            Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
+        List<Object[]> updates = new ArrayList<>();
+        balances.forEach((id, balance) -> {
+            if (balance.changed()) {
+                updates.add(new Object[] {balance.balance(), id});
+            }
+        });
+        Sql.batch(c, "UPDATE ledger_account SET balance = ? WHERE id = ?", updates);
+        Sql.batch(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, currency, kind, "
+                + "cluster_id, created_at, seq, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
+        return fresh.size();
+    }
+
+    /** A ledger account's balance while a batch is applied. */
+    private record Balance(String currency, long balance, boolean mayGoNegative, boolean changed) {
+        Balance plus(long delta) {
+            return new Balance(currency, Math.addExact(balance, delta), mayGoNegative, true);
         }
-        return applied;
+    }
+
+    private static Balance account(Map<String, Balance> balances, String id, Transfer transfer) {
+        Balance balance = balances.get(id);
+        if (balance == null || !balance.currency().equals(transfer.amount().currency().name())) {
+            throw new IllegalStateException("no ledger account " + id + " in " + transfer.amount().currency());
+        }
+        return balance;
+    }
+
+    /** The transfers among these that were applied before, by idempotency key. */
+    private static Map<String, Transfer> existing(Connection c, List<Transfer> transfers) throws SQLException {
+        Map<String, Transfer> found = new HashMap<>();
+        List<String> keys = transfers.stream().map(Transfer::idempotencyKey).distinct().toList();
+        for (List<String> chunk : chunks(keys)) {
+            Sql.list(c, "SELECT * FROM ledger_transfer WHERE idempotency_key IN (" + marks(chunk.size()) + ")", row -> {
+                Entry entry = map(row);
+                found.put(entry.transfer().idempotencyKey(), entry.transfer());
+                return null;
+            }, chunk.toArray());
+        }
+        return found;
+    }
+
+    /** Locks every account the transfers touch, in one order, and reads their balances. */
+    private static Map<String, Balance> lockAccounts(Connection c, List<Transfer> transfers) throws SQLException {
+        TreeMap<String, Balance> balances = new TreeMap<>();
+        List<String> ids = transfers.stream().flatMap(t -> Stream.of(t.debitAccount(), t.creditAccount()))
+                .distinct().sorted().toList();
+        for (List<String> chunk : chunks(ids)) {
+            Sql.list(c, "SELECT id, currency, balance, may_go_negative FROM ledger_account WHERE id IN ("
+                    + marks(chunk.size()) + ") ORDER BY id FOR UPDATE", row -> {
+                        balances.put(row.getString(1), new Balance(row.getString(2), row.getLong(3), row.getBoolean(4),
+                                false));
+                        return null;
+                    }, chunk.toArray());
+        }
+        return balances;
+    }
+
+    private static List<List<String>> chunks(List<String> values) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < values.size(); i += IN_LIST_MAX) {
+            chunks.add(values.subList(i, Math.min(values.size(), i + IN_LIST_MAX)));
+        }
+        return chunks;
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     /** The journal's last position and hash. */
@@ -255,10 +316,6 @@ public final class Ledger {
                 Ledger::map, wallet, wallet, owner.value(), limit);
     }
 
-
-    private Optional<Entry> byKey(Connection c, String key) throws SQLException {
-        return Sql.one(c, "SELECT * FROM ledger_transfer WHERE idempotency_key = ?", Ledger::map, key);
-    }
 
     private static Entry map(ResultSet row) throws SQLException {
         Transfer transfer = new Transfer(row.getString("idempotency_key"), row.getString("debit_account"),

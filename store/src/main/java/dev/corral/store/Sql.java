@@ -26,6 +26,20 @@ final class Sql {
         }
     }
 
+    /** Runs one statement for each row of parameters as a JDBC batch. */
+    static void batch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(statement, row);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
     static <T> List<T> list(Connection connection, String sql, RowMapper<T> mapper, Object... params)
             throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql, params);
@@ -69,6 +83,11 @@ final class Sql {
     private static PreparedStatement prepare(Connection connection, String sql, Object... params)
             throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
+        bind(statement, params);
+        return statement;
+    }
+
+    private static void bind(PreparedStatement statement, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object param = params[i];
             if (param == null) {
@@ -77,6 +96,5 @@ final class Sql {
                 statement.setObject(i + 1, param);
             }
         }
-        return statement;
     }
 }
