@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             RewardsCommand.class,
             WalletCommand.class,
             OracleCommand.class,
-            StakeCommand.class
+            StakeCommand.class,
+            BenchCommand.class
         })
 public final class Corral {
     public static void main(String[] args) {

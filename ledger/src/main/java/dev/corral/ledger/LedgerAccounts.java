@@ -30,14 +30,6 @@ public final class LedgerAccounts {
         return "system:external:" + currency;
     }
 
-    /** The account a user wallet belongs to. */
-    public static AccountId userOf(String userWallet) {
-        if (!userWallet.startsWith("user:")) {
-            throw new IllegalArgumentException("not a user wallet: " + userWallet);
-        }
-        return new AccountId(userWallet.substring("user:".length(), userWallet.lastIndexOf(':')));
-    }
-
     /** The same user's wallet in another currency ("user:acc_1:USD" to "user:acc_1:IO"). */
     public static String sameUserIn(String userWallet, Currency currency) {
         if (!userWallet.startsWith("user:")) {

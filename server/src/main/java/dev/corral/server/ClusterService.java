@@ -411,26 +411,20 @@ final class ClusterService {
             String escrow = LedgerAccounts.escrow(id, cluster.currency());
             Money held = store.ledger().balance(c, escrow, cluster.currency());
             Settlement.Plan plan = Settlement.plan(held, cluster.pricePerDeviceHour(), services, NetworkFee.BASIS_POINTS);
-            Map<DeviceId, Integer> ioShares = new HashMap<>();
-            for (RankRow rank : ranks) {
-                store.devices().byId(c, rank.device())
-                        .ifPresent(device -> ioShares.put(device.id(), device.rewardSplitIoPercent()));
-            }
+            Map<DeviceId, Integer> ioShares = store.clusters().rewardSplitsOfDevices(c, id);
             long price = store.oracle().current(c).map(Oracle.Price::microsPerIo).orElse(BuyAndBurn.NO_PRICE);
             long inventory = store.ledger().balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO).minor();
             store.ledger().apply(c, plan.transfers(id, cluster.owner(), ioShares, price, inventory), now);
             Map<AccountId, Referrals.Referral> supplierReferrals = new HashMap<>();
-            for (RankRow rank : ranks) {
-                referral(c, rank.supplier()).ifPresent(r -> supplierReferrals.put(rank.supplier(), r));
-            }
+            store.clusters().referralsOfSuppliers(c, id).forEach((supplier, row) ->
+                    supplierReferrals.put(supplier, new Referrals.Referral(row.referredBy(), row.createdAt())));
             store.ledger().apply(c, Referrals.transfers(plan, id, referral(c, cluster.owner()), supplierReferrals, now),
                     now);
+            Map<String, Long> points = new HashMap<>();
             for (Settlement.Payout payout : plan.payouts()) {
-                if (payout.net().minor() > 0) {
-                    store.ledger().recordComputePoints(c, LedgerAccounts.user(payout.supplier(), cluster.currency()),
-                            payout.net().minor(), now);
-                }
+                points.merge(LedgerAccounts.user(payout.supplier(), cluster.currency()), payout.net().minor(), Long::sum);
             }
+            store.ledger().recordComputePoints(c, points, now);
             Money left = store.ledger().balance(c, escrow, cluster.currency());
             if (left.minor() != 0) {
                 throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");

@@ -18,7 +18,7 @@ import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.ledger.StakerShare;
 import dev.corral.ledger.Transfer;
-import dev.corral.store.DeviceRow;
+import dev.corral.store.Devices;
 import dev.corral.store.Epochs;
 import dev.corral.store.Ledger;
 import java.security.KeyPair;
@@ -92,7 +92,7 @@ final class EpochService {
         return genesis.plus(length.multipliedBy(epoch));
     }
 
-    private void close(long epoch) {
+    void close(long epoch) {
         store.db().transaction(c -> {
             store.ledger().lockHead(c);
             if (store.epochs().byEpoch(c, epoch).isPresent()) {
@@ -101,12 +101,11 @@ final class EpochService {
             Instant from = start(epoch);
             Instant to = start(epoch + 1);
             List<EpochRewards.AvailableDevice> available = new ArrayList<>();
-            Map<String, DeviceRow> byId = new HashMap<>();
-            for (DeviceRow device : store.devices().onlineSince(c, from)) {
+            Map<String, Devices.Earner> byId = new HashMap<>();
+            for (Devices.Earner device : store.devices().onlineSince(c, from)) {
                 byId.put(device.id().value(), device);
                 available.add(new EpochRewards.AvailableDevice(device.id().value(), EpochRewards.ioWallet(device.owner()),
-                        ComputeWeight.milli(device.hardware().model() == null ? null : device.hardware().model().name(),
-                                device.hardware().gpuCount())));
+                        ComputeWeight.milli(device.gpuModel(), device.gpuCount())));
             }
             Map<String, Long> computeUsd = new TreeMap<>();
             store.ledger().computePointsBetween(c, from, to).forEach((wallet, usd) ->
@@ -114,26 +113,23 @@ final class EpochService {
             long block = EmissionSchedule.blockEmission(epoch);
             EpochRewards.Plan plan = EpochRewards.plan(block, computeShareBasisPoints, available, computeUsd);
             Map<String, StakerShare.Backing> backing = new HashMap<>();
-            for (EpochRewards.Payout payout : plan.payouts()) {
-                if (payout.wallet().startsWith("user:") && !backing.containsKey(payout.wallet())) {
-                    AccountId earner = LedgerAccounts.userOf(payout.wallet());
-                    Map<String, Long> stakers = new TreeMap<>();
-                    store.stakes().activeOn(c, earner).forEach((staker, amount) ->
-                            stakers.put(EpochRewards.ioWallet(staker), amount));
-                    backing.put(payout.wallet(), new StakerShare.Backing(stakers,
-                            store.stakes().shareBasisPoints(c, earner)));
-                }
-            }
+            store.stakes().activeBacking(c).forEach((target, stakes) -> {
+                Map<String, Long> stakers = new TreeMap<>();
+                stakes.stakeByStaker().forEach((staker, amount) -> stakers.put(EpochRewards.ioWallet(staker), amount));
+                backing.put(EpochRewards.ioWallet(target), new StakerShare.Backing(stakers, stakes.shareBasisPoints()));
+            });
             List<EpochRewards.Payout> payouts = StakerShare.apply(plan.payouts(), backing);
             List<Transfer> mints = payouts.stream().map(payout -> new Transfer(
                     "epoch:" + epoch + ":" + payout.kind() + ":" + payout.wallet(), LedgerAccounts.mint(Currency.IO),
                     payout.wallet(), new Money(payout.amount(), Currency.IO), payout.kind(), null)).toList();
             Instant now = clock.instant();
             store.ledger().apply(c, mints, now);
+            List<Epochs.Reward> rewards = new ArrayList<>();
             for (Map.Entry<String, Long> reward : plan.availabilityByDevice().entrySet()) {
-                DeviceRow device = byId.get(reward.getKey());
-                store.epochs().insertReward(c, new Epochs.Reward(epoch, device.id(), device.owner(), reward.getValue()));
+                Devices.Earner device = byId.get(reward.getKey());
+                rewards.add(new Epochs.Reward(epoch, device.id(), device.owner(), reward.getValue()));
             }
+            store.epochs().insertRewards(c, rewards);
             Ledger.Head head = store.ledger().lockHead(c);
             List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(store.ledger().nonZeroBalances(c));
             Ledger.Supply supply = store.ledger().supply(c);

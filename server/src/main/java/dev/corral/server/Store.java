@@ -19,7 +19,7 @@ record Store(Database db, Accounts accounts, Devices devices, Clusters clusters,
 
     static Store on(Database db) {
         Ledger ledger = new Ledger();
-        return new Store(db, new Accounts(ledger), new Devices(), new Clusters(), ledger, new JoinTokens(),
+        return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Nonces(), new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes());
     }
 }

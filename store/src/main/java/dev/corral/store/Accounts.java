@@ -7,27 +7,37 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Accounts and their API-key hashes; creating one opens its wallet in the ledger. */
 public final class Accounts {
-    private final Ledger ledger;
-
-    public Accounts(Ledger ledger) {
-        this.ledger = ledger;
-    }
-
     public void create(Connection c, AccountId id, String name, String apiKeyHash, Instant now, AccountId referredBy)
             throws SQLException {
         if (byName(c, name).isPresent()) {
             throw new DuplicateException("an account named '" + name + "' exists already");
         }
-        Sql.update(c, "INSERT INTO account (id, name, api_key_hash, created_at, referral_code, referred_by) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", id.value(), name, apiKeyHash, now.toEpochMilli(), referralCodeOf(id),
-                referredBy == null ? null : referredBy.value());
-        for (Currency currency : Currency.values()) {
-            ledger.open(c, LedgerAccounts.user(id, currency), currency);
+        createAll(c, List.of(new NewAccount(id, name, apiKeyHash, referredBy)), now);
+    }
+
+    /** An account to create: id, unique name, API key hash, and who referred it (or null). */
+    public record NewAccount(AccountId id, String name, String apiKeyHash, AccountId referredBy) {}
+
+    /** Creates accounts with their wallets in every currency, in batches; names must be new. */
+    public void createAll(Connection c, List<NewAccount> accounts, Instant now) throws SQLException {
+        Sql.batch(c, "INSERT INTO account (id, name, api_key_hash, created_at, referral_code, referred_by) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", accounts.stream().map(a -> new Object[] {a.id().value(), a.name(),
+                        a.apiKeyHash(), now.toEpochMilli(), referralCodeOf(a.id()),
+                        a.referredBy() == null ? null : a.referredBy().value()}).toList());
+        List<Object[]> wallets = new ArrayList<>();
+        for (NewAccount account : accounts) {
+            for (Currency currency : Currency.values()) {
+                wallets.add(new Object[] {LedgerAccounts.user(account.id(), currency), currency.name()});
+            }
         }
+        Sql.batch(c, "INSERT INTO ledger_account (id, currency, balance, may_go_negative) VALUES (?, ?, 0, FALSE)",
+                wallets);
     }
 
     public Optional<AccountRow> byApiKeyHash(Connection c, String apiKeyHash) throws SQLException {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,30 @@ public final class Clusters {
     public List<ClusterRow> byOwner(Connection c, AccountId owner, int limit) throws SQLException {
         return Sql.list(c, "SELECT * FROM cluster WHERE owner_id = ? ORDER BY created_at DESC, id LIMIT ?",
                 Clusters::map, owner.value(), limit);
+    }
+
+    /** Each device of the cluster's ranks and the percent of its pay its owner takes in IO. */
+    public Map<DeviceId, Integer> rewardSplitsOfDevices(Connection c, ClusterId cluster) throws SQLException {
+        Map<DeviceId, Integer> splits = new HashMap<>();
+        Sql.list(c, "SELECT d.id, d.reward_split_io_pct FROM device d JOIN cluster_rank r ON r.device_id = d.id "
+                + "WHERE r.cluster_id = ?", row -> {
+                    splits.put(new DeviceId(row.getString(1)), row.getInt(2));
+                    return null;
+                }, cluster.value());
+        return splits;
+    }
+
+    /** The suppliers of the cluster's ranks whom someone referred: the referrer, and when the supplier joined. */
+    public Map<AccountId, AccountRow> referralsOfSuppliers(Connection c, ClusterId cluster) throws SQLException {
+        Map<AccountId, AccountRow> referred = new HashMap<>();
+        Sql.list(c, "SELECT DISTINCT a.id, a.created_at, a.referred_by FROM cluster_rank r JOIN account a "
+                + "ON a.id = r.supplier_id WHERE r.cluster_id = ? AND a.referred_by IS NOT NULL", row -> {
+                    AccountId id = new AccountId(row.getString(1));
+                    referred.put(id, new AccountRow(id, null, Instant.ofEpochMilli(row.getLong(2)), null,
+                            new AccountId(row.getString(3))));
+                    return null;
+                }, cluster.value());
+        return referred;
     }
 
     /** What the escrow accounts of an owner's clusters that have not ended hold (named as LedgerAccounts.escrow names them). */

@@ -22,13 +22,20 @@ import java.util.Optional;
  */
 public final class Devices {
     public void insert(Connection c, DeviceRow d) throws SQLException {
-        Sql.update(c, "INSERT INTO device (id, owner_id, public_key, name, hardware, kind, gpu_model, gpu_count, region, "
+        insertAll(c, List.of(d));
+    }
+
+    /** Inserts new devices in one batch; each counts as online since it was last seen. */
+    public void insertAll(Connection c, List<DeviceRow> devices) throws SQLException {
+        Sql.batch(c, "INSERT INTO device (id, owner_id, public_key, name, hardware, kind, gpu_model, gpu_count, region, "
                 + "host, runtimes, min_price_micros, reward_split_io_pct, cluster_id, online, last_seen_at, telemetry, "
-                + "created_at, online_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?)",
-                d.id().value(), d.owner().value(), d.publicKey(), d.name(), json(d.hardware()), d.hardware().kind().name(),
-                modelName(d.hardware()), d.hardware().gpuCount(), d.region(), d.host(), String.join(",", d.runtimes()),
-                d.minPricePerHourMicros(), d.rewardSplitIoPercent(), d.online(), d.lastSeenAt().toEpochMilli(),
-                d.createdAt().toEpochMilli(), d.lastSeenAt().toEpochMilli());
+                + "created_at, online_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                devices.stream().map(d -> new Object[] {d.id().value(), d.owner().value(), d.publicKey(), d.name(),
+                        json(d.hardware()), d.hardware().kind().name(), modelName(d.hardware()), d.hardware().gpuCount(),
+                        d.region(), d.host(), String.join(",", d.runtimes()), d.minPricePerHourMicros(),
+                        d.rewardSplitIoPercent(), d.cluster() == null ? null : d.cluster().value(), d.online(),
+                        d.lastSeenAt().toEpochMilli(), d.createdAt().toEpochMilli(), d.lastSeenAt().toEpochMilli()})
+                        .toList());
     }
 
     public Optional<DeviceRow> byId(Connection c, DeviceId id) throws SQLException {
@@ -70,10 +77,14 @@ public final class Devices {
                 name, minPriceMicros, rewardSplitIoPercent, id.value());
     }
 
+    /** A device as block rewards see it: who owns it and its GPUs (no model: a CPU device). */
+    public record Earner(DeviceId id, AccountId owner, String gpuModel, int gpuCount) {}
+
     /** Devices online now without a break since at or before this instant, and able to take work (a runtime). */
-    public List<DeviceRow> onlineSince(Connection c, Instant since) throws SQLException {
-        return Sql.list(c, "SELECT * FROM device WHERE online AND online_since <= ? AND runtimes <> ''", Devices::map,
-                since.toEpochMilli());
+    public List<Earner> onlineSince(Connection c, Instant since) throws SQLException {
+        return Sql.list(c, "SELECT id, owner_id, gpu_model, gpu_count FROM device WHERE online AND online_since <= ? "
+                + "AND runtimes <> ''", row -> new Earner(new DeviceId(row.getString(1)), new AccountId(row.getString(2)),
+                        row.getString(3), row.getInt(4)), since.toEpochMilli());
     }
 
     /** Hires the device for the cluster if it is still online and free; false if another got it first. */

@@ -21,9 +21,10 @@ public final class Epochs {
                 r.minted(), r.burned(), r.supply(), r.balanceRoot(), r.balances(), r.signature());
     }
 
-    public void insertReward(Connection c, Reward reward) throws SQLException {
-        Sql.update(c, "INSERT INTO epoch_reward (epoch, device_id, owner_id, amount) VALUES (?, ?, ?, ?)",
-                reward.epoch(), reward.device().value(), reward.owner().value(), reward.amount());
+    public void insertRewards(Connection c, List<Reward> rewards) throws SQLException {
+        Sql.batch(c, "INSERT INTO epoch_reward (epoch, device_id, owner_id, amount) VALUES (?, ?, ?, ?)",
+                rewards.stream().map(r -> new Object[] {r.epoch(), r.device().value(), r.owner().value(), r.amount()})
+                        .toList());
     }
 
     /** The epoch after the last closed one: 0 before any was closed. */

@@ -232,10 +232,16 @@ public final class Ledger {
         return balances;
     }
 
-    /** Records that a supplier sold compute worth this many micro-USD (its pay before any IO share was taken). */
-    public void recordComputePoints(Connection c, String supplierWallet, long usdMicros, Instant now) throws SQLException {
-        Sql.update(c, "INSERT INTO compute_points (created_at, wallet, usd_micros) VALUES (?, ?, ?)", now.toEpochMilli(),
-                LedgerAccounts.sameUserIn(supplierWallet, Currency.USD), usdMicros);
+    /** Records that suppliers sold compute worth these micro-USD (their pay before any IO share was taken). */
+    public void recordComputePoints(Connection c, Map<String, Long> usdMicrosBySupplierWallet, Instant now)
+            throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        usdMicrosBySupplierWallet.forEach((wallet, micros) -> {
+            if (micros > 0) {
+                rows.add(new Object[] {now.toEpochMilli(), LedgerAccounts.sameUserIn(wallet, Currency.USD), micros});
+            }
+        });
+        Sql.batch(c, "INSERT INTO compute_points (created_at, wallet, usd_micros) VALUES (?, ?, ?)", rows);
     }
 
     /** Each supplier's compute points in [from, to), by USD wallet: what an epoch's compute rewards are split by. */

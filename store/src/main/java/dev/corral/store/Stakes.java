@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,24 +67,28 @@ public final class Stakes {
         return totals;
     }
 
-    /** The active stakes backing one account: staker to IO base units. */
-    public Map<AccountId, Long> activeOn(Connection c, AccountId target) throws SQLException {
-        Map<AccountId, Long> stakes = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
-        Sql.list(c, "SELECT staker_id, SUM(amount) FROM stake WHERE state = ? AND target_id = ? GROUP BY staker_id",
-                row -> {
-                    stakes.put(new AccountId(row.getString(1)), row.getLong(2));
+    /** Every account backed by active stake: its stakers' IO and the share it gives them. */
+    public record Backing(Map<AccountId, Long> stakeByStaker, int shareBasisPoints) {}
+
+    public Map<AccountId, Backing> activeBacking(Connection c) throws SQLException {
+        Map<AccountId, Map<AccountId, Long>> stakes = new HashMap<>();
+        Map<AccountId, Integer> shares = new HashMap<>();
+        Sql.list(c, "SELECT s.target_id, s.staker_id, SUM(s.amount), a.staker_share_bps FROM stake s "
+                + "JOIN account a ON a.id = s.target_id WHERE s.state = ? "
+                + "GROUP BY s.target_id, s.staker_id, a.staker_share_bps", row -> {
+                    AccountId target = new AccountId(row.getString(1));
+                    stakes.computeIfAbsent(target, t -> new HashMap<>()).put(new AccountId(row.getString(2)), row.getLong(3));
+                    shares.put(target, row.getInt(4));
                     return null;
-                }, ACTIVE, target.value());
-        return stakes;
+                }, ACTIVE);
+        Map<AccountId, Backing> backing = new HashMap<>();
+        stakes.forEach((target, byStaker) -> backing.put(target, new Backing(byStaker, shares.get(target))));
+        return backing;
     }
 
     public long activeTotalOn(Connection c, AccountId target) throws SQLException {
         return Sql.number(c, "SELECT COALESCE(SUM(amount), 0) FROM stake WHERE state = ? AND target_id = ?", ACTIVE,
                 target.value());
-    }
-
-    public int shareBasisPoints(Connection c, AccountId account) throws SQLException {
-        return (int) Sql.number(c, "SELECT staker_share_bps FROM account WHERE id = ?", account.value());
     }
 
     public void setShareBasisPoints(Connection c, AccountId account, int basisPoints) throws SQLException {

@@ -33,7 +33,7 @@ abstract class StoreContract {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     Database db;
     final Ledger ledger = new Ledger();
-    final Accounts accounts = new Accounts(ledger);
+    final Accounts accounts = new Accounts();
     final Devices devices = new Devices();
 
     abstract Database open();

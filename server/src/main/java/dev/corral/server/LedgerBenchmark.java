@@ -1,0 +1,206 @@
+package dev.corral.server;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.Money;
+import dev.corral.core.RankState;
+import dev.corral.core.auth.KeyFile;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import dev.corral.store.Accounts;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.Database;
+import dev.corral.store.DeviceRow;
+import dev.corral.store.RankRow;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures the ledger where it works hardest, through the coordinator's own services on a
+ * real store: settling one cluster of many devices (one supplier payment per device, the fee
+ * and the refund, in one transaction) and closing one epoch in which many devices earn
+ * availability rewards. Reports time, durable transfers per second and peak heap.
+ */
+public final class LedgerBenchmark {
+    static final int DEVICES_PER_SUPPLIER = 5;
+    static final int LOAD_BATCH = 10_000;
+    private static final HardwareSpec H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
+            "580.159.04", "bench CPU", 64, 1_024 * 1_024);
+
+    /** One measurement. */
+    public record Result(String what, long transfers, Duration time, long peakHeapMb) {
+        public double transfersPerSecond() {
+            return transfers / Math.max(1e-9, time.toNanos() / 1e9);
+        }
+    }
+
+    private LedgerBenchmark() {}
+
+    /** Runs both measurements on a fresh store in this directory, or at this JDBC URL (an empty schema). */
+    public static List<Result> run(Path directory, String jdbcUrl, int clusterDevices, int epochDevices, PrintWriter out) {
+        try (Database db = jdbcUrl == null ? Database.embedded(directory) : Database.connect(jdbcUrl)) {
+            Store store = Store.on(db);
+            Clock clock = Clock.systemUTC();
+            store.db().transaction(c -> {
+                store.ledger().requireChained(c);
+                store.ledger().openSystemAccounts(c, clock.instant());
+                return null;
+            });
+            List<Result> results = new ArrayList<>();
+            results.add(settle(store, clock, clusterDevices, out));
+            results.add(closeEpoch(store, clock, directory, epochDevices, out));
+            return results;
+        }
+    }
+
+    private static Result settle(Store store, Clock clock, int devices, PrintWriter out) {
+        out.println("loading a cluster of " + devices + " devices...");
+        out.flush();
+        Instant now = clock.instant();
+        List<DeviceRow> rows = devices(store, devices, now, now);
+        AccountId customer = accounts(store, 1, now).getFirst();
+        ClusterId cluster = ClusterId.random();
+        Money price = Money.usd(15_920_000);
+        Money escrow = price.times(devices);
+        store.db().transaction(c -> {
+            store.clusters().insert(c, new ClusterRow(cluster, customer, null, "bench", ClusterState.RUNNING, null,
+                    ClusterService.RUNTIME_PROCESS, "true", Map.of(), DeviceKind.GPU, "H100", 8, devices, 1, null, price,
+                    "127.0.0.1:1", now.minus(Duration.ofMinutes(40)), now.minus(Duration.ofMinutes(30)),
+                    now.plus(Duration.ofMinutes(30)), null));
+            store.clusters().markRunning(c, cluster, now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(30)));
+            store.ledger().open(c, LedgerAccounts.escrow(cluster, Currency.USD), Currency.USD);
+            store.ledger().apply(c, List.of(
+                    new Transfer("bench:fund", LedgerAccounts.external(Currency.USD), LedgerAccounts.user(customer,
+                            Currency.USD), escrow, TransferKind.DEPOSIT, null),
+                    new Transfer("bench:hold", LedgerAccounts.user(customer, Currency.USD),
+                            LedgerAccounts.escrow(cluster, Currency.USD), escrow, TransferKind.ESCROW_HOLD,
+                            cluster.value())), now);
+            for (int rank = 0; rank < rows.size(); rank++) {
+                store.devices().reserve(c, rows.get(rank).id(), cluster);
+                store.clusters().insertRank(c, new RankRow(cluster, rank, rows.get(rank).id(), rows.get(rank).owner(),
+                        RankState.STARTED, null, now.minus(Duration.ofMinutes(30)), null));
+            }
+            return null;
+        });
+        ClusterService clusters = new ClusterService(store, new WorkBoard(), clock, Duration.ofMinutes(3),
+                new SimpleMeterRegistry());
+        long before = journalLength(store);
+        long heapBefore = resetPeakHeap();
+        long start = System.nanoTime();
+        clusters.end(cluster, ClusterState.TERMINATED, "benchmark");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Result result = new Result("settle a " + devices + "-device cluster", journalLength(store) - before, took,
+                Math.max(heapBefore, peakHeapMb()));
+        print(out, result);
+        return result;
+    }
+
+    private static Result closeEpoch(Store store, Clock clock, Path directory, int devices, PrintWriter out) {
+        out.println("loading " + devices + " devices online for the whole epoch...");
+        out.flush();
+        Instant now = clock.instant();
+        Instant genesis = now.minus(Duration.ofHours(2));
+        store.db().transaction(c -> {
+            store.settings().put(c, EpochService.GENESIS_SETTING, Long.toString(genesis.toEpochMilli()));
+            return null;
+        });
+        devices(store, devices, now, genesis.minus(Duration.ofHours(1)));
+        EpochService epochs = new EpochService(store, clock, Duration.ofHours(1), 5_000,
+                KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
+        long before = journalLength(store);
+        System.gc();
+        long heapBefore = resetPeakHeap();
+        long start = System.nanoTime();
+        epochs.close(0);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Result result = new Result("close an epoch with " + devices + " devices earning", journalLength(store) - before,
+                took, Math.max(heapBefore, peakHeapMb()));
+        print(out, result);
+        return result;
+    }
+
+    /** Devices of {@link #DEVICES_PER_SUPPLIER} to a supplier, loaded in batches. */
+    private static List<DeviceRow> devices(Store store, int count, Instant now, Instant onlineSince) {
+        List<AccountId> owners = accounts(store, Math.max(1, count / DEVICES_PER_SUPPLIER), now);
+        List<DeviceRow> all = new ArrayList<>(count);
+        for (int from = 0; from < count; from += LOAD_BATCH) {
+            List<DeviceRow> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + LOAD_BATCH); i++) {
+                DeviceId id = DeviceId.random();
+                batch.add(new DeviceRow(id, owners.get(i % owners.size()), "bench-key-" + id.value(), "bench", H100,
+                        "local", "127.0.0.1", List.of(ClusterService.RUNTIME_PROCESS), 0, 0, null, true, onlineSince, null,
+                        now));
+            }
+            store.db().transaction(c -> {
+                store.devices().insertAll(c, batch);
+                return null;
+            });
+            all.addAll(batch);
+        }
+        return all;
+    }
+
+    private static List<AccountId> accounts(Store store, int count, Instant now) {
+        List<AccountId> ids = new ArrayList<>(count);
+        for (int from = 0; from < count; from += LOAD_BATCH) {
+            List<Accounts.NewAccount> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + LOAD_BATCH); i++) {
+                AccountId id = AccountId.random();
+                ids.add(id);
+                batch.add(new Accounts.NewAccount(id, id.value(), "bench-" + id.value(), null));
+            }
+            store.db().transaction(c -> {
+                store.accounts().createAll(c, batch, now);
+                return null;
+            });
+        }
+        return ids;
+    }
+
+    private static long journalLength(Store store) {
+        return store.db().transaction(c -> store.ledger().lockHead(c).seq());
+    }
+
+    private static long resetPeakHeap() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+                used += pool.getUsage().getUsed();
+            }
+        }
+        return used / (1024 * 1024);
+    }
+
+    private static long peakHeapMb() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak / (1024 * 1024);
+    }
+
+    private static void print(PrintWriter out, Result result) {
+        out.printf("%-45s %9d transfers in %8.3f s = %10.0f transfers/s, peak heap %6d MB%n", result.what(),
+                result.transfers(), result.time().toNanos() / 1e9, result.transfersPerSecond(), result.peakHeapMb());
+        out.flush();
+    }
+}
