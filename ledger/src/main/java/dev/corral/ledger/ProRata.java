@@ -36,10 +36,21 @@ public final class ProRata {
         BigInteger sum = BigInteger.valueOf(total);
         long given = 0;
         for (Map.Entry<String, Long> weight : weights.entrySet()) {
-            BigInteger[] quotient = big.multiply(BigInteger.valueOf(weight.getValue())).divideAndRemainder(sum);
-            parts.put(weight.getKey(), quotient[0].longValueExact());
-            given += quotient[0].longValueExact();
-            rests.add(new Rest(weight.getKey(), quotient[1]));
+            long w = weight.getValue();
+            long part;
+            BigInteger remainder;
+            if (Math.multiplyHigh(amount, w) == 0 && amount * w >= 0) {
+                // The product fits in a long, as it does for block rewards: no BigInteger needed.
+                part = amount * w / total;
+                remainder = BigInteger.valueOf(amount * w % total);
+            } else {
+                BigInteger[] quotient = big.multiply(BigInteger.valueOf(w)).divideAndRemainder(sum);
+                part = quotient[0].longValueExact();
+                remainder = quotient[1];
+            }
+            parts.put(weight.getKey(), part);
+            given += part;
+            rests.add(new Rest(weight.getKey(), remainder));
         }
         rests.sort(Comparator.comparing(Rest::remainder).reversed().thenComparing(Rest::key));
         for (int i = 0; i < amount - given; i++) {

@@ -6,7 +6,11 @@ import dev.corral.ledger.EpochRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Closed epochs' signed records, and each device's availability reward in them. */
@@ -21,10 +25,21 @@ public final class Epochs {
                 r.minted(), r.burned(), r.supply(), r.balanceRoot(), r.balances(), r.signature());
     }
 
+    /** Stores an epoch's availability rewards, one row per owner listing its devices' rewards. */
     public void insertRewards(Connection c, List<Reward> rewards) throws SQLException {
-        Sql.batch(c, "INSERT INTO epoch_reward (epoch, device_id, owner_id, amount) VALUES (?, ?, ?, ?)",
-                rewards.stream().map(r -> new Object[] {r.epoch(), r.device().value(), r.owner().value(), r.amount()})
-                        .toList());
+        Map<AccountId, StringBuilder> byOwner = new LinkedHashMap<>();
+        long epoch = rewards.isEmpty() ? 0 : rewards.getFirst().epoch();
+        for (Reward reward : rewards) {
+            if (reward.epoch() != epoch) {
+                throw new IllegalArgumentException("rewards of one epoch at a time");
+            }
+            StringBuilder devices = byOwner.computeIfAbsent(reward.owner(), owner -> new StringBuilder());
+            devices.append(devices.isEmpty() ? "" : ",").append(reward.device().value()).append('=')
+                    .append(reward.amount());
+        }
+        List<Object[]> rows = new ArrayList<>(byOwner.size());
+        byOwner.forEach((owner, devices) -> rows.add(new Object[] {epoch, owner.value(), devices.toString()}));
+        Sql.insertAll(c, "INSERT INTO epoch_owner_reward (epoch, owner_id, devices)", 3, rows);
     }
 
     /** The epoch after the last closed one: 0 before any was closed. */
@@ -41,11 +56,24 @@ public final class Epochs {
         return Sql.one(c, "SELECT * FROM epoch_record WHERE epoch = ?", Epochs::map, epoch);
     }
 
-    /** An owner's availability rewards, newest epoch first. */
+    /** An owner's availability rewards, newest epoch first, devices in id order, at most limit of them. */
     public List<Reward> rewardsOf(Connection c, AccountId owner, int limit) throws SQLException {
-        return Sql.list(c, "SELECT * FROM epoch_reward WHERE owner_id = ? ORDER BY epoch DESC, device_id LIMIT ?",
-                row -> new Reward(row.getLong("epoch"), new DeviceId(row.getString("device_id")),
-                        new AccountId(row.getString("owner_id")), row.getLong("amount")), owner.value(), limit);
+        List<Reward> rewards = new ArrayList<>();
+        for (Object[] row : Sql.list(c, "SELECT epoch, devices FROM epoch_owner_reward WHERE owner_id = ? "
+                + "ORDER BY epoch DESC LIMIT ?", r -> new Object[] {r.getLong(1), r.getString(2)}, owner.value(), limit)) {
+            List<Reward> ofEpoch = new ArrayList<>();
+            for (String device : ((String) row[1]).split(",")) {
+                int equals = device.indexOf('=');
+                ofEpoch.add(new Reward((Long) row[0], new DeviceId(device.substring(0, equals)), owner,
+                        Long.parseLong(device.substring(equals + 1))));
+            }
+            ofEpoch.sort(Comparator.comparing(reward -> reward.device().value()));
+            rewards.addAll(ofEpoch);
+            if (rewards.size() >= limit) {
+                return rewards.subList(0, limit);
+            }
+        }
+        return rewards;
     }
 
     private static EpochRecord map(ResultSet row) throws SQLException {

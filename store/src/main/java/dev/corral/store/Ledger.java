@@ -143,8 +143,8 @@ public final class Ledger {
             }
         });
         Sql.batch(c, "UPDATE ledger_account SET balance = ? WHERE id = ?", updates);
-        Sql.batch(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, currency, kind, "
-                + "cluster_id, created_at, seq, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        Sql.insertAll(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, currency, "
+                + "kind, cluster_id, created_at, seq, prev_hash, entry_hash)", 11, rows);
         Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
         return fresh.size();
     }

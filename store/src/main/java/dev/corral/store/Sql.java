@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,30 @@ final class Sql {
     static int update(Connection connection, String sql, Object... params) throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql, params)) {
             return statement.executeUpdate();
+        }
+    }
+
+    /** Rows per multi-row INSERT: well under PostgreSQL's 65,535 parameters for the widest table written so. */
+    static final int INSERT_ROWS_MAX = 500;
+
+    /**
+     * Inserts rows with multi-row statements ("INSERT INTO t (a, b) VALUES (?, ?), (?, ?), ..."), far
+     * fewer round trips and statement executions than one per row on both H2 and PostgreSQL.
+     */
+    static void insertAll(Connection connection, String insertInto, int columns, List<Object[]> rows)
+            throws SQLException {
+        String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+        for (int from = 0; from < rows.size(); from += INSERT_ROWS_MAX) {
+            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_ROWS_MAX));
+            Object[] params = new Object[chunk.size() * columns];
+            for (int i = 0; i < chunk.size(); i++) {
+                if (chunk.get(i).length != columns) {
+                    throw new IllegalArgumentException("row " + (from + i) + " has " + chunk.get(i).length + " values");
+                }
+                System.arraycopy(chunk.get(i), 0, params, i * columns, columns);
+            }
+            update(connection, insertInto + " VALUES " + String.join(", ", Collections.nCopies(chunk.size(), row)),
+                    params);
         }
     }
 
