@@ -10,14 +10,19 @@ import java.util.HexFormat;
 public final class Hashes {
     /** The hash before the first journal entry. */
     public static final String ZERO = "0".repeat(64);
+    private static final HexFormat HEX = HexFormat.of();
+    /** Hundreds of thousands of hashes per epoch close: one digest per thread rather than one per hash. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    });
 
     private Hashes() {}
 
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return HEX.formatHex(DIGEST.get().digest(text.getBytes(UTF_8)));
     }
 }

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  */
 public final class Ledger {
     /** Values in one SQL IN list; larger sets are looked up in chunks. */
-    static final int IN_LIST_MAX = 500;
+    static final int IN_LIST_MAX = 2_000;
     /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
     public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
