@@ -1,0 +1,90 @@
+package dev.corral.core.merkle;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A binary Merkle tree over leaf hashes (SHA-256, lower-case hex). An odd node at the end of
+ * a level is carried up unchanged. Used for the ledger's balance tree and for the rows of a
+ * device's answer to an availability challenge.
+ */
+public final class MerkleTree {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    });
+
+    /** One step from a leaf to the root: the sibling's hash and which side it is on. */
+    public record Step(String sibling, boolean siblingOnLeft) {}
+
+    private MerkleTree() {}
+
+    public static String sha256(String text) {
+        return HEX.formatHex(DIGEST.get().digest(text.getBytes(UTF_8)));
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HEX.formatHex(DIGEST.get().digest(bytes));
+    }
+
+    /** The root over the leaf hashes; the hash of "" when there are none. */
+    public static String root(List<String> leaves) {
+        if (leaves.isEmpty()) {
+            return sha256("");
+        }
+        List<String> level = leaves;
+        while (level.size() > 1) {
+            level = up(level);
+        }
+        return level.getFirst();
+    }
+
+    /** The steps from leaf number index up to the root. */
+    public static List<Step> proof(List<String> leaves, int index) {
+        if (index < 0 || index >= leaves.size()) {
+            throw new IllegalArgumentException("no leaf " + index + " among " + leaves.size());
+        }
+        List<Step> steps = new ArrayList<>();
+        List<String> level = leaves;
+        int position = index;
+        while (level.size() > 1) {
+            int sibling = position ^ 1;
+            if (sibling < level.size()) {
+                steps.add(new Step(level.get(sibling), sibling < position));
+            }
+            level = up(level);
+            position /= 2;
+        }
+        return steps;
+    }
+
+    /** Whether the leaf hash with these steps leads to the root. */
+    public static boolean verify(String leaf, List<Step> steps, String root) {
+        String hash = leaf;
+        for (Step step : steps) {
+            hash = step.siblingOnLeft() ? node(step.sibling(), hash) : node(hash, step.sibling());
+        }
+        return hash.equals(root);
+    }
+
+    private static List<String> up(List<String> level) {
+        List<String> next = new ArrayList<>((level.size() + 1) / 2);
+        for (int i = 0; i < level.size(); i += 2) {
+            next.add(i + 1 < level.size() ? node(level.get(i), level.get(i + 1)) : level.get(i));
+        }
+        return next;
+    }
+
+    private static String node(String left, String right) {
+        return sha256("corral-node-v1\n" + left + "\n" + right);
+    }
+}
