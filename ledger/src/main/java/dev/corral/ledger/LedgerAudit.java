@@ -36,7 +36,7 @@ public final class LedgerAudit {
 
     public static Report verify(List<JournalEntry> entries, List<EpochRecord> epochs, PublicKey coordinatorKey) {
         Map<String, Long> balances = new HashMap<>();
-        String head = Hashes.ZERO;
+        String head = JournalEntry.GENESIS_HASH;
         int nextEpoch = 0;
         long checked = 0;
         for (int i = 0; i <= entries.size(); i++) {

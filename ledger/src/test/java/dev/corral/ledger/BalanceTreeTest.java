@@ -2,6 +2,7 @@ package dev.corral.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.core.merkle.MerkleTree;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class BalanceTreeTest {
             }
             String root = BalanceTree.root(leaves);
             for (int i = 0; i < size; i++) {
-                List<BalanceTree.Step> proof = BalanceTree.proof(leaves, i);
+                List<MerkleTree.Step> proof = BalanceTree.proof(leaves, i);
                 assertThat(BalanceTree.verify(leaves.get(i), proof, root)).as("leaf %d of %d", i, size).isTrue();
                 BalanceTree.Leaf forged = new BalanceTree.Leaf(leaves.get(i).account(), "USD", leaves.get(i).balance() + 1);
                 assertThat(BalanceTree.verify(forged, proof, root)).as("forged leaf %d of %d", i, size).isFalse();
