@@ -1,8 +1,12 @@
 package dev.corral.cli;
 
+import dev.corral.proofs.MatrixChallenge;
 import dev.corral.server.LedgerBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,9 +15,61 @@ import picocli.CommandLine.Spec;
 
 /** `corral bench ledger`: the ledger's benchmark (figures go in BENCHMARKS.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Ledger.class})
+        subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class})
 final class BenchCommand {
     private BenchCommand() {}
+
+    @Command(name = "challenge", mixinStandardHelpOptions = true,
+            description = "Time an availability challenge on this machine's CPU: the device's work (the whole product "
+                    + "and its commitment) against the coordinator's check of the opened rows.")
+    static final class Challenge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--size", defaultValue = "" + MatrixChallenge.SIZE_STANDARD,
+                description = "Matrix size n (default ${DEFAULT-VALUE}, the standard challenge).")
+        int size;
+        @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Override
+        public Integer call() {
+            if (runs < 1 || runs > 100) {
+                throw new IllegalArgumentException("--runs must be 1..100");
+            }
+            SplittableRandom random = new SplittableRandom();
+            List<Long> device = new ArrayList<>();
+            List<Long> verifier = new ArrayList<>();
+            for (int run = 0; run <= runs; run++) {
+                MatrixChallenge.Spec challenge = new MatrixChallenge.Spec(random.nextLong(), size);
+                long start = System.nanoTime();
+                MatrixChallenge.Answer answer = MatrixChallenge.compute(challenge);
+                long computed = System.nanoTime();
+                int[] rows = MatrixChallenge.rowsToCheck(challenge, random);
+                List<MatrixChallenge.OpenedRow> opened = MatrixChallenge.open(answer, rows);
+                long opening = System.nanoTime();
+                if (!MatrixChallenge.verify(challenge, answer.root(), rows, opened)) {
+                    throw new IllegalStateException("an honest answer failed its check");
+                }
+                long checked = System.nanoTime();
+                if (run > 0) {
+                    device.add(computed - start);
+                    verifier.add(checked - opening);
+                }
+            }
+            long deviceMedian = median(device);
+            long verifierMedian = median(verifier);
+            spec.commandLine().getOut().printf("challenge n=%d: device %.1f ms (median of %d), coordinator check %.2f ms, "
+                    + "ratio %.3f%% (multiply-adds: %.3f%%)%n", size, deviceMedian / 1e6, runs, verifierMedian / 1e6,
+                    100.0 * verifierMedian / deviceMedian,
+                    100.0 * MatrixChallenge.verifierWork(size) / MatrixChallenge.deviceWork(size));
+            return 0;
+        }
+
+        private static long median(List<Long> values) {
+            List<Long> sorted = values.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+    }
 
     @Command(name = "ledger", mixinStandardHelpOptions = true,
             description = "Settle a cluster of many devices and close an epoch with many devices earning, on a fresh "

@@ -1,0 +1,114 @@
+package dev.corral.proofs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.merkle.MerkleTree;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MatrixChallengeTest {
+    private static final BigInteger P = BigInteger.valueOf(MatrixChallenge.MODULUS);
+
+    @Test
+    void theFastReductionIsTheRemainder() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 100_000; i++) {
+            long x = random.nextLong(1L << 62);
+            assertThat(MatrixChallenge.reduce(x)).as("seed %d x %d", seed, x).isEqualTo(x % MatrixChallenge.MODULUS);
+        }
+        assertThat(MatrixChallenge.reduce(MatrixChallenge.MODULUS)).isZero();
+    }
+
+    @Test
+    void theProductIsExactlyAxBModuloThePrimeComputedIndependently() {
+        MatrixChallenge.Spec spec = new MatrixChallenge.Spec(42, 12);
+        MatrixChallenge.Answer answer = MatrixChallenge.compute(spec);
+        for (int i = 0; i < 12; i++) {
+            for (int j = 0; j < 12; j++) {
+                BigInteger sum = BigInteger.ZERO;
+                for (int k = 0; k < 12; k++) {
+                    sum = sum.add(BigInteger.valueOf(MatrixChallenge.entry(42, 0x41, i * 12L + k))
+                            .multiply(BigInteger.valueOf(MatrixChallenge.entry(42, 0x42, k * 12L + j))));
+                }
+                assertThat(answer.rows()[i][j]).isEqualTo(sum.mod(P).longValueExact());
+            }
+        }
+    }
+
+    @Test
+    void anHonestDevicePasses() {
+        MatrixChallenge.Spec spec = new MatrixChallenge.Spec(7, 64);
+        MatrixChallenge.Answer answer = MatrixChallenge.compute(spec);
+        int[] rows = MatrixChallenge.rowsToCheck(spec, new SplittableRandom(1));
+        assertThat(MatrixChallenge.verify(spec, answer.root(), rows, MatrixChallenge.open(answer, rows))).isTrue();
+    }
+
+    @Test
+    void guessedRowsAnotherSeedsAnswerAndRowsThatDoNotMatchTheCommitmentFail() {
+        MatrixChallenge.Spec spec = new MatrixChallenge.Spec(7, 64);
+        MatrixChallenge.Answer honest = MatrixChallenge.compute(spec);
+        int[] rows = MatrixChallenge.rowsToCheck(spec, new SplittableRandom(2));
+
+        MatrixChallenge.Answer replayed = MatrixChallenge.compute(new MatrixChallenge.Spec(8, 64));
+        assertThat(MatrixChallenge.verify(spec, replayed.root(), rows, MatrixChallenge.open(replayed, rows)))
+                .as("an answer to another (older) challenge").isFalse();
+
+        long[][] guessed = new long[64][64];
+        SplittableRandom random = new SplittableRandom(3);
+        for (long[] row : guessed) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = random.nextLong(MatrixChallenge.MODULUS);
+            }
+        }
+        MatrixChallenge.Answer guess = answerOf(guessed);
+        assertThat(MatrixChallenge.verify(spec, guess.root(), rows, MatrixChallenge.open(guess, rows)))
+                .as("random rows").isFalse();
+
+        assertThat(MatrixChallenge.verify(spec, guess.root(), rows, MatrixChallenge.open(honest, rows)))
+                .as("true rows that are not the ones committed to").isFalse();
+        assertThat(MatrixChallenge.verify(spec, honest.root(), rows, MatrixChallenge.open(honest, new int[] {rows[0]})))
+                .as("fewer rows than asked").isFalse();
+    }
+
+    @Test
+    void aDeviceThatComputesHalfTheRowsPassesAboutOneTimeInEight() {
+        MatrixChallenge.Spec spec = new MatrixChallenge.Spec(11, 32);
+        MatrixChallenge.Answer honest = MatrixChallenge.compute(spec);
+        long[][] half = new long[32][];
+        for (int i = 0; i < 32; i++) {
+            half[i] = i % 2 == 0 ? honest.rows()[i] : new long[32];
+        }
+        MatrixChallenge.Answer lazy = answerOf(half);
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        int passed = 0;
+        int trials = 2_000;
+        for (int t = 0; t < trials; t++) {
+            int[] rows = MatrixChallenge.rowsToCheck(spec, random);
+            if (MatrixChallenge.verify(spec, lazy.root(), rows, MatrixChallenge.open(lazy, rows))) {
+                passed++;
+            }
+        }
+        // Three distinct rows of 32, all among the 16 computed: (16/32)(15/31)(14/30) = 11.3%.
+        assertThat(passed / (double) trials).as("seed %d", seed).isBetween(0.08, 0.15);
+    }
+
+    @Test
+    void checkingTheStandardChallengeCostsUnderOnePercentOfComputingIt() {
+        double ratio = (double) MatrixChallenge.verifierWork(MatrixChallenge.SIZE_STANDARD)
+                / MatrixChallenge.deviceWork(MatrixChallenge.SIZE_STANDARD);
+        assertThat(ratio).isLessThan(0.01);
+    }
+
+    private static MatrixChallenge.Answer answerOf(long[][] rows) {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            hashes.add(MatrixChallenge.rowHash(i, rows[i]));
+        }
+        return new MatrixChallenge.Answer(rows, hashes, MerkleTree.root(hashes));
+    }
+}
