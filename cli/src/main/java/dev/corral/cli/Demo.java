@@ -7,6 +7,9 @@ import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.QuoteView;
+import dev.corral.ledger.EpochRecord;
+import dev.corral.ledger.EpochRewards;
+import dev.corral.ledger.LedgerAudit;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
@@ -41,6 +44,9 @@ final class Demo {
     static final long N = 1_000_000;
     static final Duration AGENTS_ONLINE_WAIT_MAX = Duration.ofSeconds(60);
     static final Duration AGENT_STOP_WAIT = Duration.ofSeconds(5);
+    /** Short epochs, so the demo sees blocks minted: an hour on the real network. */
+    static final Duration EPOCH_LENGTH = Duration.ofSeconds(2);
+    static final int EPOCHS_WAITED_MAX = 5;
     private static final Pattern RESULT = Pattern.compile("RESULT sum of squares 1\\.\\.(\\d+) = (\\d+)");
 
     private final PrintWriter out;
@@ -55,7 +61,8 @@ final class Demo {
     boolean run() throws IOException, InterruptedException {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("demo-admin-key-" + System.nanoTime())
-                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500));
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500))
+                .withEpochs(EPOCH_LENGTH, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT);
         List<Process> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());
@@ -97,6 +104,7 @@ final class Demo {
             boolean passed = "COMPLETED".equals(done.state());
             passed &= checkResult(customer.logs(cluster.clusterId(), 0));
             passed &= checkMoney(anonymous, customer, bob, carol, done);
+            passed &= checkTokenRewards(anonymous, bob, carol);
             say(passed ? "demo passed" : "demo FAILED");
             return passed;
         } finally {
@@ -173,6 +181,29 @@ final class Demo {
         say("ledger balances sum to zero in every currency: " + (zero ? "yes" : "NO") + " (" + usd.transfers()
                 + " transfers, " + usd.fundedFromOutsideMinor() + " micro-USD came in from outside)");
         return adds && zero;
+    }
+
+    /** Waits for the epoch in which the cluster was paid to close, shows the IO it paid, and verifies the public ledger. */
+    private boolean checkTokenRewards(CorralClient anonymous, AccountCreated bob, AccountCreated carol)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(EPOCH_LENGTH.multipliedBy(EPOCHS_WAITED_MAX));
+        long bobIo = 0;
+        long carolIo = 0;
+        while (Instant.now().isBefore(deadline) && (bobIo == 0 || carolIo == 0)) {
+            Thread.sleep(200);
+            bobIo = anonymous.withKey(bob.apiKey()).wallet().rewardsIo().minor();
+            carolIo = anonymous.withKey(carol.apiKey()).wallet().rewardsIo().minor();
+        }
+        List<EpochRecord> epochs = LedgerCommand.allEpochs(anonymous);
+        say("IO block rewards: " + epochs.size() + " epochs of " + EPOCH_LENGTH.toSeconds() + " s closed, each minting its "
+                + "block; compute rewards for the work sold: bob " + TokenCommand.io(bobIo) + " IO, carol "
+                + TokenCommand.io(carolIo) + " IO");
+        LedgerAudit.Report report = LedgerAudit.verify(anonymous.journal(0, LedgerCommand.JOURNAL_PAGE), epochs,
+                anonymous.ledgerKey());
+        say("public ledger verified from scratch: " + report.entriesChecked() + " hash-chained transfers, "
+                + report.epochsChecked() + " signed epoch records: "
+                + report.problem().map(problem -> "FAILED at " + problem).orElse("yes"));
+        return bobIo > 0 && carolIo > 0 && report.problem().isEmpty();
     }
 
     private void stopAgents(List<Process> agents) throws InterruptedException {

@@ -21,6 +21,7 @@ class DemoTest {
                 .contains("sum of squares 1..1000000 = 333333833333500000 (correct)")
                 .contains("money adds up (escrow = earnings + fee + refund): yes")
                 .contains("ledger balances sum to zero in every currency: yes")
+                .contains("signed epoch records: yes")
                 .contains("stopped the coordinator and 4 agents");
     }
 }
