@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Json;
 import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.ChallengeCommit;
+import dev.corral.core.protocol.ChallengeOpening;
+import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
@@ -78,6 +81,17 @@ final class AgentClient {
 
     void exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {
         send("POST", "/agent/v1/clusters/" + cluster + "/exited", exited, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    ChallengeRows commit(DeviceId device, String challenge, ChallengeCommit commit)
+            throws IOException, InterruptedException {
+        return send("POST", "/agent/v1/challenges/" + challenge + "/commit", commit, device, ChallengeRows.class,
+                REQUEST_TIMEOUT);
+    }
+
+    String open(DeviceId device, String challenge, ChallengeOpening opening) throws IOException, InterruptedException {
+        return String.valueOf(send("POST", "/agent/v1/challenges/" + challenge + "/open", opening, device, Map.class,
+                REQUEST_TIMEOUT).get("outcome"));
     }
 
     void logs(DeviceId device, String cluster, LogBatch batch) throws IOException, InterruptedException {

@@ -5,12 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.protocol.Assignment;
+import dev.corral.core.protocol.ChallengeCommit;
+import dev.corral.core.protocol.ChallengeOpening;
+import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkResponse;
+import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -46,6 +51,7 @@ public final class WorkerAgent implements AutoCloseable {
     private final DeviceId device;
     private final Map<String, RankProcess> running = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closing;
@@ -137,6 +143,7 @@ public final class WorkerAgent implements AutoCloseable {
                 known = work.version();
                 backoff = Retry.DELAY_FIRST;
                 reconcile(work.assignments());
+                answer(work.challenges());
             } catch (IOException e) {
                 LOG.debug("work poll failed: {}", e.getMessage());
                 if (!sleep(backoff)) {
@@ -146,6 +153,30 @@ public final class WorkerAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Answers each challenge once, in the background: compute and commit, then open the rows asked for. */
+    private void answer(List<ChallengeTask> challenges) {
+        for (ChallengeTask task : challenges == null ? List.<ChallengeTask>of() : challenges) {
+            if (!answered.add(task.challengeId())) {
+                continue;
+            }
+            Thread.ofVirtual().name("challenge-" + task.challengeId()).start(() -> {
+                try {
+                    MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(), task.size()));
+                    ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root()));
+                    if (rows.rows().length > 0) {
+                        String outcome = client.open(device, task.challengeId(),
+                                new ChallengeOpening(MatrixChallenge.open(answer, rows.rows())));
+                        LOG.info("challenge {}: {}", task.challengeId(), outcome);
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("challenge {} not answered: {}", task.challengeId(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 

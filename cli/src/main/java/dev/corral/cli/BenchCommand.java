@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.server.LedgerBenchmark;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class BenchCommand {
                 MatrixChallenge.Answer answer = MatrixChallenge.compute(challenge);
                 long computed = System.nanoTime();
                 int[] rows = MatrixChallenge.rowsToCheck(challenge, random);
-                List<MatrixChallenge.OpenedRow> opened = MatrixChallenge.open(answer, rows);
+                List<OpenedRow> opened = MatrixChallenge.open(answer, rows);
                 long opening = System.nanoTime();
                 if (!MatrixChallenge.verify(challenge, answer.root(), rows, opened)) {
                     throw new IllegalStateException("an honest answer failed its check");

@@ -10,6 +10,7 @@ import dev.corral.core.api.QuoteView;
 import dev.corral.ledger.EpochRecord;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.LedgerAudit;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
@@ -47,6 +48,8 @@ final class Demo {
     /** Short epochs, so the demo sees blocks minted: an hour on the real network. */
     static final Duration EPOCH_LENGTH = Duration.ofSeconds(2);
     static final int EPOCHS_WAITED_MAX = 5;
+    /** Each new device is challenged at once; a smaller challenge than the standard keeps the demo quick. */
+    static final int CHALLENGE_SIZE = 256;
     private static final Pattern RESULT = Pattern.compile("RESULT sum of squares 1\\.\\.(\\d+) = (\\d+)");
 
     private final PrintWriter out;
@@ -62,7 +65,8 @@ final class Demo {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("demo-admin-key-" + System.nanoTime())
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500))
-                .withEpochs(EPOCH_LENGTH, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT);
+                .withEpochs(EPOCH_LENGTH, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
+                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE);
         List<Process> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());

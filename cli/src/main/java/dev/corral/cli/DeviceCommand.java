@@ -96,6 +96,7 @@ final class DeviceCommand {
         out.println("region     " + d.region() + ", host " + d.host() + ", runtimes " + d.runtimes());
         out.println("min price  " + Format.amount(d.minPricePerHour()) + " per hour, IO split " + d.rewardSplitIoPercent() + "%");
         out.println("last seen  " + d.lastSeenAt());
+        out.println("challenge  " + (d.lastChallenge() == null ? "none yet" : d.lastChallenge()));
         if (d.telemetry() != null) {
             out.printf("telemetry  CPU %.0f%%, memory used %d MB%n", d.telemetry().cpuLoadPercent(),
                     d.telemetry().memoryUsedMb());

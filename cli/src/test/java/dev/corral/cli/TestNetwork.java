@@ -8,6 +8,7 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.sdk.CorralClient;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.store.TestDatabases;
@@ -35,6 +36,8 @@ final class TestNetwork implements AutoCloseable {
     static final Duration SWEEP_INTERVAL = Duration.ofMillis(100);
     static final Duration WAIT_MAX = Duration.ofSeconds(30);
     static final String ADMIN_KEY = "test-admin-key-0123456789";
+    /** Small challenges keep the agents' answers cheap in tests; the standard size is measured by the benchmark. */
+    static final int CHALLENGE_SIZE = 64;
 
     final TestClock clock = new TestClock();
     final Path directory;
@@ -52,7 +55,8 @@ final class TestNetwork implements AutoCloseable {
         this.directory = directory;
         this.postgresUrl = postgresUrl;
         CoordinatorConfig base = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0).withAdminKey(ADMIN_KEY)
-                .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL).withClock(clock);
+                .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL).withClock(clock)
+                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE);
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
         startCoordinator();
     }

@@ -1,6 +1,7 @@
 package dev.corral.proofs;
 
 import dev.corral.core.merkle.MerkleTree;
+import dev.corral.core.protocol.OpenedRow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +39,6 @@ public final class MatrixChallenge {
 
     /** A device's answer: every row of C, and the Merkle root it commits to. */
     public record Answer(long[][] rows, List<String> rowHashes, String root) {}
-
-    /** One row the coordinator asked for, with its Merkle path. */
-    public record OpenedRow(int index, long[] values, List<MerkleTree.Step> proof) {}
 
     private MatrixChallenge() {}
 

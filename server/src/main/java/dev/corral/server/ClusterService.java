@@ -19,6 +19,7 @@ import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.Assignment;
+import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
@@ -281,11 +282,14 @@ final class ClusterService {
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
                         cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED));
             }
+            List<ChallengeTask> challenges = store.challenges().issuedTo(c, device).stream()
+                    .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();
             String fingerprint = assignments.stream()
                     .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr() + "/" + a.started())
-                    .reduce("", (a, b) -> a + ";" + b);
+                    .reduce("", (a, b) -> a + ";" + b)
+                    + challenges.stream().map(ChallengeTask::challengeId).reduce("", (a, b) -> a + ";" + b);
             String version = AgentSignature.sha256Hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-            return new WorkResponse(version, assignments);
+            return new WorkResponse(version, assignments, challenges);
         });
     }
 

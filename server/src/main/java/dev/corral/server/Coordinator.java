@@ -67,8 +67,10 @@ public final class Coordinator implements AutoCloseable {
             Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
             StakeService stakes = new StakeService(store, config.clock());
+            ChallengeService challenges = new ChallengeService(store, board, config.clock(),
+                    config.challengeMeanInterval(), config.challengeSize());
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), stakes, agentAuth, board,
+                    new TokenService(store, config.clock()), stakes, challenges, agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -79,7 +81,8 @@ public final class Coordinator implements AutoCloseable {
                 errors(javalin.routes);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, clusters, epochs, stakes, config.clock(), config.heartbeatTimeout(),
+            Sweeper sweeper = new Sweeper(store, clusters, epochs, stakes, challenges, config.clock(),
+                    config.heartbeatTimeout(),
                     config.clockSkewMax(), config.sweepInterval());
             return new Coordinator(database, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.Settlement;
+import dev.corral.proofs.ChallengePolicy;
+import dev.corral.proofs.MatrixChallenge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +22,8 @@ import java.time.Duration;
  * @param sweepInterval how often timeouts are checked and due epochs closed
  * @param epochLength one block of IO is minted per epoch: an hour on the real network, shorter for demos
  * @param computeRewardShareBasisPoints the share of each block paid as compute rewards; the rest rewards availability
+ * @param challengeMeanInterval the mean gap between two availability challenges to a device
+ * @param challengeSize the matrix size of a challenge (the standard one unless a test wants it small)
  */
 public record CoordinatorConfig(
         String bindHost,
@@ -34,6 +38,8 @@ public record CoordinatorConfig(
         Duration sweepInterval,
         Duration epochLength,
         int computeRewardShareBasisPoints,
+        Duration challengeMeanInterval,
+        int challengeSize,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
@@ -62,41 +68,47 @@ public record CoordinatorConfig(
     public static CoordinatorConfig embedded(Path dataDirectory, int port) {
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
-                EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, Clock.systemUTC());
+                EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
+                MatrixChallenge.SIZE_STANDARD, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, clock);
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+    }
+
+    public CoordinatorConfig withChallenges(Duration meanInterval, int size) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, size, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, newClock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, newClock);
     }
 }

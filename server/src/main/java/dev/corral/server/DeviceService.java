@@ -17,10 +17,14 @@ import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
 import dev.corral.store.DeviceRow;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -102,14 +106,21 @@ final class DeviceService {
     }
 
     List<DeviceView> list(AccountId owner) {
-        return store.db().transaction(c -> store.devices().byOwner(c, owner)).stream().map(DeviceService::view).toList();
+        return store.db().transaction(c -> {
+            List<DeviceView> views = new ArrayList<>();
+            for (DeviceRow row : store.devices().byOwner(c, owner)) {
+                views.add(view(c, row));
+            }
+            return views;
+        });
     }
 
     DeviceView get(AccountId owner, String deviceId) {
         DeviceId id = parseId(deviceId);
-        return store.db().transaction(c -> store.devices().owned(c, owner, id))
-                .map(DeviceService::view)
-                .orElseThrow(() -> ApiException.notFound("device", deviceId));
+        return store.db().transaction(c -> {
+            Optional<DeviceRow> row = store.devices().owned(c, owner, id);
+            return row.isPresent() ? Optional.of(view(c, row.get())) : Optional.<DeviceView>empty();
+        }).orElseThrow(() -> ApiException.notFound("device", deviceId));
     }
 
     DeviceView update(AccountId owner, String deviceId, DeviceUpdate update) {
@@ -135,7 +146,7 @@ final class DeviceService {
             store.devices().updateOwnerFields(c, id, update.name() != null ? update.name() : row.name(),
                     newMinPrice != null ? newMinPrice : row.minPricePerHourMicros(),
                     update.rewardSplitIoPercent() != null ? update.rewardSplitIoPercent() : row.rewardSplitIoPercent());
-            return view(store.devices().byId(c, id).orElseThrow());
+            return view(c, store.devices().byId(c, id).orElseThrow());
         });
     }
 
@@ -153,10 +164,13 @@ final class DeviceService {
         return new DeviceId(deviceId);
     }
 
-    private static DeviceView view(DeviceRow row) {
+    private DeviceView view(Connection c, DeviceRow row) throws SQLException {
+        String lastChallenge = store.challenges().ofDevice(c, row.id(), 1).stream().findFirst()
+                .map(k -> k.outcome() + " (issued " + k.issuedAt() + ")").orElse(null);
         return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),
                 row.runtimes(), row.lastSeenAt(), row.cluster() == null ? null : row.cluster().value(),
-                Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry());
+                Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
+                lastChallenge);
     }
 
     private static String defaultName(HardwareSpec hardware, String host) {

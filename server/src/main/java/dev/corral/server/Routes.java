@@ -14,6 +14,8 @@ import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.StakeRequest;
 import dev.corral.core.api.StakerShareUpdate;
 import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.ChallengeCommit;
+import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
@@ -40,13 +42,15 @@ final class Routes {
     private final EpochService epochs;
     private final TokenService tokens;
     private final StakeService stakes;
+    private final ChallengeService challenges;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
-            EpochService epochs, TokenService tokens, StakeService stakes, AgentAuth agentAuth, WorkBoard board,
+            EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
+            AgentAuth agentAuth, WorkBoard board,
             Duration pollWait,
             PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
@@ -56,6 +60,7 @@ final class Routes {
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
+        this.challenges = requireNonNull(challenges, "challenges is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
@@ -174,6 +179,15 @@ final class Routes {
             DeviceId device = agentAuth.device(ctx);
             clusters.rankExited(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankExited.class));
             ctx.json(Map.of("ok", true));
+        });
+        routes.post("/agent/v1/challenges/{id}/commit", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            ctx.json(challenges.commit(device, ctx.pathParam("id"),
+                    Bodies.read(ctx.bodyAsBytes(), ChallengeCommit.class).root()));
+        });
+        routes.post("/agent/v1/challenges/{id}/open", ctx -> {
+            DeviceId device = agentAuth.device(ctx);
+            ctx.json(challenges.open(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), ChallengeOpening.class)));
         });
         routes.post("/agent/v1/clusters/{id}/logs", ctx -> {
             DeviceId device = agentAuth.device(ctx);

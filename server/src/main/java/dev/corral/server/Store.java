@@ -1,6 +1,7 @@
 package dev.corral.server;
 
 import dev.corral.store.Accounts;
+import dev.corral.store.Challenges;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.Devices;
@@ -15,11 +16,12 @@ import dev.corral.store.Stakes;
 
 /** The database and its repositories, as the services use them. */
 record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
-        Nonces nonces, Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes) {
+        Nonces nonces, Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges) {
 
     static Store on(Database db) {
         Ledger ledger = new Ledger();
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
-                new Nonces(), new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes());
+                new Nonces(), new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
+                new Challenges());
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the timeouts on a fixed interval: devices not heard from go offline (and their
  * clusters fail), paid time runs out, slow deployments fail, ended epochs are closed, stakes
- * whose cool-down is over are released, old nonces are pruned. Devices
+ * whose cool-down is over are released, availability challenges are sent and expired, old
+ * nonces are pruned. Devices
  * are marked offline only after the coordinator has itself been watching for a whole
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
@@ -28,6 +29,7 @@ final class Sweeper implements AutoCloseable {
     private final ClusterService clusters;
     private final EpochService epochs;
     private final StakeService stakes;
+    private final ChallengeService challenges;
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final Duration nonceRetention;
@@ -35,12 +37,13 @@ final class Sweeper implements AutoCloseable {
     private Instant graceUntil;
     private final ScheduledExecutorService executor;
 
-    Sweeper(Store store, ClusterService clusters, EpochService epochs, StakeService stakes, Clock clock,
-            Duration heartbeatTimeout, Duration clockSkewMax, Duration interval) {
+    Sweeper(Store store, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
+            Clock clock, Duration heartbeatTimeout, Duration clockSkewMax, Duration interval) {
         this.store = requireNonNull(store, "store is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
+        this.challenges = requireNonNull(challenges, "challenges is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
         this.nonceRetention = clockSkewMax.multipliedBy(2);
@@ -67,6 +70,8 @@ final class Sweeper implements AutoCloseable {
         clusters.sweep(offline);
         epochs.closeDue();
         stakes.releaseDue();
+        challenges.expireOverdue();
+        challenges.issueDue();
         store.db().transaction(c -> store.nonces().pruneBefore(c, now.minus(nonceRetention)));
     }
 

@@ -5,7 +5,7 @@ import dev.corral.core.Telemetry;
 import java.time.Instant;
 import java.util.List;
 
-/** A device as its owner sees it. */
+/** A device as its owner sees it; lastChallenge is the outcome of its latest availability challenge, if any. */
 public record DeviceView(
         String deviceId,
         String name,
@@ -18,4 +18,5 @@ public record DeviceView(
         String clusterId,
         Amount minPricePerHour,
         int rewardSplitIoPercent,
-        Telemetry telemetry) {}
+        Telemetry telemetry,
+        String lastChallenge) {}

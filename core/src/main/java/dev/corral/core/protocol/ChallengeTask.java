@@ -1,0 +1,6 @@
+package dev.corral.core.protocol;
+
+import java.time.Instant;
+
+/** An availability challenge for the device: the seed and size of the matrices, and the deadline for its commitment. */
+public record ChallengeTask(String challengeId, long seed, int size, Instant deadline) {}

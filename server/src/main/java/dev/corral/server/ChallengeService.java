@@ -1,0 +1,123 @@
+package dev.corral.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.DeviceId;
+import dev.corral.core.protocol.ChallengeOpening;
+import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.proofs.ChallengePolicy;
+import dev.corral.proofs.MatrixChallenge;
+import dev.corral.store.Challenges;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Availability challenges: sent at random times to online devices that are not hired, each
+ * answered in two steps (commit to the whole product, then open the rows drawn after the
+ * commitment) and ending PASSED, WRONG, LATE or MISSING. An answer is accepted only from the
+ * device the challenge was sent to, once, and before its deadline.
+ */
+final class ChallengeService {
+    static final int ISSUED_PER_SWEEP_MAX = 1_000;
+    private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
+
+    private final Store store;
+    private final WorkBoard board;
+    private final Clock clock;
+    private final Duration meanInterval;
+    private final int size;
+    private final SecureRandom random = new SecureRandom();
+
+    ChallengeService(Store store, WorkBoard board, Clock clock, Duration meanInterval, int size) {
+        this.store = requireNonNull(store, "store is null");
+        this.board = requireNonNull(board, "board is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.meanInterval = requireNonNull(meanInterval, "meanInterval is null");
+        this.size = new MatrixChallenge.Spec(0, size).size();
+    }
+
+    /** Sends a challenge to every device that is due one, and draws when each is due the next. */
+    void issueDue() {
+        Instant now = clock.instant();
+        List<DeviceId> due = store.db().transaction(c -> store.challenges().devicesDue(c, now, ISSUED_PER_SWEEP_MAX));
+        for (DeviceId device : due) {
+            byte[] id = new byte[10];
+            random.nextBytes(id);
+            store.db().transaction(c -> {
+                store.challenges().insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
+                        random.nextLong(), size, now, now.plus(ChallengePolicy.deadline(size)), null, null,
+                        Challenges.ISSUED, null));
+                store.challenges().setNextDue(c, device, now.plus(ChallengePolicy.nextGap(meanInterval, random)));
+                return null;
+            });
+            board.signal(device);
+        }
+    }
+
+    /** Ends the challenges nobody answered in time: MISSING without a commitment, LATE with one. */
+    void expireOverdue() {
+        Instant now = clock.instant();
+        for (Challenges.Challenge challenge : store.db().transaction(c ->
+                store.challenges().overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
+            store.db().transaction(c -> {
+                store.challenges().finish(c, challenge.id(),
+                        challenge.outcome().equals(Challenges.ISSUED) ? "MISSING" : "LATE", now);
+                return null;
+            });
+        }
+    }
+
+    /** Takes the device's commitment and answers with the rows it must open, drawn now. */
+    ChallengeRows commit(DeviceId device, String id, String root) {
+        if (root == null || !ROOT.matcher(root).matches()) {
+            throw ApiException.badRequest("root must be 64 lower-case hex digits");
+        }
+        Instant now = clock.instant();
+        return store.db().transaction(c -> {
+            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+                    .orElseThrow(() -> ApiException.notFound("challenge", id));
+            if (!challenge.outcome().equals(Challenges.ISSUED)) {
+                throw ApiException.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
+            }
+            if (now.isAfter(challenge.deadline())) {
+                store.challenges().finish(c, id, "LATE", now);
+                return new ChallengeRows(new int[0]);
+            }
+            int[] rows = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
+            store.challenges().commit(c, id, root, rows);
+            return new ChallengeRows(rows);
+        });
+    }
+
+    /** Checks the opened rows against the commitment: the outcome is PASSED, WRONG or LATE. */
+    Map<String, String> open(DeviceId device, String id, ChallengeOpening opening) {
+        if (opening.rows() == null || opening.rows().size() > MatrixChallenge.ROWS_CHECKED) {
+            throw ApiException.badRequest("open at most " + MatrixChallenge.ROWS_CHECKED + " rows");
+        }
+        Instant now = clock.instant();
+        String outcome = store.db().transaction(c -> {
+            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+                    .orElseThrow(() -> ApiException.notFound("challenge", id));
+            if (!challenge.outcome().equals(Challenges.COMMITTED)) {
+                throw ApiException.conflict("challenge " + id + " is not waiting for rows (" + challenge.outcome() + ")");
+            }
+            String result;
+            if (now.isAfter(challenge.deadline().plus(ChallengePolicy.OPEN_GRACE))) {
+                result = "LATE";
+            } else {
+                boolean right = MatrixChallenge.verify(new MatrixChallenge.Spec(challenge.seed(), challenge.size()),
+                        challenge.root(), challenge.rowsAsked(), opening.rows());
+                result = right ? "PASSED" : "WRONG";
+            }
+            store.challenges().finish(c, id, result, now);
+            return result;
+        });
+        return Map.of("outcome", outcome);
+    }
+}

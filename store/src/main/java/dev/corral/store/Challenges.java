@@ -1,0 +1,86 @@
+package dev.corral.store;
+
+import dev.corral.core.DeviceId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Availability challenges: ISSUED to a device, COMMITTED once it sent its root and was asked
+ * for rows, then PASSED, WRONG, LATE or MISSING (no answer by the deadline).
+ */
+public final class Challenges {
+    public static final String ISSUED = "ISSUED";
+    public static final String COMMITTED = "COMMITTED";
+
+    /** One challenge. */
+    public record Challenge(String id, DeviceId device, long seed, int size, Instant issuedAt, Instant deadline,
+            String root, int[] rowsAsked, String outcome, Instant finishedAt) {}
+
+    public void insert(Connection c, Challenge k) throws SQLException {
+        Sql.update(c, "INSERT INTO challenge (id, device_id, seed, size, issued_at, deadline_at, outcome) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), k.device().value(), k.seed(), k.size(),
+                k.issuedAt().toEpochMilli(), k.deadline().toEpochMilli(), ISSUED);
+    }
+
+    /** The challenge only if it was sent to this device: another device's looks exactly like a missing one. */
+    public Optional<Challenge> lockOwned(Connection c, DeviceId device, String id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM challenge WHERE id = ? AND device_id = ? FOR UPDATE", Challenges::map, id,
+                device.value());
+    }
+
+    /** Challenges the device has not committed to yet and may still answer. */
+    public List<Challenge> issuedTo(Connection c, DeviceId device) throws SQLException {
+        return Sql.list(c, "SELECT * FROM challenge WHERE device_id = ? AND outcome = ? ORDER BY issued_at", Challenges::map,
+                device.value(), ISSUED);
+    }
+
+    public void commit(Connection c, String id, String root, int[] rows) throws SQLException {
+        Sql.update(c, "UPDATE challenge SET outcome = ?, root = ?, rows_asked = ? WHERE id = ? AND outcome = ?", COMMITTED,
+                root, Arrays.stream(rows).mapToObj(Integer::toString).collect(Collectors.joining(",")), id, ISSUED);
+    }
+
+    public void finish(Connection c, String id, String outcome, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE challenge SET outcome = ?, finished_at = ? WHERE id = ? AND outcome IN (?, ?)", outcome,
+                now.toEpochMilli(), id, ISSUED, COMMITTED);
+    }
+
+    /** Unfinished challenges whose deadline (plus the grace for opening rows) has passed. */
+    public List<Challenge> overdue(Connection c, Instant cutoff) throws SQLException {
+        return Sql.list(c, "SELECT * FROM challenge WHERE outcome IN (?, ?) AND deadline_at < ?", Challenges::map, ISSUED,
+                COMMITTED, cutoff.toEpochMilli());
+    }
+
+    /** Online, unhired devices that are due a challenge and have none open. */
+    public List<DeviceId> devicesDue(Connection c, Instant now, int limit) throws SQLException {
+        return Sql.list(c, "SELECT d.id FROM device d WHERE d.online AND d.cluster_id IS NULL "
+                + "AND (d.next_challenge_at IS NULL OR d.next_challenge_at <= ?) AND NOT EXISTS (SELECT 1 FROM challenge k "
+                + "WHERE k.device_id = d.id AND k.outcome IN (?, ?)) LIMIT ?", row -> new DeviceId(row.getString(1)),
+                now.toEpochMilli(), ISSUED, COMMITTED, limit);
+    }
+
+    public void setNextDue(Connection c, DeviceId device, Instant at) throws SQLException {
+        Sql.update(c, "UPDATE device SET next_challenge_at = ? WHERE id = ?", at.toEpochMilli(), device.value());
+    }
+
+    /** A device's challenges, newest first. */
+    public List<Challenge> ofDevice(Connection c, DeviceId device, int limit) throws SQLException {
+        return Sql.list(c, "SELECT * FROM challenge WHERE device_id = ? ORDER BY issued_at DESC, id LIMIT ?",
+                Challenges::map, device.value(), limit);
+    }
+
+    private static Challenge map(ResultSet row) throws SQLException {
+        String rows = row.getString("rows_asked");
+        Long finished = Sql.nullableLong(row, "finished_at");
+        return new Challenge(row.getString("id"), new DeviceId(row.getString("device_id")), row.getLong("seed"),
+                row.getInt("size"), Instant.ofEpochMilli(row.getLong("issued_at")),
+                Instant.ofEpochMilli(row.getLong("deadline_at")), row.getString("root"),
+                rows == null ? null : Arrays.stream(rows.split(",")).mapToInt(Integer::parseInt).toArray(),
+                row.getString("outcome"), finished == null ? null : Instant.ofEpochMilli(finished));
+    }
+}
