@@ -200,8 +200,8 @@ final class Demo {
         }
         List<EpochRecord> epochs = LedgerCommand.allEpochs(anonymous);
         say("IO block rewards: " + epochs.size() + " epochs of " + EPOCH_LENGTH.toSeconds() + " s closed, each minting its "
-                + "block; compute rewards for the work sold: bob " + TokenCommand.io(bobIo) + " IO, carol "
-                + TokenCommand.io(carolIo) + " IO");
+                + "block; the suppliers' rewards so far (for the compute they sold, and for being available): bob "
+                + TokenCommand.io(bobIo) + " IO, carol " + TokenCommand.io(carolIo) + " IO");
         LedgerAudit.Report report = LedgerAudit.verify(anonymous.journal(0, LedgerCommand.JOURNAL_PAGE), epochs,
                 anonymous.ledgerKey());
         say("public ledger verified from scratch: " + report.entriesChecked() + " hash-chained transfers, "
