@@ -158,7 +158,10 @@ public final class WorkerAgent implements AutoCloseable {
 
     /** Answers each challenge once, in the background: compute and commit, then open the rows asked for. */
     private void answer(List<ChallengeTask> challenges) {
-        for (ChallengeTask task : challenges == null ? List.<ChallengeTask>of() : challenges) {
+        List<ChallengeTask> tasks = challenges == null ? List.of() : challenges;
+        // The coordinator lists only challenges still waiting for a commitment: the others need no memory here.
+        answered.retainAll(tasks.stream().map(ChallengeTask::challengeId).toList());
+        for (ChallengeTask task : tasks) {
             if (!answered.add(task.challengeId())) {
                 continue;
             }
