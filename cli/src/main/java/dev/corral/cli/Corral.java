@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             WalletCommand.class,
             OracleCommand.class,
             StakeCommand.class,
+            OffersCommand.class,
             BenchCommand.class
         })
 public final class Corral {

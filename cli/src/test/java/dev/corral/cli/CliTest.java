@@ -72,7 +72,7 @@ class CliTest extends NetworkTest {
     @Test
     void everyCommandHasHelpAndBadUsageSaysWhatIsWrong() {
         for (String command : List.of("demo", "server", "worker", "account", "admin", "device", "quote", "deploy",
-                "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network", "token", "ledger", "rewards", "wallet", "oracle", "stake", "bench")) {
+                "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network", "token", "ledger", "rewards", "wallet", "oracle", "stake", "bench", "offers")) {
             Result help = corral(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: corral " + command);

@@ -29,6 +29,8 @@ final class RawAgent {
     final Clock clock;
     final HttpClient http = HttpClient.newHttpClient();
     String deviceId;
+    HardwareSpec hardware = CPU;
+    String region;
 
     RawAgent(URI server, Clock clock) throws Exception {
         this.server = server;
@@ -37,7 +39,7 @@ final class RawAgent {
     }
 
     HttpResponse<String> register(String joinToken) throws Exception {
-        byte[] body = json(new RegisterRequest(joinToken, AgentSignature.encodePublicKey(keys.getPublic()), CPU, null,
+        byte[] body = json(new RegisterRequest(joinToken, AgentSignature.encodePublicKey(keys.getPublic()), hardware, region,
                 "127.0.0.1", List.of("process")));
         HttpResponse<String> response = send("POST", "/agent/v1/register", body,
                 AgentSignature.sign(keys.getPrivate(), "POST", "/agent/v1/register", null, body, clock.instant()));
@@ -48,7 +50,7 @@ final class RawAgent {
     }
 
     byte[] heartbeatBody() throws Exception {
-        return json(new Heartbeat(CPU, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process")));
+        return json(new Heartbeat(hardware, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process")));
     }
 
     /** Headers for a request signed by this device's key at this instant. */

@@ -20,6 +20,7 @@ import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.OfferView;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.QuoteView;
@@ -62,6 +63,7 @@ public final class CorralClient {
     private static final TypeReference<List<RewardView>> REWARDS = new TypeReference<>() {};
     private static final TypeReference<List<OraclePrice>> PRICES = new TypeReference<>() {};
     private static final TypeReference<List<StakeView>> STAKES = new TypeReference<>() {};
+    private static final TypeReference<List<OfferView>> OFFERS = new TypeReference<>() {};
 
     private final URI server;
     private final String apiKey;
@@ -156,6 +158,12 @@ public final class CorralClient {
 
     public ClusterView terminate(String id) {
         return call("POST", "/api/v1/clusters/" + encode(id) + "/terminate", null, null, ClusterView.class);
+    }
+
+    /** Idle devices meeting a query ("gpu=H100 vram>=80 region=eu-west"), grouped, sorted (price, -price, available, fp16). */
+    public List<OfferView> offers(String query, String sort) {
+        return call("GET", "/api/v1/offers?q=" + encode(query == null ? "" : query) + (sort == null ? "" : "&sort="
+                + encode(sort)), null, null, OFFERS);
     }
 
     public NetworkStats networkStats() {

@@ -70,7 +70,7 @@ public final class Coordinator implements AutoCloseable {
             ChallengeService challenges = new ChallengeService(store, board, config.clock(),
                     config.challengeMeanInterval(), config.challengeSize());
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), stakes, challenges, agentAuth, board,
+                    new TokenService(store, config.clock()), stakes, challenges, new OfferService(store), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;

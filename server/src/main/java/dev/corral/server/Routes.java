@@ -43,6 +43,7 @@ final class Routes {
     private final TokenService tokens;
     private final StakeService stakes;
     private final ChallengeService challenges;
+    private final OfferService offers;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
     private final Duration pollWait;
@@ -50,7 +51,7 @@ final class Routes {
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
             EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
-            AgentAuth agentAuth, WorkBoard board,
+            OfferService offers, AgentAuth agentAuth, WorkBoard board,
             Duration pollWait,
             PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
@@ -61,6 +62,7 @@ final class Routes {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
+        this.offers = requireNonNull(offers, "offers is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
@@ -71,6 +73,7 @@ final class Routes {
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
+        routes.get("/api/v1/offers", ctx -> ctx.json(offers.search(ctx.queryParam("q"), ctx.queryParam("sort"))));
         routes.get("/api/v1/oracle", ctx -> ctx.json(tokens.prices((int) longParam(ctx, "limit", 20))));
         routes.get("/api/v1/ledger/key", ctx -> ctx.json(Map.of("algorithm", "Ed25519", "publicKey", epochs.publicKey())));
         routes.get("/api/v1/ledger/journal", ctx -> ctx.json(epochs.journal(longParam(ctx, "after", 0),

@@ -1,0 +1,57 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
+import dev.corral.core.api.OfferView;
+import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.CorralException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OfferSearchTest extends NetworkTest {
+    private static final HardwareSpec EIGHT_H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
+            "580.159.04", "EPYC", 128, 2_000_000);
+    private static final HardwareSpec ONE_4090 = new HardwareSpec(DeviceKind.GPU, "NVIDIA GeForce RTX 4090", 1, 24_564,
+            "580.95", "Ryzen", 16, 64_000);
+
+    @Test
+    void offersGroupIdleDevicesByWhatIsRentedAndFilterAsAsked() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
+        device(supplier, EIGHT_H100, "eu-west");
+        device(supplier, EIGHT_H100, "eu-west");
+        device(supplier, ONE_4090, "us-east");
+        network.awaitIdleDevices(5);
+
+        List<OfferView> h100 = network.anonymous.offers("gpu=h100 vram>=79 region=eu-west", null);
+        assertThat(h100).singleElement().satisfies(offer -> {
+            assertThat(offer.available()).isEqualTo(2);
+            assertThat(offer.gpusPerDevice()).isEqualTo(8);
+            assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(8 * 1_990_000L);
+            assertThat(offer.fp16Tflops()).isEqualTo(989.4);
+        });
+        assertThat(network.anonymous.offers("kind=cpu", null)).singleElement()
+                .satisfies(offer -> assertThat(offer.available()).isEqualTo(2));
+        assertThat(network.anonymous.offers("gpu in h100,rtx_4090", "-price")).extracting(OfferView::gpuModel)
+                .containsExactly("H100", "RTX 4090");
+        assertThat(network.anonymous.offers("", "price")).extracting(OfferView::kind).first().isEqualTo("CPU");
+        assertThat(network.anonymous.offers("vram>=100", null)).isEmpty();
+
+        assertThatThrownBy(() -> network.anonymous.offers("colour=red", null))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("valid fields").contains("vram");
+                });
+        assertThatThrownBy(() -> network.anonymous.offers("", "cheapest"))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("sort must be"));
+    }
+
+    private void device(CorralClient owner, HardwareSpec hardware, String region) throws Exception {
+        RawAgent device = new RawAgent(network.url, network.clock);
+        device.hardware = hardware;
+        device.region = region;
+        assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+    }
+}
