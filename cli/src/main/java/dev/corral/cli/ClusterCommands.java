@@ -44,6 +44,9 @@ final class ClusterCommands {
         @Option(names = "--region", description = "Only devices in this region.")
         String region;
 
+        @Option(names = "--where", description = "More conditions on the devices, as in 'corral offers', e.g. 'vram>=80 price<=2'.")
+        String where;
+
         static final class Processor {
             @Option(names = "--gpu", description = "GPU model, e.g. H100, A100, \"RTX 4090\".")
             String gpu;
@@ -54,7 +57,7 @@ final class ClusterCommands {
 
         DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
-                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay);
+                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where);
         }
     }
 

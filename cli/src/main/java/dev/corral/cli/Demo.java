@@ -95,7 +95,7 @@ final class Demo {
             String java = ProcessHandle.current().info().command().orElse("java");
             String cmd = "'" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 '" + program + "' " + N;
             DeployRequest request = new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, "process",
-                    cmd, Map.of(), null);
+                    cmd, Map.of(), null, null);
             QuoteView quote = customer.quote(request);
             say("quote: " + AGENTS + " CPU devices for 1 h cost " + Format.amount(quote.total()) + " ("
                     + Format.amount(quote.pricePerDeviceHour()) + " per device-hour)");

@@ -34,7 +34,7 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     static DeployRequest cpu(int count, int hours, String cmd) {
-        return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of(), null);
+        return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of(), null, null);
     }
 
     @Test
@@ -45,7 +45,7 @@ class ClusterLifecycleTest extends NetworkTest {
         ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, "process",
                 "echo secret=${AGENT_SECRET:-none} home=$HOME mine=$MINE; echo rank=$CORRAL_RANK world=$CORRAL_WORLD_SIZE "
                 + "cluster=$CORRAL_CLUSTER_ID head=$CORRAL_HEAD_ADDR peers=$CORRAL_PEERS; sleep 2",
-                Map.of("MINE", "yes"), null), null);
+                Map.of("MINE", "yes"), null, null), null);
         assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(30));
@@ -213,6 +213,26 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(alice.clusters()).isEmpty();
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
         assertThat(alice.quote(cpu(2, 1, null)).devicesAvailable()).isEqualTo(1);
+    }
+
+    @Test
+    void deployAndQuoteTakeTheConditionsOfOfferSearch() throws Exception {
+        network.supplierWithDevices("supplier", 2);
+        CorralClient alice = network.customer("alice", "5");
+        int cores = Runtime.getRuntime().availableProcessors();
+        DeployRequest tooBig = new DeployRequest(null, null, true, null, 1, 1, null, "process", "true", Map.of(), null,
+                "cpu_cores>" + cores);
+        assertThat(alice.quote(tooBig).devicesAvailable()).isZero();
+        assertThatThrownBy(() -> alice.deploy(tooBig, null)).isInstanceOfSatisfying(CorralException.class,
+                e -> assertThat(e.status()).isEqualTo(409));
+        DeployRequest bad = new DeployRequest(null, null, true, null, 1, 1, null, "process", "true", Map.of(), null,
+                "colour=red");
+        assertThatThrownBy(() -> alice.deploy(bad, null)).isInstanceOfSatisfying(CorralException.class,
+                e -> assertThat(e.getMessage()).startsWith("where: unknown field 'colour'"));
+        DeployRequest fits = new DeployRequest(null, null, true, null, 2, 1, null, "process", "true", Map.of(), null,
+                "cpu_cores>=" + cores + " region=local");
+        assertThat(alice.quote(fits).devicesAvailable()).isEqualTo(2);
+        network.awaitState(alice, alice.deploy(fits, null).clusterId(), "COMPLETED");
     }
 
     @Test

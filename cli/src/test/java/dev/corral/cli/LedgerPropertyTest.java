@@ -80,7 +80,7 @@ class LedgerPropertyTest extends NetworkTest {
             case 1, 2 -> {
                 boolean iosd = random.nextBoolean();
                 DeployRequest request = new DeployRequest(null, null, true, null, 1 + random.nextInt(2),
-                        1 + random.nextInt(2), null, "process", "sleep 300", Map.of(), iosd ? "IOSD" : "USD");
+                        1 + random.nextInt(2), null, "process", "sleep 300", Map.of(), iosd ? "IOSD" : "USD", null);
                 refusedAtMost4xx(() -> {
                     ClusterView cluster = customer.deploy(request, key);
                     if (!clusterOwners.containsKey(cluster.clusterId())) {

@@ -52,9 +52,9 @@ class TokenTest extends NetworkTest {
         assertThat(supplier.wallet().balances()).isEqualTo(minted.balances());
 
         DeployRequest inIosd = new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1", Map.of(),
-                "IOSD");
+                "IOSD", null);
         assertThatThrownBy(() -> supplier.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process",
-                "true", Map.of(), "EUR"), null)).isInstanceOfSatisfying(CorralException.class,
+                "true", Map.of(), "EUR", null), null)).isInstanceOfSatisfying(CorralException.class,
                         e -> assertThat(e.getMessage()).contains("pay must be USD or IOSD"));
         ClusterView cluster = supplier.deploy(inIosd, null);
         assertThat(cluster.escrowHeld().currency()).isEqualTo("IOSD");

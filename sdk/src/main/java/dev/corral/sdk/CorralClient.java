@@ -127,6 +127,7 @@ public final class CorralClient {
         query.put("count", request.count());
         query.put("hours", request.hours());
         query.put("region", request.region());
+        query.put("where", request.where());
         String text = query.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + encode(String.valueOf(e.getValue())))
                 .collect(Collectors.joining("&"));

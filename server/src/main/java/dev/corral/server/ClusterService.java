@@ -35,6 +35,7 @@ import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
 import dev.corral.scheduler.Candidate;
 import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.Placement;
 import dev.corral.scheduler.PriceTable;
 import dev.corral.scheduler.ScarcityPolicy;
@@ -97,7 +98,8 @@ final class ClusterService {
     }
 
     /** A validated request with what it will run and the currency it is paid in. */
-    private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency) {}
+    private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency,
+            OfferQuery where) {}
 
     /** Thrown inside a deploy transaction when a chosen device was taken meanwhile: roll back and place again. */
     private static final class DeviceTaken extends RuntimeException {
@@ -106,12 +108,14 @@ final class ClusterService {
         }
     }
 
-    QuoteView quote(String gpu, String cpu, String gpusPerDevice, String count, String hours, String region) {
+    QuoteView quote(String gpu, String cpu, String gpusPerDevice, String count, String hours, String region,
+            String where) {
         ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
                 ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
+        OfferQuery conditions = where(where);
         Money price = PriceTable.pricePerDeviceHour(request);
         int available = store.db().transaction(c ->
-                Placement.matching(request, price, RUNTIME_PROCESS, candidates(c)).size());
+                Placement.matching(request, price, RUNTIME_PROCESS, candidates(c, conditions)).size());
         return new QuoteView(request.kind().name(), request.gpuModel() == null ? null : request.gpuModel().name(),
                 request.gpusPerDevice(), request.count(), request.hours(), Amount.of(price),
                 Amount.of(PriceTable.total(request)), available);
@@ -158,7 +162,7 @@ final class ClusterService {
     private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total)
             throws SQLException {
         ClusterRequest request = order.request();
-        List<Candidate> idle = candidates(c);
+        List<Candidate> idle = candidates(c, order.where());
         int matching = Placement.matching(request, price, RUNTIME_PROCESS, idle).size();
         List<Candidate> chosen = Placement.choose(request, price, RUNTIME_PROCESS, idle, ThreadLocalRandom.current())
                 .orElseThrow(() -> ApiException.conflict("not enough idle devices: " + request.count() + " wanted, "
@@ -488,10 +492,10 @@ final class ClusterService {
                 .map(row -> new Referrals.Referral(row.referredBy(), row.createdAt()));
     }
 
-    /** The idle devices as placement sees them, each with the stake on its owner in whole IO. */
-    private List<Candidate> candidates(Connection c) throws SQLException {
+    /** The idle devices that meet the conditions, as placement sees them, with the stake on each owner in whole IO. */
+    private List<Candidate> candidates(Connection c, OfferQuery where) throws SQLException {
         Map<AccountId, Long> stakes = store.stakes().activeByTarget(c);
-        return store.devices().idle(c).stream().map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(),
+        return store.devices().idle(c).stream().filter(d -> DeviceFields.meets(d, where)).map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(),
                 d.hardware().model(), d.hardware().gpuCount(), d.region(), d.minPricePerHourMicros(),
                 new HashSet<>(d.runtimes()), stakes.getOrDefault(d.owner(), 0L) / EmissionSchedule.BASE_UNITS_PER_IO))
                 .toList();
@@ -528,7 +532,15 @@ final class ClusterService {
             case "IOSD" -> Currency.IOSD;
             default -> throw ApiException.badRequest("pay must be USD or IOSD, not '" + deploy.pay() + "'");
         };
-        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency);
+        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency, where(deploy.where()));
+    }
+
+    private static OfferQuery where(String text) {
+        try {
+            return OfferQuery.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("where: " + e.getMessage());
+        }
     }
 
     /** A USD price in the currency a cluster is paid in; IOSD is pegged 1:1 with the same decimals. */

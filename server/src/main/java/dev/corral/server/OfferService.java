@@ -46,7 +46,7 @@ final class OfferService {
         record Group(DeviceKind kind, String model, int gpus, String region) {}
         Map<Group, Integer> counts = new LinkedHashMap<>();
         for (DeviceRow device : store.db().transaction(c -> store.devices().idle(c))) {
-            if (!device.runtimes().contains(ClusterService.RUNTIME_PROCESS) || !query.matches(field -> value(device, field))) {
+            if (!device.runtimes().contains(ClusterService.RUNTIME_PROCESS) || !DeviceFields.meets(device, query)) {
                 continue;
             }
             GpuModel model = device.hardware().model();
@@ -65,19 +65,5 @@ final class OfferService {
         });
         offers.sort(order.thenComparing(OfferView::region).thenComparing(o -> String.valueOf(o.gpuModel())));
         return offers;
-    }
-
-    private static Object value(DeviceRow device, OfferQuery.Field field) {
-        GpuModel model = device.hardware().model();
-        return switch (field) {
-            case GPU -> model == null ? null : model.name();
-            case GPUS -> device.hardware().gpuCount();
-            case VRAM -> device.hardware().kind() == DeviceKind.GPU ? device.hardware().vramMbPerGpu() / 1024.0 : null;
-            case FP16 -> HardwareCatalog.gpu(model).map(HardwareCatalog.Gpu::fp16Tflops).orElse(null);
-            case KIND -> device.hardware().kind().name();
-            case REGION -> device.region();
-            case CPU_CORES -> device.hardware().cpuCores();
-            case PRICE -> device.minPricePerHourMicros() / 1e6;
-        };
     }
 }

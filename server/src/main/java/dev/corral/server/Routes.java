@@ -128,7 +128,7 @@ final class Routes {
         routes.get("/api/v1/quote", ctx -> {
             account(ctx);
             ctx.json(clusters.quote(ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
-                    ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region")));
+                    ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region"), ctx.queryParam("where")));
         });
         routes.post("/api/v1/clusters", ctx -> {
             AccountId owner = account(ctx);

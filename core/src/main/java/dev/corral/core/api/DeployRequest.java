@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * Asks for a cluster: either a GPU model (with GPUs per device) or a CPU device, how many
- * devices (one rank each), for how many hours, where, what to run, and whether to pay in
- * USD (the default) or IOSD.
+ * devices (one rank each), for how many hours, where, what to run, whether to pay in
+ * USD (the default) or IOSD, and optional further conditions on the devices in the offer
+ * search language ("vram>=80 region in eu-west,us-east").
  */
 public record DeployRequest(
         String name,
@@ -18,4 +19,5 @@ public record DeployRequest(
         String type,
         String cmd,
         Map<String, String> env,
-        String pay) {}
+        String pay,
+        String where) {}
