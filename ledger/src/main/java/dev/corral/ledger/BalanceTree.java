@@ -1,5 +1,6 @@
 package dev.corral.ledger;
 
+import dev.corral.core.Sha256;
 import dev.corral.core.merkle.MerkleTree;
 import java.util.List;
 
@@ -12,7 +13,7 @@ public final class BalanceTree {
     /** One balance: a ledger account, its currency and its balance in base units. */
     public record Leaf(String account, String currency, long balance) {
         String hash() {
-            return MerkleTree.sha256("corral-balance-v1\n" + account + "\n" + currency + "\n" + balance);
+            return Sha256.hex("corral-balance-v1\n" + account + "\n" + currency + "\n" + balance);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.corral.ledger;
 
+import dev.corral.core.Sha256;
 import static java.util.Objects.requireNonNull;
 
-import dev.corral.core.merkle.MerkleTree;
 
 /**
  * A transfer as the public journal holds it: its place in the chain, the hash of the entry
@@ -26,7 +26,7 @@ public record JournalEntry(long seq, Transfer transfer, long createdAtMillis, St
 
     /** The hash this entry must have, computed from its contents. */
     public static String hashOf(long seq, Transfer t, long createdAtMillis, String prevHash) {
-        return MerkleTree.sha256(String.join("\n", "corral-journal-v1", Long.toString(seq), prevHash, t.idempotencyKey(),
+        return Sha256.hex(String.join("\n", "corral-journal-v1", Long.toString(seq), prevHash, t.idempotencyKey(),
                 t.debitAccount(), t.creditAccount(), Long.toString(t.amount().minor()), t.amount().currency().name(),
                 t.kind().name(), t.clusterId() == null ? "-" : t.clusterId(), Long.toString(createdAtMillis)));
     }

@@ -1,5 +1,6 @@
 package dev.corral.proofs;
 
+import dev.corral.core.Sha256;
 import dev.corral.core.merkle.MerkleTree;
 import dev.corral.core.protocol.OpenedRow;
 import java.nio.ByteBuffer;
@@ -154,6 +155,6 @@ public final class MatrixChallenge {
         for (long value : row) {
             bytes.putLong(value);
         }
-        return MerkleTree.sha256(bytes.array());
+        return Sha256.hex(bytes.array());
     }
 }

@@ -1,8 +1,8 @@
 package dev.corral.server;
 
+import dev.corral.core.AccountId;
 import static java.util.Objects.requireNonNull;
 
-import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
@@ -12,12 +12,12 @@ import dev.corral.core.GpuModel;
 import dev.corral.core.Ids;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
+import dev.corral.core.Sha256;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
-import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.Assignment;
 import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.LogBatch;
@@ -292,7 +292,7 @@ final class ClusterService {
                     .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr() + "/" + a.started())
                     .reduce("", (a, b) -> a + ";" + b)
                     + challenges.stream().map(ChallengeTask::challengeId).reduce("", (a, b) -> a + ";" + b);
-            String version = AgentSignature.sha256Hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+            String version = Sha256.hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             return new WorkResponse(version, assignments, challenges);
         });
     }

@@ -1,6 +1,6 @@
 package dev.corral.server;
 
-import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -22,6 +22,6 @@ final class Secrets {
     }
 
     static String hash(String secret) {
-        return AgentSignature.sha256Hex(secret.getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

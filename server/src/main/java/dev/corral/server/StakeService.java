@@ -1,14 +1,14 @@
 package dev.corral.server;
 
+import dev.corral.core.AccountId;
 import static java.util.Objects.requireNonNull;
 
-import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.Ids;
 import dev.corral.core.Money;
+import dev.corral.core.Sha256;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.StakeView;
-import dev.corral.core.merkle.MerkleTree;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.StakerShare;
 import dev.corral.ledger.Transfer;
@@ -54,7 +54,7 @@ final class StakeService {
         }
         Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
         // A retried request with the same key names the same stake, so it is made once.
-        String id = PREFIX + "_" + MerkleTree.sha256(staker.value() + "\n" + key.orElseGet(() -> Secrets.newSecret("auto")))
+        String id = PREFIX + "_" + Sha256.hex(staker.value() + "\n" + key.orElseGet(() -> Secrets.newSecret("auto")))
                 .substring(0, 20);
         return store.db().transaction(c -> {
             store.accounts().byId(c, target).orElseThrow(() -> ApiException.notFound("account", targetText));

@@ -2,10 +2,9 @@ package dev.corral.core.auth;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.corral.core.Sha256;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -38,7 +37,7 @@ public final class AgentSignature {
     public static byte[] canonical(String method, String pathAndQuery, String deviceId, long timestampMillis,
             String nonce, byte[] body) {
         String text = String.join("\n", DOMAIN, method, pathAndQuery, deviceId == null ? "-" : deviceId,
-                Long.toString(timestampMillis), nonce, sha256Hex(body));
+                Long.toString(timestampMillis), nonce, Sha256.hex(body));
         return text.getBytes(UTF_8);
     }
 
@@ -91,14 +90,6 @@ public final class AgentSignature {
                     .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(text)));
         } catch (IllegalArgumentException | GeneralSecurityException | NullPointerException e) {
             throw new IllegalArgumentException("not a base64 X.509 Ed25519 public key");
-        }
-    }
-
-    public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 }

@@ -1,11 +1,7 @@
 package dev.corral.core.merkle;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.corral.core.Sha256;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -14,32 +10,15 @@ import java.util.List;
  * device's answer to an availability challenge.
  */
 public final class MerkleTree {
-    private static final HexFormat HEX = HexFormat.of();
-    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-    });
-
     /** One step from a leaf to the root: the sibling's hash and which side it is on. */
     public record Step(String sibling, boolean siblingOnLeft) {}
 
     private MerkleTree() {}
 
-    public static String sha256(String text) {
-        return HEX.formatHex(DIGEST.get().digest(text.getBytes(UTF_8)));
-    }
-
-    public static String sha256(byte[] bytes) {
-        return HEX.formatHex(DIGEST.get().digest(bytes));
-    }
-
     /** The root over the leaf hashes; the hash of "" when there are none. */
     public static String root(List<String> leaves) {
         if (leaves.isEmpty()) {
-            return sha256("");
+            return Sha256.hex("");
         }
         List<String> level = leaves;
         while (level.size() > 1) {
@@ -85,6 +64,6 @@ public final class MerkleTree {
     }
 
     private static String node(String left, String right) {
-        return sha256("corral-node-v1\n" + left + "\n" + right);
+        return Sha256.hex("corral-node-v1\n" + left + "\n" + right);
     }
 }
