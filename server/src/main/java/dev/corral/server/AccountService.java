@@ -108,7 +108,7 @@ final class AccountService {
         if (amount.minor() == 0) {
             throw ApiException.badRequest("amount must be more than zero");
         }
-        String key = "credit:" + validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
+        String key = "credit:" + requestKey(idempotencyKey);
         store.db().transaction(c -> {
             store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", accountId));
             store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.external(Currency.USD),
@@ -136,6 +136,11 @@ final class AccountService {
                     + " letters, digits, '_', '.', ':' or '-'");
         }
         return Optional.of(key);
+    }
+
+    /** The caller's Idempotency-Key if it sent a valid one, or a fresh key: then a retry is a new request. */
+    static String requestKey(String idempotencyKey) {
+        return validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
     }
 
     /**

@@ -229,8 +229,7 @@ final class ClusterService {
         if (hours == null || hours < 1 || hours > ClusterRequest.HOURS_MAX) {
             throw ApiException.badRequest("hours must be 1.." + ClusterRequest.HOURS_MAX);
         }
-        String key = "extend:" + cluster.id().value() + ":"
-                + AccountService.validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
+        String key = "extend:" + cluster.id().value() + ":" + AccountService.requestKey(idempotencyKey);
         store.db().transaction(c -> {
             ClusterRow locked = store.clusters().lock(c, cluster.id()).orElseThrow();
             if (locked.state().isFinal()) {

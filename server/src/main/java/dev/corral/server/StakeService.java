@@ -52,9 +52,8 @@ final class StakeService {
         if (io.minor() == 0) {
             throw ApiException.badRequest("io must be more than zero");
         }
-        Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
         // A retried request with the same key names the same stake, so it is made once.
-        String id = PREFIX + "_" + Sha256.hex(staker.value() + "\n" + key.orElseGet(() -> Secrets.newSecret("auto")))
+        String id = PREFIX + "_" + Sha256.hex(staker.value() + "\n" + AccountService.requestKey(idempotencyKey))
                 .substring(0, 20);
         return store.db().transaction(c -> {
             store.accounts().byId(c, target).orElseThrow(() -> ApiException.notFound("account", targetText));

@@ -65,8 +65,7 @@ final class TokenService {
         if (io.minor() == 0) {
             throw ApiException.badRequest("io must be more than zero");
         }
-        String key = "iosd:" + account.value() + ":"
-                + AccountService.validIdempotencyKey(idempotencyKey).orElseGet(() -> Secrets.newSecret("auto"));
+        String key = "iosd:" + account.value() + ":" + AccountService.requestKey(idempotencyKey);
         store.db().transaction(c -> {
             Oracle.Price price = store.oracle().current(c).orElseThrow(() -> ApiException.conflict(
                     "there is no IO price yet: the admin sets it with corral admin set-price"));
@@ -96,8 +95,7 @@ final class TokenService {
         if (io.minor() == 0) {
             throw ApiException.badRequest("io must be more than zero");
         }
-        String key = "market-maker:" + AccountService.validIdempotencyKey(idempotencyKey)
-                .orElseGet(() -> Secrets.newSecret("auto"));
+        String key = "market-maker:" + AccountService.requestKey(idempotencyKey);
         Money held = store.db().transaction(c -> {
             try {
                 store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.genesis("community"),
