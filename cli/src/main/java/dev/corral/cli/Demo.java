@@ -202,7 +202,7 @@ final class Demo {
         say("IO block rewards: " + epochs.size() + " epochs of " + EPOCH_LENGTH.toSeconds() + " s closed, each minting its "
                 + "block; the suppliers' rewards so far (for the compute they sold, and for being available): bob "
                 + TokenCommand.io(bobIo) + " IO, carol " + TokenCommand.io(carolIo) + " IO");
-        LedgerAudit.Report report = LedgerAudit.verify(anonymous.journal(0, LedgerCommand.JOURNAL_PAGE), epochs,
+        LedgerAudit.Report report = LedgerAudit.verify(LedgerCommand.allJournal(anonymous), epochs,
                 anonymous.ledgerKey());
         say("public ledger verified from scratch: " + report.entriesChecked() + " hash-chained transfers, "
                 + report.epochsChecked() + " signed epoch records: "

@@ -42,12 +42,7 @@ final class LedgerCommand {
             PublicKey key = client.ledgerKey();
             // Records first: the journal fetched after them reaches at least as far as the newest record.
             List<EpochRecord> epochs = allEpochs(client);
-            List<JournalEntry> journal = new ArrayList<>();
-            for (List<JournalEntry> page = client.journal(0, JOURNAL_PAGE); !page.isEmpty();
-                    page = page.size() < JOURNAL_PAGE ? List.of() : client.journal(page.getLast().seq(), JOURNAL_PAGE)) {
-                journal.addAll(page);
-            }
-            LedgerAudit.Report report = LedgerAudit.verify(journal, epochs, key);
+            LedgerAudit.Report report = LedgerAudit.verify(allJournal(client), epochs, key);
             PrintWriter out = spec.commandLine().getOut();
             if (report.problem().isPresent()) {
                 spec.commandLine().getErr().println("ledger verification FAILED at " + report.problem().get());
@@ -114,6 +109,16 @@ final class LedgerCommand {
                             : "NOT proven"));
             return holds ? 0 : 1;
         }
+    }
+
+    /** The whole journal, page by page. */
+    static List<JournalEntry> allJournal(CorralClient client) {
+        List<JournalEntry> journal = new ArrayList<>();
+        for (List<JournalEntry> page = client.journal(0, JOURNAL_PAGE); !page.isEmpty();
+                page = page.size() < JOURNAL_PAGE ? List.of() : client.journal(page.getLast().seq(), JOURNAL_PAGE)) {
+            journal.addAll(page);
+        }
+        return journal;
     }
 
     static List<EpochRecord> allEpochs(CorralClient client) {

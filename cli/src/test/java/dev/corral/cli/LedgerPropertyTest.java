@@ -153,7 +153,7 @@ class LedgerPropertyTest extends NetworkTest {
     }
 
     private void checkInvariants() {
-        LedgerAudit.Report report = LedgerAudit.verify(network.anonymous.journal(0, 5_000),
+        LedgerAudit.Report report = LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous),
                 LedgerCommand.allEpochs(network.anonymous), network.anonymous.ledgerKey());
         assertThat(report.problem()).isEmpty();
         Map<String, Long> sums = new HashMap<>();

@@ -56,7 +56,7 @@ class StakingTest extends NetworkTest {
 
         network.clock.advance(Duration.ofDays(14));
         TestNetwork.await("the stake released", () -> staker.stakes().getFirst().state().equals("RELEASED"));
-        assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), LedgerCommand.allEpochs(network.anonymous),
+        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 

@@ -70,7 +70,7 @@ class TokenTest extends NetworkTest {
         assertThat(after.balances()).extracting(a -> a.currency() + " " + a.minor())
                 .contains("IOSD " + (25_000_000 - fee));
 
-        assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), network.anonymous.epochs(0, 100),
+        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 
@@ -100,7 +100,7 @@ class TokenTest extends NetworkTest {
         TestNetwork.await("epoch 0 closed", () -> !network.anonymous.epochs(0, 1).isEmpty());
         assertThat(supplier.wallet().rewardsIo().minor()).as("the only seller takes the whole compute pool")
                 .isEqualTo(EmissionSchedule.blockEmission(0) / 2);
-        assertThat(LedgerAudit.verify(network.anonymous.journal(0, 5_000), network.anonymous.epochs(0, 100),
+        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 
