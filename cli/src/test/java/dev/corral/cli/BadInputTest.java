@@ -59,6 +59,8 @@ class BadInputTest extends NetworkTest {
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"minPricePerHour\": \"-1\"}", aliceKey), 400, "negative");
         expect(send("GET", "/api/v1/quote?cpu=true&count=abc&hours=1", null, aliceKey), 400, "whole number");
         expect(send("GET", "/api/v1/transfers?limit=100000", null, aliceKey), 400, "limit must be");
+        expect(send("GET", "/api/v1/ledger/journal?limit=4294967297", null, null), 400, "limit is out of range");
+        expect(send("GET", "/api/v1/ledger/epochs?from=x", null, null), 400, "from must be a whole number");
         expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"" + "x".repeat(2_000_000)
                 + "\"}", aliceKey), 413, "over the limit of 1048576 bytes");
         expect(send("GET", "/api/v1/clusters/clu_00000000000000000000", null, aliceKey), 404, "no cluster");

@@ -29,11 +29,20 @@ final class ApiException extends RuntimeException {
 
     /** A whole-number query parameter; null when absent, a 400 naming it when not a number. */
     static Integer integerParam(String name, String text) {
+        Long value = longParam(name, text);
+        if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+            throw badRequest(name + " is out of range: " + text);
+        }
+        return value == null ? null : value.intValue();
+    }
+
+    /** A whole-number query parameter that may be large (a journal position); null when absent. */
+    static Long longParam(String name, String text) {
         if (text == null) {
             return null;
         }
         try {
-            return Integer.parseInt(text);
+            return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw badRequest(name + " must be a whole number, not '" + text + "'");
         }

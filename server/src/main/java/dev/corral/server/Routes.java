@@ -33,6 +33,7 @@ import java.util.Map;
 final class Routes {
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     static final int TRANSFERS_LIMIT_DEFAULT = 50;
+    static final int ORACLE_LIMIT_DEFAULT = 20;
     private static final String BEARER = "Bearer ";
 
     private final AccountService accounts;
@@ -74,12 +75,12 @@ final class Routes {
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
         routes.get("/api/v1/offers", ctx -> ctx.json(offers.search(ctx.queryParam("q"), ctx.queryParam("sort"))));
-        routes.get("/api/v1/oracle", ctx -> ctx.json(tokens.prices((int) longParam(ctx, "limit", 20))));
+        routes.get("/api/v1/oracle", ctx -> ctx.json(tokens.prices(intParam(ctx, "limit", ORACLE_LIMIT_DEFAULT))));
         routes.get("/api/v1/ledger/key", ctx -> ctx.json(Map.of("algorithm", "Ed25519", "publicKey", epochs.publicKey())));
         routes.get("/api/v1/ledger/journal", ctx -> ctx.json(epochs.journal(longParam(ctx, "after", 0),
-                (int) longParam(ctx, "limit", EpochService.JOURNAL_PAGE_MAX))));
+                intParam(ctx, "limit", EpochService.JOURNAL_PAGE_MAX))));
         routes.get("/api/v1/ledger/epochs", ctx -> ctx.json(epochs.epochs(longParam(ctx, "from", 0),
-                (int) longParam(ctx, "limit", EpochService.EPOCH_PAGE_MAX))));
+                intParam(ctx, "limit", EpochService.EPOCH_PAGE_MAX))));
         routes.get("/api/v1/ledger/proof", ctx -> {
             String account = ctx.queryParam("account");
             if (account == null || ctx.queryParam("epoch") == null) {
@@ -111,12 +112,10 @@ final class Routes {
             ctx.json(stakes.setShare(owner, Bodies.read(ctx.bodyAsBytes(), StakerShareUpdate.class).percent()));
         });
         routes.get("/api/v1/rewards", ctx -> {
-            Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
-            ctx.json(epochs.rewards(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
+            ctx.json(epochs.rewards(account(ctx), intParam(ctx, "limit", TRANSFERS_LIMIT_DEFAULT)));
         });
         routes.get("/api/v1/transfers", ctx -> {
-            Integer limit = ApiException.integerParam("limit", ctx.queryParam("limit"));
-            ctx.json(accounts.transfers(account(ctx), limit == null ? TRANSFERS_LIMIT_DEFAULT : limit));
+            ctx.json(accounts.transfers(account(ctx), intParam(ctx, "limit", TRANSFERS_LIMIT_DEFAULT)));
         });
         routes.post("/api/v1/devices/join-tokens", ctx -> ctx.status(201).json(devices.joinToken(account(ctx))));
         routes.get("/api/v1/devices", ctx -> ctx.json(devices.list(account(ctx))));
@@ -232,16 +231,14 @@ final class Routes {
         return header.substring(BEARER.length());
     }
 
+    private static int intParam(Context ctx, String name, int fallback) {
+        Integer value = ApiException.integerParam(name, ctx.queryParam(name));
+        return value == null ? fallback : value;
+    }
+
     private static long longParam(Context ctx, String name, long fallback) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + text + "'");
-        }
+        Long value = ApiException.longParam(name, ctx.queryParam(name));
+        return value == null ? fallback : value;
     }
 
     private static PublicKey publicKey(String text) {
