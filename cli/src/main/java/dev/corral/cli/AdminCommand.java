@@ -11,8 +11,32 @@ import picocli.CommandLine.Spec;
 
 /** `corral admin credit`: the admin key adds funds, standing in for a payment processor. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Coordinator administration (needs the admin key).",
-        subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class, AdminCommand.FundMarketMaker.class})
+        subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class, AdminCommand.FundMarketMaker.class,
+                AdminCommand.SetTiers.class})
 final class AdminCommand {
+
+    @Command(name = "set-tiers", mixinStandardHelpOptions = true,
+            description = "Set a device's security and connectivity tiers (1..4) after checking it; customers filter on them.")
+    static final class SetTiers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "DEVICE")
+        String device;
+        @Option(names = "--security", required = true, description = "1 (individual machine) to 4 (certified data center).")
+        int security;
+        @Option(names = "--connectivity", required = true, description = "1 (slowest bandwidth band) to 4.")
+        int connectivity;
+
+        @Override
+        public Integer call() {
+            options.admin().setTiers(device, security, connectivity);
+            spec.commandLine().getOut().println(device + ": security tier " + security + ", connectivity tier "
+                    + connectivity);
+            return 0;
+        }
+    }
 
     @Command(name = "set-price", mixinStandardHelpOptions = true,
             description = "Set the IO/USD price of the oracle (a stand-in for an external market feed).")

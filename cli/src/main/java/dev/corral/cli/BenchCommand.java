@@ -2,6 +2,8 @@ package dev.corral.cli;
 
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.scheduler.DevicePool;
+import dev.corral.scheduler.PlacementBenchmark;
 import dev.corral.server.LedgerBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `corral bench ledger`: the ledger's benchmark (figures go in BENCHMARKS.md). */
+/** `corral bench ledger|challenge|placement`: benchmarks whose figures go in BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class})
+        subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class})
 final class BenchCommand {
     private BenchCommand() {}
 
@@ -94,6 +96,34 @@ final class BenchCommand {
             } finally {
                 Demo.deleteTree(directory);
             }
+        }
+    }
+
+    @Command(name = "placement", mixinStandardHelpOptions = true,
+            description = "Fill the scheduler's in-memory index with synthetic devices (a realistic mix of models, "
+                    + "regions, tiers and stakes), then time a 10,000-GPU placement, small placements from several "
+                    + "threads and offer search, and measure heap per device.")
+    static final class Placement implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--devices", defaultValue = "1000000", description = "Devices in the index (default ${DEFAULT-VALUE}).")
+        int devices;
+        @Option(names = "--runs", defaultValue = "50", description = "Timed runs of each large placement and search (default ${DEFAULT-VALUE}).")
+        int runs;
+        @Option(names = "--threads", defaultValue = "2", description = "Threads placing small clusters (default ${DEFAULT-VALUE}).")
+        int threads;
+        @Option(names = "--seconds", defaultValue = "10", description = "How long the small placements run (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (devices < 1_000 || devices > DevicePool.DEVICES_MAX || runs < 1 || runs > 10_000
+                    || threads < 1 || threads > 64 || seconds < 1 || seconds > 600) {
+                throw new IllegalArgumentException("--devices 1000.." + DevicePool.DEVICES_MAX
+                        + ", --runs 1..10000, --threads 1..64, --seconds 1..600");
+            }
+            PlacementBenchmark.run(devices, runs, threads, seconds, spec.commandLine().getOut());
+            return 0;
         }
     }
 }

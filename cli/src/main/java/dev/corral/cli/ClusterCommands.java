@@ -55,9 +55,9 @@ final class ClusterCommands {
             boolean cpu;
         }
 
-        DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay) {
+        DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay, String layout) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
-                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where);
+                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout);
         }
     }
 
@@ -68,7 +68,7 @@ final class ClusterCommands {
 
         @Override
         QuoteView fetch(CorralClient client) {
-            return client.quote(shape.request(null, null, null, null, null));
+            return client.quote(shape.request(null, null, null, null, null, null));
         }
 
         @Override
@@ -103,11 +103,15 @@ final class ClusterCommands {
         boolean noWait;
         @Option(names = "--pay", defaultValue = "USD", description = "Currency to pay in: USD or IOSD (default ${DEFAULT-VALUE}).")
         String pay;
+        @Option(names = "--layout", defaultValue = "any", description = "any (best-scored devices), pack (one region, "
+                + "few suppliers: for tightly coupled training) or spread (many suppliers: for resilience); "
+                + "default ${DEFAULT-VALUE}.")
+        String layout;
 
         @Override
         public Integer call() throws InterruptedException {
             CorralClient client = options.client();
-            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay), idempotencyKey);
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout), idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
             if (options.printedJson(out, cluster)) {
                 return 0;

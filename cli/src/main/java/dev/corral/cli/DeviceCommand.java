@@ -65,7 +65,8 @@ final class DeviceCommand {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change what an owner may change: name, price floor, reward split.")
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change what an owner may change: name, price floor, reward split, country, supplier type.")
     static final class Set extends ClientCommand<DeviceView> {
         @Parameters(paramLabel = "ID")
         String id;
@@ -75,10 +76,14 @@ final class DeviceCommand {
         String minPrice;
         @Option(names = "--reward-split-io", description = "Percent of rewards to take in IO rather than USD (0-100).")
         Integer rewardSplitIo;
+        @Option(names = "--country", description = "Where the device is: ISO 3166 two-letter code, e.g. DE.")
+        String country;
+        @Option(names = "--supplier", description = "Who runs it: datacenter, miner or individual.")
+        String supplier;
 
         @Override
         DeviceView fetch(CorralClient client) {
-            return client.updateDevice(id, new DeviceUpdate(name, minPrice, rewardSplitIo));
+            return client.updateDevice(id, new DeviceUpdate(name, minPrice, rewardSplitIo, country, supplier));
         }
 
         @Override
@@ -97,6 +102,9 @@ final class DeviceCommand {
         out.println("min price  " + Format.amount(d.minPricePerHour()) + " per hour, IO split " + d.rewardSplitIoPercent() + "%");
         out.println("last seen  " + d.lastSeenAt());
         out.println("challenge  " + (d.lastChallenge() == null ? "none yet" : d.lastChallenge()));
+        out.printf("reputation %.3f%n", d.reputation());
+        out.println("listing    country " + (d.country().isEmpty() ? "(not set)" : d.country()) + ", " + d.supplierType()
+                + ", security tier " + d.securityTier() + ", connectivity tier " + d.connectivityTier());
         if (d.telemetry() != null) {
             out.printf("telemetry  CPU %.0f%%, memory used %d MB%n", d.telemetry().cpuLoadPercent(),
                     d.telemetry().memoryUsedMb());

@@ -30,7 +30,14 @@ public record OfferQuery(List<Condition> conditions) {
         FP16(true, "dense FP16 TFLOPS per GPU (catalog)"),
         KIND(false, "gpu or cpu"),
         REGION(false, "region, e.g. eu-west"),
+        COUNTRY(false, "ISO country code, e.g. DE"),
+        SUPPLIER(false, "datacenter, miner or individual"),
+        SECURITY(true, "security tier 1 (individual machine) to 4 (certified data center)"),
+        CONNECTIVITY(true, "connectivity tier 1 (slowest measured bandwidth band) to 4"),
+        RELIABILITY(true, "supplier reliability 0..1 from challenges, uptime and jobs"),
+        STAKE(true, "IO staked on the device's owner"),
         CPU_CORES(true, "CPU cores"),
+        DRIVER(true, "GPU driver version, major.minor, e.g. 550.54"),
         PRICE(true, "USD per device-hour the device asks at least");
 
         private final boolean numeric;
@@ -47,7 +54,18 @@ public record OfferQuery(List<Condition> conditions) {
     }
 
     /** One condition: field, operator, and its values (several for in/notin). */
-    public record Condition(Field field, String op, List<String> values) {}
+    public record Condition(Field field, String op, List<String> values) {
+        public boolean numeric() {
+            return field.numeric;
+        }
+    }
+
+    /** This query with one more condition, e.g. a deploy's region. */
+    public OfferQuery and(Field field, String op, String value) {
+        List<Condition> more = new ArrayList<>(conditions);
+        more.add(condition(field.key(), op, value));
+        return new OfferQuery(List.copyOf(more));
+    }
 
     public static OfferQuery parse(String text) {
         if (text == null || text.isBlank()) {
@@ -132,7 +150,8 @@ public record OfferQuery(List<Condition> conditions) {
         return new Condition(field, op, values);
     }
 
-    private static String normalise(String text) {
+    /** A word value as conditions compare it: upper case, '_' read as a space ("RTX_4090" is "RTX 4090"). */
+    static String normalise(String text) {
         return text.replace('_', ' ').toUpperCase(Locale.ROOT);
     }
 

@@ -23,6 +23,7 @@ import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OfferView;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
+import dev.corral.core.api.TierUpdate;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.RewardView;
 import dev.corral.core.api.StakeRequest;
@@ -209,6 +210,12 @@ public final class CorralClient {
     }
 
     /** Admin only: moves IO from the community allocation to the market maker that sells IO for the buy-and-burn. */
+    /** Sets a device's security and connectivity tiers (admin key). */
+    public void setTiers(String deviceId, int securityTier, int connectivityTier) {
+        call("POST", "/api/v1/admin/devices/" + encode(deviceId) + "/tiers", new TierUpdate(securityTier,
+                connectivityTier), null, Map.class);
+    }
+
     public void fundMarketMaker(String io, String idempotencyKey) {
         call("POST", "/api/v1/admin/market-maker", new IoAmount(io), idempotencyKey, Map.class);
     }

@@ -7,8 +7,11 @@ import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.Reputation;
 import dev.corral.store.Challenges;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,14 +31,16 @@ final class ChallengeService {
     private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
 
     private final Store store;
+    private final DeviceIndex index;
     private final WorkBoard board;
     private final Clock clock;
     private final Duration meanInterval;
     private final int size;
     private final SecureRandom random = new SecureRandom();
 
-    ChallengeService(Store store, WorkBoard board, Clock clock, Duration meanInterval, int size) {
+    ChallengeService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration meanInterval, int size) {
         this.store = requireNonNull(store, "store is null");
+        this.index = requireNonNull(index, "index is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meanInterval = requireNonNull(meanInterval, "meanInterval is null");
@@ -66,10 +71,11 @@ final class ChallengeService {
         for (Challenges.Challenge challenge : store.db().transaction(c ->
                 store.challenges().overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
             store.db().transaction(c -> {
-                store.challenges().finish(c, challenge.id(),
+                finish(c, challenge.device(), challenge.id(),
                         challenge.outcome().equals(Challenges.ISSUED) ? "MISSING" : "LATE", now);
                 return null;
             });
+            index.refresh(challenge.device());
         }
     }
 
@@ -79,20 +85,24 @@ final class ChallengeService {
             throw ApiException.badRequest("root must be 64 lower-case hex digits");
         }
         Instant now = clock.instant();
-        return store.db().transaction(c -> {
+        ChallengeRows rows = store.db().transaction(c -> {
             Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
                     .orElseThrow(() -> ApiException.notFound("challenge", id));
             if (!challenge.outcome().equals(Challenges.ISSUED)) {
                 throw ApiException.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
             }
             if (now.isAfter(challenge.deadline())) {
-                store.challenges().finish(c, id, "LATE", now);
+                finish(c, device, id, "LATE", now);
                 return new ChallengeRows(new int[0]);
             }
-            int[] rows = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
-            store.challenges().commit(c, id, root, rows);
-            return new ChallengeRows(rows);
+            int[] asked = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
+            store.challenges().commit(c, id, root, asked);
+            return new ChallengeRows(asked);
         });
+        if (rows.rows().length == 0) {
+            index.refresh(device);
+        }
+        return rows;
     }
 
     /** Checks the opened rows against the commitment: the outcome is PASSED, WRONG or LATE. */
@@ -115,9 +125,23 @@ final class ChallengeService {
                         challenge.root(), challenge.rowsAsked(), opening.rows());
                 result = right ? "PASSED" : "WRONG";
             }
-            store.challenges().finish(c, id, result, now);
+            finish(c, device, id, result, now);
             return result;
         });
+        index.refresh(device);
         return Map.of("outcome", outcome);
+    }
+
+    /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */
+    private void finish(Connection c, DeviceId device, String id, String outcome, Instant now) throws SQLException {
+        store.challenges().finish(c, id, outcome, now);
+        Reputation.Event event = switch (outcome) {
+            case "PASSED" -> Reputation.Event.CHALLENGE_PASSED;
+            case "WRONG" -> Reputation.Event.CHALLENGE_WRONG;
+            case "LATE" -> Reputation.Event.CHALLENGE_LATE;
+            case "MISSING" -> Reputation.Event.CHALLENGE_MISSING;
+            default -> throw new IllegalStateException("unknown challenge outcome " + outcome);
+        };
+        store.devices().recordStanding(c, device, standing -> Reputation.record(standing, event, now));
     }
 }

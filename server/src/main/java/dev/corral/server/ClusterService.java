@@ -33,10 +33,12 @@ import dev.corral.ledger.ServedTime;
 import dev.corral.ledger.Settlement;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
-import dev.corral.scheduler.Candidate;
+import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.DevicePool;
+import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
-import dev.corral.scheduler.Placement;
+import dev.corral.scheduler.PlacementRequest;
 import dev.corral.scheduler.PriceTable;
 import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.store.ClusterRow;
@@ -53,13 +55,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +75,8 @@ import java.util.regex.Pattern;
 final class ClusterService {
     static final String RUNTIME_PROCESS = "process";
     static final int PLACEMENT_ATTEMPTS_MAX = 3;
+    /** Locks that serialise deploys sharing an idempotency key (hashed onto this many). */
+    static final int IDEMPOTENT_DEPLOY_STRIPES = 256;
     static final int CMD_LENGTH_MAX = 4096;
     static final int ENV_ENTRIES_MAX = 64;
     static final int ENV_VALUE_LENGTH_MAX = 4096;
@@ -84,22 +90,27 @@ final class ClusterService {
     private static final Pattern HEAD_ADDR = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,250}:[0-9]{1,5}");
 
     private final Store store;
+    private final DeviceIndex index;
     private final WorkBoard board;
     private final Clock clock;
     private final Duration deployTimeout;
     private final MeterRegistry metrics;
+    private final ReentrantLock[] keyStripes = new ReentrantLock[IDEMPOTENT_DEPLOY_STRIPES];
 
-    ClusterService(Store store, WorkBoard board, Clock clock, Duration deployTimeout, MeterRegistry metrics) {
+    ClusterService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration deployTimeout,
+            MeterRegistry metrics) {
         this.store = requireNonNull(store, "store is null");
+        this.index = requireNonNull(index, "index is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.deployTimeout = requireNonNull(deployTimeout, "deployTimeout is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        Arrays.setAll(keyStripes, i -> new ReentrantLock());
     }
 
     /** A validated request with what it will run and the currency it is paid in. */
     private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency,
-            OfferQuery where) {}
+            OfferQuery where, Layout layout) {}
 
     /** Thrown inside a deploy transaction when a chosen device was taken meanwhile: roll back and place again. */
     private static final class DeviceTaken extends RuntimeException {
@@ -112,10 +123,9 @@ final class ClusterService {
             String where) {
         ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
                 ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
-        OfferQuery conditions = where(where);
         Money price = PriceTable.pricePerDeviceHour(request);
-        int available = store.db().transaction(c ->
-                Placement.matching(request, price, RUNTIME_PROCESS, candidates(c, conditions)).size());
+        int available = index.pool().matching(new PlacementRequest(request, DeviceIndex.placeable(where(where)), price.minor(),
+                Layout.ANY, 0));
         return new QuoteView(request.kind().name(), request.gpuModel() == null ? null : request.gpuModel().name(),
                 request.gpusPerDevice(), request.count(), request.hours(), Amount.of(price),
                 Amount.of(PriceTable.total(request)), available);
@@ -125,54 +135,73 @@ final class ClusterService {
     ClusterView deploy(AccountId owner, DeployRequest deploy, String idempotencyKey) {
         Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
         Order order = order(deploy);
-        if (key.isPresent()) {
+        if (key.isEmpty()) {
+            return deployOnce(owner, order, key);
+        }
+        // Retries of one deploy wait for each other: the index hands devices to the first, so a
+        // twin running alongside would find none left and refuse before the first committed.
+        ReentrantLock stripe = keyStripes[Math.floorMod((owner.value() + "\n" + key.get()).hashCode(), keyStripes.length)];
+        stripe.lock();
+        try {
             Optional<ClusterRow> existing = store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()));
             if (existing.isPresent()) {
                 return view(existing.get().id());
             }
-        }
-        Money price = in(PriceTable.pricePerDeviceHour(order.request()), order.currency());
-        Money total = in(PriceTable.total(order.request()), order.currency());
-        try {
-            for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
-                try {
-                    ClusterId id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total));
-                    RankRow head = store.db().transaction(c -> store.clusters().ranks(c, id).getFirst());
-                    board.signal(head.device());
-                    metrics.counter("corral_clusters_deployed").increment();
-                    return view(id);
-                } catch (DeviceTaken retry) {
-                    // another deploy reserved one of the chosen devices first; place again from a fresh view
-                }
-            }
-            throw ApiException.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
-                    + " times in a row; try again");
-        } catch (RuntimeException refused) {
-            // A retry racing its twin can find the devices or the balance already taken by it: it gets the twin's cluster.
-            if (key.isPresent()) {
-                Optional<ClusterRow> twin = store.db().transaction(c -> store.clusters().byIdempotencyKey(c, owner, key.get()));
-                if (twin.isPresent()) {
-                    return view(twin.get().id());
-                }
-            }
-            throw refused;
+            return deployOnce(owner, order, key);
+        } finally {
+            stripe.unlock();
         }
     }
 
-    private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total)
-            throws SQLException {
-        ClusterRequest request = order.request();
-        List<Candidate> idle = candidates(c, order.where());
-        int matching = Placement.matching(request, price, RUNTIME_PROCESS, idle).size();
-        List<Candidate> chosen = Placement.choose(request, price, RUNTIME_PROCESS, idle, ThreadLocalRandom.current())
-                .orElseThrow(() -> ApiException.conflict("not enough idle devices: " + request.count() + " wanted, "
-                        + matching + " match " + describe(request) + " at " + price + " per device-hour"));
-        long customerStakeIo = store.stakes().activeTotalOn(c, owner) / EmissionSchedule.BASE_UNITS_PER_IO;
-        if (!ScarcityPolicy.allows(matching, request.count(), customerStakeIo)) {
-            throw ApiException.conflict(describe(request) + " devices are scarce: the last "
-                    + ScarcityPolicy.reserve(matching) + " of " + matching + " idle are kept for customers with at least "
-                    + ScarcityPolicy.PRIORITY_STAKE_IO_MIN + " IO staked on them");
+    private ClusterView deployOnce(AccountId owner, Order order, Optional<String> key) {
+        Money price = in(PriceTable.pricePerDeviceHour(order.request()), order.currency());
+        Money total = in(PriceTable.total(order.request()), order.currency());
+        for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
+            List<DevicePool.Chosen> chosen = choose(owner, order, price);
+            List<DeviceId> devices = chosen.stream().map(DevicePool.Chosen::device).toList();
+            ClusterId id;
+            try {
+                id = store.db().transaction(c -> place(c, owner, order, key.orElse(null), price, total, chosen));
+            } catch (DeviceTaken retry) {
+                // the index was behind the store for one of them: undo, re-read them, place again
+                index.pool().release(devices);
+                index.refresh(devices);
+                continue;
+            } catch (RuntimeException refused) {
+                index.pool().release(devices);
+                throw refused;
+            }
+            board.signal(devices.getFirst());
+            metrics.counter("corral_clusters_deployed").increment();
+            return view(id);
         }
+        throw ApiException.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
+                + " times in a row; try again");
+    }
+
+    /** Claims the cluster's devices in the index, or says why it cannot. */
+    private List<DevicePool.Chosen> choose(AccountId owner, Order order, Money price) {
+        ClusterRequest request = order.request();
+        long customerStakeIo = store.db().transaction(c -> store.stakes().activeTotalOn(c, owner))
+                / EmissionSchedule.BASE_UNITS_PER_IO;
+        DevicePool.Outcome outcome = index.pool().place(new PlacementRequest(request, DeviceIndex.placeable(order.where()),
+                price.minor(), order.layout(), customerStakeIo), ThreadLocalRandom.current());
+        return switch (outcome) {
+            case DevicePool.Placed placed -> placed.devices();
+            case DevicePool.TooFew tooFew -> throw ApiException.conflict("not enough idle devices: " + request.count()
+                    + " wanted, " + tooFew.matching() + " match " + describe(request) + " at " + price
+                    + " per device-hour");
+            case DevicePool.Scarce scarce -> throw ApiException.conflict(describe(request) + " devices are scarce: the last "
+                    + scarce.reserve() + " of " + scarce.matching() + " idle are kept for customers with at least "
+                    + ScarcityPolicy.PRIORITY_STAKE_IO_MIN + " IO staked on them");
+            case DevicePool.Contended contended -> throw ApiException.conflict("devices were taken by concurrent deploys "
+                    + DevicePool.CLAIM_ROUNDS_MAX + " times in a row; try again");
+        };
+    }
+
+    private ClusterId place(Connection c, AccountId owner, Order order, String key, Money price, Money total,
+            List<DevicePool.Chosen> chosen) throws SQLException {
+        ClusterRequest request = order.request();
         Instant now = clock.instant();
         ClusterId id = ClusterId.random();
         store.clusters().insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
@@ -192,7 +221,7 @@ final class ClusterService {
                     + balance + ": add funds first");
         }
         for (int rank = 0; rank < chosen.size(); rank++) {
-            Candidate device = chosen.get(rank);
+            DevicePool.Chosen device = chosen.get(rank);
             if (!store.devices().reserve(c, device.device(), id)) {
                 throw new DeviceTaken();
             }
@@ -402,11 +431,11 @@ final class ClusterService {
      * False if it had ended already, so racing callers settle once.
      */
     boolean end(ClusterId id, ClusterState state, String reason) {
-        List<DeviceId> devices = store.db().transaction(c -> {
+        List<DeviceRow> devices = store.db().transaction(c -> {
             Instant now = clock.instant();
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
             if (!store.clusters().transition(c, id, ACTIVE, state, reason, now)) {
-                return List.<DeviceId>of();
+                return List.<DeviceRow>of();
             }
             store.clusters().endLiveRanks(c, id, now);
             store.devices().release(c, id);
@@ -436,13 +465,39 @@ final class ClusterService {
             if (left.minor() != 0) {
                 throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
             }
-            return ranks.stream().map(RankRow::device).toList();
+            boolean deployTimedOut = cluster.runningAt() == null && !now.isBefore(cluster.createdAt().plus(deployTimeout));
+            Map<DeviceId, Reputation.Standing> standings = store.devices().standingsOfCluster(c, id);
+            Map<DeviceId, Reputation.Standing> changed = new HashMap<>();
+            for (RankRow rank : ranks) {
+                Optional<Reputation.Event> event = jobEvent(state, rank.state(), deployTimedOut);
+                event.ifPresent(e -> changed.put(rank.device(),
+                        Reputation.record(changed.getOrDefault(rank.device(), standings.get(rank.device())), e, now)));
+            }
+            store.devices().setStandings(c, changed);
+            return store.devices().ofClusterRanks(c, id);
         });
-        devices.forEach(board::signal);
+        List<DeviceId> ids = devices.stream().map(DeviceRow::id).toList();
+        index.pool().release(ids);
+        devices.forEach(index::update);
+        ids.forEach(board::signal);
         if (!devices.isEmpty()) {
             metrics.counter("corral_clusters_ended", "state", state.name()).increment();
         }
         return !devices.isEmpty();
+    }
+
+    /**
+     * What a finished job says of a device: it abandoned the job if it was lost, or if it had not
+     * started its rank when the deployment timed out; it completed it if the cluster did not
+     * fail. A failure of the customer's program, or a rank left waiting because another failed,
+     * says nothing of the device.
+     */
+    static Optional<Reputation.Event> jobEvent(ClusterState end, RankState rank, boolean deployTimedOut) {
+        if (rank == RankState.LOST || rank == RankState.ASSIGNED && deployTimedOut) {
+            return Optional.of(Reputation.Event.JOB_ABANDONED);
+        }
+        return end == ClusterState.FAILED || rank == RankState.ASSIGNED ? Optional.empty()
+                : Optional.of(Reputation.Event.JOB_COMPLETED);
     }
 
     // ---- views and validation -----------------------------------------------------------------------
@@ -491,15 +546,6 @@ final class ClusterService {
                 .map(row -> new Referrals.Referral(row.referredBy(), row.createdAt()));
     }
 
-    /** The idle devices that meet the conditions, as placement sees them, with the stake on each owner in whole IO. */
-    private List<Candidate> candidates(Connection c, OfferQuery where) throws SQLException {
-        Map<AccountId, Long> stakes = store.stakes().activeByTarget(c);
-        return store.devices().idle(c).stream().filter(d -> DeviceFields.meets(d, where)).map(d -> new Candidate(d.id(), d.owner(), d.hardware().kind(),
-                d.hardware().model(), d.hardware().gpuCount(), d.region(), d.minPricePerHourMicros(),
-                new HashSet<>(d.runtimes()), stakes.getOrDefault(d.owner(), 0L) / EmissionSchedule.BASE_UNITS_PER_IO))
-                .toList();
-    }
-
     private static Order order(DeployRequest deploy) {
         if (deploy.type() != null && !RUNTIME_PROCESS.equals(deploy.type())) {
             throw ApiException.badRequest("type must be '" + RUNTIME_PROCESS + "' (containers come later)");
@@ -531,7 +577,14 @@ final class ClusterService {
             case "IOSD" -> Currency.IOSD;
             default -> throw ApiException.badRequest("pay must be USD or IOSD, not '" + deploy.pay() + "'");
         };
-        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency, where(deploy.where()));
+        Layout layout = deploy.layout() == null ? Layout.ANY : switch (deploy.layout().toLowerCase(Locale.ROOT)) {
+            case "any" -> Layout.ANY;
+            case "pack" -> Layout.PACK;
+            case "spread" -> Layout.SPREAD;
+            default -> throw ApiException.badRequest("layout must be any, pack or spread, not '" + deploy.layout() + "'");
+        };
+        return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency, where(deploy.where()),
+                layout);
     }
 
     private static OfferQuery where(String text) {

@@ -60,17 +60,19 @@ public final class Coordinator implements AutoCloseable {
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             EpochService epochs = new EpochService(store, config.clock(), config.epochLength(),
                     config.computeRewardShareBasisPoints(), key);
-            DeviceService devices = new DeviceService(store, board, config.clock());
-            ClusterService clusters = new ClusterService(store, board, config.clock(), config.deployTimeout(), metrics);
+            DeviceIndex index = DeviceIndex.rebuild(store, config.clock());
+            DeviceService devices = new DeviceService(store, index, board, config.clock());
+            ClusterService clusters = new ClusterService(store, index, board, config.clock(), config.deployTimeout(),
+                    metrics);
             NetworkService network = new NetworkService(store);
             Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
-            StakeService stakes = new StakeService(store, config.clock());
-            ChallengeService challenges = new ChallengeService(store, board, config.clock(),
+            StakeService stakes = new StakeService(store, index, config.clock());
+            ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),
                     config.challengeMeanInterval(), config.challengeSize());
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), stakes, challenges, new OfferService(store), agentAuth, board,
+                    new TokenService(store, config.clock()), stakes, challenges, new OfferService(index), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -81,7 +83,7 @@ public final class Coordinator implements AutoCloseable {
                 errors(javalin.routes);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, clusters, epochs, stakes, challenges, config.clock(),
+            Sweeper sweeper = new Sweeper(store, index, clusters, epochs, stakes, challenges, config.clock(),
                     config.heartbeatTimeout(),
                     config.clockSkewMax(), config.sweepInterval());
             return new Coordinator(database, app, board, sweeper, adminKey);

@@ -16,6 +16,9 @@ import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
+import dev.corral.proofs.Reputation;
+import dev.corral.scheduler.PoolDevice;
+import dev.corral.scheduler.SupplierType;
 import dev.corral.store.DeviceRow;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,14 +45,17 @@ final class DeviceService {
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]{1,255}");
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} _.@:()\\-]{1,64}");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Money MIN_PRICE_MAX = Money.usd(1_000L * 1_000_000L);
 
     private final Store store;
+    private final DeviceIndex index;
     private final WorkBoard board;
     private final Clock clock;
 
-    DeviceService(Store store, WorkBoard board, Clock clock) {
+    DeviceService(Store store, DeviceIndex index, WorkBoard board, Clock clock) {
         this.store = requireNonNull(store, "store is null");
+        this.index = requireNonNull(index, "index is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -72,7 +80,7 @@ final class DeviceService {
         List<String> runtimes = runtimes(request.runtimes());
         Instant now = clock.instant();
         DeviceId fresh = DeviceId.random();
-        return store.db().transaction(c -> {
+        RegisterResponse registered = store.db().transaction(c -> {
             var admission = store.joinTokens().consume(c, Secrets.hash(request.joinToken()), fresh, request.publicKey(), now)
                     .orElseThrow(() -> ApiException.unauthorized(
                             "join token is unknown, used or expired: ask the owner for a new one (corral device join-token)"));
@@ -83,9 +91,12 @@ final class DeviceService {
             }
             String name = defaultName(request.hardware(), host);
             store.devices().insert(c, new DeviceRow(fresh, admission.owner(), request.publicKey(), name,
-                    request.hardware(), region, host, runtimes, 0, 0, null, true, now, null, now));
+                    request.hardware(), region, host, runtimes, 0, 0, null, true, now, null, now, DeviceRow.Listing.NEW,
+                    Reputation.Standing.NEW));
             return new RegisterResponse(fresh.value(), admission.owner().value());
         });
+        index.refresh(new DeviceId(registered.deviceId()));
+        return registered;
     }
 
     void heartbeat(DeviceId device, Heartbeat heartbeat) {
@@ -94,13 +105,15 @@ final class DeviceService {
         }
         String host = host(heartbeat.host());
         List<String> runtimes = runtimes(heartbeat.runtimes());
-        boolean cameBack = store.db().transaction(c -> {
+        record Beat(boolean cameBack, DeviceRow row) {}
+        Beat beat = store.db().transaction(c -> {
             boolean wasOffline = store.devices().byId(c, device).map(row -> !row.online()).orElse(false);
             store.devices().heartbeat(c, device, heartbeat.hardware(), host, runtimes, heartbeat.telemetry(),
                     clock.instant());
-            return wasOffline;
+            return new Beat(wasOffline, store.devices().byId(c, device).orElseThrow());
         });
-        if (cameBack) {
+        index.update(beat.row());
+        if (beat.cameBack()) {
             board.signal(device);
         }
     }
@@ -140,14 +153,43 @@ final class DeviceService {
                 && (update.rewardSplitIoPercent() < 0 || update.rewardSplitIoPercent() > 100)) {
             throw ApiException.badRequest("rewardSplitIoPercent must be 0..100");
         }
+        if (update.country() != null && !COUNTRY.matcher(update.country()).matches()) {
+            throw ApiException.badRequest("country must be an ISO 3166 two-letter code such as DE or US");
+        }
+        String supplierType;
+        try {
+            supplierType = update.supplierType() == null ? null : SupplierType.parse(update.supplierType()).name();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         Long newMinPrice = minPrice;
-        return store.db().transaction(c -> {
+        DeviceView updated = store.db().transaction(c -> {
             DeviceRow row = store.devices().owned(c, owner, id).orElseThrow(() -> ApiException.notFound("device", deviceId));
             store.devices().updateOwnerFields(c, id, update.name() != null ? update.name() : row.name(),
                     newMinPrice != null ? newMinPrice : row.minPricePerHourMicros(),
-                    update.rewardSplitIoPercent() != null ? update.rewardSplitIoPercent() : row.rewardSplitIoPercent());
+                    update.rewardSplitIoPercent() != null ? update.rewardSplitIoPercent() : row.rewardSplitIoPercent(),
+                    update.country() != null ? update.country() : row.listing().country(),
+                    supplierType != null ? supplierType : row.listing().supplierType());
             return view(c, store.devices().byId(c, id).orElseThrow());
         });
+        index.refresh(id);
+        return updated;
+    }
+
+    /** The operator's security and connectivity tiers for a device, after checking it. */
+    Map<String, Object> setTiers(String deviceId, Integer securityTier, Integer connectivityTier) {
+        DeviceId id = parseId(deviceId);
+        if (securityTier == null || connectivityTier == null || securityTier < PoolDevice.TIER_MIN
+                || securityTier > PoolDevice.TIER_MAX || connectivityTier < PoolDevice.TIER_MIN
+                || connectivityTier > PoolDevice.TIER_MAX) {
+            throw ApiException.badRequest("securityTier and connectivityTier are both required, each "
+                    + PoolDevice.TIER_MIN + ".." + PoolDevice.TIER_MAX);
+        }
+        if (!store.db().transaction(c -> store.devices().setTiers(c, id, securityTier, connectivityTier))) {
+            throw ApiException.notFound("device", deviceId);
+        }
+        index.refresh(id);
+        return Map.of("deviceId", deviceId, "securityTier", securityTier, "connectivityTier", connectivityTier);
     }
 
     static DeviceStatus status(DeviceRow row) {
@@ -170,7 +212,9 @@ final class DeviceService {
         return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),
                 row.runtimes(), row.lastSeenAt(), row.cluster() == null ? null : row.cluster().value(),
                 Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
-                lastChallenge);
+                lastChallenge, Reputation.score(row.standing(), clock.instant()), row.listing().country(),
+                row.listing().supplierType().toLowerCase(Locale.ROOT), row.listing().securityTier(),
+                row.listing().connectivityTier());
     }
 
     private static String defaultName(HardwareSpec hardware, String host) {

@@ -1,5 +1,6 @@
 package dev.corral.server;
 
+import dev.corral.proofs.Reputation;
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
@@ -98,7 +99,8 @@ public final class LedgerBenchmark {
             }
             return null;
         });
-        ClusterService clusters = new ClusterService(store, new WorkBoard(), clock, Duration.ofMinutes(3),
+        ClusterService clusters = new ClusterService(store, DeviceIndex.rebuild(store, clock), new WorkBoard(), clock,
+                Duration.ofMinutes(3),
                 new SimpleMeterRegistry());
         long before = journalLength(store);
         long heapBefore = resetPeakHeap();
@@ -145,7 +147,7 @@ public final class LedgerBenchmark {
                 DeviceId id = DeviceId.random();
                 batch.add(new DeviceRow(id, owners.get(i % owners.size()), "bench-key-" + id.value(), "bench", H100,
                         "local", "127.0.0.1", List.of(ClusterService.RUNTIME_PROCESS), 0, 0, null, true, onlineSince, null,
-                        now));
+                        now, DeviceRow.Listing.NEW, Reputation.Standing.NEW));
             }
             store.db().transaction(c -> {
                 store.devices().insertAll(c, batch);

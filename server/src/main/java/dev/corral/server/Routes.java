@@ -11,6 +11,7 @@ import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.ExtendRequest;
 import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.OracleUpdate;
+import dev.corral.core.api.TierUpdate;
 import dev.corral.core.api.StakeRequest;
 import dev.corral.core.api.StakerShareUpdate;
 import dev.corral.core.auth.AgentSignature;
@@ -153,6 +154,11 @@ final class Routes {
             admin(ctx);
             ctx.json(tokens.fundMarketMaker(Bodies.read(ctx.bodyAsBytes(), IoAmount.class).io(),
                     ctx.header(IDEMPOTENCY_HEADER)));
+        });
+        routes.post("/api/v1/admin/devices/{id}/tiers", ctx -> {
+            admin(ctx);
+            TierUpdate tiers = Bodies.read(ctx.bodyAsBytes(), TierUpdate.class);
+            ctx.json(devices.setTiers(ctx.pathParam("id"), tiers.securityTier(), tiers.connectivityTier()));
         });
         routes.post("/api/v1/admin/credits", ctx -> {
             admin(ctx);

@@ -36,10 +36,12 @@ final class StakeService {
     private static final String PREFIX = "stk";
 
     private final Store store;
+    private final DeviceIndex index;
     private final Clock clock;
 
-    StakeService(Store store, Clock clock) {
+    StakeService(Store store, DeviceIndex index, Clock clock) {
         this.store = requireNonNull(store, "store is null");
+        this.index = requireNonNull(index, "index is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -55,7 +57,7 @@ final class StakeService {
         // A retried request with the same key names the same stake, so it is made once.
         String id = PREFIX + "_" + Sha256.hex(staker.value() + "\n" + AccountService.requestKey(idempotencyKey))
                 .substring(0, 20);
-        return store.db().transaction(c -> {
+        StakeView staked = store.db().transaction(c -> {
             store.accounts().byId(c, target).orElseThrow(() -> ApiException.notFound("account", targetText));
             Optional<Stakes.Stake> existing = store.stakes().ownedForUpdate(c, staker, id);
             if (existing.isPresent()) {
@@ -73,11 +75,13 @@ final class StakeService {
             store.stakes().insert(c, stake);
             return view(stake);
         });
+        index.stakeChanged(target);
+        return staked;
     }
 
     /** Stops the stake now; its IO comes back after the cool-down. */
     StakeView unstake(AccountId staker, String id) {
-        return store.db().transaction(c -> {
+        Stakes.Stake cooling = store.db().transaction(c -> {
             Stakes.Stake stake = store.stakes().ownedForUpdate(c, staker, id)
                     .orElseThrow(() -> ApiException.notFound("stake", id));
             if (!stake.state().equals(Stakes.ACTIVE)) {
@@ -85,8 +89,10 @@ final class StakeService {
                         + " already");
             }
             store.stakes().coolDown(c, id, clock.instant().plus(UNSTAKE_COOLDOWN));
-            return view(store.stakes().ownedForUpdate(c, staker, id).orElseThrow());
+            return store.stakes().ownedForUpdate(c, staker, id).orElseThrow();
         });
+        index.stakeChanged(cooling.target());
+        return view(cooling);
     }
 
     List<StakeView> list(AccountId account) {

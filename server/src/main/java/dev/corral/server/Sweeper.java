@@ -26,6 +26,7 @@ final class Sweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
     private final Store store;
+    private final DeviceIndex index;
     private final ClusterService clusters;
     private final EpochService epochs;
     private final StakeService stakes;
@@ -37,9 +38,10 @@ final class Sweeper implements AutoCloseable {
     private Instant graceUntil;
     private final ScheduledExecutorService executor;
 
-    Sweeper(Store store, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
+    Sweeper(Store store, DeviceIndex index, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
             Clock clock, Duration heartbeatTimeout, Duration clockSkewMax, Duration interval) {
         this.store = requireNonNull(store, "store is null");
+        this.index = requireNonNull(index, "index is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
@@ -66,6 +68,7 @@ final class Sweeper implements AutoCloseable {
         List<DeviceRow> offline = List.of();
         if (!now.isBefore(graceUntil)) {
             offline = store.db().transaction(c -> store.devices().markOfflineSince(c, now.minus(heartbeatTimeout)));
+            index.offline(offline);
         }
         clusters.sweep(offline);
         epochs.closeDue();

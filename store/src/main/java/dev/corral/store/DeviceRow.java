@@ -5,10 +5,14 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Telemetry;
+import dev.corral.proofs.Reputation;
 import java.time.Instant;
 import java.util.List;
 
-/** A stored device: what it signed about itself, what its owner set, and where it is hired. */
+/**
+ * A stored device: what it signed about itself, what its owner set, where it is hired, how it
+ * is listed, and its standing (the evidence behind its reputation).
+ */
 public record DeviceRow(
         DeviceId id,
         AccountId owner,
@@ -24,4 +28,16 @@ public record DeviceRow(
         boolean online,
         Instant lastSeenAt,
         Telemetry telemetry,
-        Instant createdAt) {}
+        Instant createdAt,
+        Listing listing,
+        Reputation.Standing standing) {
+
+    /**
+     * What customers filter on beyond hardware: ISO country code ("" until the owner sets one)
+     * and supplier type, set by the owner; security and connectivity tiers 1..4, set by the
+     * network's operator.
+     */
+    public record Listing(String country, String supplierType, int securityTier, int connectivityTier) {
+        public static final Listing NEW = new Listing("", "INDIVIDUAL", 1, 1);
+    }
+}

@@ -7,12 +7,16 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Json;
 import dev.corral.core.Telemetry;
+import dev.corral.proofs.Reputation;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 
 /**
@@ -29,12 +33,15 @@ public final class Devices {
     public void insertAll(Connection c, List<DeviceRow> devices) throws SQLException {
         Sql.batch(c, "INSERT INTO device (id, owner_id, public_key, name, hardware, kind, gpu_model, gpu_count, region, "
                 + "host, runtimes, min_price_micros, reward_split_io_pct, cluster_id, online, last_seen_at, telemetry, "
-                + "created_at, online_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                + "created_at, online_since, country, supplier_type, security_tier, connectivity_tier) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
                 devices.stream().map(d -> new Object[] {d.id().value(), d.owner().value(), d.publicKey(), d.name(),
                         json(d.hardware()), d.hardware().kind().name(), modelName(d.hardware()), d.hardware().gpuCount(),
                         d.region(), d.host(), String.join(",", d.runtimes()), d.minPricePerHourMicros(),
                         d.rewardSplitIoPercent(), d.cluster() == null ? null : d.cluster().value(), d.online(),
-                        d.lastSeenAt().toEpochMilli(), d.createdAt().toEpochMilli(), d.lastSeenAt().toEpochMilli()})
+                        d.lastSeenAt().toEpochMilli(), d.createdAt().toEpochMilli(), d.lastSeenAt().toEpochMilli(),
+                        d.listing().country(), d.listing().supplierType(), d.listing().securityTier(),
+                        d.listing().connectivityTier()})
                         .toList());
     }
 
@@ -71,10 +78,53 @@ public final class Devices {
                 String.join(",", runtimes), json(telemetry), now.toEpochMilli(), now.toEpochMilli(), id.value());
     }
 
-    public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent)
+    public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent,
+            String country, String supplierType) throws SQLException {
+        Sql.update(c, "UPDATE device SET name = ?, min_price_micros = ?, reward_split_io_pct = ?, country = ?, "
+                + "supplier_type = ? WHERE id = ?", name, minPriceMicros, rewardSplitIoPercent, country, supplierType,
+                id.value());
+    }
+
+    /** The operator's tiers for a device; false if there is no such device. */
+    public boolean setTiers(Connection c, DeviceId id, int securityTier, int connectivityTier) throws SQLException {
+        return Sql.update(c, "UPDATE device SET security_tier = ?, connectivity_tier = ? WHERE id = ?", securityTier,
+                connectivityTier, id.value()) == 1;
+    }
+
+    /** The standings of the devices that ran a cluster's ranks, locked for update. */
+    public Map<DeviceId, Reputation.Standing> standingsOfCluster(Connection c, ClusterId cluster) throws SQLException {
+        Map<DeviceId, Reputation.Standing> standings = new HashMap<>();
+        for (Map.Entry<DeviceId, Reputation.Standing> entry : Sql.list(c, "SELECT id, standing_good, standing_bad, "
+                + "standing_at FROM device WHERE id IN (SELECT device_id FROM cluster_rank WHERE cluster_id = ?) FOR UPDATE",
+                row -> Map.entry(new DeviceId(row.getString(1)), new Reputation.Standing(row.getDouble(2),
+                        row.getDouble(3), Instant.ofEpochMilli(row.getLong(4)))), cluster.value())) {
+            standings.put(entry.getKey(), entry.getValue());
+        }
+        return standings;
+    }
+
+    public void setStandings(Connection c, Map<DeviceId, Reputation.Standing> standings) throws SQLException {
+        Sql.batch(c, "UPDATE device SET standing_good = ?, standing_bad = ?, standing_at = ? WHERE id = ?",
+                standings.entrySet().stream().map(e -> new Object[] {e.getValue().good(), e.getValue().bad(),
+                        e.getValue().at().toEpochMilli(), e.getKey().value()}).toList());
+    }
+
+    /** The devices that ran a cluster's ranks. */
+    public List<DeviceRow> ofClusterRanks(Connection c, ClusterId cluster) throws SQLException {
+        return Sql.list(c, "SELECT * FROM device WHERE id IN (SELECT device_id FROM cluster_rank WHERE cluster_id = ?)",
+                Devices::map, cluster.value());
+    }
+
+    /** Adds evidence to a device's standing (read, changed and written under the row's lock). */
+    public Reputation.Standing recordStanding(Connection c, DeviceId id, UnaryOperator<Reputation.Standing> change)
             throws SQLException {
-        Sql.update(c, "UPDATE device SET name = ?, min_price_micros = ?, reward_split_io_pct = ? WHERE id = ?",
-                name, minPriceMicros, rewardSplitIoPercent, id.value());
+        Reputation.Standing now = Sql.one(c, "SELECT standing_good, standing_bad, standing_at FROM device WHERE id = ? "
+                + "FOR UPDATE", row -> new Reputation.Standing(row.getDouble(1), row.getDouble(2),
+                        Instant.ofEpochMilli(row.getLong(3))), id.value()).orElseThrow();
+        Reputation.Standing next = change.apply(now);
+        Sql.update(c, "UPDATE device SET standing_good = ?, standing_bad = ?, standing_at = ? WHERE id = ?", next.good(),
+                next.bad(), next.at().toEpochMilli(), id.value());
+        return next;
     }
 
     /** A device as block rewards see it: who owns it and its GPUs (no model: a CPU device). */
@@ -137,6 +187,10 @@ public final class Devices {
                 runtimes.isEmpty() ? List.of() : Arrays.asList(runtimes.split(",")), row.getLong("min_price_micros"),
                 row.getInt("reward_split_io_pct"), cluster == null ? null : new ClusterId(cluster),
                 row.getBoolean("online"), Instant.ofEpochMilli(row.getLong("last_seen_at")),
-                fromJson(row.getString("telemetry"), Telemetry.class), Instant.ofEpochMilli(row.getLong("created_at")));
+                fromJson(row.getString("telemetry"), Telemetry.class), Instant.ofEpochMilli(row.getLong("created_at")),
+                new DeviceRow.Listing(row.getString("country"), row.getString("supplier_type"), row.getInt("security_tier"),
+                        row.getInt("connectivity_tier")),
+                new Reputation.Standing(row.getDouble("standing_good"), row.getDouble("standing_bad"),
+                        Instant.ofEpochMilli(row.getLong("standing_at"))));
     }
 }

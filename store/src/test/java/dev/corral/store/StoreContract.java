@@ -3,6 +3,7 @@ package dev.corral.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.proofs.Reputation;
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.Currency;
@@ -239,7 +240,7 @@ abstract class StoreContract {
     static DeviceRow device(DeviceId id, AccountId owner) {
         HardwareSpec cpu = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "test CPU", 4, 8192);
         return new DeviceRow(id, owner, "key-" + id.value(), "test", cpu, "local", "127.0.0.1", List.of("process"), 0, 0,
-                null, true, NOW, null, NOW);
+                null, true, NOW, null, NOW, DeviceRow.Listing.NEW, Reputation.Standing.NEW);
     }
 
     interface Task {

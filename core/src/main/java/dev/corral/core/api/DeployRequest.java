@@ -6,7 +6,8 @@ import java.util.Map;
  * Asks for a cluster: either a GPU model (with GPUs per device) or a CPU device, how many
  * devices (one rank each), for how many hours, where, what to run, whether to pay in
  * USD (the default) or IOSD, and optional further conditions on the devices in the offer
- * search language ("vram>=80 region in eu-west,us-east").
+ * search language ("vram>=80 region in eu-west,us-east"), and a layout: "any" (the
+ * default), "pack" (one region, few suppliers) or "spread" (many suppliers).
  */
 public record DeployRequest(
         String name,
@@ -20,4 +21,11 @@ public record DeployRequest(
         String cmd,
         Map<String, String> env,
         String pay,
-        String where) {}
+        String where,
+        String layout) {
+    /** A request with the default layout. */
+    public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
+            String region, String type, String cmd, Map<String, String> env, String pay, String where) {
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null);
+    }
+}

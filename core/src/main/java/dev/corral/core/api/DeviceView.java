@@ -5,7 +5,11 @@ import dev.corral.core.Telemetry;
 import java.time.Instant;
 import java.util.List;
 
-/** A device as its owner sees it; lastChallenge is the outcome of its latest availability challenge, if any. */
+/**
+ * A device as its owner sees it; lastChallenge is the outcome of its latest availability
+ * challenge, if any; reputation is 0..1 (0.5 for a new device), and the listing fields are
+ * what customers filter on.
+ */
 public record DeviceView(
         String deviceId,
         String name,
@@ -19,4 +23,9 @@ public record DeviceView(
         Amount minPricePerHour,
         int rewardSplitIoPercent,
         Telemetry telemetry,
-        String lastChallenge) {}
+        String lastChallenge,
+        double reputation,
+        String country,
+        String supplierType,
+        int securityTier,
+        int connectivityTier) {}

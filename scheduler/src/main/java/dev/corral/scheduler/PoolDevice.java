@@ -1,0 +1,52 @@
+package dev.corral.scheduler;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.DeviceId;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.GpuModel;
+
+/**
+ * One device as the scheduler's index holds it: what it is, where, who runs it, what its
+ * owner asks at least, and whether it can take work now (online, with a runtime we deploy).
+ * VRAM is in whole GB per GPU (0 for a CPU device); the driver version is its leading
+ * "major.minor" as a number (0 when unknown); tiers are 1 (lowest) to 4.
+ */
+public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel model, int gpuCount, int vramGb,
+        int cpuCores, String region, String country, SupplierType supplier, int securityTier, int connectivityTier,
+        double reliability, long priceFloorMicros, double driverVersion, boolean takesWork) {
+    public static final int TIER_MIN = 1;
+    public static final int TIER_MAX = 4;
+
+    public PoolDevice {
+        requireNonNull(id, "id is null");
+        requireNonNull(owner, "owner is null");
+        requireNonNull(kind, "kind is null");
+        requireNonNull(region, "region is null");
+        requireNonNull(country, "country is null");
+        requireNonNull(supplier, "supplier is null");
+        if ((kind == DeviceKind.GPU) != (model != null)) {
+            throw new IllegalArgumentException("a GPU device has a model and a CPU device none");
+        }
+        if (securityTier < TIER_MIN || securityTier > TIER_MAX || connectivityTier < TIER_MIN
+                || connectivityTier > TIER_MAX) {
+            throw new IllegalArgumentException("tiers are " + TIER_MIN + ".." + TIER_MAX);
+        }
+        if (!(reliability >= 0 && reliability <= 1)) {
+            throw new IllegalArgumentException("reliability is 0..1, not " + reliability);
+        }
+        if (priceFloorMicros < 0) {
+            throw new IllegalArgumentException("price floor is negative");
+        }
+    }
+
+    /** The leading "major.minor" of a driver version string ("550.54.15" is 550.54), 0 when there is none. */
+    public static double driverNumber(String version) {
+        if (version == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,6})(?:\\.(\\d{1,6}))?").matcher(version.trim());
+        return m.find() ? Double.parseDouble(m.group(1) + "." + (m.group(2) == null ? "0" : m.group(2))) : 0;
+    }
+}
