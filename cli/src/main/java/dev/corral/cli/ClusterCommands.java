@@ -55,9 +55,11 @@ final class ClusterCommands {
             boolean cpu;
         }
 
-        DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay, String layout) {
+        DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay, String layout,
+                String quoteId) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
-                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout);
+                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout,
+                    quoteId);
         }
     }
 
@@ -68,7 +70,7 @@ final class ClusterCommands {
 
         @Override
         QuoteView fetch(CorralClient client) {
-            return client.quote(shape.request(null, null, null, null, null, null));
+            return client.quote(shape.request(null, null, null, null, null, null, null));
         }
 
         @Override
@@ -77,6 +79,12 @@ final class ClusterCommands {
                     + quote.gpuModel()) + " for " + quote.hours() + " h: " + Format.amount(quote.total()) + " ("
                     + Format.amount(quote.pricePerDeviceHour()) + " per device-hour); "
                     + quote.devicesAvailable() + " matching devices idle now");
+            QuoteView.Breakdown b = quote.breakdown();
+            out.printf("  base %s x utilisation %.3f (%.0f%% hired) x tiers %.2f, -%.1f%% for duration, -%.1f%% as a %s "
+                    + "customer%n", Format.amount(b.basePerDeviceHour()), b.utilisationMultiplier(), 100 * b.utilisation(),
+                    b.tierMultiplier(), b.durationDiscountPercent(), b.customerDiscountPercent(), b.customerTier());
+            out.println("  quote " + quote.quoteId() + ", valid until " + quote.expiresAt()
+                    + " (corral deploy ... --quote " + quote.quoteId() + ")");
         }
     }
 
@@ -107,11 +115,15 @@ final class ClusterCommands {
                 + "few suppliers: for tightly coupled training) or spread (many suppliers: for resilience); "
                 + "default ${DEFAULT-VALUE}.")
         String layout;
+        @Option(names = "--quote", description = "Pay the price of this quote (from 'corral quote'), if it has not "
+                + "expired and was for the same request.")
+        String quoteId;
 
         @Override
         public Integer call() throws InterruptedException {
             CorralClient client = options.client();
-            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout), idempotencyKey);
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId),
+                    idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
             if (options.printedJson(out, cluster)) {
                 return 0;

@@ -47,7 +47,7 @@ class CliTest extends NetworkTest {
                 .contains("credited 2.50 USD");
         assertThat(corral("account", "show", "--server", server, "--key", aliceKey).out()).contains("available 2.50 USD");
         assertThat(corral("quote", "--cpu", "--count", "1", "--hours", "3", "--server", server, "--key", aliceKey).out())
-                .contains("0.15 USD").contains("1 matching devices idle now");
+                .contains("0.12 USD").contains("utilisation 0.800 (0% hired)").contains("--quote quo_").contains("1 matching devices idle now");
 
         Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--cmd", "echo hello from $CORRAL_RANK; sleep 2",
                 "--server", server, "--key", aliceKey);

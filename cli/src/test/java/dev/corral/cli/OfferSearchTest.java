@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.OfferView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
@@ -29,7 +30,8 @@ class OfferSearchTest extends NetworkTest {
         assertThat(h100).singleElement().satisfies(offer -> {
             assertThat(offer.available()).isEqualTo(2);
             assertThat(offer.gpusPerDevice()).isEqualTo(8);
-            assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(8 * 1_990_000L);
+            // 8 x 1.99 USD base x 0.8 for a pool with nothing hired
+            assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(12_736_000L);
             assertThat(offer.fp16Tflops()).isEqualTo(989.4);
         });
         assertThat(network.anonymous.offers("kind=cpu", null)).singleElement()
@@ -38,6 +40,30 @@ class OfferSearchTest extends NetworkTest {
                 .containsExactly("H100", "RTX 4090");
         assertThat(network.anonymous.offers("", "price")).extracting(OfferView::kind).first().isEqualTo("CPU");
         assertThat(network.anonymous.offers("vram>=100", null)).isEmpty();
+
+        String certified = device(supplier, EIGHT_H100, "eu-central");
+        supplier.updateDevice(certified, new DeviceUpdate(null, null, null, "DE", "datacenter"));
+        network.admin.setTiers(certified, 4, 3);
+        List<OfferView> listed = network.anonymous.offers("gpu=H100 country=DE supplier=datacenter security>=3", null);
+        assertThat(listed).singleElement().satisfies(offer -> {
+            assertThat(offer.region()).isEqualTo("eu-central");
+            // demanding 2 security tiers above the first costs 20% more: 12.736 x 1.2
+            assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(15_283_200L);
+        });
+        assertThat(network.anonymous.offers("gpu=H100 connectivity>=4", null)).isEmpty();
+        assertThat(supplier.device(certified)).satisfies(view -> {
+            assertThat(view.country()).isEqualTo("DE");
+            assertThat(view.supplierType()).isEqualTo("datacenter");
+            assertThat(view.securityTier()).isEqualTo(4);
+            assertThat(view.reputation()).isEqualTo(0.5);
+        });
+        assertThatThrownBy(() -> supplier.updateDevice(certified, new DeviceUpdate(null, null, null, "Germany", null)))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("two-letter"));
+        assertThatThrownBy(() -> network.admin.setTiers(certified, 5, 1))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> supplier.setTiers(certified, 4, 4))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(supplier.device(certified).securityTier()).isEqualTo(4);
 
         assertThatThrownBy(() -> network.anonymous.offers("colour=red", null))
                 .isInstanceOfSatisfying(CorralException.class, e -> {
@@ -48,10 +74,12 @@ class OfferSearchTest extends NetworkTest {
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("sort must be"));
     }
 
-    private void device(CorralClient owner, HardwareSpec hardware, String region) throws Exception {
+    /** Registers a hand-made GPU device and returns its id. */
+    private String device(CorralClient owner, HardwareSpec hardware, String region) throws Exception {
         RawAgent device = new RawAgent(network.url, network.clock);
         device.hardware = hardware;
         device.region = region;
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+        return device.deviceId;
     }
 }

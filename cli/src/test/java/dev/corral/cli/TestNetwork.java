@@ -8,7 +8,6 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.sdk.CorralClient;
-import dev.corral.proofs.ChallengePolicy;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.store.TestDatabases;
@@ -38,6 +37,12 @@ final class TestNetwork implements AutoCloseable {
     static final String ADMIN_KEY = "test-admin-key-0123456789";
     /** Small challenges keep the agents' answers cheap in tests; the standard size is measured by the benchmark. */
     static final int CHALLENGE_SIZE = 64;
+    /**
+     * Devices get their challenge on joining, then about once a year of test time: tests move the
+     * clock by hours at a stroke, and a device cannot answer a challenge whose deadline a jump
+     * has already passed, which would count against its reputation.
+     */
+    static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
 
     final TestClock clock = new TestClock();
     final Path directory;
@@ -56,7 +61,7 @@ final class TestNetwork implements AutoCloseable {
         this.postgresUrl = postgresUrl;
         CoordinatorConfig base = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0).withAdminKey(ADMIN_KEY)
                 .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL).withClock(clock)
-                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE);
+                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE);
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
         startCoordinator();
     }

@@ -12,7 +12,7 @@ public final class Ids {
 
     private Ids() {}
 
-    static String random(String prefix) {
+    public static String random(String prefix) {
         byte[] bytes = new byte[RANDOM_BYTES];
         RANDOM.nextBytes(bytes);
         return prefix + "_" + HexFormat.of().formatHex(bytes);

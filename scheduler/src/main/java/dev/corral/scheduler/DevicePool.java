@@ -270,6 +270,32 @@ public final class DevicePool {
                 Long.MAX_VALUE).count;
     }
 
+    /** The share of online devices of this kind and model (any GPU count) that are hired now; 0 when none is online. */
+    public double utilisation(DeviceKind kind, GpuModel model) {
+        int number = model == null ? Names.NONE : models.find(model.name());
+        if (number < 0) {
+            return 0;
+        }
+        long online = 0;
+        long hired = 0;
+        for (Map.Entry<Integer, Members> entry : buckets.entrySet()) {
+            int key = entry.getKey();
+            if (key >>> 23 != (kind == DeviceKind.GPU ? KIND_GPU : KIND_CPU) || ((key >>> 8) & 0x7fff) != number) {
+                continue;
+            }
+            Members members = entry.getValue();
+            for (int k = 0; k < members.size(); k++) {
+                int slot = members.slots()[k];
+                int state = chunk(slot).state.get(slot % CHUNK_SLOTS);
+                if ((state & OFFLINE) == 0) {
+                    online++;
+                    hired += state & HIRED;
+                }
+            }
+        }
+        return online == 0 ? 0 : (double) hired / online;
+    }
+
     /** The idle devices that meet the query, grouped by kind, model, GPUs per device and region. */
     public List<OfferGroup> search(OfferQuery query) {
         SlotFilter filter = SlotFilter.compile(query, this);

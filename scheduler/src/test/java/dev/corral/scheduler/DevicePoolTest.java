@@ -240,6 +240,22 @@ class DevicePoolTest {
     }
 
     @Test
+    void utilisationIsTheHiredShareOfOnlineDevicesOfAModel() {
+        DevicePool pool = new DevicePool();
+        List<PoolDevice> h100s = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            h100s.add(gpu(AccountId.random(), "H100", i % 2 == 0 ? 1 : 8, "eu-west", 0, 1.0));
+            pool.put(h100s.getLast());
+        }
+        pool.put(gpu(AccountId.random(), "A100", 1, "eu-west", 0, 1.0));
+        assertThat(pool.utilisation(DeviceKind.GPU, new GpuModel("H100"))).isZero();
+        pool.markHired(h100s.get(0).id());
+        pool.setTakesWork(h100s.get(3).id(), false);
+        assertThat(pool.utilisation(DeviceKind.GPU, new GpuModel("H100"))).isEqualTo(1.0 / 3);
+        assertThat(pool.utilisation(DeviceKind.GPU, new GpuModel("B200"))).isZero();
+    }
+
+    @Test
     void searchGroupsIdleDevicesByModelSizeAndRegion() {
         DevicePool pool = new DevicePool();
         for (int i = 0; i < 3; i++) {

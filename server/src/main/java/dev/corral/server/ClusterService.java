@@ -39,13 +39,15 @@ import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.PlacementRequest;
-import dev.corral.scheduler.PriceTable;
+import dev.corral.scheduler.CustomerDiscount;
+import dev.corral.scheduler.PriceOracle;
 import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
 import dev.corral.store.Oracle;
+import dev.corral.store.Quotes;
 import dev.corral.store.RankRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,8 @@ import java.util.regex.Pattern;
 final class ClusterService {
     static final String RUNTIME_PROCESS = "process";
     static final int PLACEMENT_ATTEMPTS_MAX = 3;
+    static final Duration QUOTE_TTL = Duration.ofMinutes(5);
+    static final String QUOTE_PREFIX = "quo";
     /** Locks that serialise deploys sharing an idempotency key (hashed onto this many). */
     static final int IDEMPOTENT_DEPLOY_STRIPES = 256;
     static final int CMD_LENGTH_MAX = 4096;
@@ -110,7 +114,7 @@ final class ClusterService {
 
     /** A validated request with what it will run and the currency it is paid in. */
     private record Order(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency,
-            OfferQuery where, Layout layout) {}
+            OfferQuery where, Layout layout, String quoteId) {}
 
     /** Thrown inside a deploy transaction when a chosen device was taken meanwhile: roll back and place again. */
     private static final class DeviceTaken extends RuntimeException {
@@ -119,16 +123,60 @@ final class ClusterService {
         }
     }
 
-    QuoteView quote(String gpu, String cpu, String gpusPerDevice, String count, String hours, String region,
-            String where) {
+    /** Prices a request for this customer and keeps the price for {@link #QUOTE_TTL}. */
+    QuoteView quote(AccountId owner, String gpu, String cpu, String gpusPerDevice, String count, String hours,
+            String region, String whereText) {
         ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
                 ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
-        Money price = PriceTable.pricePerDeviceHour(request);
-        int available = index.pool().matching(new PlacementRequest(request, DeviceIndex.placeable(where(where)), price.minor(),
-                Layout.ANY, 0));
-        return new QuoteView(request.kind().name(), request.gpuModel() == null ? null : request.gpuModel().name(),
-                request.gpusPerDevice(), request.count(), request.hours(), Amount.of(price),
-                Amount.of(PriceTable.total(request)), available);
+        OfferQuery where = where(whereText);
+        long runToEnd = store.db().transaction(c -> store.clusters().countRunToEnd(c, owner));
+        CustomerDiscount.Tier tier = CustomerDiscount.tier(runToEnd);
+        PriceOracle.Price price = PriceOracle.price(request, where,
+                index.pool().utilisation(request.kind(), request.gpuModel()), tier.basisPoints());
+        int available = index.pool().matching(new PlacementRequest(request, DeviceIndex.placeable(where),
+                price.perDeviceHour().minor(), Layout.ANY, 0));
+        Instant now = clock.instant();
+        Quotes.Quote quote = new Quotes.Quote(Ids.random(QUOTE_PREFIX), owner, canonical(request, where),
+                price.perDeviceHour().minor(), now, now.plus(QUOTE_TTL));
+        store.db().transaction(c -> {
+            store.quotes().insert(c, quote);
+            return null;
+        });
+        return new QuoteView(quote.id(), quote.expiresAt(), request.kind().name(),
+                request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
+                request.hours(), Amount.of(price.perDeviceHour()), Amount.of(price.total(request)), available,
+                new QuoteView.Breakdown(Amount.of(price.basePerDeviceHour()), price.utilisation(),
+                        price.utilisationMultiplier(), price.tierMultiplier(), price.durationDiscountBasisPoints() / 100.0,
+                        tier.name(), price.customerDiscountBasisPoints() / 100.0));
+    }
+
+    /** The price per device-hour a deploy pays: its quote's, if it names one that still holds, or the oracle's now. */
+    private Money pricePerDeviceHour(AccountId owner, Order order) {
+        ClusterRequest request = order.request();
+        if (order.quoteId() == null) {
+            long runToEnd = store.db().transaction(c -> store.clusters().countRunToEnd(c, owner));
+            return in(PriceOracle.price(request, order.where(), index.pool().utilisation(request.kind(),
+                    request.gpuModel()), CustomerDiscount.tier(runToEnd).basisPoints()).perDeviceHour(), order.currency());
+        }
+        Quotes.Quote quote = store.db().transaction(c -> store.quotes().owned(c, owner, order.quoteId()))
+                .orElseThrow(() -> ApiException.notFound("quote", order.quoteId()));
+        if (clock.instant().isAfter(quote.expiresAt())) {
+            throw ApiException.conflict("quote " + quote.id() + " expired at " + quote.expiresAt()
+                    + ": ask for a new quote, or deploy without one at the price of the moment");
+        }
+        if (!quote.request().equals(canonical(request, order.where()))) {
+            throw ApiException.badRequest("quote " + quote.id() + " priced another request (" + quote.request()
+                    + "): quote this one first");
+        }
+        return in(Money.usd(quote.priceMicros()), order.currency());
+    }
+
+    /** A request in one text form, so a quote is honoured only for exactly what it priced. */
+    private static String canonical(ClusterRequest request, OfferQuery where) {
+        return request.kind() + " " + (request.gpuModel() == null ? "-" : request.gpuModel().name()) + " x"
+                + request.gpusPerDevice() + ", " + request.count() + " devices, " + request.hours() + " h, region "
+                + (request.region() == null ? "any" : request.region()) + ", where " + where.conditions().stream()
+                        .map(k -> k.field().key() + k.op() + String.join(",", k.values())).sorted().toList();
     }
 
     /** Deploys, or with a repeated idempotency key returns the cluster the first call made. */
@@ -154,8 +202,8 @@ final class ClusterService {
     }
 
     private ClusterView deployOnce(AccountId owner, Order order, Optional<String> key) {
-        Money price = in(PriceTable.pricePerDeviceHour(order.request()), order.currency());
-        Money total = in(PriceTable.total(order.request()), order.currency());
+        Money price = pricePerDeviceHour(owner, order);
+        Money total = price.times(order.request().count()).times(order.request().hours());
         for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
             List<DevicePool.Chosen> chosen = choose(owner, order, price);
             List<DeviceId> devices = chosen.stream().map(DevicePool.Chosen::device).toList();
@@ -583,8 +631,11 @@ final class ClusterService {
             case "spread" -> Layout.SPREAD;
             default -> throw ApiException.badRequest("layout must be any, pack or spread, not '" + deploy.layout() + "'");
         };
+        if (deploy.quoteId() != null && !Ids.looksLike(deploy.quoteId(), QUOTE_PREFIX)) {
+            throw ApiException.notFound("quote", deploy.quoteId());
+        }
         return new Order(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency, where(deploy.where()),
-                layout);
+                layout, deploy.quoteId());
     }
 
     private static OfferQuery where(String text) {

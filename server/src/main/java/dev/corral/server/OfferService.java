@@ -3,15 +3,17 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceKind;
+import dev.corral.core.GpuModel;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.OfferView;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.HardwareCatalog;
 import dev.corral.scheduler.OfferQuery;
-import dev.corral.scheduler.PriceTable;
+import dev.corral.scheduler.PriceOracle;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -42,12 +44,15 @@ final class OfferService {
             throw ApiException.badRequest("sort must be one of " + new TreeSet<>(SORTS.keySet()));
         }
         List<OfferView> offers = new ArrayList<>();
+        Map<GpuModel, Double> utilisation = new HashMap<>();
         for (DevicePool.OfferGroup group : index.pool().search(DeviceIndex.placeable(query))) {
             ClusterRequest request = new ClusterRequest(group.kind(), group.model(),
                     group.kind() == DeviceKind.GPU ? group.gpus() : 0, 1, 1, null);
             var catalog = HardwareCatalog.gpu(group.model());
+            double hired = utilisation.computeIfAbsent(group.model(), model -> index.pool().utilisation(group.kind(), model));
             offers.add(new OfferView(group.kind().name(), group.model() == null ? null : group.model().name(),
-                    group.gpus(), group.region(), group.available(), Amount.of(PriceTable.pricePerDeviceHour(request)),
+                    group.gpus(), group.region(), group.available(),
+                    Amount.of(PriceOracle.price(request, query, hired, 0).perDeviceHour()),
                     catalog.map(HardwareCatalog.Gpu::memoryGb).orElse(null),
                     catalog.map(HardwareCatalog.Gpu::fp16Tflops).orElse(null)));
         }

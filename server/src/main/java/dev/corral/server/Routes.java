@@ -126,8 +126,7 @@ final class Routes {
             ctx.json(devices.update(owner, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), DeviceUpdate.class)));
         });
         routes.get("/api/v1/quote", ctx -> {
-            account(ctx);
-            ctx.json(clusters.quote(ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
+            ctx.json(clusters.quote(account(ctx), ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
                     ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region"), ctx.queryParam("where")));
         });
         routes.post("/api/v1/clusters", ctx -> {

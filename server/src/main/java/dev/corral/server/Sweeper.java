@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
  */
 final class Sweeper implements AutoCloseable {
+    /** How long an expired quote is kept, so a late deploy naming it hears "expired" rather than "unknown". */
+    static final Duration QUOTE_RETENTION = Duration.ofDays(1);
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
     private final Store store;
@@ -76,6 +78,7 @@ final class Sweeper implements AutoCloseable {
         challenges.expireOverdue();
         challenges.issueDue();
         store.db().transaction(c -> store.nonces().pruneBefore(c, now.minus(nonceRetention)));
+        store.db().transaction(c -> store.quotes().pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
     }
 
     private void sweepSafely() {

@@ -63,6 +63,12 @@ public final class Clusters {
                 owner.value(), key);
     }
 
+    /** Clusters of this owner that ran to their end: completed, or ran out of paid time. */
+    public long countRunToEnd(Connection c, AccountId owner) throws SQLException {
+        return Sql.number(c, "SELECT COUNT(*) FROM cluster WHERE owner_id = ? AND state IN ('COMPLETED', 'EXPIRED')",
+                owner.value());
+    }
+
     public List<ClusterRow> byOwner(Connection c, AccountId owner, int limit) throws SQLException {
         return Sql.list(c, "SELECT * FROM cluster WHERE owner_id = ? ORDER BY created_at DESC, id LIMIT ?",
                 Clusters::map, owner.value(), limit);

@@ -7,7 +7,8 @@ import java.util.Map;
  * devices (one rank each), for how many hours, where, what to run, whether to pay in
  * USD (the default) or IOSD, and optional further conditions on the devices in the offer
  * search language ("vram>=80 region in eu-west,us-east"), and a layout: "any" (the
- * default), "pack" (one region, few suppliers) or "spread" (many suppliers).
+ * default), "pack" (one region, few suppliers) or "spread" (many suppliers); and optionally
+ * the id of an unexpired quote for this same request, whose price it then pays.
  */
 public record DeployRequest(
         String name,
@@ -22,10 +23,11 @@ public record DeployRequest(
         Map<String, String> env,
         String pay,
         String where,
-        String layout) {
-    /** A request with the default layout. */
+        String layout,
+        String quoteId) {
+    /** A request with the default layout, at the price of the moment. */
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where) {
-        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null);
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null);
     }
 }
