@@ -55,11 +55,11 @@ final class AgentClient {
     private final Clock clock;
     private final HttpClient http;
 
-    AgentClient(URI server, DeviceIdentity identity, Clock clock) {
+    AgentClient(URI server, DeviceIdentity identity, Clock clock, HttpClient http) {
         this.server = requireNonNull(server, "server is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = requireNonNull(http, "http is null");
     }
 
     RegisterResponse register(RegisterRequest request) throws IOException, InterruptedException {

@@ -34,7 +34,9 @@ final class RankProcess {
 
     private RankProcess(Process process) {
         this.process = process;
-        this.reader = Thread.ofVirtual().name("rank-output").start(this::readOutput);
+        // A platform thread: a virtual thread blocked reading a pipe holds its carrier, and a few
+        // hundred silent ranks in one process would take every carrier the scheduler has.
+        this.reader = Thread.ofPlatform().daemon().name("rank-output").start(this::readOutput);
     }
 
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory) throws IOException {

@@ -17,6 +17,7 @@ import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,9 +68,19 @@ public final class WorkerAgent implements AutoCloseable {
 
     /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
     public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
+        return start(config, httpClient());
+    }
+
+    /** An HTTP client as agents use it; agents in one process may share one. */
+    public static HttpClient httpClient() {
+        return HttpClient.newBuilder().connectTimeout(AgentClient.CONNECT_TIMEOUT).build();
+    }
+
+    /** As {@link #start(AgentConfig)}, over an HTTP client shared with other agents in this process. */
+    public static WorkerAgent start(AgentConfig config, HttpClient http) throws IOException, InterruptedException {
         requireNonNull(config, "config is null");
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
-        AgentClient client = new AgentClient(config.server(), identity, config.clock());
+        AgentClient client = new AgentClient(config.server(), identity, config.clock(), http);
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
         HardwareSpec hardware = probe.detect();
         DeviceId device = identity.deviceId().orElse(null);

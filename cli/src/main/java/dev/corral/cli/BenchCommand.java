@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.PlacementBenchmark;
 import dev.corral.server.LedgerBenchmark;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** `corral bench ledger|challenge|placement`: benchmarks whose figures go in BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class})
+        subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
+                BenchCommand.Deploy.class})
 final class BenchCommand {
     private BenchCommand() {}
 
@@ -124,6 +126,31 @@ final class BenchCommand {
             }
             PlacementBenchmark.run(devices, runs, threads, seconds, spec.commandLine().getOut());
             return 0;
+        }
+    }
+
+    @Command(name = "deploy", mixinStandardHelpOptions = true,
+            description = "Start a coordinator and many real worker agents in this process (over loopback HTTP), deploy "
+                    + "one cluster over all of them, and time the deploy call and the time until the cluster is RUNNING.")
+    static final class Deploy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--devices", defaultValue = "1000", description = "Devices in the cluster (default ${DEFAULT-VALUE}); "
+                + "a tenth more agents are started, as an unstaked customer may not take the last tenth of a pool.")
+        int devices;
+
+        @Override
+        public Integer call() throws Exception {
+            if (devices < 1 || devices > ClusterRequest.COUNT_MAX) {
+                throw new IllegalArgumentException("--devices must be 1.." + ClusterRequest.COUNT_MAX);
+            }
+            Path directory = Files.createTempDirectory("corral-bench-");
+            try {
+                DeployBenchmark.run(devices, directory, spec.commandLine().getOut());
+                return 0;
+            } finally {
+                Demo.deleteTree(directory);
+            }
         }
     }
 }

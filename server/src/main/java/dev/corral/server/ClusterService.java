@@ -77,6 +77,12 @@ import java.util.regex.Pattern;
 final class ClusterService {
     static final String RUNTIME_PROCESS = "process";
     static final int PLACEMENT_ATTEMPTS_MAX = 3;
+    /**
+     * Clusters up to this many ranks get every peer's host (CORRAL_PEERS); larger ones meet at
+     * the head (CORRAL_HEAD_ADDR), as torch.distributed does, instead of every agent
+     * downloading every other's address.
+     */
+    static final int PEERS_LISTED_MAX = 256;
     static final Duration QUOTE_TTL = Duration.ofMinutes(5);
     static final String QUOTE_PREFIX = "quo";
     /** Locks that serialise deploys sharing an idempotency key (hashed onto this many). */
@@ -355,10 +361,8 @@ final class ClusterService {
                 if (rank.rank() > 0 && cluster.headAddr() == null) {
                     continue;
                 }
-                List<String> peers = new ArrayList<>();
-                for (RankRow peer : store.clusters().ranks(c, cluster.id())) {
-                    peers.add(store.devices().byId(c, peer.device()).map(DeviceRow::host).orElse("?"));
-                }
+                List<String> peers = cluster.count() > PEERS_LISTED_MAX ? List.of()
+                        : store.clusters().hostsInRankOrder(c, cluster.id());
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
                         cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED));
             }
@@ -376,7 +380,9 @@ final class ClusterService {
     void rankStarted(DeviceId device, String clusterId, RankStarted started) {
         ClusterId id = clusterOfDevice(device, clusterId, started.rank());
         List<DeviceId> wake = store.db().transaction(c -> {
-            ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
+            // Only rank 0 locks the cluster row; the others meet on its ranks_waiting counter, a short lock.
+            ClusterRow cluster = (started.rank() == 0 ? store.clusters().lock(c, id) : store.clusters().byId(c, id))
+                    .orElseThrow();
             if (cluster.state().isFinal()) {
                 throw ApiException.conflict("cluster " + clusterId + " has ended (" + cluster.state() + "); stop the rank");
             }
@@ -397,7 +403,7 @@ final class ClusterService {
                     }
                 }
             }
-            boolean allStarted = store.clusters().ranks(c, id).stream().allMatch(r -> r.state() != RankState.ASSIGNED);
+            boolean allStarted = store.clusters().rankLeftWaiting(c, id) == 0;
             if (allStarted && store.clusters().transition(c, id, List.of(ClusterState.DEPLOYING), ClusterState.RUNNING,
                     null, now)) {
                 store.clusters().markRunning(c, id, now, now.plus(Duration.ofHours(cluster.hours())));
@@ -411,15 +417,19 @@ final class ClusterService {
         ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
         Optional<ClusterState> ending = store.db().transaction(c -> {
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
+            List<RankRow> before = store.clusters().ranks(c, id);
             if (!store.clusters().rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
                     || cluster.state().isFinal()) {
                 return Optional.<ClusterState>empty();
             }
+            if (before.get(exited.rank()).state() == RankState.ASSIGNED) {
+                store.clusters().rankLeftWaiting(c, id);
+            }
             if (exited.exitCode() != 0 || exited.error() != null) {
                 return Optional.of(ClusterState.FAILED);
             }
-            boolean allDone = store.clusters().ranks(c, id).stream()
-                    .allMatch(r -> r.state() == RankState.EXITED && Integer.valueOf(0).equals(r.exitCode()));
+            boolean allDone = before.stream().allMatch(r -> r.rank() == exited.rank()
+                    || r.state() == RankState.EXITED && Integer.valueOf(0).equals(r.exitCode()));
             return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
         });
         ending.ifPresent(state -> end(id, state, state != ClusterState.FAILED ? null

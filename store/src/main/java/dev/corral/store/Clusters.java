@@ -31,11 +31,11 @@ public final class Clusters {
 
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
-                + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at, "
+                + "ranks_waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
                 k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
                 k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
-                k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli());
+                k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count());
     }
 
     public void insertRank(Connection c, RankRow r) throws SQLException {
@@ -153,11 +153,26 @@ public final class Clusters {
         Sql.update(c, "UPDATE cluster SET head_addr = ? WHERE id = ?", headAddr, id.value());
     }
 
-    /** ASSIGNED to STARTED; false if the rank was not waiting to start. */
+    /** ASSIGNED to STARTED; false if the rank was not waiting to start, or its cluster has ended. */
     public boolean rankStarted(Connection c, ClusterId id, int rank, Instant now) throws SQLException {
         return Sql.update(c, "UPDATE cluster_rank SET state = ?, started_at = ? WHERE cluster_id = ? AND rank_no = ? "
-                + "AND state = ?", RankState.STARTED.name(), now.toEpochMilli(), id.value(), rank,
+                + "AND state = ? AND ended_at IS NULL", RankState.STARTED.name(), now.toEpochMilli(), id.value(), rank,
                 RankState.ASSIGNED.name()) == 1;
+    }
+
+    /**
+     * One more rank left ASSIGNED (started or exited); returns how many still wait. The update
+     * locks the cluster row until commit, so concurrent last starts cannot both see others waiting.
+     */
+    public long rankLeftWaiting(Connection c, ClusterId id) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET ranks_waiting = ranks_waiting - 1 WHERE id = ?", id.value());
+        return Sql.number(c, "SELECT ranks_waiting FROM cluster WHERE id = ?", id.value());
+    }
+
+    /** The hosts of a cluster's devices in rank order. */
+    public List<String> hostsInRankOrder(Connection c, ClusterId id) throws SQLException {
+        return Sql.list(c, "SELECT d.host FROM cluster_rank r JOIN device d ON d.id = r.device_id WHERE r.cluster_id = ? "
+                + "ORDER BY r.rank_no", row -> row.getString(1), id.value());
     }
 
     /** A live rank exited; false if it had exited already. */
