@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** `corral device join-token|list|show|set`: a supplier's devices. */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Your devices: join new ones, list, inspect, set prices.",
-        subcommands = {DeviceCommand.JoinToken.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class,
+        subcommands = {DeviceCommand.JoinToken.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class, DeviceCommand.Reverify.class,
             DeviceCommand.Set.class})
 final class DeviceCommand {
 
@@ -65,6 +65,23 @@ final class DeviceCommand {
         }
     }
 
+    @Command(name = "reverify", mixinStandardHelpOptions = true,
+            description = "Ask for a BLOCKED device to be challenged again at once; passing unblocks it.")
+    static final class Reverify extends ClientCommand<DeviceView> {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        DeviceView fetch(CorralClient client) {
+            return client.reverifyDevice(id);
+        }
+
+        @Override
+        void print(PrintWriter out, DeviceView device) {
+            DeviceCommand.print(out, device);
+        }
+    }
+
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Change what an owner may change: name, price floor, reward split, country, supplier type.")
     static final class Set extends ClientCommand<DeviceView> {
@@ -94,7 +111,8 @@ final class DeviceCommand {
 
     static void print(PrintWriter out, DeviceView d) {
         out.println("device     " + d.deviceId() + " (" + d.name() + ")");
-        out.println("status     " + d.status() + (d.clusterId() == null ? "" : " in " + d.clusterId()));
+        out.println("status     " + d.status() + (d.clusterId() == null ? "" : " in " + d.clusterId())
+                + (d.statusReason() == null ? "" : ": " + d.statusReason() + " (since " + d.statusSince() + ")"));
         out.println("hardware   " + d.hardware().describe() + (d.hardware().driverVersion() == null ? ""
                 : ", driver " + d.hardware().driverVersion()) + ", CPU " + d.hardware().cpuModel() + " x"
                 + d.hardware().cpuCores());

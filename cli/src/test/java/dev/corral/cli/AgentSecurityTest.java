@@ -94,6 +94,7 @@ class AgentSecurityTest extends NetworkTest {
 
     @Test
     void aDeviceCannotReportOnARankOfAnotherDevice() throws Exception {
+        assertThat(device.answer(device.nextChallenge(), true)).as("verified, so it can be placed").contains("PASSED");
         CorralClient alice = network.customer("alice", "5");
         ClusterView cluster = alice.deploy(cpu(1, 1, "true"), null);
         assertThat(cluster.ranks().getFirst().deviceId()).isEqualTo(device.deviceId);

@@ -1,6 +1,7 @@
 package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.Json;
@@ -12,7 +13,10 @@ import dev.corral.core.protocol.OpenedRow;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.core.api.DeviceView;
+import dev.corral.proofs.Reputation;
 import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.CorralException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +31,44 @@ class ChallengeTest extends NetworkTest {
         WorkerAgent agent = network.agent(owner);
         TestNetwork.await("the challenge answered", () -> owner.device(agent.deviceId().value()).lastChallenge() != null
                 && owner.device(agent.deviceId().value()).lastChallenge().startsWith("PASSED"));
+    }
+
+    @Test
+    void aDeviceIsUnverifiedUntilItPassesAndBlockedAfterWrongAnswersUntilItPassesAgain() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        RawAgent device = registered(owner);
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("UNVERIFIED");
+        assertThat(owner.device(device.deviceId).statusReason()).contains("no availability challenge passed");
+        assertThat(network.anonymous.offers("kind=cpu", null)).as("unverified devices are not offered").isEmpty();
+
+        assertThat(device.answer(challengeOf(device), true)).contains("PASSED");
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("IDLE");
+        assertThat(network.anonymous.offers("kind=cpu", null)).singleElement()
+                .satisfies(offer -> assertThat(offer.available()).isEqualTo(1));
+        double afterPass = owner.device(device.deviceId).reputation();
+
+        // a guessed answer is WRONG and brings a new challenge within a minute; a second guess blocks the device
+        assertThatThrownBy(() -> owner.reverifyDevice(device.deviceId)).isInstanceOfSatisfying(CorralException.class,
+                e -> assertThat(e.status()).isEqualTo(409));
+        // the next random challenge: the test network's mean gap is a year, so thirty years make it certain (1 - e^-30)
+        network.clock.advance(TestNetwork.CHALLENGE_MEAN_INTERVAL.multipliedBy(30));
+        device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody());
+        assertThat(device.answer(challengeOf(device), false)).contains("WRONG");
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("IDLE");
+        network.clock.advance(Duration.ofMinutes(1));
+        device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody());
+        assertThat(device.answer(challengeOf(device), false)).contains("WRONG");
+        DeviceView blocked = owner.device(device.deviceId);
+        assertThat(blocked.status()).isEqualTo("BLOCKED");
+        assertThat(blocked.statusReason()).contains("2 wrong challenge answers in a row");
+        assertThat(blocked.statusSince()).isNotNull();
+        assertThat(blocked.reputation()).isLessThan(afterPass).isLessThan(Reputation.PLACEMENT_MIN);
+        assertThat(network.anonymous.offers("kind=cpu", null)).as("blocked devices are not offered").isEmpty();
+
+        assertThat(owner.reverifyDevice(device.deviceId).statusReason()).contains("re-verification requested");
+        assertThat(device.answer(challengeOf(device), true)).contains("PASSED");
+        assertThat(owner.device(device.deviceId).status()).as("unblocked, though its reputation is still low")
+                .isEqualTo("IDLE");
     }
 
     @Test
@@ -67,20 +109,10 @@ class ChallengeTest extends NetworkTest {
         return device;
     }
 
-    private ChallengeTask challengeOf(RawAgent device) throws Exception {
-        ChallengeTask[] task = new ChallengeTask[1];
-        TestNetwork.await("a challenge for " + device.deviceId, () -> {
-            try {
-                WorkResponse work = Json.mapper().readValue(
-                        device.signedSend("GET", "/agent/v1/work", new byte[0]).body(), WorkResponse.class);
-                task[0] = work.challenges().isEmpty() ? null : work.challenges().getFirst();
-                return task[0] != null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(Duration.between(network.clock.instant(), task[0].deadline()))
+    private ChallengeTask challengeOf(RawAgent device) {
+        ChallengeTask task = device.nextChallenge();
+        assertThat(Duration.between(network.clock.instant(), task.deadline()))
                 .isLessThanOrEqualTo(ChallengePolicy.deadline(TestNetwork.CHALLENGE_SIZE));
-        return task[0];
+        return task;
     }
 }

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
@@ -55,7 +56,8 @@ class OfferSearchTest extends NetworkTest {
             assertThat(view.country()).isEqualTo("DE");
             assertThat(view.supplierType()).isEqualTo("datacenter");
             assertThat(view.securityTier()).isEqualTo(4);
-            assertThat(view.reputation()).isEqualTo(0.5);
+            // one passed challenge over the prior of one good and one bad event: 2/3
+            assertThat(view.reputation()).isCloseTo(2.0 / 3, within(1e-6));
         });
         assertThatThrownBy(() -> supplier.updateDevice(certified, new DeviceUpdate(null, null, null, "Germany", null)))
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("two-letter"));
@@ -74,12 +76,13 @@ class OfferSearchTest extends NetworkTest {
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("sort must be"));
     }
 
-    /** Registers a hand-made GPU device and returns its id. */
+    /** Registers a hand-made GPU device that passes its first challenge, and returns its id. */
     private String device(CorralClient owner, HardwareSpec hardware, String region) throws Exception {
         RawAgent device = new RawAgent(network.url, network.clock);
         device.hardware = hardware;
         device.region = region;
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+        assertThat(device.answer(device.nextChallenge(), true)).contains("PASSED");
         return device.deviceId;
     }
 }

@@ -7,7 +7,14 @@ import dev.corral.core.HardwareSpec;
 import dev.corral.core.Json;
 import dev.corral.core.Telemetry;
 import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.ChallengeCommit;
+import dev.corral.core.protocol.ChallengeOpening;
+import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.Heartbeat;
+import dev.corral.core.protocol.OpenedRow;
+import dev.corral.core.protocol.WorkResponse;
+import dev.corral.proofs.MatrixChallenge;
 import dev.corral.core.protocol.RegisterRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +24,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -72,5 +80,36 @@ final class RawAgent {
 
     static byte[] json(Object value) throws Exception {
         return Json.mapper().writeValueAsBytes(value);
+    }
+
+    /** Waits for the challenge the coordinator sends this device with its work. */
+    ChallengeTask nextChallenge() {
+        ChallengeTask[] task = new ChallengeTask[1];
+        TestNetwork.await("a challenge for " + deviceId, () -> {
+            try {
+                WorkResponse work = Json.mapper().readValue(signedSend("GET", "/agent/v1/work", new byte[0]).body(),
+                        WorkResponse.class);
+                task[0] = work.challenges().isEmpty() ? null : work.challenges().getFirst();
+                return task[0] != null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return task[0];
+    }
+
+    /**
+     * Answers the challenge: honestly, or with the true product's commitment but made-up rows
+     * (what a device that guesses instead of computing sends). Returns the outcome's body.
+     */
+    String answer(ChallengeTask task, boolean honest) throws Exception {
+        MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(), task.size()));
+        HttpResponse<String> asked = signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/commit",
+                json(new ChallengeCommit(answer.root())));
+        int[] rows = Json.mapper().readValue(asked.body(), ChallengeRows.class).rows();
+        List<OpenedRow> opened = honest ? MatrixChallenge.open(answer, rows)
+                : Arrays.stream(rows).mapToObj(row -> new OpenedRow(row, new long[task.size()], List.of())).toList();
+        return signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/open",
+                json(new ChallengeOpening(opened))).body();
     }
 }

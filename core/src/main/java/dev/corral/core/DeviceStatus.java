@@ -4,5 +4,9 @@ package dev.corral.core;
 public enum DeviceStatus {
     IDLE,
     HIRED,
-    OFFLINE
+    OFFLINE,
+    /** New, or back from a block: no challenge passed yet, so not placed. */
+    UNVERIFIED,
+    /** Answered challenges wrongly again and again: not placed until its owner asks for re-verification and it passes. */
+    BLOCKED
 }

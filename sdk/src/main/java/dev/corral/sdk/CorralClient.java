@@ -115,6 +115,11 @@ public final class CorralClient {
         return call("GET", "/api/v1/devices/" + encode(id), null, null, DeviceView.class);
     }
 
+    /** Asks for a blocked device to be challenged again; a pass unblocks it. */
+    public DeviceView reverifyDevice(String id) {
+        return call("POST", "/api/v1/devices/" + encode(id) + "/reverify", null, null, DeviceView.class);
+    }
+
     public DeviceView updateDevice(String id, DeviceUpdate update) {
         return call("PATCH", "/api/v1/devices/" + encode(id), update, null, DeviceView.class);
     }

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  */
 final class ChallengeService {
     static final int ISSUED_PER_SWEEP_MAX = 1_000;
+    /** This many wrong answers in a row block a device until its owner asks for re-verification and it passes. */
+    static final int WRONG_IN_A_ROW_BLOCKS = 2;
+    /** After a wrong answer (not yet a block) the next challenge comes this soon. */
+    static final Duration RECHECK_AFTER_WRONG = Duration.ofMinutes(1);
     private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
 
     private final Store store;
@@ -143,5 +147,17 @@ final class ChallengeService {
             default -> throw new IllegalStateException("unknown challenge outcome " + outcome);
         };
         store.devices().recordStanding(c, device, standing -> Reputation.record(standing, event, now));
+        if (event == Reputation.Event.CHALLENGE_PASSED) {
+            store.devices().passed(c, device);
+        } else if (event == Reputation.Event.CHALLENGE_WRONG) {
+            List<Challenges.Challenge> latest = store.challenges().ofDevice(c, device, WRONG_IN_A_ROW_BLOCKS);
+            if (latest.size() == WRONG_IN_A_ROW_BLOCKS && latest.stream().allMatch(k -> k.outcome().equals("WRONG"))) {
+                store.devices().block(c, device, WRONG_IN_A_ROW_BLOCKS + " wrong challenge answers in a row (the last "
+                        + id + ")", now);
+            } else {
+                // a wrong answer may be a glitch: ask again soon rather than at the usual random time
+                store.challenges().setNextDue(c, device, now.plus(RECHECK_AFTER_WRONG));
+            }
+        }
     }
 }

@@ -102,6 +102,7 @@ final class DeviceIndex {
                 hardware.cpuCores(), row.region(), listing.country(), SupplierType.parse(listing.supplierType()),
                 listing.securityTier(), listing.connectivityTier(), Reputation.score(row.standing(), clock.instant()),
                 row.minPricePerHourMicros(), gpu ? PoolDevice.driverNumber(hardware.driverVersion()) : 0,
-                row.online() && row.runtimes().contains(ClusterService.RUNTIME_PROCESS));
+                row.online() && row.runtimes().contains(ClusterService.RUNTIME_PROCESS) && row.verification().verified()
+                        && !row.verification().blocked());
     }
 }

@@ -92,7 +92,7 @@ final class DeviceService {
             String name = defaultName(request.hardware(), host);
             store.devices().insert(c, new DeviceRow(fresh, admission.owner(), request.publicKey(), name,
                     request.hardware(), region, host, runtimes, 0, 0, null, true, now, null, now, DeviceRow.Listing.NEW,
-                    Reputation.Standing.NEW));
+                    Reputation.Standing.NEW, DeviceRow.Verification.NEW));
             return new RegisterResponse(fresh.value(), admission.owner().value());
         });
         index.refresh(new DeviceId(registered.deviceId()));
@@ -193,10 +193,44 @@ final class DeviceService {
     }
 
     static DeviceStatus status(DeviceRow row) {
+        if (row.verification().blocked()) {
+            return DeviceStatus.BLOCKED;
+        }
         if (!row.online()) {
             return DeviceStatus.OFFLINE;
         }
-        return row.cluster() == null ? DeviceStatus.IDLE : DeviceStatus.HIRED;
+        if (row.cluster() != null) {
+            return DeviceStatus.HIRED;
+        }
+        return row.verification().verified() ? DeviceStatus.IDLE : DeviceStatus.UNVERIFIED;
+    }
+
+    /** Why a device has its status, for the statuses that need saying, and since when. */
+    private record Reason(String text, Instant since) {}
+
+    private static Reason reason(DeviceRow row) {
+        return switch (status(row)) {
+            case BLOCKED -> new Reason(row.verification().blockedReason() + (row.verification().reverifyRequested()
+                    ? "; re-verification requested" : ""), row.verification().blockedAt());
+            case OFFLINE -> new Reason("not heard from since its last heartbeat", row.lastSeenAt());
+            case UNVERIFIED -> new Reason("no availability challenge passed yet", row.createdAt());
+            case IDLE, HIRED -> new Reason(null, null);
+        };
+    }
+
+    /** The owner asks for its blocked device to be challenged again; a pass unblocks it. */
+    DeviceView reverify(AccountId owner, String deviceId) {
+        DeviceId id = parseId(deviceId);
+        DeviceView view = store.db().transaction(c -> {
+            DeviceRow row = store.devices().owned(c, owner, id).orElseThrow(() -> ApiException.notFound("device", deviceId));
+            if (!row.verification().blocked()) {
+                throw ApiException.conflict("device " + deviceId + " is not blocked (" + status(row) + ")");
+            }
+            store.devices().requestReverify(c, id, clock.instant());
+            return view(c, store.devices().byId(c, id).orElseThrow());
+        });
+        board.signal(id);
+        return view;
     }
 
     static DeviceId parseId(String deviceId) {
@@ -214,7 +248,7 @@ final class DeviceService {
                 Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
                 lastChallenge, Reputation.score(row.standing(), clock.instant()), row.listing().country(),
                 row.listing().supplierType().toLowerCase(Locale.ROOT), row.listing().securityTier(),
-                row.listing().connectivityTier());
+                row.listing().connectivityTier(), reason(row).text(), reason(row).since());
     }
 
     private static String defaultName(HardwareSpec hardware, String host) {

@@ -147,7 +147,7 @@ public final class LedgerBenchmark {
                 DeviceId id = DeviceId.random();
                 batch.add(new DeviceRow(id, owners.get(i % owners.size()), "bench-key-" + id.value(), "bench", H100,
                         "local", "127.0.0.1", List.of(ClusterService.RUNTIME_PROCESS), 0, 0, null, true, onlineSince, null,
-                        now, DeviceRow.Listing.NEW, Reputation.Standing.NEW));
+                        now, DeviceRow.Listing.NEW, Reputation.Standing.NEW, DeviceRow.Verification.NEW));
             }
             store.db().transaction(c -> {
                 store.devices().insertAll(c, batch);

@@ -27,12 +27,11 @@ final class NetworkService {
             int online = 0;
             int idle = 0;
             for (DeviceRow device : devices) {
-                DeviceStatus status = DeviceService.status(device);
-                if (status == DeviceStatus.OFFLINE) {
+                if (!device.online()) {
                     continue;
                 }
                 online++;
-                idle += status == DeviceStatus.IDLE ? 1 : 0;
+                idle += DeviceService.status(device) == DeviceStatus.IDLE ? 1 : 0;
                 String model = device.hardware().model() == null ? "CPU" : device.hardware().model().name();
                 byModel.merge(model, 1, Integer::sum);
             }

@@ -125,6 +125,8 @@ final class Routes {
             AccountId owner = account(ctx);
             ctx.json(devices.update(owner, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), DeviceUpdate.class)));
         });
+        routes.post("/api/v1/devices/{id}/reverify", ctx -> ctx.json(devices.reverify(account(ctx),
+                ctx.pathParam("id"))));
         routes.get("/api/v1/quote", ctx -> {
             ctx.json(clusters.quote(account(ctx), ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
                     ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region"), ctx.queryParam("where")));

@@ -30,7 +30,17 @@ public record DeviceRow(
         Telemetry telemetry,
         Instant createdAt,
         Listing listing,
-        Reputation.Standing standing) {
+        Reputation.Standing standing,
+        Verification verification) {
+
+    /** Whether the device passed a challenge, and whether and why it is blocked. */
+    public record Verification(boolean verified, String blockedReason, Instant blockedAt, boolean reverifyRequested) {
+        public static final Verification NEW = new Verification(false, null, null, false);
+
+        public boolean blocked() {
+            return blockedReason != null;
+        }
+    }
 
     /**
      * What customers filter on beyond hardware: ISO country code ("" until the owner sets one)

@@ -85,6 +85,24 @@ public final class Devices {
                 id.value());
     }
 
+    /** The device passed a challenge; if its owner asked for re-verification of a block, the block ends. */
+    public void passed(Connection c, DeviceId id) throws SQLException {
+        Sql.update(c, "UPDATE device SET verified = TRUE, blocked_reason = CASE WHEN reverify_requested THEN NULL "
+                + "ELSE blocked_reason END, blocked_at = CASE WHEN reverify_requested THEN NULL ELSE blocked_at END, "
+                + "reverify_requested = FALSE WHERE id = ?", id.value());
+    }
+
+    public void block(Connection c, DeviceId id, String reason, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE device SET blocked_reason = ?, blocked_at = ?, reverify_requested = FALSE WHERE id = ?",
+                reason, now.toEpochMilli(), id.value());
+    }
+
+    /** The owner asks for a blocked device to be challenged again, at once. */
+    public void requestReverify(Connection c, DeviceId id, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE device SET reverify_requested = TRUE, next_challenge_at = ? WHERE id = ?",
+                now.toEpochMilli(), id.value());
+    }
+
     /** The operator's tiers for a device; false if there is no such device. */
     public boolean setTiers(Connection c, DeviceId id, int securityTier, int connectivityTier) throws SQLException {
         return Sql.update(c, "UPDATE device SET security_tier = ?, connectivity_tier = ? WHERE id = ?", securityTier,
@@ -191,6 +209,9 @@ public final class Devices {
                 new DeviceRow.Listing(row.getString("country"), row.getString("supplier_type"), row.getInt("security_tier"),
                         row.getInt("connectivity_tier")),
                 new Reputation.Standing(row.getDouble("standing_good"), row.getDouble("standing_bad"),
-                        Instant.ofEpochMilli(row.getLong("standing_at"))));
+                        Instant.ofEpochMilli(row.getLong("standing_at"))),
+                new DeviceRow.Verification(row.getBoolean("verified"), row.getString("blocked_reason"),
+                        Sql.nullableLong(row, "blocked_at") == null ? null
+                                : Instant.ofEpochMilli(row.getLong("blocked_at")), row.getBoolean("reverify_requested")));
     }
 }

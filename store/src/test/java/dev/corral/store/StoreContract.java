@@ -240,7 +240,7 @@ abstract class StoreContract {
     static DeviceRow device(DeviceId id, AccountId owner) {
         HardwareSpec cpu = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "test CPU", 4, 8192);
         return new DeviceRow(id, owner, "key-" + id.value(), "test", cpu, "local", "127.0.0.1", List.of("process"), 0, 0,
-                null, true, NOW, null, NOW, DeviceRow.Listing.NEW, Reputation.Standing.NEW);
+                null, true, NOW, null, NOW, DeviceRow.Listing.NEW, Reputation.Standing.NEW, DeviceRow.Verification.NEW);
     }
 
     interface Task {

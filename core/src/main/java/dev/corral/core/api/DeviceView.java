@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A device as its owner sees it; lastChallenge is the outcome of its latest availability
- * challenge, if any; reputation is 0..1 (0.5 for a new device), and the listing fields are
- * what customers filter on.
+ * challenge, if any; reputation is 0..1 (0.5 for a new device); the listing fields are what
+ * customers filter on; statusReason and statusSince say why and since when a device is
+ * BLOCKED, OFFLINE or UNVERIFIED.
  */
 public record DeviceView(
         String deviceId,
@@ -28,4 +29,6 @@ public record DeviceView(
         String country,
         String supplierType,
         int securityTier,
-        int connectivityTier) {}
+        int connectivityTier,
+        String statusReason,
+        Instant statusSince) {}
