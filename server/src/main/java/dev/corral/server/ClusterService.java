@@ -591,8 +591,8 @@ final class ClusterService {
             throw ApiException.notFound("cluster", String.valueOf(clusterId));
         }
         ClusterId id = new ClusterId(clusterId);
-        boolean mine = store.db().transaction(c -> store.clusters().ranks(c, id).stream()
-                .anyMatch(r -> r.rank() == rank && r.device().equals(device)));
+        boolean mine = store.db().transaction(c -> store.clusters().rank(c, id, rank)
+                .map(r -> r.device().equals(device)).orElse(false));
         if (!mine) {
             throw ApiException.notFound("rank " + rank + " of cluster", clusterId);
         }

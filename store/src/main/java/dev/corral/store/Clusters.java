@@ -115,6 +115,11 @@ public final class Clusters {
                 .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
+    public Optional<RankRow> rank(Connection c, ClusterId cluster, int rank) throws SQLException {
+        return Sql.one(c, "SELECT * FROM cluster_rank WHERE cluster_id = ? AND rank_no = ?", Clusters::mapRank,
+                cluster.value(), rank);
+    }
+
     public List<RankRow> ranks(Connection c, ClusterId cluster) throws SQLException {
         return Sql.list(c, "SELECT * FROM cluster_rank WHERE cluster_id = ? ORDER BY rank_no", Clusters::mapRank,
                 cluster.value());
