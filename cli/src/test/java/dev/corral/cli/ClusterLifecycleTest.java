@@ -181,6 +181,38 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     @Test
+    void aDeviceThatDropsBeforeItsRankStartsIsReplacedFromThePool() throws Exception {
+        CorralClient vanishing = network.customer("vanishing", null);
+        RawAgent placedThenGone = new RawAgent(network.url, network.clock);
+        assertThat(placedThenGone.register(vanishing.joinToken().token()).statusCode()).isEqualTo(201);
+        assertThat(placedThenGone.answer(placedThenGone.nextChallenge(), true)).contains("PASSED");
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 300",
+                Map.of(), null, "cpu_cores>=1"), null);
+        assertThat(deployed.ranks().getFirst().deviceId()).isEqualTo(placedThenGone.deviceId);
+
+        CorralClient steady = network.customer("steady", null);
+        WorkerAgent spare = network.agent(steady);
+        // the hand-made device never takes its rank and stops sending heartbeats
+        ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        assertThat(running.ranks()).singleElement().satisfies(rank -> {
+            assertThat(rank.deviceId()).isEqualTo(spare.deviceId().value());
+            assertThat(rank.state()).isEqualTo("STARTED");
+        });
+        assertThat(running.pricePerDeviceHour()).isEqualTo(deployed.pricePerDeviceHour());
+        DeviceView gone = vanishing.device(placedThenGone.deviceId);
+        assertThat(gone.status()).isEqualTo("OFFLINE");
+        assertThat(gone.clusterId()).isNull();
+        assertThat(gone.reputation()).as("a job abandoned counts against it").isLessThan(0.5);
+        network.clock.advance(Duration.ofMinutes(30));
+        alice.terminate(deployed.clusterId());
+        assertThat(vanishing.account().earned().minor()).isZero();
+        assertThat(steady.account().earned().minor()).isPositive();
+    }
+
+    @Test
     void anAgentThatRestartsWhileItsRankRunsFailsTheClusterSayingSoAndKeepsItsIdentity() throws Exception {
         CorralClient supplier = network.customer("supplier", null);
         WorkerAgent agent = network.agent(supplier);

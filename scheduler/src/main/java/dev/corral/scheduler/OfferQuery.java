@@ -60,6 +60,13 @@ public record OfferQuery(List<Condition> conditions) {
         }
     }
 
+    /** The query as text that {@link #parse} reads back to the same conditions. */
+    public String text() {
+        return String.join(" ", conditions.stream().map(c -> c.op().equals("in") || c.op().equals("notin")
+                ? c.field().key() + " " + c.op() + " " + String.join(",", c.values())
+                : c.field().key() + c.op() + c.values().getFirst()).toList());
+    }
+
     /** This query with one more condition, e.g. a deploy's region. */
     public OfferQuery and(Field field, String op, String value) {
         List<Condition> more = new ArrayList<>(conditions);

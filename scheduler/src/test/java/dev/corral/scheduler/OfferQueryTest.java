@@ -47,4 +47,12 @@ class OfferQueryTest {
                 .hasValueSatisfying(gpu -> assertThat(gpu.memoryGb()).isEqualTo(24));
         assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA GeForce GTX 1080"))).isEmpty();
     }
+
+    @Test
+    void aQueryWrittenBackAsTextReadsAsTheSameConditions() {
+        OfferQuery query = OfferQuery.parse("gpu=H100  vram>=80 region in eu-west,us-east supplier notin miner price<2.5");
+        assertThat(query.text()).isEqualTo("gpu=H100 vram>=80 region in eu-west,us-east supplier notin miner price<2.5");
+        assertThat(OfferQuery.parse(query.text())).isEqualTo(query);
+        assertThat(OfferQuery.parse("").text()).isEmpty();
+    }
 }

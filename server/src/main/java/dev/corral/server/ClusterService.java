@@ -261,7 +261,7 @@ final class ClusterService {
         store.clusters().insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
                 ClusterState.PENDING, null, RUNTIME_PROCESS, order.cmd(), order.env(), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
-                request.hours(), request.region(), price, null, now, null, null, null));
+                request.hours(), request.region(), order.where().text(), price, null, now, null, null, null));
         Currency currency = order.currency();
         String escrow = LedgerAccounts.escrow(id, currency);
         store.ledger().open(c, escrow, currency);
@@ -459,10 +459,64 @@ final class ClusterService {
             }
         }
         for (DeviceRow device : wentOffline) {
-            if (device.cluster() != null && markLost(device)) {
+            if (device.cluster() != null && !replace(device) && markLost(device)) {
                 end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
             }
         }
+    }
+
+    /**
+     * Moves the rank of a device that dropped before starting it to another idle device that
+     * meets the cluster's request, at the cluster's price; true if it did. A rank that had
+     * started is not moved: its work is lost with its device.
+     */
+    private boolean replace(DeviceRow lost) {
+        ClusterId id = lost.cluster();
+        ClusterRow cluster = store.db().transaction(c -> store.clusters().byId(c, id)).orElseThrow();
+        Optional<RankRow> waiting = store.db().transaction(c -> store.clusters().ranks(c, id)).stream()
+                .filter(r -> r.device().equals(lost.id()) && r.state() == RankState.ASSIGNED).findFirst();
+        if (cluster.state() == ClusterState.RUNNING || cluster.state().isFinal() || waiting.isEmpty()) {
+            return false;
+        }
+        ClusterRequest one = new ClusterRequest(cluster.kind(), cluster.gpuModel() == null ? null
+                : new GpuModel(cluster.gpuModel()), cluster.gpusPerDevice(), 1, cluster.hours(), cluster.region());
+        long customerStakeIo = store.db().transaction(c -> store.stakes().activeTotalOn(c, cluster.owner()))
+                / EmissionSchedule.BASE_UNITS_PER_IO;
+        if (!(index.pool().place(new PlacementRequest(one, DeviceIndex.placeable(OfferQuery.parse(cluster.conditions())),
+                cluster.pricePerDeviceHour().minor(), Layout.ANY, customerStakeIo), ThreadLocalRandom.current())
+                instanceof DevicePool.Placed placed)) {
+            return false;
+        }
+        DevicePool.Chosen fresh = placed.devices().getFirst();
+        int rank = waiting.get().rank();
+        boolean moved;
+        try {
+            moved = store.db().transaction(c -> {
+                Instant now = clock.instant();
+                ClusterRow locked = store.clusters().lock(c, id).orElseThrow();
+                if (locked.state() == ClusterState.RUNNING || locked.state().isFinal()
+                        || !store.devices().reserve(c, fresh.device(), id)
+                        || !store.clusters().moveWaitingRank(c, id, rank, lost.id(), fresh.device(), fresh.owner())) {
+                    throw new DeviceTaken();
+                }
+                store.devices().releaseOne(c, lost.id());
+                store.devices().recordStanding(c, lost.id(),
+                        s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, now));
+                return true;
+            });
+        } catch (DeviceTaken notMoved) {
+            moved = false;
+        }
+        if (!moved) {
+            index.pool().release(List.of(fresh.device()));
+            index.refresh(fresh.device());
+            return false;
+        }
+        index.pool().release(List.of(lost.id()));
+        index.refresh(List.of(lost.id(), fresh.device()));
+        board.signal(fresh.device());
+        metrics.counter("corral_ranks_replaced").increment();
+        return true;
     }
 
     /** Marks the device's live ranks lost, if its cluster is still active; true if any was. */

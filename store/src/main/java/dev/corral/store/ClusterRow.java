@@ -26,6 +26,7 @@ public record ClusterRow(
         int count,
         int hours,
         String region,
+        String conditions,
         Money pricePerDeviceHour,
         String headAddr,
         Instant createdAt,

@@ -32,10 +32,11 @@ public final class Clusters {
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
                 + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at, "
-                + "ranks_waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                + "ranks_waiting, conditions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
                 k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
                 k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
-                k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count());
+                k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count(),
+                k.conditions());
     }
 
     public void insertRank(Connection c, RankRow r) throws SQLException {
@@ -174,6 +175,14 @@ public final class Clusters {
         return Sql.number(c, "SELECT ranks_waiting FROM cluster WHERE id = ?", id.value());
     }
 
+    /** A rank not yet started moves to another device (its first device dropped before starting it). */
+    public boolean moveWaitingRank(Connection c, ClusterId id, int rank, DeviceId from, DeviceId to, AccountId supplier)
+            throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ? WHERE cluster_id = ? AND rank_no = ? "
+                + "AND device_id = ? AND state = ?", to.value(), supplier.value(), id.value(), rank, from.value(),
+                RankState.ASSIGNED.name()) == 1;
+    }
+
     /** The hosts of a cluster's devices in rank order. */
     public List<String> hostsInRankOrder(Connection c, ClusterId id) throws SQLException {
         return Sql.list(c, "SELECT d.host FROM cluster_rank r JOIN device d ON d.id = r.device_id WHERE r.cluster_id = ? "
@@ -218,7 +227,7 @@ public final class Clusters {
                 row.getString("idempotency_key"), row.getString("name"), ClusterState.valueOf(row.getString("state")),
                 row.getString("reason"), row.getString("type"), row.getString("cmd"), env,
                 DeviceKind.valueOf(row.getString("kind")), row.getString("gpu_model"), row.getInt("gpus_per_device"),
-                row.getInt("device_count"), row.getInt("hours"), row.getString("region"),
+                row.getInt("device_count"), row.getInt("hours"), row.getString("region"), row.getString("conditions"),
                 new Money(row.getLong("price_micros"), currency), row.getString("head_addr"),
                 instant(row, "created_at"), instant(row, "running_at"), instant(row, "expires_at"),
                 instant(row, "ended_at"));

@@ -161,6 +161,11 @@ public final class Devices {
                 cluster.value(), id.value()) == 1;
     }
 
+    /** Frees one device from whatever cluster holds it. */
+    public void releaseOne(Connection c, DeviceId id) throws SQLException {
+        Sql.update(c, "UPDATE device SET cluster_id = NULL WHERE id = ?", id.value());
+    }
+
     public int release(Connection c, ClusterId cluster) throws SQLException {
         return Sql.update(c, "UPDATE device SET cluster_id = NULL WHERE cluster_id = ?", cluster.value());
     }
