@@ -72,6 +72,35 @@ class ChallengeTest extends NetworkTest {
     }
 
     @Test
+    void anAnswerCopiedFromAnotherDeviceIsWrongAndASlowOneIsLate() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        RawAgent honest = registered(owner);
+        RawAgent copier = registered(owner);
+        RawAgent slow = registered(owner);
+
+        ChallengeTask honestTask = challengeOf(honest);
+        ChallengeTask copierTask = challengeOf(copier);
+        MatrixChallenge.Answer honestAnswer = MatrixChallenge.compute(
+                new MatrixChallenge.Spec(honestTask.seed(), honestTask.size()));
+        String copied = "/agent/v1/challenges/" + copierTask.challengeId();
+        int[] rows = Json.mapper().readValue(copier.signedSend("POST", copied + "/commit",
+                RawAgent.json(new ChallengeCommit(honestAnswer.root()))).body(), ChallengeRows.class).rows();
+        assertThat(copier.signedSend("POST", copied + "/open",
+                RawAgent.json(new ChallengeOpening(MatrixChallenge.open(honestAnswer, rows)))).body()).contains("WRONG");
+        assertThat(honest.answer(honestTask, true)).contains("PASSED");
+
+        ChallengeTask slowTask = challengeOf(slow);
+        network.clock.advance(ChallengePolicy.deadline(TestNetwork.CHALLENGE_SIZE).plusSeconds(1));
+        MatrixChallenge.Answer late = MatrixChallenge.compute(new MatrixChallenge.Spec(slowTask.seed(), slowTask.size()));
+        assertThat(slow.signedSend("POST", "/agent/v1/challenges/" + slowTask.challengeId() + "/commit",
+                RawAgent.json(new ChallengeCommit(late.root()))).body()).contains("\"rows\":[]");
+        assertThat(owner.device(slow.deviceId).lastChallenge()).startsWith("LATE");
+        assertThat(owner.device(slow.deviceId).status()).as("never verified").isEqualTo("UNVERIFIED");
+        assertThat(owner.device(copier.deviceId).reputation()).isLessThan(owner.device(slow.deviceId).reputation())
+                .isLessThan(owner.device(honest.deviceId).reputation());
+    }
+
+    @Test
     void wrongRowsAreWrongSilenceIsMissingAndNoOneAnswersAnotherDevicesChallengeOrTwice() throws Exception {
         CorralClient owner = network.customer("owner", null);
         RawAgent liar = registered(owner);
