@@ -121,6 +121,7 @@ final class DeviceCommand {
         out.println("last seen  " + d.lastSeenAt());
         out.println("challenge  " + (d.lastChallenge() == null ? "none yet" : d.lastChallenge()));
         out.printf("reputation %.3f%n", d.reputation());
+        d.claimFlags().forEach(flag -> out.println("claim      contradicted: " + flag));
         out.println("listing    country " + (d.country().isEmpty() ? "(not set)" : d.country()) + ", " + d.supplierType()
                 + ", security tier " + d.securityTier() + ", connectivity tier " + d.connectivityTier());
         if (d.telemetry() != null) {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.Telemetry;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.OfferView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,28 @@ class OfferSearchTest extends NetworkTest {
                 });
         assertThatThrownBy(() -> network.anonymous.offers("", "cheapest"))
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage()).contains("sort must be"));
+    }
+
+    @Test
+    void aDeviceWhoseReadingsContradictItsClaimIsFlaggedAndNotOfferedUntilItHeals() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        RawAgent pretender = new RawAgent(network.url, network.clock);
+        pretender.hardware = EIGHT_H100;
+        assertThat(pretender.register(supplier.joinToken().token()).statusCode()).isEqualTo(201);
+        assertThat(pretender.answer(pretender.nextChallenge(), true)).contains("PASSED");
+        Telemetry.GpuReading reading = new Telemetry.GpuReading(50, 60, 300, 10_000);
+        assertThat(network.anonymous.offers("gpu=H100", null)).hasSize(1);
+
+        pretender.signedSend("POST", "/agent/v1/heartbeat",
+                pretender.heartbeatBody(new Telemetry(10, 1_000, Collections.nCopies(4, reading))));
+        assertThat(supplier.device(pretender.deviceId).claimFlags())
+                .containsExactly("claims 8 GPUs but reports readings for 4");
+        assertThat(network.anonymous.offers("gpu=H100", null)).as("not offered while contradicted").isEmpty();
+
+        pretender.signedSend("POST", "/agent/v1/heartbeat",
+                pretender.heartbeatBody(new Telemetry(10, 1_000, Collections.nCopies(8, reading))));
+        assertThat(supplier.device(pretender.deviceId).claimFlags()).isEmpty();
+        assertThat(network.anonymous.offers("gpu=H100", null)).as("healed").hasSize(1);
     }
 
     /** Registers a hand-made GPU device that passes its first challenge, and returns its id. */

@@ -58,7 +58,11 @@ final class RawAgent {
     }
 
     byte[] heartbeatBody() throws Exception {
-        return json(new Heartbeat(hardware, new Telemetry(1, 1, List.of()), "127.0.0.1", List.of("process")));
+        return heartbeatBody(new Telemetry(1, 1, List.of()));
+    }
+
+    byte[] heartbeatBody(Telemetry telemetry) throws Exception {
+        return json(new Heartbeat(hardware, telemetry, "127.0.0.1", List.of("process")));
     }
 
     /** Headers for a request signed by this device's key at this instant. */

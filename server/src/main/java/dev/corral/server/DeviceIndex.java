@@ -103,6 +103,6 @@ final class DeviceIndex {
                 listing.securityTier(), listing.connectivityTier(), Reputation.score(row.standing(), clock.instant()),
                 row.minPricePerHourMicros(), gpu ? PoolDevice.driverNumber(hardware.driverVersion()) : 0,
                 row.online() && row.runtimes().contains(ClusterService.RUNTIME_PROCESS) && row.verification().verified()
-                        && !row.verification().blocked());
+                        && !row.verification().blocked() && row.verification().claimFlags().isEmpty());
     }
 }

@@ -16,6 +16,7 @@ import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
+import dev.corral.proofs.ClaimCheck;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.SupplierType;
@@ -86,7 +87,7 @@ final class DeviceService {
                             "join token is unknown, used or expired: ask the owner for a new one (corral device join-token)"));
             if (admission.existingDevice().isPresent()) {
                 DeviceId existing = admission.existingDevice().get();
-                store.devices().heartbeat(c, existing, request.hardware(), host, runtimes, null, now);
+                store.devices().heartbeat(c, existing, request.hardware(), host, runtimes, null, List.of(), now);
                 return new RegisterResponse(existing.value(), admission.owner().value());
             }
             String name = defaultName(request.hardware(), host);
@@ -109,7 +110,7 @@ final class DeviceService {
         Beat beat = store.db().transaction(c -> {
             boolean wasOffline = store.devices().byId(c, device).map(row -> !row.online()).orElse(false);
             store.devices().heartbeat(c, device, heartbeat.hardware(), host, runtimes, heartbeat.telemetry(),
-                    clock.instant());
+                    ClaimCheck.contradictions(heartbeat.hardware(), heartbeat.telemetry()), clock.instant());
             return new Beat(wasOffline, store.devices().byId(c, device).orElseThrow());
         });
         index.update(beat.row());
@@ -248,7 +249,8 @@ final class DeviceService {
                 Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
                 lastChallenge, Reputation.score(row.standing(), clock.instant()), row.listing().country(),
                 row.listing().supplierType().toLowerCase(Locale.ROOT), row.listing().securityTier(),
-                row.listing().connectivityTier(), reason(row).text(), reason(row).since());
+                row.listing().connectivityTier(), reason(row).text(), reason(row).since(),
+                row.verification().claimFlags());
     }
 
     private static String defaultName(HardwareSpec hardware, String host) {

@@ -33,9 +33,17 @@ public record DeviceRow(
         Reputation.Standing standing,
         Verification verification) {
 
-    /** Whether the device passed a challenge, and whether and why it is blocked. */
-    public record Verification(boolean verified, String blockedReason, Instant blockedAt, boolean reverifyRequested) {
-        public static final Verification NEW = new Verification(false, null, null, false);
+    /**
+     * Whether the device passed a challenge, whether and why it is blocked, and what its latest
+     * heartbeat measured that contradicts its claimed hardware.
+     */
+    public record Verification(boolean verified, String blockedReason, Instant blockedAt, boolean reverifyRequested,
+            List<String> claimFlags) {
+        public static final Verification NEW = new Verification(false, null, null, false, List.of());
+
+        public Verification {
+            claimFlags = List.copyOf(claimFlags);
+        }
 
         public boolean blocked() {
             return blockedReason != null;

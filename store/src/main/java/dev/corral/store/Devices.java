@@ -25,6 +25,7 @@ import java.util.Optional;
  * by only through the conditional {@link #reserve}, so a device is never in two clusters.
  */
 public final class Devices {
+    static final int CLAIM_FLAGS_LENGTH_MAX = 2_000;
     public void insert(Connection c, DeviceRow d) throws SQLException {
         insertAll(c, List.of(d));
     }
@@ -68,14 +69,19 @@ public final class Devices {
         return Sql.list(c, "SELECT * FROM device WHERE online AND cluster_id IS NULL", Devices::map);
     }
 
-    /** A signed heartbeat: the device re-asserts what it is and where, and is online again. */
+    /**
+     * A signed heartbeat: the device re-asserts what it is and where, and is online again; the
+     * claim flags are what its readings contradict of that (replacing the previous ones).
+     */
     public void heartbeat(Connection c, DeviceId id, HardwareSpec hardware, String host, List<String> runtimes,
-            Telemetry telemetry, Instant now) throws SQLException {
+            Telemetry telemetry, List<String> claimFlags, Instant now) throws SQLException {
+        String flags = String.join("\n", claimFlags);
         Sql.update(c, "UPDATE device SET hardware = ?, kind = ?, gpu_model = ?, gpu_count = ?, host = ?, runtimes = ?, "
                 + "telemetry = ?, online_since = CASE WHEN online THEN online_since ELSE ? END, online = TRUE, "
-                + "last_seen_at = ? WHERE id = ?",
+                + "last_seen_at = ?, claim_flags = ? WHERE id = ?",
                 json(hardware), hardware.kind().name(), modelName(hardware), hardware.gpuCount(), host,
-                String.join(",", runtimes), json(telemetry), now.toEpochMilli(), now.toEpochMilli(), id.value());
+                String.join(",", runtimes), json(telemetry), now.toEpochMilli(), now.toEpochMilli(),
+                flags.length() > CLAIM_FLAGS_LENGTH_MAX ? flags.substring(0, CLAIM_FLAGS_LENGTH_MAX) : flags, id.value());
     }
 
     public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent,
@@ -217,6 +223,8 @@ public final class Devices {
                         Instant.ofEpochMilli(row.getLong("standing_at"))),
                 new DeviceRow.Verification(row.getBoolean("verified"), row.getString("blocked_reason"),
                         Sql.nullableLong(row, "blocked_at") == null ? null
-                                : Instant.ofEpochMilli(row.getLong("blocked_at")), row.getBoolean("reverify_requested")));
+                                : Instant.ofEpochMilli(row.getLong("blocked_at")), row.getBoolean("reverify_requested"),
+                        row.getString("claim_flags").isEmpty() ? List.of()
+                                : List.of(row.getString("claim_flags").split("\n"))));
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * A device as its owner sees it; lastChallenge is the outcome of its latest availability
  * challenge, if any; reputation is 0..1 (0.5 for a new device); the listing fields are what
  * customers filter on; statusReason and statusSince say why and since when a device is
- * BLOCKED, OFFLINE or UNVERIFIED.
+ * BLOCKED, OFFLINE or UNVERIFIED; claimFlags what its latest heartbeat measured that
+ * contradicts its claimed hardware (such a device is not placed until that heals).
  */
 public record DeviceView(
         String deviceId,
@@ -31,4 +32,5 @@ public record DeviceView(
         int securityTier,
         int connectivityTier,
         String statusReason,
-        Instant statusSince) {}
+        Instant statusSince,
+        List<String> claimFlags) {}
