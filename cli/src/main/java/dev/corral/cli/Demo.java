@@ -66,7 +66,7 @@ final class Demo {
                 .withAdminKey("demo-admin-key-" + System.nanoTime())
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500))
                 .withEpochs(EPOCH_LENGTH, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
-                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE);
+                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE, true);
         List<Process> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());

@@ -56,7 +56,7 @@ final class DeployBenchmark {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
                 .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
-                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE);
+                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE, false);
         List<WorkerAgent> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config); HttpClient http = WorkerAgent.httpClient()) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());

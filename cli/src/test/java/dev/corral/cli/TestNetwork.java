@@ -7,6 +7,7 @@ import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.ledger.EpochRewards;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -38,9 +40,16 @@ final class TestNetwork implements AutoCloseable {
     /** Small challenges keep the agents' answers cheap in tests; the standard size is measured by the benchmark. */
     static final int CHALLENGE_SIZE = 64;
     /**
+     * Devices join this long after the network's first epoch began, so they are online for too
+     * little of it (under 90%) to earn its availability reward: epoch 1 is every test's first paid one.
+     */
+    static final Duration FIRST_DEVICES_AFTER_GENESIS = Duration.ofMinutes(10);
+    /**
      * Devices get their challenge on joining, then about once a year of test time: tests move the
      * clock by hours at a stroke, and a device cannot answer a challenge whose deadline a jump
-     * has already passed, which would count against its reputation.
+     * has already passed, which would count against its reputation. For the same reason
+     * availability rewards here need uptime only, not a challenge passed in each epoch, except
+     * on a network made {@link #withAvailabilityProofs}.
      */
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
 
@@ -56,22 +65,36 @@ final class TestNetwork implements AutoCloseable {
     CorralClient anonymous;
     CorralClient admin;
 
-    private TestNetwork(Path directory, String postgresUrl) {
+    private TestNetwork(Path directory, String postgresUrl, UnaryOperator<CoordinatorConfig> adjust,
+            Duration devicesJoinAfter) {
         this.directory = directory;
         this.postgresUrl = postgresUrl;
-        CoordinatorConfig base = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0).withAdminKey(ADMIN_KEY)
-                .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL).withClock(clock)
-                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE);
+        CoordinatorConfig base = adjust.apply(CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
+                .withAdminKey(ADMIN_KEY).withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
+                .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE, false));
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
         startCoordinator();
+        clock.advance(devicesJoinAfter);
     }
 
     static TestNetwork onH2(Path directory) {
-        return new TestNetwork(directory, null);
+        return new TestNetwork(directory, null, UnaryOperator.identity(), FIRST_DEVICES_AFTER_GENESIS);
     }
 
     static TestNetwork onPostgres(Path directory) {
-        return new TestNetwork(directory, TestDatabases.newPostgresSchema());
+        return new TestNetwork(directory, TestDatabases.newPostgresSchema(), UnaryOperator.identity(),
+                FIRST_DEVICES_AFTER_GENESIS);
+    }
+
+    /**
+     * The network as it runs for real, only faster and without moving the clock: epochs of this
+     * length, challenges about every quarter of one (at most half apart), and availability
+     * rewards only for devices that passed one in the epoch.
+     */
+    static TestNetwork withAvailabilityProofs(Path directory, Duration epochLength) {
+        return new TestNetwork(directory, null, config -> config
+                .withEpochs(epochLength, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
+                .withChallenges(epochLength.dividedBy(4), CHALLENGE_SIZE, true), Duration.ZERO);
     }
 
     private void startCoordinator() {

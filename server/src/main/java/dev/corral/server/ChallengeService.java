@@ -39,15 +39,22 @@ final class ChallengeService {
     private final WorkBoard board;
     private final Clock clock;
     private final Duration meanInterval;
+    private final Duration gapMax;
     private final int size;
     private final SecureRandom random = new SecureRandom();
 
-    ChallengeService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration meanInterval, int size) {
+    /**
+     * @param gapMax the longest gap between two challenges to a device (half an epoch when
+     *     availability rewards need a passed challenge in every epoch), or null for none
+     */
+    ChallengeService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration meanInterval, int size,
+            Duration gapMax) {
         this.store = requireNonNull(store, "store is null");
         this.index = requireNonNull(index, "index is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meanInterval = requireNonNull(meanInterval, "meanInterval is null");
+        this.gapMax = gapMax;
         this.size = new MatrixChallenge.Spec(0, size).size();
     }
 
@@ -62,7 +69,9 @@ final class ChallengeService {
                 store.challenges().insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
                         random.nextLong(), size, now, now.plus(ChallengePolicy.deadline(size)), null, null,
                         Challenges.ISSUED, null));
-                store.challenges().setNextDue(c, device, now.plus(ChallengePolicy.nextGap(meanInterval, random)));
+                Duration gap = ChallengePolicy.nextGap(meanInterval, random);
+                store.challenges().setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
+                        : gapMax));
                 return null;
             });
             board.signal(device);

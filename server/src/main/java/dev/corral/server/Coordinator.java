@@ -59,7 +59,7 @@ public final class Coordinator implements AutoCloseable {
             AccountService accounts = new AccountService(store, config.clock());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             EpochService epochs = new EpochService(store, config.clock(), config.epochLength(),
-                    config.computeRewardShareBasisPoints(), key);
+                    config.computeRewardShareBasisPoints(), config.availabilityProofRequired(), key);
             DeviceIndex index = DeviceIndex.rebuild(store, config.clock());
             DeviceService devices = new DeviceService(store, index, board, config.clock());
             ClusterService clusters = new ClusterService(store, index, board, config.clock(), config.deployTimeout(),
@@ -70,7 +70,8 @@ public final class Coordinator implements AutoCloseable {
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
             StakeService stakes = new StakeService(store, index, config.clock());
             ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),
-                    config.challengeMeanInterval(), config.challengeSize());
+                    config.challengeMeanInterval(), config.challengeSize(),
+                    config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
                     new TokenService(store, config.clock()), stakes, challenges, new OfferService(index), agentAuth, board,
                     config.pollWait(), metrics);

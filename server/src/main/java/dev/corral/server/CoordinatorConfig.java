@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param computeRewardShareBasisPoints the share of each block paid as compute rewards; the rest rewards availability
  * @param challengeMeanInterval the mean gap between two availability challenges to a device
  * @param challengeSize the matrix size of a challenge (the standard one unless a test wants it small)
+ * @param availabilityProofRequired whether availability rewards need a passed challenge (or a served rank) in the
+ *     epoch besides the uptime; on by default; off, challenges keep their mean interval and uptime alone decides
  */
 public record CoordinatorConfig(
         String bindHost,
@@ -40,6 +42,7 @@ public record CoordinatorConfig(
         int computeRewardShareBasisPoints,
         Duration challengeMeanInterval,
         int challengeSize,
+        boolean availabilityProofRequired,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
@@ -69,46 +72,47 @@ public record CoordinatorConfig(
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
                 EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
-                MatrixChallenge.SIZE_STANDARD, Clock.systemUTC());
+                MatrixChallenge.SIZE_STANDARD, true, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeSize, clock);
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
     }
 
-    public CoordinatorConfig withChallenges(Duration meanInterval, int size) {
+    public CoordinatorConfig withChallenges(Duration meanInterval, int size, boolean proofRequired) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, size, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, size,
+                proofRequired, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, newClock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, newClock);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.RewardView;
@@ -18,6 +19,7 @@ import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.ledger.StakerShare;
 import dev.corral.ledger.Transfer;
+import dev.corral.proofs.Availability;
 import dev.corral.store.Devices;
 import dev.corral.store.Epochs;
 import dev.corral.store.Ledger;
@@ -27,13 +29,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Closes epochs: each one mints its block of IO as availability and compute rewards and
+ * Closes epochs: each one mints its block of IO as availability rewards (to devices
+ * {@link Availability} finds eligible) and compute rewards, and
  * publishes a record of the journal head, the supply and the balance root, signed with the
  * coordinator's key. Epoch n covers [genesis + n x length, genesis + (n+1) x length), where
  * genesis is the network's first start. A closing holds the journal's head lock from start
@@ -47,14 +52,17 @@ final class EpochService {
     static final int REWARDS_LIMIT_MAX = 1_000;
 
     private final Store store;
+    private final boolean proofRequired;
     private final Clock clock;
     private final Duration length;
     private final int computeShareBasisPoints;
     private final KeyPair key;
     private final Instant genesis;
 
-    EpochService(Store store, Clock clock, Duration length, int computeShareBasisPoints, KeyPair key) {
+    EpochService(Store store, Clock clock, Duration length, int computeShareBasisPoints, boolean proofRequired,
+            KeyPair key) {
         this.store = requireNonNull(store, "store is null");
+        this.proofRequired = proofRequired;
         this.clock = requireNonNull(clock, "clock is null");
         this.length = requireNonNull(length, "length is null");
         this.computeShareBasisPoints = computeShareBasisPoints;
@@ -102,7 +110,16 @@ final class EpochService {
             Instant to = start(epoch + 1);
             List<EpochRewards.AvailableDevice> available = new ArrayList<>();
             Map<String, Devices.Earner> byId = new HashMap<>();
-            for (Devices.Earner device : store.devices().onlineSince(c, from)) {
+            Set<DeviceId> proven = new HashSet<>();
+            if (proofRequired) {
+                proven.addAll(store.challenges().passedBetween(c, from, to));
+                proven.addAll(store.clusters().servedBetween(c, from, to));
+            }
+            for (Devices.Earner device : store.devices().uptimeBetween(c, from, to)) {
+                if (!Availability.eligible(device.uptimeMillis(), length.toMillis(),
+                        !proofRequired || proven.contains(device.id()))) {
+                    continue;
+                }
                 byId.put(device.id().value(), device);
                 available.add(new EpochRewards.AvailableDevice(device.id().value(), EpochRewards.ioWallet(device.owner()),
                         ComputeWeight.milli(device.gpuModel(), device.gpuCount())));

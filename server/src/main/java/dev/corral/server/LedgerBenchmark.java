@@ -123,7 +123,7 @@ public final class LedgerBenchmark {
             return null;
         });
         devices(store, devices, now, genesis.minus(Duration.ofHours(1)));
-        EpochService epochs = new EpochService(store, clock, Duration.ofHours(1), 5_000,
+        EpochService epochs = new EpochService(store, clock, Duration.ofHours(1), 5_000, false,
                 KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
         long before = journalLength(store);
         System.gc();

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class Sweeper implements AutoCloseable {
     /** How long an expired quote is kept, so a late deploy naming it hears "expired" rather than "unknown". */
     static final Duration QUOTE_RETENTION = Duration.ofDays(1);
+    /** How long closed stretches online are kept for uptime: far longer than any epoch left to close. */
+    static final Duration ONLINE_STRETCH_RETENTION = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
     private final Store store;
@@ -79,6 +81,7 @@ final class Sweeper implements AutoCloseable {
         challenges.issueDue();
         store.db().transaction(c -> store.nonces().pruneBefore(c, now.minus(nonceRetention)));
         store.db().transaction(c -> store.quotes().pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
+        store.db().transaction(c -> store.devices().pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));
     }
 
     private void sweepSafely() {

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -70,6 +72,13 @@ public final class Challenges {
     }
 
     /** A device's challenges, newest first. */
+    /** Devices that passed a challenge finished in [from, to). */
+    public Set<DeviceId> passedBetween(Connection c, Instant from, Instant to) throws SQLException {
+        return new HashSet<>(Sql.list(c, "SELECT DISTINCT device_id FROM challenge WHERE outcome = 'PASSED' "
+                + "AND finished_at >= ? AND finished_at < ?", row -> new DeviceId(row.getString(1)), from.toEpochMilli(),
+                to.toEpochMilli()));
+    }
+
     public List<Challenge> ofDevice(Connection c, DeviceId device, int limit) throws SQLException {
         return Sql.list(c, "SELECT * FROM challenge WHERE device_id = ? ORDER BY issued_at DESC, id LIMIT ?",
                 Challenges::map, device.value(), limit);

@@ -15,7 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -181,6 +183,13 @@ public final class Clusters {
         return Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ? WHERE cluster_id = ? AND rank_no = ? "
                 + "AND device_id = ? AND state = ?", to.value(), supplier.value(), id.value(), rank, from.value(),
                 RankState.ASSIGNED.name()) == 1;
+    }
+
+    /** Devices that ran a started rank at some time in [from, to). */
+    public Set<DeviceId> servedBetween(Connection c, Instant from, Instant to) throws SQLException {
+        return new HashSet<>(Sql.list(c, "SELECT DISTINCT device_id FROM cluster_rank WHERE started_at IS NOT NULL "
+                + "AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)", row -> new DeviceId(row.getString(1)),
+                to.toEpochMilli(), from.toEpochMilli()));
     }
 
     /** The hosts of a cluster's devices in rank order. */

@@ -152,13 +152,36 @@ public final class Devices {
     }
 
     /** A device as block rewards see it: who owns it and its GPUs (no model: a CPU device). */
-    public record Earner(DeviceId id, AccountId owner, String gpuModel, int gpuCount) {}
+    public record Earner(DeviceId id, AccountId owner, String gpuModel, int gpuCount, long uptimeMillis) {}
 
-    /** Devices online now without a break since at or before this instant, and able to take work (a runtime). */
-    public List<Earner> onlineSince(Connection c, Instant since) throws SQLException {
-        return Sql.list(c, "SELECT id, owner_id, gpu_model, gpu_count FROM device WHERE online AND online_since <= ? "
-                + "AND runtimes <> ''", row -> new Earner(new DeviceId(row.getString(1)), new AccountId(row.getString(2)),
-                        row.getString(3), row.getInt(4)), since.toEpochMilli());
+    /**
+     * Devices able to take work (a runtime) that were online at some time in [from, to), each with
+     * its time online in that span: closed stretches plus the current one.
+     */
+    public List<Earner> uptimeBetween(Connection c, Instant from, Instant to) throws SQLException {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        Map<String, Long> closed = new HashMap<>();
+        for (Map.Entry<String, Long> stretch : Sql.list(c, "SELECT device_id, SUM(LEAST(to_ms, ?) - GREATEST(from_ms, ?)) "
+                + "FROM device_online WHERE to_ms > ? AND from_ms < ? GROUP BY device_id",
+                row -> Map.entry(row.getString(1), row.getLong(2)), end, start, start, end)) {
+            closed.put(stretch.getKey(), stretch.getValue());
+        }
+        return Sql.list(c, "SELECT id, owner_id, gpu_model, gpu_count, online, online_since FROM device "
+                + "WHERE runtimes <> ''", row -> {
+                    long uptime = closed.getOrDefault(row.getString(1), 0L);
+                    Long since = Sql.nullableLong(row, "online_since");
+                    if (row.getBoolean(5) && since != null && since < end) {
+                        uptime += end - Math.max(since, start);
+                    }
+                    return new Earner(new DeviceId(row.getString(1)), new AccountId(row.getString(2)), row.getString(3),
+                            row.getInt(4), Math.min(uptime, end - start));
+                }).stream().filter(e -> e.uptimeMillis() > 0).toList();
+    }
+
+    /** Forgets closed stretches online that ended before the cutoff (epochs that far back are closed). */
+    public int pruneOnlineBefore(Connection c, Instant cutoff) throws SQLException {
+        return Sql.update(c, "DELETE FROM device_online WHERE to_ms < ?", cutoff.toEpochMilli());
     }
 
     /** Hires the device for the cluster if it is still online and free; false if another got it first. */
@@ -181,8 +204,11 @@ public final class Devices {
         List<DeviceRow> stale = Sql.list(c, "SELECT * FROM device WHERE online AND last_seen_at < ? FOR UPDATE",
                 Devices::map, cutoff.toEpochMilli());
         for (DeviceRow device : stale) {
-            Sql.update(c, "UPDATE device SET online = FALSE WHERE id = ? AND last_seen_at < ?", device.id().value(),
-                    cutoff.toEpochMilli());
+            if (Sql.update(c, "UPDATE device SET online = FALSE WHERE id = ? AND last_seen_at < ?", device.id().value(),
+                    cutoff.toEpochMilli()) == 1) {
+                Sql.update(c, "INSERT INTO device_online (device_id, from_ms, to_ms) SELECT id, online_since, last_seen_at "
+                        + "FROM device WHERE id = ? AND online_since IS NOT NULL", device.id().value());
+            }
         }
         return stale;
     }
