@@ -49,44 +49,37 @@ final class DeviceCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one device with its latest telemetry.")
-    static final class Show extends ClientCommand<DeviceView> {
+    /** A command on one device that answers with the device as it is afterwards. */
+    abstract static class OneDevice extends ClientCommand<DeviceView> {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        DeviceView fetch(CorralClient client) {
-            return client.device(id);
-        }
-
-        @Override
         void print(PrintWriter out, DeviceView device) {
             DeviceCommand.print(out, device);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one device with its latest telemetry.")
+    static final class Show extends OneDevice {
+        @Override
+        DeviceView fetch(CorralClient client) {
+            return client.device(id);
         }
     }
 
     @Command(name = "reverify", mixinStandardHelpOptions = true,
             description = "Ask for a BLOCKED device to be challenged again at once; passing unblocks it.")
-    static final class Reverify extends ClientCommand<DeviceView> {
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Reverify extends OneDevice {
         @Override
         DeviceView fetch(CorralClient client) {
             return client.reverifyDevice(id);
-        }
-
-        @Override
-        void print(PrintWriter out, DeviceView device) {
-            DeviceCommand.print(out, device);
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Change what an owner may change: name, price floor, reward split, country, supplier type.")
-    static final class Set extends ClientCommand<DeviceView> {
-        @Parameters(paramLabel = "ID")
-        String id;
+    static final class Set extends OneDevice {
         @Option(names = "--name")
         String name;
         @Option(names = "--min-price", description = "Lowest USD per device-hour this device accepts.")
@@ -101,11 +94,6 @@ final class DeviceCommand {
         @Override
         DeviceView fetch(CorralClient client) {
             return client.updateDevice(id, new DeviceUpdate(name, minPrice, rewardSplitIo, country, supplier));
-        }
-
-        @Override
-        void print(PrintWriter out, DeviceView device) {
-            DeviceCommand.print(out, device);
         }
     }
 

@@ -99,7 +99,10 @@ public record OfferQuery(List<Condition> conditions) {
         return new OfferQuery(List.copyOf(conditions));
     }
 
-    /** Whether an offer's values (by field) meet every condition. */
+    /**
+     * Whether an offer's values (by field) meet every condition: the reference reading of a
+     * query, against which the index's compiled filter ({@link SlotFilter}) is property-tested.
+     */
     public boolean matches(Function<Field, Object> values) {
         for (Condition condition : conditions) {
             Object value = values.apply(condition.field());

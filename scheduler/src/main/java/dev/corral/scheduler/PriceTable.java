@@ -6,7 +6,7 @@ import dev.corral.core.Money;
 import java.util.Map;
 
 /**
- * A fixed price per GPU-hour by model, the stand-in until the price oracle lands. Figures are
+ * The base price per GPU-hour by model that {@link PriceOracle} starts from. Figures are
  * rounded from the on-demand prices that decentralized GPU marketplaces (io.net, Vast.ai)
  * listed for these models in 2025; a model not listed gets {@link #UNLISTED_GPU_HOUR}.
  */
@@ -37,11 +37,6 @@ public final class PriceTable {
             return Money.usd(CPU_DEVICE_HOUR);
         }
         return Money.usd(Math.multiplyExact(gpuHour(request.gpuModel()), (long) request.gpusPerDevice()));
-    }
-
-    /** Price x devices x hours: what escrow must hold to deploy. */
-    public static Money total(ClusterRequest request) {
-        return pricePerDeviceHour(request).times(request.count()).times(request.hours());
     }
 
     private static long gpuHour(GpuModel model) {

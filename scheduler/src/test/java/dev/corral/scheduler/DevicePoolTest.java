@@ -169,17 +169,9 @@ class DevicePoolTest {
         pool.put(gpu(AccountId.random(), "H100", 1, "eu-west", 0, 1.0));
         pool.setOwnerStake(rich, 3_000);
         long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         int draws = 20_000;
-        int stakedWins = 0;
-        for (int i = 0; i < draws; i++) {
-            DevicePool.Placed placed = (DevicePool.Placed) pool.place(request("H100", 1, 1, ""), random);
-            if (placed.devices().getFirst().device().equals(staked.id())) {
-                stakedWins++;
-            }
-            pool.release(List.of(placed.devices().getFirst().device()));
-        }
-        assertThat(stakedWins / (double) draws).as("seed %d", seed).isBetween(0.77, 0.83);
+        assertThat(winsOf(staked, pool, draws, new SplittableRandom(seed)) / (double) draws).as("seed %d", seed)
+                .isBetween(0.77, 0.83);
     }
 
     @Test
@@ -189,15 +181,8 @@ class DevicePoolTest {
         PoolDevice dearFlaky = gpu(AccountId.random(), "H100", 1, "eu-west", 1_900_000, 0.1);
         pool.put(cheapReliable);
         pool.put(dearFlaky);
-        SplittableRandom random = new SplittableRandom(3);
-        int cheapWins = 0;
-        for (int i = 0; i < 1_000; i++) {
-            DevicePool.Placed placed = (DevicePool.Placed) pool.place(request("H100", 1, 1, ""), random);
-            cheapWins += placed.devices().getFirst().device().equals(cheapReliable.id()) ? 1 : 0;
-            pool.release(List.of(placed.devices().getFirst().device()));
-        }
         // Score gap 0.4 x 0.95 + 0.3 x 0.9 = 0.65 exceeds the whole draw term (0.3): the cheap device always wins.
-        assertThat(cheapWins).isEqualTo(1_000);
+        assertThat(winsOf(cheapReliable, pool, 1_000, new SplittableRandom(3))).isEqualTo(1_000);
     }
 
     @Test
@@ -274,6 +259,17 @@ class DevicePoolTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
+
+    /** How many of these single-H100 placements (each released again) choose this device. */
+    private static int winsOf(PoolDevice device, DevicePool pool, int draws, SplittableRandom random) {
+        int wins = 0;
+        for (int i = 0; i < draws; i++) {
+            DevicePool.Placed placed = (DevicePool.Placed) pool.place(request("H100", 1, 1, ""), random);
+            wins += placed.devices().getFirst().device().equals(device.id()) ? 1 : 0;
+            pool.release(List.of(placed.devices().getFirst().device()));
+        }
+        return wins;
+    }
 
     /** The reference reading of a device's fields, independent of the index's columns. */
     private static Object value(PoolDevice d, long stakeIo, OfferQuery.Field field) {

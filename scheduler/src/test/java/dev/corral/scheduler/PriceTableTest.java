@@ -9,10 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class PriceTableTest {
     @Test
-    void totalIsPricePerDeviceHourTimesDevicesTimesHours() {
+    void theBaseIsTheModelsRateTimesGpusPerDevice() {
         ClusterRequest h100 = new ClusterRequest(DeviceKind.GPU, GpuModel.parse("H100"), 8, 4, 10, null);
         assertThat(PriceTable.pricePerDeviceHour(h100).minor()).isEqualTo(8 * 1_990_000L);
-        assertThat(PriceTable.total(h100).minor()).isEqualTo(8 * 1_990_000L * 4 * 10);
     }
 
     @Test

@@ -35,11 +35,11 @@ import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.PlacementRequest;
-import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.scheduler.PriceOracle;
 import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.store.ClusterRow;
@@ -60,8 +60,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -135,10 +135,8 @@ final class ClusterService {
         ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
                 ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
         OfferQuery where = where(whereText);
-        long runToEnd = store.db().transaction(c -> store.clusters().countRunToEnd(c, owner));
-        CustomerDiscount.Tier tier = CustomerDiscount.tier(runToEnd);
-        PriceOracle.Price price = PriceOracle.price(request, where,
-                index.pool().utilisation(request.kind(), request.gpuModel()), tier.basisPoints());
+        CustomerDiscount.Tier tier = customerTier(owner);
+        PriceOracle.Price price = oraclePrice(request, where, tier);
         int available = index.pool().matching(new PlacementRequest(request, DeviceIndex.placeable(where),
                 price.perDeviceHour().minor(), Layout.ANY, 0));
         Instant now = clock.instant();
@@ -160,9 +158,7 @@ final class ClusterService {
     private Money pricePerDeviceHour(AccountId owner, Order order) {
         ClusterRequest request = order.request();
         if (order.quoteId() == null) {
-            long runToEnd = store.db().transaction(c -> store.clusters().countRunToEnd(c, owner));
-            return in(PriceOracle.price(request, order.where(), index.pool().utilisation(request.kind(),
-                    request.gpuModel()), CustomerDiscount.tier(runToEnd).basisPoints()).perDeviceHour(), order.currency());
+            return in(oraclePrice(request, order.where(), customerTier(owner)).perDeviceHour(), order.currency());
         }
         Quotes.Quote quote = store.db().transaction(c -> store.quotes().owned(c, owner, order.quoteId()))
                 .orElseThrow(() -> ApiException.notFound("quote", order.quoteId()));
@@ -175,6 +171,16 @@ final class ClusterService {
                     + "): quote this one first");
         }
         return in(Money.usd(quote.priceMicros()), order.currency());
+    }
+
+    private CustomerDiscount.Tier customerTier(AccountId owner) {
+        return CustomerDiscount.tier(store.db().transaction(c -> store.clusters().countRunToEnd(c, owner)));
+    }
+
+    /** The oracle's price now: the model's utilisation is read from the index. */
+    private PriceOracle.Price oraclePrice(ClusterRequest request, OfferQuery where, CustomerDiscount.Tier tier) {
+        return PriceOracle.price(request, where, index.pool().utilisation(request.kind(), request.gpuModel()),
+                tier.basisPoints());
     }
 
     /** A request in one text form, so a quote is honoured only for exactly what it priced. */

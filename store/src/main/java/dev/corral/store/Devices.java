@@ -64,11 +64,6 @@ public final class Devices {
         return Sql.list(c, "SELECT * FROM device", Devices::map);
     }
 
-    /** Online devices hired by no cluster. */
-    public List<DeviceRow> idle(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT * FROM device WHERE online AND cluster_id IS NULL", Devices::map);
-    }
-
     /**
      * A signed heartbeat: the device re-asserts what it is and where, and is online again; the
      * claim flags are what its readings contradict of that (replacing the previous ones).
