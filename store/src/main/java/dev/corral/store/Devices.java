@@ -110,11 +110,15 @@ public final class Devices {
                 connectivityTier, id.value()) == 1;
     }
 
-    /** The standings of the devices that ran a cluster's ranks, locked for update. */
+    /**
+     * The standings of the devices that ran a cluster's ranks. Not locked: called when the cluster
+     * ends, under its lock, while its devices are still hired and so get no challenges.
+     */
     public Map<DeviceId, Reputation.Standing> standingsOfCluster(Connection c, ClusterId cluster) throws SQLException {
         Map<DeviceId, Reputation.Standing> standings = new HashMap<>();
-        for (Map.Entry<DeviceId, Reputation.Standing> entry : Sql.list(c, "SELECT id, standing_good, standing_bad, "
-                + "standing_at FROM device WHERE id IN (SELECT device_id FROM cluster_rank WHERE cluster_id = ?) FOR UPDATE",
+        for (Map.Entry<DeviceId, Reputation.Standing> entry : Sql.list(c, "SELECT d.id, d.standing_good, "
+                + "d.standing_bad, d.standing_at FROM cluster_rank r JOIN device d ON d.id = r.device_id "
+                + "WHERE r.cluster_id = ?",
                 row -> Map.entry(new DeviceId(row.getString(1)), new Reputation.Standing(row.getDouble(2),
                         row.getDouble(3), Instant.ofEpochMilli(row.getLong(4)))), cluster.value())) {
             standings.put(entry.getKey(), entry.getValue());
@@ -130,7 +134,7 @@ public final class Devices {
 
     /** The devices that ran a cluster's ranks. */
     public List<DeviceRow> ofClusterRanks(Connection c, ClusterId cluster) throws SQLException {
-        return Sql.list(c, "SELECT * FROM device WHERE id IN (SELECT device_id FROM cluster_rank WHERE cluster_id = ?)",
+        return Sql.list(c, "SELECT d.* FROM cluster_rank r JOIN device d ON d.id = r.device_id WHERE r.cluster_id = ?",
                 Devices::map, cluster.value());
     }
 
