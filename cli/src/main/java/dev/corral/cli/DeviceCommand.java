@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `corral device join-token|list|show|set`: a supplier's devices. */
-@Command(name = "device", mixinStandardHelpOptions = true, description = "Your devices: join new ones, list, inspect, set prices.",
+@Command(name = "device", mixinStandardHelpOptions = true, description = "Your devices: join new ones, list, inspect, set prices and listing, ask for re-verification.",
         subcommands = {DeviceCommand.JoinToken.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class, DeviceCommand.Reverify.class,
             DeviceCommand.Set.class})
 final class DeviceCommand {

@@ -11,8 +11,10 @@ import picocli.CommandLine.Parameters;
 /** `corral offers`: search the idle devices. */
 @Command(name = "offers", mixinStandardHelpOptions = true,
         description = "Search idle devices: conditions field<op>value with op = != < <= > >= in notin, e.g. "
-                + "'gpu=H100 vram>=80 region in eu-west,us-east price<=2.5'. Fields: gpu, gpus, vram, fp16, kind, "
-                + "region, cpu_cores, price.")
+                + "'gpu=H100 vram>=80 region in eu-west,us-east reliability>0.95 price<=2.5'. Fields: gpu, gpus, "
+                + "vram, fp16, kind, region, country, supplier (datacenter, miner, individual), security and "
+                + "connectivity (tiers 1-4), reliability (0-1), stake (IO), cpu_cores, driver, price (USD per "
+                + "device-hour the device asks at least). Prices shown are the oracle's for one device-hour.")
 final class OffersCommand extends ClientCommand<List<OfferView>> {
     @Parameters(arity = "0..1", paramLabel = "QUERY", description = "Conditions, space separated (default: everything).")
     String query;
