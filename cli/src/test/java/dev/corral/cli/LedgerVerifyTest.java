@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static dev.corral.cli.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
@@ -42,6 +43,10 @@ class LedgerVerifyTest extends NetworkTest {
         AccountView earner = supplier.account();
         // Epoch 0 began before the devices joined: the supplier earns compute rewards there, availability from epoch 1.
         List<RewardView> rewards = supplier.rewards(10);
+        // ...and being online for 50 of its 60 minutes cost each device 1/6 of a bad event next to its passed
+        // challenge and its completed job: (2 + 1) / (2 + 1/6 + 2), under the 3/4 it would have without.
+        assertThat(supplier.devices()).allSatisfy(device -> assertThat(device.reputation())
+                .isCloseTo(3 / (4 + 1.0 / 6), within(0.005))); // a little less: two hours of the 7-day half-life
         assertThat(rewards).hasSize(2).allSatisfy(reward -> assertThat(reward.epoch()).isEqualTo(1));
         long availability = rewards.stream().mapToLong(r -> r.amount().minor()).sum();
         assertThat(availability).isEqualTo(EmissionSchedule.blockEmission(1) / 2);

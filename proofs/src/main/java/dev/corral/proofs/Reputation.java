@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * A supplier device's reputation in [0,1]: good and bad evidence (challenges, jobs, uptime),
  * each fading with a half-life of {@link #HALF_LIFE} so old behaviour counts less, over a
- * prior worth {@link #PRIOR_GOOD} good and {@link #PRIOR_BAD} bad events. A new device stands
+ * prior worth {@link #PRIOR_GOOD} good and {@link #PRIOR_BAD} bad events (an epoch with
+ * downtime counts as that share of a bad event). A new device stands
  * at 0.5; reputation = (good + prior good) / (good + bad + both priors). A wrong challenge
  * answer weighs four times a pass: it is the one outcome an honest device never produces.
  */
@@ -55,12 +56,15 @@ public final class Reputation {
         return add(standing, event.good, event.bad, now);
     }
 
-    /** An epoch's uptime share u in [0,1] adds u good and 1 - u bad evidence. */
-    public static Standing uptime(Standing standing, double share, Instant now) {
-        if (!(share >= 0 && share <= 1)) {
-            throw new IllegalArgumentException("uptime share is 0..1, not " + share);
+    /**
+     * An epoch the device was online for only a share u in [0,1) of adds 1 - u bad evidence:
+     * dropping out costs, while being there is rewarded through the challenges it passes.
+     */
+    public static Standing downtime(Standing standing, double uptimeShare, Instant now) {
+        if (!(uptimeShare >= 0 && uptimeShare <= 1)) {
+            throw new IllegalArgumentException("uptime share is 0..1, not " + uptimeShare);
         }
-        return add(standing, share, 1 - share, now);
+        return add(standing, 0, 1 - uptimeShare, now);
     }
 
     public static double score(Standing standing, Instant now) {

@@ -19,9 +19,9 @@ class ReputationTest {
         // one pass then one wrong answer: (1 + 1) / (1 + 4 + 2) = 2/7, under the placement minimum
         Standing wrong = Reputation.record(passed, Event.CHALLENGE_WRONG, T0);
         assertThat(Reputation.score(wrong, T0)).isCloseTo(2.0 / 7, within(1e-12)).isLessThan(Reputation.PLACEMENT_MIN);
-        // uptime 0.75 after one completed job: good 1.75, bad 0.25 -> 2.75 / 4
-        Standing uptime = Reputation.uptime(Reputation.record(Standing.NEW, Event.JOB_COMPLETED, T0), 0.75, T0);
-        assertThat(Reputation.score(uptime, T0)).isCloseTo(2.75 / 4, within(1e-12));
+        // an epoch online for 75% of it after one completed job: good 1, bad 0.25 -> 2 / 3.25
+        Standing downtime = Reputation.downtime(Reputation.record(Standing.NEW, Event.JOB_COMPLETED, T0), 0.75, T0);
+        assertThat(Reputation.score(downtime, T0)).isCloseTo(2 / 3.25, within(1e-12));
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.corral.ledger.LedgerAudit;
 import dev.corral.ledger.StakerShare;
 import dev.corral.ledger.Transfer;
 import dev.corral.proofs.Availability;
+import dev.corral.proofs.Reputation;
 import dev.corral.store.Devices;
 import dev.corral.store.Epochs;
 import dev.corral.store.Ledger;
@@ -115,7 +116,12 @@ final class EpochService {
                 proven.addAll(store.challenges().passedBetween(c, from, to));
                 proven.addAll(store.clusters().servedBetween(c, from, to));
             }
+            Instant closedAt = clock.instant();
             for (Devices.Earner device : store.devices().uptimeBetween(c, from, to)) {
+                if (device.uptimeMillis() < length.toMillis()) {
+                    double share = (double) device.uptimeMillis() / length.toMillis();
+                    store.devices().recordStanding(c, device.id(), s -> Reputation.downtime(s, share, closedAt));
+                }
                 if (!Availability.eligible(device.uptimeMillis(), length.toMillis(),
                         !proofRequired || proven.contains(device.id()))) {
                     continue;
