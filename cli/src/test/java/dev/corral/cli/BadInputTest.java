@@ -57,7 +57,8 @@ class BadInputTest extends NetworkTest {
                 "cmd must be");
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"rewardSplitIoPercent\": 150}", aliceKey), 400, "0..100");
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"minPricePerHour\": \"-1\"}", aliceKey), 400, "negative");
-        expect(send("GET", "/api/v1/quote?cpu=true&count=abc&hours=1", null, aliceKey), 400, "whole number");
+        expect(post("/api/v1/quotes", "{\"cpu\": true, \"count\": 1}", aliceKey), 400, "count and hours are required");
+        expect(post("/api/v1/quotes", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"x\"}", aliceKey), 400, "");
         expect(send("GET", "/api/v1/transfers?limit=100000", null, aliceKey), 400, "limit must be");
         expect(send("GET", "/api/v1/ledger/journal?limit=4294967297", null, null), 400, "limit is out of range");
         expect(send("GET", "/api/v1/ledger/epochs?from=x", null, null), 400, "from must be a whole number");

@@ -24,6 +24,7 @@ import dev.corral.core.api.OfferView;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.TierUpdate;
+import dev.corral.core.api.QuoteRequest;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.RewardView;
 import dev.corral.core.api.StakeRequest;
@@ -45,10 +46,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The Java client of Corral's /api/v1. Each method is one HTTP call; a refusal is a
@@ -124,20 +123,9 @@ public final class CorralClient {
         return call("PATCH", "/api/v1/devices/" + encode(id), update, null, DeviceView.class);
     }
 
-    /** Quotes a cluster: pass the same fields a deploy would (gpu or cpu, gpusPerDevice, count, hours, region). */
+    /** Quotes a cluster: the price and its quote id for what this deploy asks (gpu or cpu, count, hours, where). */
     public QuoteView quote(DeployRequest request) {
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("gpu", request.gpu());
-        query.put("cpu", request.cpu());
-        query.put("gpusPerDevice", request.gpusPerDevice());
-        query.put("count", request.count());
-        query.put("hours", request.hours());
-        query.put("region", request.region());
-        query.put("where", request.where());
-        String text = query.entrySet().stream().filter(e -> e.getValue() != null)
-                .map(e -> e.getKey() + "=" + encode(String.valueOf(e.getValue())))
-                .collect(Collectors.joining("&"));
-        return call("GET", "/api/v1/quote?" + text, null, null, QuoteView.class);
+        return call("POST", "/api/v1/quotes", QuoteRequest.of(request), null, QuoteView.class);
     }
 
     /** Deploys; a repeated idempotency key returns the cluster the first call made instead of a second one. */

@@ -17,6 +17,7 @@ import dev.corral.core.api.Amount;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
+import dev.corral.core.api.QuoteRequest;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.protocol.Assignment;
 import dev.corral.core.protocol.ChallengeTask;
@@ -130,11 +131,10 @@ final class ClusterService {
     }
 
     /** Prices a request for this customer and keeps the price for {@link #QUOTE_TTL}. */
-    QuoteView quote(AccountId owner, String gpu, String cpu, String gpusPerDevice, String count, String hours,
-            String region, String whereText) {
-        ClusterRequest request = request(gpu, "true".equalsIgnoreCase(cpu), ApiException.integerParam("gpusPerDevice", gpusPerDevice),
-                ApiException.integerParam("count", count), ApiException.integerParam("hours", hours), region);
-        OfferQuery where = where(whereText);
+    QuoteView quote(AccountId owner, QuoteRequest asked) {
+        ClusterRequest request = request(asked.gpu(), Boolean.TRUE.equals(asked.cpu()), asked.gpusPerDevice(),
+                asked.count(), asked.hours(), asked.region());
+        OfferQuery where = where(asked.where());
         CustomerDiscount.Tier tier = customerTier(owner);
         PriceOracle.Price price = oraclePrice(request, where, tier);
         int available = index.pool().matching(new PlacementRequest(request, DeviceIndex.placeable(where),

@@ -11,6 +11,7 @@ import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.ExtendRequest;
 import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.OracleUpdate;
+import dev.corral.core.api.QuoteRequest;
 import dev.corral.core.api.TierUpdate;
 import dev.corral.core.api.StakeRequest;
 import dev.corral.core.api.StakerShareUpdate;
@@ -127,9 +128,9 @@ final class Routes {
         });
         routes.post("/api/v1/devices/{id}/reverify", ctx -> ctx.json(devices.reverify(account(ctx),
                 ctx.pathParam("id"))));
-        routes.get("/api/v1/quote", ctx -> {
-            ctx.json(clusters.quote(account(ctx), ctx.queryParam("gpu"), ctx.queryParam("cpu"), ctx.queryParam("gpusPerDevice"),
-                    ctx.queryParam("count"), ctx.queryParam("hours"), ctx.queryParam("region"), ctx.queryParam("where")));
+        routes.post("/api/v1/quotes", ctx -> {
+            AccountId owner = account(ctx);
+            ctx.status(201).json(clusters.quote(owner, Bodies.read(ctx.bodyAsBytes(), QuoteRequest.class)));
         });
         routes.post("/api/v1/clusters", ctx -> {
             AccountId owner = account(ctx);
