@@ -2,10 +2,9 @@ package dev.corral.ledger;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.security.GeneralSecurityException;
+import dev.corral.core.auth.Signatures;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Base64;
 
 /**
@@ -27,7 +26,6 @@ public record EpochRecord(
         String balanceRoot,
         int balances,
         String signature) {
-    static final String ALGORITHM = "Ed25519";
 
     /** The exact text that is signed: every field but the signature. */
     public String canonical() {
@@ -38,24 +36,16 @@ public record EpochRecord(
     }
 
     public EpochRecord signedWith(PrivateKey key) {
-        try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            signer.update(canonical().getBytes(UTF_8));
-            return new EpochRecord(epoch, startsAtMillis, endsAtMillis, journalSeq, journalHead, blockEmission, minted,
-                    burned, supply, balanceRoot, balances, Base64.getEncoder().encodeToString(signer.sign()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the epoch record", e);
-        }
+        return new EpochRecord(epoch, startsAtMillis, endsAtMillis, journalSeq, journalHead, blockEmission, minted,
+                burned, supply, balanceRoot, balances, Base64.getEncoder().encodeToString(
+                        Signatures.sign(key, canonical().getBytes(UTF_8))));
     }
 
     public boolean signatureValid(PublicKey key) {
         try {
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(canonical().getBytes(UTF_8));
-            return signature != null && verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return signature != null && Signatures.verify(key, canonical().getBytes(UTF_8),
+                    Base64.getDecoder().decode(signature));
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

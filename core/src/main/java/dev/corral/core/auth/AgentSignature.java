@@ -8,7 +8,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
@@ -48,15 +47,7 @@ public final class AgentSignature {
         RANDOM.nextBytes(nonceBytes);
         String nonce = HexFormat.of().formatHex(nonceBytes);
         long timestamp = now.toEpochMilli();
-        byte[] signature;
-        try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            signer.update(canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
-            signature = signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the device key", e);
-        }
+        byte[] signature = Signatures.sign(key, canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
         Map<String, String> headers = new LinkedHashMap<>();
         if (deviceId != null) {
             headers.put(HEADER_DEVICE, deviceId);
@@ -69,12 +60,8 @@ public final class AgentSignature {
 
     public static boolean verify(PublicKey key, byte[] canonical, String signatureBase64) {
         try {
-            byte[] signature = Base64.getDecoder().decode(signatureBase64);
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(canonical);
-            return verifier.verify(signature);
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return Signatures.verify(key, canonical, Base64.getDecoder().decode(signatureBase64));
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
