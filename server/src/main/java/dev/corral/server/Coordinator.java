@@ -6,6 +6,7 @@ import dev.corral.core.Json;
 import dev.corral.core.api.ApiError;
 import dev.corral.store.Database;
 import dev.corral.store.DuplicateException;
+import dev.corral.store.StoreClosedException;
 import dev.corral.store.Ledger;
 import dev.corral.core.auth.KeyFile;
 import io.javalin.Javalin;
@@ -107,6 +108,8 @@ public final class Coordinator implements AutoCloseable {
             case 413 -> new ApiError("too_large", "the request body is over the limit of " + BODY_BYTES_MAX + " bytes");
             default -> new ApiError("http_" + e.getStatus(), e.getMessage());
         }));
+        routes.exception(StoreClosedException.class, (e, ctx) ->
+                ctx.status(503).json(new ApiError("unavailable", e.getMessage() + "; try again shortly")));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal", "the coordinator failed; the change was rolled back"));

@@ -65,7 +65,13 @@ public final class Database implements AutoCloseable {
 
     /** Runs the work in one transaction: commit when it returns, roll back when it throws. */
     public <T> T transaction(SqlWork<T> work) {
+        if (dataSource.isClosed()) {
+            throw new StoreClosedException();
+        }
         try (Connection connection = dataSource.getConnection()) {
+            if (connection == null) {
+                throw new StoreClosedException(); // the pool closed while this call waited for a connection
+            }
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
