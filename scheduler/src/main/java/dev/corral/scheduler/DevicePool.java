@@ -183,6 +183,15 @@ public final class DevicePool {
                 s -> takesWork ? s & ~OFFLINE : s | OFFLINE));
     }
 
+    /** A device's reputation changed (evidence recorded outside a heartbeat, which re-sends it anyway). */
+    public void setReliability(DeviceId device, double reliability) {
+        if (!(reliability >= 0 && reliability <= 1)) {
+            throw new IllegalArgumentException("reliability is 0..1, not " + reliability);
+        }
+        slot(device).ifPresent(slot -> chunk(slot).reliabilityBp[slot % CHUNK_SLOTS] =
+                (short) Math.round(reliability * BASIS_POINTS));
+    }
+
     /** The IO now staked on an account, which weighs in the draws of its devices. */
     public void setOwnerStake(AccountId owner, long stakeIo) {
         writing.lock();

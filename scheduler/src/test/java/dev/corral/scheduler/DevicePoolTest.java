@@ -157,6 +157,9 @@ class DevicePoolTest {
         assertThat(pool.matching(request("A100", 1, 1, ""))).isZero();
         assertThat(pool.matching(request("H100", 1, 1, ""))).isEqualTo(1);
         assertThat(pool.size()).isEqualTo(1);
+        pool.setReliability(device.id(), 0.29);
+        assertThat(pool.matching(request("H100", 1, 1, "reliability>=0.3"))).isZero();
+        assertThat(pool.matching(request("H100", 1, 1, "reliability=0.29"))).isEqualTo(1);
     }
 
     @Test

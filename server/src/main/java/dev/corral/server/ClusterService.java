@@ -549,11 +549,12 @@ final class ClusterService {
      * False if it had ended already, so racing callers settle once.
      */
     boolean end(ClusterId id, ClusterState state, String reason) {
-        List<DeviceRow> devices = store.db().transaction(c -> {
+        record Ended(List<DeviceId> devices, Map<DeviceId, Reputation.Standing> standings, Instant at) {}
+        Ended ended = store.db().transaction(c -> {
             Instant now = clock.instant();
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
             if (!store.clusters().transition(c, id, ACTIVE, state, reason, now)) {
-                return List.<DeviceRow>of();
+                return new Ended(List.of(), Map.of(), now);
             }
             store.clusters().endLiveRanks(c, id, now);
             store.devices().release(c, id);
@@ -592,16 +593,16 @@ final class ClusterService {
                         Reputation.record(changed.getOrDefault(rank.device(), standings.get(rank.device())), e, now)));
             }
             store.devices().setStandings(c, changed);
-            return store.devices().ofClusterRanks(c, id);
+            return new Ended(ranks.stream().map(RankRow::device).distinct().toList(), changed, now);
         });
-        List<DeviceId> ids = devices.stream().map(DeviceRow::id).toList();
-        index.pool().release(ids);
-        devices.forEach(index::update);
-        ids.forEach(board::signal);
-        if (!devices.isEmpty()) {
+        index.pool().release(ended.devices());
+        ended.standings().forEach((device, standing) ->
+                index.pool().setReliability(device, Reputation.score(standing, ended.at())));
+        ended.devices().forEach(board::signal);
+        if (!ended.devices().isEmpty()) {
             metrics.counter("corral_clusters_ended", "state", state.name()).increment();
         }
-        return !devices.isEmpty();
+        return !ended.devices().isEmpty();
     }
 
     /**

@@ -132,12 +132,6 @@ public final class Devices {
                         e.getValue().at().toEpochMilli(), e.getKey().value()}).toList());
     }
 
-    /** The devices that ran a cluster's ranks. */
-    public List<DeviceRow> ofClusterRanks(Connection c, ClusterId cluster) throws SQLException {
-        return Sql.list(c, "SELECT d.* FROM cluster_rank r JOIN device d ON d.id = r.device_id WHERE r.cluster_id = ?",
-                Devices::map, cluster.value());
-    }
-
     /** Adds evidence to a device's standing (read, changed and written under the row's lock). */
     public Reputation.Standing recordStanding(Connection c, DeviceId id, UnaryOperator<Reputation.Standing> change)
             throws SQLException {
