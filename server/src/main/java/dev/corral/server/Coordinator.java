@@ -66,8 +66,8 @@ public final class Coordinator implements AutoCloseable {
             ClusterService clusters = new ClusterService(store, index, board, config.clock(), config.deployTimeout(),
                     metrics);
             NetworkService network = new NetworkService(store);
-            Gauge.builder("corral_devices_online", network, n -> n.stats().devicesOnline()).register(metrics);
-            Gauge.builder("corral_devices_idle", network, n -> n.stats().devicesIdle()).register(metrics);
+            Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline()).register(metrics);
+            Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle()).register(metrics);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
             StakeService stakes = new StakeService(store, index, config.clock());
             ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),

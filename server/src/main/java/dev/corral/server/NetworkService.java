@@ -8,16 +8,44 @@ import dev.corral.core.api.NetworkStats;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Ledger;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The public figures anyone may read: devices, clusters, and the ledger's sums. */
 final class NetworkService {
+    /** Metrics scrapes reuse figures this young: computing them reads every device. */
+    static final Duration METRICS_FIGURES_AGE_MAX = Duration.ofSeconds(5);
+
+    private record Snapshot(NetworkStats stats, long takenNanos) {}
+
     private final Store store;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Snapshot recent;
 
     NetworkService(Store store) {
         this.store = requireNonNull(store, "store is null");
+    }
+
+    /** The figures as of at most {@link #METRICS_FIGURES_AGE_MAX} ago, for metrics: one computation serves every gauge. */
+    NetworkStats recent() {
+        Snapshot snapshot = recent;
+        if (snapshot != null && System.nanoTime() - snapshot.takenNanos() < METRICS_FIGURES_AGE_MAX.toNanos()) {
+            return snapshot.stats();
+        }
+        refreshing.lock();
+        try {
+            snapshot = recent;
+            if (snapshot == null || System.nanoTime() - snapshot.takenNanos() >= METRICS_FIGURES_AGE_MAX.toNanos()) {
+                snapshot = new Snapshot(stats(), System.nanoTime());
+                recent = snapshot;
+            }
+            return snapshot.stats();
+        } finally {
+            refreshing.unlock();
+        }
     }
 
     NetworkStats stats() {
