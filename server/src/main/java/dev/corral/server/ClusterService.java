@@ -423,19 +423,18 @@ final class ClusterService {
         ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
         Optional<ClusterState> ending = store.db().transaction(c -> {
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
-            List<RankRow> before = store.clusters().ranks(c, id);
+            RankState before = store.clusters().rank(c, id, exited.rank()).orElseThrow().state();
             if (!store.clusters().rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
                     || cluster.state().isFinal()) {
                 return Optional.<ClusterState>empty();
             }
-            if (before.get(exited.rank()).state() == RankState.ASSIGNED) {
+            if (before == RankState.ASSIGNED) {
                 store.clusters().rankLeftWaiting(c, id);
             }
             if (exited.exitCode() != 0 || exited.error() != null) {
                 return Optional.of(ClusterState.FAILED);
             }
-            boolean allDone = before.stream().allMatch(r -> r.rank() == exited.rank()
-                    || r.state() == RankState.EXITED && Integer.valueOf(0).equals(r.exitCode()));
+            boolean allDone = store.clusters().rankExitedCleanly(c, id) == 0;
             return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
         });
         ending.ifPresent(state -> end(id, state, state != ClusterState.FAILED ? null

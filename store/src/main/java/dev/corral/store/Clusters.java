@@ -34,11 +34,12 @@ public final class Clusters {
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
                 + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at, "
-                + "ranks_waiting, conditions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                + "ranks_waiting, conditions, ranks_open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, "
+                + "?, ?)",
                 k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
                 k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
                 k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count(),
-                k.conditions());
+                k.conditions(), k.count());
     }
 
     public void insertRank(Connection c, RankRow r) throws SQLException {
@@ -190,6 +191,12 @@ public final class Clusters {
         return new HashSet<>(Sql.list(c, "SELECT DISTINCT device_id FROM cluster_rank WHERE started_at IS NOT NULL "
                 + "AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)", row -> new DeviceId(row.getString(1)),
                 to.toEpochMilli(), from.toEpochMilli()));
+    }
+
+    /** One more rank exited with code 0; returns how many have not yet. */
+    public long rankExitedCleanly(Connection c, ClusterId id) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET ranks_open = ranks_open - 1 WHERE id = ?", id.value());
+        return Sql.number(c, "SELECT ranks_open FROM cluster WHERE id = ?", id.value());
     }
 
     /** The hosts of a cluster's devices in rank order. */
