@@ -82,11 +82,7 @@ class TokenTest extends NetworkTest {
         network.admin.setIoPrice("0.25");
         network.admin.fundMarketMaker("1000", "mm-1");
         network.admin.fundMarketMaker("1000", "mm-1");
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 300"), null);
-        network.awaitState(alice, cluster.clusterId(), "RUNNING");
-        network.clock.advance(Duration.ofMinutes(30));
-        ClusterView ended = alice.terminate(cluster.clusterId());
+        ClusterView ended = halfAnHourOnOneDevice();
 
         long gross = ended.charged().minor();
         long net = gross - gross * 5 / 100;
@@ -109,14 +105,19 @@ class TokenTest extends NetworkTest {
         CorralClient supplier = network.supplierWithDevices("supplier", 1);
         supplier.updateDevice(supplier.devices().getFirst().deviceId(), new DeviceUpdate(null, null, 100));
         network.admin.setIoPrice("0.25");
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 300"), null);
-        network.awaitState(alice, cluster.clusterId(), "RUNNING");
-        network.clock.advance(Duration.ofMinutes(30));
-        ClusterView ended = alice.terminate(cluster.clusterId());
+        ClusterView ended = halfAnHourOnOneDevice();
 
         long gross = ended.charged().minor();
         assertThat(supplier.account().earned().minor()).isEqualTo(gross - gross * 5 / 100);
         assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isZero();
+    }
+
+    /** A customer runs a one-device CPU cluster for 30 minutes and terminates it; the cluster as it ended. */
+    private ClusterView halfAnHourOnOneDevice() {
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 300"), null);
+        network.awaitState(alice, cluster.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(30));
+        return alice.terminate(cluster.clusterId());
     }
 }

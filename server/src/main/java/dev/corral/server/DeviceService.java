@@ -106,15 +106,15 @@ final class DeviceService {
         }
         String host = host(heartbeat.host());
         List<String> runtimes = runtimes(heartbeat.runtimes());
-        record Beat(boolean cameBack, DeviceRow row) {}
-        Beat beat = store.db().transaction(c -> {
-            boolean wasOffline = store.devices().byId(c, device).map(row -> !row.online()).orElse(false);
-            store.devices().heartbeat(c, device, heartbeat.hardware(), host, runtimes, heartbeat.telemetry(),
-                    ClaimCheck.contradictions(heartbeat.hardware(), heartbeat.telemetry()), clock.instant());
-            return new Beat(wasOffline, store.devices().byId(c, device).orElseThrow());
+        List<String> flags = ClaimCheck.contradictions(heartbeat.hardware(), heartbeat.telemetry());
+        Instant now = clock.instant();
+        DeviceRow before = store.db().transaction(c -> {
+            DeviceRow row = store.devices().byId(c, device).orElseThrow();
+            store.devices().heartbeat(c, device, heartbeat.hardware(), host, runtimes, heartbeat.telemetry(), flags, now);
+            return row;
         });
-        index.update(beat.row());
-        if (beat.cameBack()) {
+        index.update(before.heard(heartbeat.hardware(), host, runtimes, heartbeat.telemetry(), flags, now));
+        if (!before.online()) {
             board.signal(device);
         }
     }
@@ -244,12 +244,13 @@ final class DeviceService {
     private DeviceView view(Connection c, DeviceRow row) throws SQLException {
         String lastChallenge = store.challenges().ofDevice(c, row.id(), 1).stream().findFirst()
                 .map(k -> k.outcome() + " (issued " + k.issuedAt() + ")").orElse(null);
+        Reason reason = reason(row);
         return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),
                 row.runtimes(), row.lastSeenAt(), row.cluster() == null ? null : row.cluster().value(),
                 Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
                 lastChallenge, Reputation.score(row.standing(), clock.instant()), row.listing().country(),
                 row.listing().supplierType().toLowerCase(Locale.ROOT), row.listing().securityTier(),
-                row.listing().connectivityTier(), reason(row).text(), reason(row).since(),
+                row.listing().connectivityTier(), reason.text(), reason.since(),
                 row.verification().claimFlags());
     }
 

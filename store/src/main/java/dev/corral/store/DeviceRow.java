@@ -33,6 +33,15 @@ public record DeviceRow(
         Reputation.Standing standing,
         Verification verification) {
 
+    /** This device as {@link Devices#heartbeat} leaves it: online, seen now, with what it just re-asserted. */
+    public DeviceRow heard(HardwareSpec newHardware, String newHost, List<String> newRuntimes, Telemetry newTelemetry,
+            List<String> claimFlags, Instant now) {
+        return new DeviceRow(id, owner, publicKey, name, newHardware, region, newHost, newRuntimes, minPricePerHourMicros,
+                rewardSplitIoPercent, cluster, true, now, newTelemetry, createdAt, listing, standing,
+                new Verification(verification.verified(), verification.blockedReason(), verification.blockedAt(),
+                        verification.reverifyRequested(), claimFlags));
+    }
+
     /**
      * Whether the device passed a challenge, whether and why it is blocked, and what its latest
      * heartbeat measured that contradicts its claimed hardware.
