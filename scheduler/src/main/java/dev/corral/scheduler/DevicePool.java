@@ -144,12 +144,12 @@ public final class DevicePool {
             }
             Chunk c = chunks[slot / CHUNK_SLOTS];
             int i = slot % CHUNK_SLOTS;
-            int bucket = bucketKey(device.kind(), models.intern(device.model() == null ? null : device.model().name()),
-                    device.gpuCount());
+            short model = models.intern(device.model() == null ? null : device.model().name());
+            int bucket = bucketKey(device.kind(), model, device.gpuCount());
             c.id[i] = device.id();
             c.owner[i] = owner(device.owner());
             c.kind[i] = device.kind() == DeviceKind.GPU ? KIND_GPU : KIND_CPU;
-            c.model[i] = models.intern(device.model() == null ? null : device.model().name());
+            c.model[i] = model;
             c.gpus[i] = (byte) device.gpuCount();
             c.vramGb[i] = (short) Math.min(device.vramGb(), Short.MAX_VALUE);
             c.cpuCores[i] = (short) Math.min(device.cpuCores(), Short.MAX_VALUE);

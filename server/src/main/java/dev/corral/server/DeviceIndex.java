@@ -40,7 +40,7 @@ final class DeviceIndex {
         Map<AccountId, Long> stakes = store.db().transaction(c -> store.stakes().activeByTarget(c));
         stakes.forEach((owner, stake) -> index.pool.setOwnerStake(owner, stake / EmissionSchedule.BASE_UNITS_PER_IO));
         for (DeviceRow row : store.db().transaction(c -> store.devices().all(c))) {
-            index.put(row);
+            index.update(row);
         }
         return index;
     }
@@ -57,17 +57,12 @@ final class DeviceIndex {
     /** Re-reads devices from the store; one the store has hired is marked hired. */
     void refresh(Collection<DeviceId> devices) {
         for (DeviceId device : devices) {
-            store.db().transaction(c -> store.devices().byId(c, device)).ifPresent(this::put);
+            store.db().transaction(c -> store.devices().byId(c, device)).ifPresent(this::update);
         }
     }
 
     void refresh(DeviceId device) {
         refresh(List.of(device));
-    }
-
-    /** A device as the store holds it after a change just committed. */
-    void update(DeviceRow row) {
-        put(row);
     }
 
     void offline(Collection<DeviceRow> devices) {
@@ -81,10 +76,11 @@ final class DeviceIndex {
     }
 
     /**
-     * Never frees a device here: a placement may hold it while its transaction commits. Only
-     * the end of a cluster or an undone placement frees devices.
+     * A device as the store holds it after a change just committed. Never frees a device: a
+     * placement may hold it while its transaction commits; only the end of a cluster or an
+     * undone placement frees devices.
      */
-    private void put(DeviceRow row) {
+    void update(DeviceRow row) {
         pool.put(device(row, clock));
         if (row.cluster() != null) {
             pool.markHired(row.id());
