@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -167,7 +168,11 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
-    /** Answers each challenge once, in the background: compute and commit, then open the rows asked for. */
+    /**
+     * Answers each challenge once, in the background: compute on every core and commit, then open
+     * the rows asked for. A challenge still computing at its deadline is given up: a late
+     * commitment counts for nothing.
+     */
     private void answer(List<ChallengeTask> challenges) {
         List<ChallengeTask> tasks = challenges == null ? List.of() : challenges;
         // The coordinator lists only challenges still waiting for a commitment: the others need no memory here.
@@ -178,14 +183,15 @@ public final class WorkerAgent implements AutoCloseable {
             }
             Thread.ofVirtual().name("challenge-" + task.challengeId()).start(() -> {
                 try {
-                    MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(), task.size()));
+                    MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(),
+                            task.size()), () -> config.clock().instant().isAfter(task.deadline()));
                     ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root()));
                     if (rows.rows().length > 0) {
                         String outcome = client.open(device, task.challengeId(),
                                 new ChallengeOpening(MatrixChallenge.open(answer, rows.rows())));
                         LOG.info("challenge {}: {}", task.challengeId(), outcome);
                     }
-                } catch (IOException | IllegalArgumentException e) {
+                } catch (IOException | IllegalArgumentException | CancellationException e) {
                     LOG.warn("challenge {} not answered: {}", task.challengeId(), e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -1,11 +1,15 @@
 package dev.corral.cli;
 
 import dev.corral.core.protocol.OpenedRow;
+import dev.corral.core.Sha256;
+import dev.corral.core.merkle.MerkleTree;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.PlacementBenchmark;
 import dev.corral.server.LedgerBenchmark;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,29 +34,37 @@ final class BenchCommand {
     static final class Challenge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--size", defaultValue = "" + MatrixChallenge.SIZE_STANDARD,
-                description = "Matrix size n (default ${DEFAULT-VALUE}, the standard challenge).")
-        int size;
+        @Option(names = "--size", description = "Matrix size n (default: the standard challenge for this machine's "
+                + "cores, as a CPU device with them would get it).")
+        Integer size;
         @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE}).")
         int runs;
+        @Option(names = "--check-only", description = "Time only the coordinator's check, for sizes too big to "
+                + "compute here (a GPU's): the opened rows are computed alone and the rest of the commitment is filler.")
+        boolean checkOnly;
 
         @Override
         public Integer call() {
             if (runs < 1 || runs > 100) {
                 throw new IllegalArgumentException("--runs must be 1..100");
             }
+            int cores = Runtime.getRuntime().availableProcessors();
+            double expectedSpeed = cores * ChallengePolicy.CPU_CORE_MULTIPLY_ADDS_PER_SECOND;
+            ChallengePolicy.Sizing standard = ChallengePolicy.sizing(expectedSpeed, ChallengePolicy.WORK_STANDARD);
+            int n = new MatrixChallenge.Spec(0, size == null ? standard.size() : size).size();
             SplittableRandom random = new SplittableRandom();
             List<Long> device = new ArrayList<>();
             List<Long> verifier = new ArrayList<>();
             for (int run = 0; run <= runs; run++) {
-                MatrixChallenge.Spec challenge = new MatrixChallenge.Spec(random.nextLong(), size);
-                long start = System.nanoTime();
-                MatrixChallenge.Answer answer = MatrixChallenge.compute(challenge);
-                long computed = System.nanoTime();
+                MatrixChallenge.Spec challenge = new MatrixChallenge.Spec(random.nextLong(), n);
                 int[] rows = MatrixChallenge.rowsToCheck(challenge, random);
+                long start = System.nanoTime();
+                MatrixChallenge.Answer answer = checkOnly ? openedRowsOnly(challenge, rows)
+                        : MatrixChallenge.compute(challenge);
+                long computed = System.nanoTime();
                 List<OpenedRow> opened = MatrixChallenge.open(answer, rows);
                 long opening = System.nanoTime();
-                if (!MatrixChallenge.verify(challenge, answer.root(), rows, opened)) {
+                if (!MatrixChallenge.verify(challenge, answer.root(), rows, opened, random)) {
                     throw new IllegalStateException("an honest answer failed its check");
                 }
                 long checked = System.nanoTime();
@@ -61,13 +73,39 @@ final class BenchCommand {
                     verifier.add(checked - opening);
                 }
             }
-            long deviceMedian = median(device);
             long verifierMedian = median(verifier);
-            spec.commandLine().getOut().printf("challenge n=%d: device %.1f ms (median of %d), coordinator check %.2f ms, "
-                    + "ratio %.3f%% (multiply-adds: %.3f%%)%n", size, deviceMedian / 1e6, runs, verifierMedian / 1e6,
-                    100.0 * verifierMedian / deviceMedian,
-                    100.0 * MatrixChallenge.verifierWork(size) / MatrixChallenge.deviceWork(size));
+            double workRatio = 100.0 * MatrixChallenge.verifierWork(n) / MatrixChallenge.deviceWork(n);
+            if (checkOnly) {
+                spec.commandLine().getOut().printf("challenge n=%d: coordinator check %.2f ms (median of %d), "
+                        + "multiply-adds %.5f%% of the device's%n", n, verifierMedian / 1e6, runs, workRatio);
+                return 0;
+            }
+            long deviceMedian = median(device);
+            double measuredSpeed = MatrixChallenge.deviceWork(n) / (deviceMedian / 1e9);
+            spec.commandLine().getOut().printf("challenge n=%d on %d cores: device %.1f ms (median of %d), %.2e "
+                    + "multiply-adds/s (%.2e expected); coordinator check %.3f ms, ratio %.4f%% (multiply-adds: "
+                    + "%.5f%%)%n", n, cores, deviceMedian / 1e6, runs, measuredSpeed, expectedSpeed,
+                    verifierMedian / 1e6, 100.0 * verifierMedian / deviceMedian, workRatio);
+            if (size == null) {
+                spec.commandLine().getOut().printf("the standard challenge for %d claimed cores: n=%d, deadline %d ms "
+                        + "(this machine needed %.0f%% of it)%n", cores, n, standard.deadline().toMillis(),
+                        100.0 * deviceMedian / 1e6 / standard.deadline().toMillis());
+            }
             return 0;
+        }
+
+        /** An answer whose asked rows are true and whose other rows are filler: all the coordinator's check reads. */
+        private static MatrixChallenge.Answer openedRowsOnly(MatrixChallenge.Spec challenge, int[] asked) {
+            long[][] rows = new long[challenge.size()][];
+            List<String> hashes = new ArrayList<>(challenge.size());
+            for (int i = 0; i < challenge.size(); i++) {
+                hashes.add(Sha256.hex(Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+            }
+            for (int index : asked) {
+                rows[index] = MatrixChallenge.row(challenge, index);
+                hashes.set(index, MatrixChallenge.rowHash(index, rows[index]));
+            }
+            return new MatrixChallenge.Answer(rows, hashes, MerkleTree.root(hashes));
         }
 
         private static long median(List<Long> values) {

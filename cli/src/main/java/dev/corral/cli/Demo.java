@@ -49,7 +49,8 @@ final class Demo {
     static final Duration EPOCH_LENGTH = Duration.ofSeconds(2);
     static final int EPOCHS_WAITED_MAX = 5;
     /** Each new device is challenged at once; a smaller challenge than the standard keeps the demo quick. */
-    static final int CHALLENGE_SIZE = 256;
+    /** Challenges of 10 ms at the expected speed: a few hundred rows, quick enough for a demo. */
+    static final Duration CHALLENGE_WORK = Duration.ofMillis(10);
     private static final Pattern RESULT = Pattern.compile("RESULT sum of squares 1\\.\\.(\\d+) = (\\d+)");
 
     private final PrintWriter out;
@@ -66,7 +67,7 @@ final class Demo {
                 .withAdminKey("demo-admin-key-" + System.nanoTime())
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMillis(500))
                 .withEpochs(EPOCH_LENGTH, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
-                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_SIZE, true);
+                .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_WORK, true);
         List<Process> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());

@@ -33,8 +33,8 @@ final class DeployBenchmark {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     static final Duration WAIT_MAX = Duration.ofMinutes(10);
     static final Duration STATE_POLL = Duration.ofMillis(100);
-    /** Each device proves itself on joining with a small challenge; later ones are a year apart. */
-    static final int CHALLENGE_SIZE = 64;
+    /** Each device proves itself on joining with the smallest challenge (no work asked); later ones are a year apart. */
+    static final Duration CHALLENGE_WORK = Duration.ZERO;
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
 
     private DeployBenchmark() {}
@@ -56,7 +56,7 @@ final class DeployBenchmark {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
                 .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
-                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE, false);
+                .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false);
         List<WorkerAgent> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config); HttpClient http = WorkerAgent.httpClient()) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());

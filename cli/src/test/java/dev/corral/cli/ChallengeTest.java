@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.agent.WorkerAgent;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
 import dev.corral.core.Json;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
@@ -18,13 +20,18 @@ import dev.corral.proofs.Reputation;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Devices are challenged when they join; honest answers pass, wrong and missing ones are recorded as such. */
 class ChallengeTest extends NetworkTest {
+    private static final HardwareSpec H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 1, 81_559,
+            "550.54", "raw test CPU", 64, 262_144);
+
     @Test
     void anHonestAgentPassesItsFirstChallenge() throws Exception {
         CorralClient owner = network.customer("owner", null);
@@ -90,7 +97,7 @@ class ChallengeTest extends NetworkTest {
         assertThat(honest.answer(honestTask, true)).contains("PASSED");
 
         ChallengeTask slowTask = challengeOf(slow);
-        network.clock.advance(ChallengePolicy.deadline(TestNetwork.CHALLENGE_SIZE).plusSeconds(1));
+        network.clock.advance(Duration.between(network.clock.instant(), slowTask.deadline()).plusSeconds(1));
         MatrixChallenge.Answer late = MatrixChallenge.compute(new MatrixChallenge.Spec(slowTask.seed(), slowTask.size()));
         assertThat(slow.signedSend("POST", "/agent/v1/challenges/" + slowTask.challengeId() + "/commit",
                 RawAgent.json(new ChallengeCommit(late.root()))).body()).contains("\"rows\":[]");
@@ -124,24 +131,67 @@ class ChallengeTest extends NetworkTest {
         assertThat(outcome.body()).contains("WRONG");
         assertThat(owner.device(liar.deviceId).lastChallenge()).startsWith("WRONG");
 
-        challengeOf(silent);
-        network.clock.advance(ChallengePolicy.deadline(TestNetwork.CHALLENGE_SIZE).plus(ChallengePolicy.OPEN_GRACE)
-                .plusSeconds(1));
+        ChallengeTask unanswered = challengeOf(silent);
+        network.clock.advance(Duration.between(network.clock.instant(), unanswered.deadline())
+                .plus(ChallengePolicy.OPEN_GRACE).plusSeconds(1));
         TestNetwork.await("the silent device's challenge expired",
                 () -> owner.device(silent.deviceId).lastChallenge().startsWith("MISSING"));
     }
 
+    @Test
+    void aChallengeIsSizedForTheClaimedHardwareAndADeviceTooSlowForItsClaimIsLate(@TempDir Path elsewhere)
+            throws Exception {
+        Duration work = Duration.ofMillis(1);
+        try (TestNetwork sized = TestNetwork.withChallengeWork(elsewhere, work)) {
+            CorralClient owner = sized.customer("owner", null);
+            RawAgent cpu = registered(sized, owner, RawAgent.CPU, List.of("process"));
+            RawAgent gpu = registered(sized, owner, H100, List.of("process", "cuda"));
+            RawAgent gpuOnItsCpu = registered(sized, owner, H100, List.of("process"));
+
+            // 2 cores at 7e8 for 1 ms: cbrt(1.4e6) = 111.9; an H100 at 2.09375e12: cbrt(2.09375e9) = 1,279.3; its 64
+            // cores: cbrt(4.48e7) = 355.2
+            ChallengeTask cpuTask = challengeOf(sized, cpu, work);
+            ChallengeTask gpuTask = challengeOf(sized, gpu, work);
+            assertThat(List.of(cpuTask.size(), gpuTask.size(), challengeOf(sized, gpuOnItsCpu, work).size()))
+                    .containsExactly(112, 1_279, 355);
+            assertThat(cpu.answer(cpuTask, true)).contains("PASSED");
+
+            // the "H100" is still computing when its deadline passes (it computes like a CPU), and stays in touch
+            sized.clock.advance(Duration.between(sized.clock.instant(), gpuTask.deadline()).plusSeconds(1));
+            assertThat(gpu.signedSend("POST", "/agent/v1/heartbeat", gpu.heartbeatBody()).statusCode()).isEqualTo(200);
+            sized.clock.advance(ChallengePolicy.OPEN_GRACE);
+            TestNetwork.await("the slow device's challenge ended",
+                    () -> owner.device(gpu.deviceId).lastChallenge().startsWith("LATE"));
+            assertThat(owner.device(gpu.deviceId).status()).isEqualTo("UNVERIFIED");
+            assertThat(owner.device(gpu.deviceId).reputation()).isLessThan(owner.device(cpu.deviceId).reputation());
+        }
+    }
+
     private RawAgent registered(CorralClient owner) throws Exception {
-        RawAgent device = new RawAgent(network.url, network.clock);
+        return registered(network, owner, RawAgent.CPU, List.of("process"));
+    }
+
+    private static RawAgent registered(TestNetwork on, CorralClient owner, HardwareSpec hardware, List<String> runtimes)
+            throws Exception {
+        RawAgent device = new RawAgent(on.url, on.clock);
+        device.hardware = hardware;
+        device.runtimes = runtimes;
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
         assertThat(device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody()).statusCode()).isEqualTo(200);
         return device;
     }
 
     private ChallengeTask challengeOf(RawAgent device) {
+        return challengeOf(network, device, TestNetwork.CHALLENGE_WORK);
+    }
+
+    /** The device's next challenge, checked to be the one sized and timed for its claim. */
+    private static ChallengeTask challengeOf(TestNetwork on, RawAgent device, Duration work) {
         ChallengeTask task = device.nextChallenge();
-        assertThat(Duration.between(network.clock.instant(), task.deadline()))
-                .isLessThanOrEqualTo(ChallengePolicy.deadline(TestNetwork.CHALLENGE_SIZE));
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(device.hardware,
+                device.runtimes.contains("cuda")), work);
+        assertThat(task.size()).isEqualTo(sizing.size());
+        assertThat(Duration.between(on.clock.instant(), task.deadline())).isLessThanOrEqualTo(sizing.deadline());
         return task;
     }
 }

@@ -38,6 +38,7 @@ final class RawAgent {
     final HttpClient http = HttpClient.newHttpClient();
     String deviceId;
     HardwareSpec hardware = CPU;
+    List<String> runtimes = List.of("process");
     String region;
 
     RawAgent(URI server, Clock clock) throws Exception {
@@ -48,7 +49,7 @@ final class RawAgent {
 
     HttpResponse<String> register(String joinToken) throws Exception {
         byte[] body = json(new RegisterRequest(joinToken, AgentSignature.encodePublicKey(keys.getPublic()), hardware, region,
-                "127.0.0.1", List.of("process")));
+                "127.0.0.1", runtimes));
         HttpResponse<String> response = send("POST", "/agent/v1/register", body,
                 AgentSignature.sign(keys.getPrivate(), "POST", "/agent/v1/register", null, body, clock.instant()));
         if (response.statusCode() == 201) {
@@ -62,7 +63,7 @@ final class RawAgent {
     }
 
     byte[] heartbeatBody(Telemetry telemetry) throws Exception {
-        return json(new Heartbeat(hardware, telemetry, "127.0.0.1", List.of("process")));
+        return json(new Heartbeat(hardware, telemetry, "127.0.0.1", runtimes));
     }
 
     /** Headers for a request signed by this device's key at this instant. */

@@ -37,8 +37,11 @@ final class TestNetwork implements AutoCloseable {
     static final Duration SWEEP_INTERVAL = Duration.ofMillis(100);
     static final Duration WAIT_MAX = Duration.ofSeconds(30);
     static final String ADMIN_KEY = "test-admin-key-0123456789";
-    /** Small challenges keep the agents' answers cheap in tests; the standard size is measured by the benchmark. */
-    static final int CHALLENGE_SIZE = 64;
+    /**
+     * No work asked, so every challenge is the smallest ({@code ChallengePolicy.SIZE_MIN}) and
+     * cheap to answer in tests; the standard one is measured by the benchmark.
+     */
+    static final Duration CHALLENGE_WORK = Duration.ZERO;
     /**
      * Devices join this long after the network's first epoch began, so they are online for too
      * little of it (under 90%) to earn its availability reward: epoch 1 is every test's first paid one.
@@ -71,7 +74,7 @@ final class TestNetwork implements AutoCloseable {
         this.postgresUrl = postgresUrl;
         CoordinatorConfig base = adjust.apply(CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey(ADMIN_KEY).withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
-                .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_SIZE, false));
+                .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false));
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
         startCoordinator();
         clock.advance(devicesJoinAfter);
@@ -94,7 +97,13 @@ final class TestNetwork implements AutoCloseable {
     static TestNetwork withAvailabilityProofs(Path directory, Duration epochLength) {
         return new TestNetwork(directory, null, config -> config
                 .withEpochs(epochLength, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
-                .withChallenges(epochLength.dividedBy(4), CHALLENGE_SIZE, true), Duration.ZERO);
+                .withChallenges(epochLength.dividedBy(4), CHALLENGE_WORK, true), Duration.ZERO);
+    }
+
+    /** A network whose challenges ask this much work of each device's claimed hardware (the usual network asks none). */
+    static TestNetwork withChallengeWork(Path directory, Duration work) {
+        return new TestNetwork(directory, null, config -> config.withChallenges(CHALLENGE_MEAN_INTERVAL, work, false),
+                FIRST_DEVICES_AFTER_GENESIS);
     }
 
     private void startCoordinator() {

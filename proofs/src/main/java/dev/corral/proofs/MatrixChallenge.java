@@ -7,25 +7,32 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * The availability challenge. From a seed, a device builds two n x n matrices A and B with
  * entries modulo the Mersenne prime 2^31 - 1 (exact integer arithmetic, so every honest
  * device gets the same bits), computes C = A x B (n^3 multiply-adds) and commits to C with a
  * Merkle root over its rows. Only then does the coordinator pick a few rows at random; the
- * device sends them with their Merkle paths, and the coordinator recomputes just those rows
- * (n^2 each, plus n^2 to build B). A device that did not compute a fraction f of the rows
- * passes only with probability (1 - f)^k for k rows checked; one that answers for another
- * seed, or replays an old answer, fails the first row.
+ * device opens them in full with their Merkle paths, and the coordinator checks that each
+ * sits under the root and recomputes a few random entries of it (n multiply-adds each, with
+ * the column of B built from the seed). The device cannot tell which entries are checked,
+ * because it opened whole rows. A device that left a fraction f of the entries uncomputed
+ * passes only with probability about (1 - f)^k for k = {@link #ROWS_CHECKED} x
+ * {@link #ENTRIES_CHECKED_PER_ROW} entries checked; one that answers for another seed, or
+ * replays an old answer, fails the first entry.
  */
 public final class MatrixChallenge {
     public static final long MODULUS = (1L << 31) - 1;
-    /** The standard challenge: about 1.07e9 multiply-adds for the device. */
+    /** A reference size, about 1.07e9 multiply-adds; the size a device gets follows its claim ({@link ChallengePolicy}). */
     public static final int SIZE_STANDARD = 1_024;
-    public static final int SIZE_MAX = 8_192;
-    /** Rows checked per challenge: 3, so verifying costs about 4 / n of the device's work. */
+    /** Three n x n matrices of 32-bit values are 3 GB here: what any data-center GPU holds. */
+    public static final int SIZE_MAX = 16_384;
     public static final int ROWS_CHECKED = 3;
+    public static final int ENTRIES_CHECKED_PER_ROW = 8;
     private static final long TAG_A = 0x41L;
     private static final long TAG_B = 0x42L;
 
@@ -43,16 +50,28 @@ public final class MatrixChallenge {
 
     private MatrixChallenge() {}
 
-    /** The device's work: the whole product and the commitment to it. */
+    /** The device's work: the whole product and the commitment to it, on every core. */
     public static Answer compute(Spec spec) {
+        return compute(spec, () -> false);
+    }
+
+    /**
+     * The device's work, given up (CancellationException) as soon as {@code giveUp} says so:
+     * an answer after the deadline counts for nothing, so computing on would only waste power.
+     */
+    public static Answer compute(Spec spec, BooleanSupplier giveUp) {
         long[][] bColumns = columnsOfB(spec);
         long[][] rows = new long[spec.size()][];
-        List<String> hashes = new ArrayList<>(spec.size());
-        for (int i = 0; i < spec.size(); i++) {
+        String[] hashes = new String[spec.size()];
+        IntStream.range(0, spec.size()).parallel().forEach(i -> {
+            if (giveUp.getAsBoolean()) {
+                throw new CancellationException("challenge given up at row " + i);
+            }
             rows[i] = productRow(rowOfA(spec, i), bColumns);
-            hashes.add(rowHash(i, rows[i]));
-        }
-        return new Answer(rows, hashes, MerkleTree.root(hashes));
+            hashes[i] = rowHash(i, rows[i]);
+        });
+        List<String> rowHashes = Arrays.asList(hashes);
+        return new Answer(rows, rowHashes, MerkleTree.root(rowHashes));
     }
 
     /** The rows the device must open, drawn by the coordinator after it has the commitment. */
@@ -70,26 +89,38 @@ public final class MatrixChallenge {
     }
 
     /**
-     * The coordinator's check: each requested row is the true row of A x B and sits under the
-     * committed root. True only if every requested row was opened and all hold.
+     * The coordinator's check: every requested row was opened, sits under the committed root,
+     * and holds the true value of A x B at {@link #ENTRIES_CHECKED_PER_ROW} entries drawn now.
      */
-    public static boolean verify(Spec spec, String root, int[] indices, List<OpenedRow> opened) {
+    public static boolean verify(Spec spec, String root, int[] indices, List<OpenedRow> opened, RandomGenerator random) {
         if (opened.size() != indices.length) {
             return false;
         }
-        long[][] bColumns = columnsOfB(spec);
+        int n = spec.size();
         for (int k = 0; k < indices.length; k++) {
             OpenedRow row = opened.get(k);
-            if (row.index() != indices[k] || row.values().length != spec.size()) {
-                return false;
-            }
-            long[] expected = productRow(rowOfA(spec, row.index()), bColumns);
-            if (!Arrays.equals(expected, row.values())
+            if (row.index() != indices[k] || row.values().length != n
                     || !MerkleTree.verify(rowHash(row.index(), row.values()), row.proof(), root)) {
                 return false;
             }
+            long[] aRow = rowOfA(spec, row.index());
+            for (int column : random.ints(0, n).distinct().limit(Math.min(ENTRIES_CHECKED_PER_ROW, n)).toArray()) {
+                if (row.values()[column] != productEntry(spec, aRow, column)) {
+                    return false;
+                }
+            }
         }
         return true;
+    }
+
+    /** One row of C from the seed alone, without B in memory: n^2 multiply-adds and n^2 entries of B built. */
+    public static long[] row(Spec spec, int index) {
+        long[] aRow = rowOfA(spec, index);
+        long[] row = new long[spec.size()];
+        for (int j = 0; j < row.length; j++) {
+            row[j] = productEntry(spec, aRow, j);
+        }
+        return row;
     }
 
     /** Multiply-adds the device does for a challenge of this size, and the coordinator to check one. */
@@ -97,8 +128,9 @@ public final class MatrixChallenge {
         return (long) size * size * size;
     }
 
+    /** Per opened row: one row of A and, per checked entry, a column of B and its dot product. */
     public static long verifierWork(int size) {
-        return (long) (ROWS_CHECKED + 1) * size * size;
+        return (long) ROWS_CHECKED * (1 + 2L * ENTRIES_CHECKED_PER_ROW) * size;
     }
 
     static long[] rowOfA(Spec spec, int i) {
@@ -124,14 +156,28 @@ public final class MatrixChallenge {
     static long[] productRow(long[] aRow, long[][] bColumns) {
         long[] row = new long[bColumns.length];
         for (int j = 0; j < bColumns.length; j++) {
-            long[] column = bColumns[j];
-            long sum = 0;
-            for (int k = 0; k < aRow.length; k++) {
-                sum += reduce(aRow[k] * column[k]);
-            }
-            row[j] = reduce(sum);
+            row[j] = dot(aRow, bColumns[j]);
         }
         return row;
+    }
+
+    /** C[i][column] from the row of A and the column of B built from the seed alone. */
+    static long productEntry(Spec spec, long[] aRow, int column) {
+        int n = spec.size();
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += reduce(aRow[k] * entry(spec.seed(), TAG_B, (long) k * n + column));
+        }
+        return reduce(sum);
+    }
+
+    /** Each term is below 2^31 and there are at most {@link #SIZE_MAX} = 2^14 of them: the sum stays below 2^45. */
+    private static long dot(long[] a, long[] b) {
+        long sum = 0;
+        for (int k = 0; k < a.length; k++) {
+            sum += reduce(a[k] * b[k]);
+        }
+        return reduce(sum);
     }
 
     /** x mod 2^31 - 1 for 0 <= x < 2^62, without division: 2^31 is 1 modulo the prime. */
@@ -150,7 +196,8 @@ public final class MatrixChallenge {
         return Long.remainderUnsigned(z, MODULUS);
     }
 
-    static String rowHash(int index, long[] row) {
+    /** The Merkle leaf of one row of C: its index and values. */
+    public static String rowHash(int index, long[] row) {
         ByteBuffer bytes = ByteBuffer.allocate(4 + 8 * row.length).putInt(index);
         for (long value : row) {
             bytes.putLong(value);

@@ -9,6 +9,7 @@ import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.proofs.Reputation;
 import dev.corral.store.Challenges;
+import dev.corral.store.DeviceRow;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,10 +22,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Availability challenges: sent at random times to online devices that are not hired, each
- * answered in two steps (commit to the whole product, then open the rows drawn after the
- * commitment) and ending PASSED, WRONG, LATE or MISSING. An answer is accepted only from the
- * device the challenge was sent to, once, and before its deadline.
+ * Availability challenges: sent at random times to online devices that are not hired, sized
+ * and timed for the hardware each device claims, each answered in two steps (commit to the
+ * whole product, then open the rows drawn after the commitment) and ending PASSED, WRONG,
+ * LATE (the device answered after its deadline, or was heard from after it but never answered)
+ * or MISSING (silent since before the deadline). An answer is accepted only from the device
+ * the challenge was sent to, once, and before its deadline.
  */
 final class ChallengeService {
     static final int ISSUED_PER_SWEEP_MAX = 1_000;
@@ -32,6 +35,11 @@ final class ChallengeService {
     static final int WRONG_IN_A_ROW_BLOCKS = 2;
     /** After a wrong answer (not yet a block) the next challenge comes this soon. */
     static final Duration RECHECK_AFTER_WRONG = Duration.ofMinutes(1);
+    /**
+     * The runtime an agent declares when it computes challenges on its GPU with CUDA: only then
+     * is the challenge sized for the claimed GPU; otherwise for the claimed CPU cores.
+     */
+    static final String RUNTIME_CUDA = "cuda";
     private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
 
     private final Store store;
@@ -40,22 +48,22 @@ final class ChallengeService {
     private final Clock clock;
     private final Duration meanInterval;
     private final Duration gapMax;
-    private final int size;
+    private final Duration work;
     private final SecureRandom random = new SecureRandom();
 
     /**
      * @param gapMax the longest gap between two challenges to a device (half an epoch when
      *     availability rewards need a passed challenge in every epoch), or null for none
      */
-    ChallengeService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration meanInterval, int size,
-            Duration gapMax) {
+    ChallengeService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration meanInterval,
+            Duration work, Duration gapMax) {
         this.store = requireNonNull(store, "store is null");
         this.index = requireNonNull(index, "index is null");
         this.board = requireNonNull(board, "board is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meanInterval = requireNonNull(meanInterval, "meanInterval is null");
         this.gapMax = gapMax;
-        this.size = new MatrixChallenge.Spec(0, size).size();
+        this.work = requireNonNull(work, "work is null");
     }
 
     /** Sends a challenge to every device that is due one, and draws when each is due the next. */
@@ -66,8 +74,11 @@ final class ChallengeService {
             byte[] id = new byte[10];
             random.nextBytes(id);
             store.db().transaction(c -> {
+                DeviceRow row = store.devices().byId(c, device).orElseThrow();
+                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(row.hardware(),
+                        row.runtimes().contains(RUNTIME_CUDA)), work);
                 store.challenges().insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
-                        random.nextLong(), size, now, now.plus(ChallengePolicy.deadline(size)), null, null,
+                        random.nextLong(), sizing.size(), now, now.plus(sizing.deadline()), null, null,
                         Challenges.ISSUED, null));
                 Duration gap = ChallengePolicy.nextGap(meanInterval, random);
                 store.challenges().setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
@@ -78,14 +89,21 @@ final class ChallengeService {
         }
     }
 
-    /** Ends the challenges nobody answered in time: MISSING without a commitment, LATE with one. */
+    /**
+     * Ends the challenges nobody answered in time: LATE with a commitment, or without one from a
+     * device heard from after the deadline (it is up, but too slow for its claim); MISSING from a
+     * device silent since before the deadline. The sweep comes {@link ChallengePolicy#OPEN_GRACE}
+     * after the deadline, time for a live device's heartbeat.
+     */
     void expireOverdue() {
         Instant now = clock.instant();
         for (Challenges.Challenge challenge : store.db().transaction(c ->
                 store.challenges().overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
             store.db().transaction(c -> {
-                finish(c, challenge.device(), challenge.id(),
-                        challenge.outcome().equals(Challenges.ISSUED) ? "MISSING" : "LATE", now);
+                boolean heardSince = store.devices().byId(c, challenge.device())
+                        .map(row -> row.lastSeenAt().isAfter(challenge.deadline())).orElse(false);
+                boolean silent = challenge.outcome().equals(Challenges.ISSUED) && !heardSince;
+                finish(c, challenge.device(), challenge.id(), silent ? "MISSING" : "LATE", now);
                 return null;
             });
             index.refresh(challenge.device());
@@ -135,7 +153,7 @@ final class ChallengeService {
                 result = "LATE";
             } else {
                 boolean right = MatrixChallenge.verify(new MatrixChallenge.Spec(challenge.seed(), challenge.size()),
-                        challenge.root(), challenge.rowsAsked(), opening.rows());
+                        challenge.root(), challenge.rowsAsked(), opening.rows(), random);
                 result = right ? "PASSED" : "WRONG";
             }
             finish(c, device, id, result, now);

@@ -71,7 +71,7 @@ public final class Coordinator implements AutoCloseable {
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
             StakeService stakes = new StakeService(store, index, config.clock());
             ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),
-                    config.challengeMeanInterval(), config.challengeSize(),
+                    config.challengeMeanInterval(), config.challengeWork(),
                     config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
                     new TokenService(store, config.clock()), stakes, challenges, new OfferService(index), agentAuth, board,

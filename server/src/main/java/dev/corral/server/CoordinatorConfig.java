@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.Settlement;
 import dev.corral.proofs.ChallengePolicy;
-import dev.corral.proofs.MatrixChallenge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +22,8 @@ import java.time.Duration;
  * @param epochLength one block of IO is minted per epoch: an hour on the real network, shorter for demos
  * @param computeRewardShareBasisPoints the share of each block paid as compute rewards; the rest rewards availability
  * @param challengeMeanInterval the mean gap between two availability challenges to a device
- * @param challengeSize the matrix size of a challenge (the standard one unless a test wants it small)
+ * @param challengeWork how long a challenge takes at the speed expected of the device's claimed hardware, which sets
+ *     its size (the standard work unless a test or the demo wants it small)
  * @param availabilityProofRequired whether availability rewards need a passed challenge (or a served rank) in the
  *     epoch besides the uptime; on by default; off, challenges keep their mean interval and uptime alone decides
  */
@@ -41,7 +41,7 @@ public record CoordinatorConfig(
         Duration epochLength,
         int computeRewardShareBasisPoints,
         Duration challengeMeanInterval,
-        int challengeSize,
+        Duration challengeWork,
         boolean availabilityProofRequired,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
@@ -56,6 +56,7 @@ public record CoordinatorConfig(
         requireNonNull(bindHost, "bindHost is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(challengeWork, "challengeWork is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -72,47 +73,47 @@ public record CoordinatorConfig(
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
                 EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
-                MatrixChallenge.SIZE_STANDARD, true, Clock.systemUTC());
+                ChallengePolicy.WORK_STANDARD, true, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
     }
 
-    public CoordinatorConfig withChallenges(Duration meanInterval, int size, boolean proofRequired) {
+    public CoordinatorConfig withChallenges(Duration meanInterval, Duration work, boolean proofRequired) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, size,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, work,
                 proofRequired, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeSize, availabilityProofRequired, newClock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, newClock);
     }
 }

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  */
 final class DeviceService {
     static final Duration JOIN_TOKEN_TTL = Duration.ofHours(24);
-    static final Set<String> RUNTIMES_KNOWN = Set.of(ClusterService.RUNTIME_PROCESS);
+    static final Set<String> RUNTIMES_KNOWN = Set.of(ClusterService.RUNTIME_PROCESS, ChallengeService.RUNTIME_CUDA);
     static final int RUNTIMES_MAX = 8;
     static final String REGION_DEFAULT = "local";
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");

@@ -71,7 +71,6 @@ public final class Challenges {
         Sql.update(c, "UPDATE device SET next_challenge_at = ? WHERE id = ?", at.toEpochMilli(), device.value());
     }
 
-    /** A device's challenges, newest first. */
     /** Devices that passed a challenge finished in [from, to). */
     public Set<DeviceId> passedBetween(Connection c, Instant from, Instant to) throws SQLException {
         return new HashSet<>(Sql.list(c, "SELECT DISTINCT device_id FROM challenge WHERE outcome = 'PASSED' "
@@ -79,6 +78,7 @@ public final class Challenges {
                 to.toEpochMilli()));
     }
 
+    /** A device's challenges, newest first. */
     public List<Challenge> ofDevice(Connection c, DeviceId device, int limit) throws SQLException {
         return Sql.list(c, "SELECT * FROM challenge WHERE device_id = ? ORDER BY issued_at DESC, id LIMIT ?",
                 Challenges::map, device.value(), limit);

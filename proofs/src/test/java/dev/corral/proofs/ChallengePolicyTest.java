@@ -1,0 +1,62 @@
+package dev.corral.proofs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Challenge sizes and deadlines follow the claimed hardware; the numbers here are worked out by hand. */
+class ChallengePolicyTest {
+    private static final HardwareSpec TWO_CORES = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "cpu", 2, 4_096);
+    private static final HardwareSpec H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 1, 81_559,
+            "550.54", "cpu", 64, 1_048_576);
+
+    @Test
+    void aCpuDeviceGetsTheProductOfTwoSecondsOnItsClaimedCores() {
+        double speed = ChallengePolicy.expectedSpeed(TWO_CORES, false);
+        assertThat(speed).isEqualTo(1.4e9);
+        // cbrt(2 s x 1.4e9) = 1409.5; 1409^3 = 2,797,260,929 multiply-adds, twice 1.998 s = 3,997 ms, plus 3 s of network
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(speed, ChallengePolicy.WORK_STANDARD);
+        assertThat(sizing.size()).isEqualTo(1_409);
+        assertThat(sizing.deadline()).isEqualTo(Duration.ofMillis(6_997));
+    }
+
+    @Test
+    void aGpuDeviceComputingOnItsGpuGetsAChallengeForTheClaimedCard() {
+        // 67 TFLOPS FP32 / 32 = 2.09375e12 multiply-adds a second; cbrt(2 s x that) = 16,118.3
+        double speed = ChallengePolicy.expectedSpeed(H100, true);
+        assertThat(speed).isEqualTo(2.09375e12);
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(speed, ChallengePolicy.WORK_STANDARD);
+        assertThat(sizing.size()).isEqualTo(16_118);
+        // 16,118^3 = 4,187,293,995,032; twice that over the speed is 3.99980 s: 4,000 ms, plus 3 s
+        assertThat(sizing.deadline()).isEqualTo(Duration.ofMillis(7_000));
+
+        assertThat(ChallengePolicy.expectedSpeed(H100, false)).as("computing on its 64 claimed cores").isEqualTo(4.48e10);
+        HardwareSpec unknown = new HardwareSpec(DeviceKind.GPU, "Acme Accelerator 9", 1, 16_384, "1.0", "cpu", 8, 65_536);
+        assertThat(ChallengePolicy.expectedSpeed(unknown, true)).as("a card the catalog does not know").isEqualTo(5.6e9);
+    }
+
+    @Test
+    void hardwareMuchSlowerThanItsClaimAnswersLate() {
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(H100, true),
+                ChallengePolicy.WORK_STANDARD);
+        double work = MatrixChallenge.deviceWork(sizing.size());
+        double deadlineSeconds = sizing.deadline().toMillis() / 1000.0;
+        // an A100 (19.5 TFLOPS FP32) claiming to be an H100 needs 6.9 s: within 7 s
+        assertThat(work / (19.5e12 / 32)).isLessThan(deadlineSeconds);
+        // a T4 (8.1 TFLOPS) needs 16.5 s, and 64 CPU cores at the expected 7e8 each 93 s: both late
+        assertThat(work / (8.1e12 / 32)).isGreaterThan(deadlineSeconds);
+        assertThat(work / 4.48e10).isGreaterThan(deadlineSeconds);
+        // in general: anything under a quarter of the claimed speed misses (2 s of work, 7 s granted)
+        assertThat(work / (ChallengePolicy.expectedSpeed(H100, true) / 4)).isGreaterThan(deadlineSeconds);
+    }
+
+    @Test
+    void sizesStayWithinTheirBounds() {
+        assertThat(ChallengePolicy.sizing(1.4e9, Duration.ZERO).size()).isEqualTo(ChallengePolicy.SIZE_MIN);
+        assertThat(ChallengePolicy.sizing(1e15, ChallengePolicy.WORK_STANDARD).size())
+                .isEqualTo(MatrixChallenge.SIZE_MAX);
+    }
+}
