@@ -115,8 +115,9 @@ final class BenchCommand {
     }
 
     @Command(name = "ledger", mixinStandardHelpOptions = true,
-            description = "Settle a cluster of many devices and close an epoch with many devices earning, on a fresh "
-                    + "embedded store (or an empty PostgreSQL schema with --db); print time, transfers/s and peak heap.")
+            description = "Apply many transfers (10,000 per transaction), settle a cluster of many devices and close "
+                    + "an epoch with many devices earning, on a fresh embedded store (or an empty PostgreSQL schema "
+                    + "with --db); print time, transfers/s and peak heap.")
     static final class Ledger implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -124,6 +125,9 @@ final class BenchCommand {
         int clusterDevices;
         @Option(names = "--epoch-devices", defaultValue = "1000000", description = "Devices earning in the closed epoch (default ${DEFAULT-VALUE}).")
         int epochDevices;
+        @Option(names = "--transfers", defaultValue = "200000", description = "Transfers applied in the write-path "
+                + "measurement (default ${DEFAULT-VALUE}).")
+        int transfers;
         @Option(names = "--db", description = "JDBC URL of an empty PostgreSQL schema instead of a fresh embedded store.")
         String db;
 
@@ -131,7 +135,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path directory = Files.createTempDirectory("corral-bench-");
             try {
-                LedgerBenchmark.run(directory, db, clusterDevices, epochDevices, spec.commandLine().getOut());
+                LedgerBenchmark.run(directory, db, clusterDevices, epochDevices, transfers, spec.commandLine().getOut());
                 return 0;
             } finally {
                 Demo.deleteTree(directory);

@@ -31,16 +31,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Measures the ledger where it works hardest, through the coordinator's own services on a
  * real store: settling one cluster of many devices (one supplier payment per device, the fee
- * and the refund, in one transaction) and closing one epoch in which many devices earn
- * availability rewards. Reports time, durable transfers per second and peak heap.
+ * and the refund, in one transaction), closing one epoch in which many devices earn
+ * availability rewards, and the ledger's write path alone (many transfers, committed a
+ * batch per transaction). Reports time, durable transfers per second and peak heap.
  */
 public final class LedgerBenchmark {
     static final int DEVICES_PER_SUPPLIER = 5;
     static final int LOAD_BATCH = 10_000;
+    /** Transfers committed per transaction in the write-path measurement, and the wallets they go to. */
+    static final int TRANSFERS_PER_TRANSACTION = 10_000;
+    static final int WALLETS = 10_000;
     private static final HardwareSpec H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
             "580.159.04", "bench CPU", 64, 1_024 * 1_024);
 
@@ -54,7 +59,8 @@ public final class LedgerBenchmark {
     private LedgerBenchmark() {}
 
     /** Runs both measurements on a fresh store in this directory, or at this JDBC URL (an empty schema). */
-    public static List<Result> run(Path directory, String jdbcUrl, int clusterDevices, int epochDevices, PrintWriter out) {
+    public static List<Result> run(Path directory, String jdbcUrl, int clusterDevices, int epochDevices, int transfers,
+            PrintWriter out) {
         try (Database db = jdbcUrl == null ? Database.embedded(directory) : Database.connect(jdbcUrl)) {
             Store store = Store.on(db);
             Clock clock = Clock.systemUTC();
@@ -64,6 +70,7 @@ public final class LedgerBenchmark {
                 return null;
             });
             List<Result> results = new ArrayList<>();
+            results.add(applyTransfers(store, clock, transfers, out));
             results.add(settle(store, clock, clusterDevices, out));
             results.add(closeEpoch(store, clock, directory, epochDevices, out));
             return results;
@@ -109,6 +116,35 @@ public final class LedgerBenchmark {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Result result = new Result("settle a " + devices + "-device cluster", journalLength(store) - before, took,
                 Math.max(heapBefore, peakHeapMb()));
+        print(out, result);
+        return result;
+    }
+
+    /**
+     * Deposits into {@link #WALLETS} wallets drawn at random, {@link #TRANSFERS_PER_TRANSACTION}
+     * per transaction, each transaction committed before the next: the ledger's own rate of
+     * durable, hash-chained transfers, with nothing else in the transactions.
+     */
+    private static Result applyTransfers(Store store, Clock clock, int transfers, PrintWriter out) {
+        out.println("opening " + WALLETS + " wallets...");
+        out.flush();
+        List<AccountId> wallets = accounts(store, WALLETS, clock.instant());
+        SplittableRandom random = new SplittableRandom(1);
+        long before = journalLength(store);
+        long heapBefore = resetPeakHeap();
+        long start = System.nanoTime();
+        for (int from = 0; from < transfers; from += TRANSFERS_PER_TRANSACTION) {
+            List<Transfer> batch = new ArrayList<>(TRANSFERS_PER_TRANSACTION);
+            for (int i = from; i < Math.min(transfers, from + TRANSFERS_PER_TRANSACTION); i++) {
+                batch.add(new Transfer("bench:deposit:" + i, LedgerAccounts.external(Currency.USD),
+                        LedgerAccounts.user(wallets.get(random.nextInt(WALLETS)), Currency.USD),
+                        Money.usd(1 + random.nextInt(1_000_000)), TransferKind.DEPOSIT, null));
+            }
+            store.db().transaction(c -> store.ledger().apply(c, batch, clock.instant()));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Result result = new Result("apply " + transfers + " transfers, " + TRANSFERS_PER_TRANSACTION
+                + " per transaction", journalLength(store) - before, took, Math.max(heapBefore, peakHeapMb()));
         print(out, result);
         return result;
     }

@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +30,8 @@ import java.util.stream.Stream;
  * take their places one transaction at a time.
  */
 public final class Ledger {
-    /** Values in one SQL IN list; larger sets are looked up in chunks. */
-    static final int IN_LIST_MAX = 2_000;
+    private static final List<String> JOURNAL_COLUMNS = List.of("idempotency_key", "debit_account", "credit_account",
+            "amount", "currency", "kind", "cluster_id", "created_at", "seq", "prev_hash", "entry_hash");
     /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
     public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
@@ -117,7 +116,7 @@ public final class Ledger {
             return 0;
         }
         Head head = lockHead(c);
-        Map<String, Balance> balances = lockAccounts(c, fresh);
+        Map<String, Balance> balances = readAccounts(c, fresh);
         // Replayed in order, as the public verifier will: a debit may not take a non-source account below zero
         // even for a moment inside the batch.
         List<Object[]> rows = new ArrayList<>(fresh.size());
@@ -136,17 +135,36 @@ public final class Ledger {
                     entry.seq(), entry.prevHash(), entry.hash()});
             head = new Head(entry.seq(), entry.hash());
         }
-        List<Object[]> updates = new ArrayList<>();
-        balances.forEach((id, balance) -> {
-            if (balance.changed()) {
-                updates.add(new Object[] {balance.balance(), id});
-            }
-        });
-        Sql.batch(c, "UPDATE ledger_account SET balance = ? WHERE id = ?", updates);
-        Sql.insertAll(c, "INSERT INTO ledger_transfer (idempotency_key, debit_account, credit_account, amount, currency, "
-                + "kind, cluster_id, created_at, seq, prev_hash, entry_hash)", 11, rows);
+        writeBalances(c, balances);
+        if (PostgresBulk.on(c)) {
+            PostgresBulk.copy(c, "ledger_transfer", JOURNAL_COLUMNS, rows);
+        } else {
+            Sql.insertAll(c, "INSERT INTO ledger_transfer (" + String.join(", ", JOURNAL_COLUMNS) + ")",
+                    JOURNAL_COLUMNS.size(), rows);
+        }
         Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
         return fresh.size();
+    }
+
+    /** Writes the balances the batch changed: one statement from arrays on PostgreSQL, a JDBC batch on H2. */
+    private static void writeBalances(Connection c, Map<String, Balance> balances) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        balances.forEach((id, balance) -> {
+            if (balance.changed()) {
+                ids.add(id);
+                values.add(balance.balance());
+            }
+        });
+        if (PostgresBulk.on(c)) {
+            PostgresBulk.updateLongs(c, "ledger_account", "id", "balance", ids, values);
+            return;
+        }
+        List<Object[]> updates = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            updates.add(new Object[] {values.get(i), ids.get(i)});
+        }
+        Sql.batch(c, "UPDATE ledger_account SET balance = ? WHERE id = ?", updates);
     }
 
     /** A ledger account's balance while a batch is applied. */
@@ -168,42 +186,32 @@ public final class Ledger {
     private static Map<String, Transfer> existing(Connection c, List<Transfer> transfers) throws SQLException {
         Map<String, Transfer> found = new HashMap<>();
         List<String> keys = transfers.stream().map(Transfer::idempotencyKey).distinct().toList();
-        for (List<String> chunk : chunks(keys)) {
-            Sql.list(c, "SELECT * FROM ledger_transfer WHERE idempotency_key IN (" + marks(chunk.size()) + ")", row -> {
-                Entry entry = map(row);
-                found.put(entry.transfer().idempotencyKey(), entry.transfer());
-                return null;
-            }, chunk.toArray());
-        }
+        Sql.RowMapper<Void> collect = row -> {
+            Entry entry = map(row);
+            found.put(entry.transfer().idempotencyKey(), entry.transfer());
+            return null;
+        };
+        Sql.listJoined(c, "SELECT t.* FROM UNNEST(?) AS k(idempotency_key) "
+                + "JOIN ledger_transfer t ON t.idempotency_key = k.idempotency_key", keys, collect);
         return found;
     }
 
-    /** Locks every account the transfers touch, in one order, and reads their balances. */
-    private static Map<String, Balance> lockAccounts(Connection c, List<Transfer> transfers) throws SQLException {
+    /**
+     * Reads the balances of every account the transfers touch. No row locks: only this class
+     * writes balances, always holding the journal's head lock, so once the caller holds it the
+     * committed balances cannot change under it (READ COMMITTED reads them fresh).
+     */
+    private static Map<String, Balance> readAccounts(Connection c, List<Transfer> transfers) throws SQLException {
         TreeMap<String, Balance> balances = new TreeMap<>();
         List<String> ids = transfers.stream().flatMap(t -> Stream.of(t.debitAccount(), t.creditAccount()))
-                .distinct().sorted().toList();
-        for (List<String> chunk : chunks(ids)) {
-            Sql.list(c, "SELECT id, currency, balance, may_go_negative FROM ledger_account WHERE id IN ("
-                    + marks(chunk.size()) + ") ORDER BY id FOR UPDATE", row -> {
-                        balances.put(row.getString(1), new Balance(row.getString(2), row.getLong(3), row.getBoolean(4),
-                                false));
-                        return null;
-                    }, chunk.toArray());
-        }
+                .distinct().toList();
+        Sql.RowMapper<Void> collect = row -> {
+            balances.put(row.getString(1), new Balance(row.getString(2), row.getLong(3), row.getBoolean(4), false));
+            return null;
+        };
+        Sql.listJoined(c, "SELECT a.id, a.currency, a.balance, a.may_go_negative FROM UNNEST(?) AS k(id) "
+                + "JOIN ledger_account a ON a.id = k.id", ids, collect);
         return balances;
-    }
-
-    private static List<List<String>> chunks(List<String> values) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int i = 0; i < values.size(); i += IN_LIST_MAX) {
-            chunks.add(values.subList(i, Math.min(values.size(), i + IN_LIST_MAX)));
-        }
-        return chunks;
-    }
-
-    private static String marks(int count) {
-        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     /** The journal's last position and hash. */

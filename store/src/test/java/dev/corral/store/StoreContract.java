@@ -11,6 +11,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Money;
+import dev.corral.ledger.JournalEntry;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
@@ -127,6 +128,47 @@ abstract class StoreContract {
                 .isInstanceOf(Ledger.InsufficientFundsException.class);
         assertThat(balance(alice).minor()).isEqualTo(1_000_000);
         assertThat(balance(bob).minor()).isZero();
+    }
+
+    @Test
+    void aJournalEntryReadsBackExactlyEvenWithTabsNewlinesAndBackslashesInItsKey() {
+        AccountId alice = account("alice");
+        String key = "odd\tkey\\with\nbreaks\r and \\N";
+        fund(alice, 1_234, key);
+        JournalEntry entry = db.transaction(c -> ledger.journal(c, 0, 10)).getLast();
+        assertThat(entry.transfer()).isEqualTo(new Transfer(key, LedgerAccounts.external(Currency.USD),
+                LedgerAccounts.user(alice, Currency.USD), Money.usd(1_234), TransferKind.DEPOSIT, null));
+        assertThat(entry.hash()).isEqualTo(JournalEntry.hashOf(entry.seq(), entry.transfer(), entry.createdAtMillis(),
+                entry.prevHash()));
+    }
+
+    @Test
+    void aTransferToAnAccountThatDoesNotExistIsRefusedAndWritesNothing() {
+        AccountId alice = account("alice");
+        fund(alice, 1_000, "credit:a");
+        Ledger.Head before = db.transaction(c -> ledger.lockHead(c));
+        assertThatThrownBy(() -> db.transaction(c -> ledger.apply(c, List.of(new Transfer("to-nowhere",
+                LedgerAccounts.user(alice, Currency.USD), "user:nobody:USD", Money.usd(10), TransferKind.ESCROW_HOLD,
+                null)), NOW))).isInstanceOf(IllegalStateException.class).hasMessageContaining("no ledger account");
+        assertThat(balance(alice).minor()).isEqualTo(1_000);
+        Ledger.Head after = db.transaction(c -> ledger.lockHead(c));
+        assertThat(after).as("the journal did not grow").isEqualTo(before);
+    }
+
+    @Test
+    void aBatchLargerThanOneArrayOfKeysIsAppliedWhole() {
+        AccountId alice = account("alice");
+        int count = Sql.ARRAY_KEYS_MAX + 1;
+        List<Transfer> batch = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batch.add(new Transfer("many:" + i, LedgerAccounts.external(Currency.USD),
+                    LedgerAccounts.user(alice, Currency.USD), Money.usd(1), TransferKind.DEPOSIT, null));
+        }
+        int applied = db.transaction(c -> ledger.apply(c, batch, NOW));
+        int again = db.transaction(c -> ledger.apply(c, batch, NOW));
+        assertThat(applied).isEqualTo(count);
+        assertThat(again).as("applied once").isZero();
+        assertThat(balance(alice).minor()).isEqualTo(count);
     }
 
     @Test
