@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ReportView;
 import dev.corral.core.api.TransferView;
 import dev.corral.sdk.CorralClient;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ final class AccountCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show your balance, escrow and earnings.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show your balance, escrow, earnings and standing as a customer.")
     static final class Show extends ClientCommand<AccountView> {
         @Override
         AccountView fetch(CorralClient client) {
@@ -51,6 +52,13 @@ final class AccountCommand {
             out.println("in escrow " + Format.amount(account.heldInEscrow()));
             out.println("earned    " + Format.amount(account.earned()));
             out.println("referrals code " + account.referralCode() + ", earned " + Format.amount(account.referralRewards()));
+            out.printf("standing  reputation %.3f, %d clusters run to their end, discount tier %s (%.0f%% off)%n",
+                    account.reputation(), account.clustersRunToEnd(), account.discountTier(), account.discountPercent());
+            for (ReportView report : account.reports()) {
+                out.println("reported  " + report.reportedAt() + " " + report.kind()
+                        + (report.clusterId() == null ? "" : " (cluster " + report.clusterId() + ")") + ": "
+                        + report.reason());
+            }
         }
     }
 

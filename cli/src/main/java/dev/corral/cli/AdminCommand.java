@@ -1,6 +1,7 @@
 package dev.corral.cli;
 
 import dev.corral.core.api.OraclePrice;
+import dev.corral.core.api.ReportView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,8 +13,35 @@ import picocli.CommandLine.Spec;
 /** `corral admin credit`: the admin key adds funds, standing in for a payment processor. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Coordinator administration (needs the admin key).",
         subcommands = {AdminCommand.Credit.class, AdminCommand.SetPrice.class, AdminCommand.FundMarketMaker.class,
-                AdminCommand.SetTiers.class})
+                AdminCommand.SetTiers.class, AdminCommand.ReportAccount.class})
 final class AdminCommand {
+
+    @Command(name = "report-account", mixinStandardHelpOptions = true,
+            description = "Report a customer for abuse or for a dispute it lost; either lowers its reputation and can "
+                    + "cost it its discount. The customer sees the report in `corral account show`.")
+    static final class ReportAccount implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "ACCOUNT")
+        String account;
+        @Option(names = "--kind", required = true, description = "abuse (its workload broke the rules) or dispute "
+                + "(a charge it contested was upheld).")
+        String kind;
+        @Option(names = "--reason", required = true, description = "What happened, up to 500 characters.")
+        String reason;
+        @Option(names = "--cluster", description = "The cluster concerned, one of the account's.")
+        String cluster;
+
+        @Override
+        public Integer call() {
+            ReportView report = options.admin().reportAccount(account, kind, reason, cluster);
+            spec.commandLine().getOut().println(report.reportId() + ": " + report.kind() + " reported against "
+                    + report.accountId() + (report.clusterId() == null ? "" : " (cluster " + report.clusterId() + ")"));
+            return 0;
+        }
+    }
 
     @Command(name = "set-tiers", mixinStandardHelpOptions = true,
             description = "Set a device's security and connectivity tiers (1..4) after checking it; customers filter on them.")

@@ -26,7 +26,7 @@ class PriceOracleTest {
         // a week: 10% off; a regular customer: 2% more off -> 12.736 x 0.9 x 0.98 = 11.233152
         ClusterRequest week = new ClusterRequest(DeviceKind.GPU, new GpuModel("H100"), 8, 2, 168, null);
         PriceOracle.Price price = PriceOracle.price(week, OfferQuery.parse(""), 0,
-                CustomerDiscount.tier(10).basisPoints());
+                CustomerDiscount.tier(runToEnd(10)).basisPoints());
         assertThat(price.perDeviceHour().minor()).isEqualTo(11_233_152);
         assertThat(price.total(week).minor()).isEqualTo(11_233_152L * 2 * 168);
     }
@@ -45,8 +45,32 @@ class PriceOracleTest {
         assertThat(PriceOracle.durationDiscount(23)).isZero();
         assertThat(PriceOracle.durationDiscount(24)).isEqualTo(500);
         assertThat(PriceOracle.durationDiscount(24 * 30)).isEqualTo(2_000);
-        assertThat(CustomerDiscount.tier(9).name()).isEqualTo("new");
-        assertThat(CustomerDiscount.tier(100).basisPoints()).isEqualTo(500);
-        assertThat(CustomerDiscount.tier(5_000).name()).isEqualTo("partner");
+        assertThat(CustomerDiscount.tier(runToEnd(9)).name()).isEqualTo("new");
+        assertThat(CustomerDiscount.tier(runToEnd(100)).basisPoints()).isEqualTo(500);
+        assertThat(CustomerDiscount.tier(runToEnd(5_000)).name()).isEqualTo("partner");
+    }
+
+    @Test
+    void abuseReportsAndDisputesLostCostACustomerItsReputationAndThenItsDiscount() {
+        assertThat(CustomerDiscount.reputation(CustomerDiscount.History.NEW)).isEqualTo(0.5);
+        assertThat(CustomerDiscount.tier(CustomerDiscount.History.NEW).name()).as("0.5 is not under 0.5").isEqualTo("new");
+        // 10 clusters, 1 dispute lost: 11 / (11 + 1 + 5) = 0.647: still regular
+        CustomerDiscount.History disputed = new CustomerDiscount.History(10, 0, 1);
+        assertThat(CustomerDiscount.reputation(disputed)).isEqualTo(11.0 / 17);
+        assertThat(CustomerDiscount.tier(disputed).name()).isEqualTo("regular");
+        // 10 clusters, 1 abuse report: 11 / (11 + 1 + 20) = 0.344: no discount
+        CustomerDiscount.History abusive = new CustomerDiscount.History(10, 1, 0);
+        assertThat(CustomerDiscount.reputation(abusive)).isEqualTo(11.0 / 32);
+        assertThat(CustomerDiscount.tier(abusive)).isEqualTo(CustomerDiscount.REPORTED);
+        // 100 clusters outweigh one report: 101 / 122 = 0.828, trusted
+        CustomerDiscount.History large = new CustomerDiscount.History(100, 1, 0);
+        assertThat(CustomerDiscount.reputation(large)).isEqualTo(101.0 / 122);
+        assertThat(CustomerDiscount.tier(large).basisPoints()).isEqualTo(500);
+        // a new customer with one dispute lost: 1 / 7
+        assertThat(CustomerDiscount.tier(new CustomerDiscount.History(0, 0, 1))).isEqualTo(CustomerDiscount.REPORTED);
+    }
+
+    private static CustomerDiscount.History runToEnd(long clusters) {
+        return new CustomerDiscount.History(clusters, 0, 0);
     }
 }

@@ -26,6 +26,8 @@ import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.TierUpdate;
 import dev.corral.core.api.QuoteRequest;
 import dev.corral.core.api.QuoteView;
+import dev.corral.core.api.ReportRequest;
+import dev.corral.core.api.ReportView;
 import dev.corral.core.api.RewardView;
 import dev.corral.core.api.StakeRequest;
 import dev.corral.core.api.StakeView;
@@ -202,13 +204,19 @@ public final class CorralClient {
         return call("POST", "/api/v1/admin/oracle", new OracleUpdate(usdPerIo), null, OraclePrice.class);
     }
 
-    /** Admin only: moves IO from the community allocation to the market maker that sells IO for the buy-and-burn. */
     /** Sets a device's security and connectivity tiers (admin key). */
     public void setTiers(String deviceId, int securityTier, int connectivityTier) {
         call("POST", "/api/v1/admin/devices/" + encode(deviceId) + "/tiers", new TierUpdate(securityTier,
                 connectivityTier), null, Map.class);
     }
 
+    /** Admin only: reports a customer for abuse or a dispute it lost ("abuse" or "dispute"), optionally about a cluster. */
+    public ReportView reportAccount(String accountId, String kind, String reason, String clusterId) {
+        return call("POST", "/api/v1/admin/accounts/" + encode(accountId) + "/reports",
+                new ReportRequest(kind, reason, clusterId), null, ReportView.class);
+    }
+
+    /** Admin only: moves IO from the community allocation to the market maker that sells IO for the buy-and-burn. */
     public void fundMarketMaker(String io, String idempotencyKey) {
         call("POST", "/api/v1/admin/market-maker", new IoAmount(io), idempotencyKey, Map.class);
     }

@@ -3,21 +3,29 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
 import dev.corral.core.Currency;
 import dev.corral.core.Ids;
 import dev.corral.core.Money;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.Amount;
+import dev.corral.core.api.ReportRequest;
+import dev.corral.core.api.ReportView;
 import dev.corral.core.api.TransferView;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
+import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.store.AccountRow;
+import dev.corral.store.CustomerReports;
 import dev.corral.store.Ledger;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Accounts, their API keys, the admin key, the admin's credits and what an account may see of the ledger. */
@@ -26,6 +34,12 @@ final class AccountService {
     static final int TRANSFERS_LIMIT_MAX = 500;
     static final String OTHER_USER = "user:(another account)";
     static final int IDEMPOTENCY_KEY_LENGTH_MAX = 100;
+    /** Reports against a customer listed in its account view, newest first. */
+    static final int REPORTS_LISTED_MAX = 20;
+    static final int REPORT_REASON_LENGTH_MAX = 500;
+    static final String REPORT_PREFIX = "rpt";
+    private static final Map<String, String> REPORT_KINDS = new TreeMap<>(Map.of("abuse", CustomerReports.ABUSE,
+            "dispute", CustomerReports.DISPUTE));
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + IDEMPOTENCY_KEY_LENGTH_MAX + "}");
 
@@ -90,12 +104,54 @@ final class AccountService {
         return store.db().transaction(c -> {
             var row = store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", account.value()));
             String wallet = LedgerAccounts.user(account, Currency.USD);
+            CustomerDiscount.History history = store.customerHistory(c, account);
+            CustomerDiscount.Tier tier = CustomerDiscount.tier(history);
             return new AccountView(account.value(), row.name(),
                     Amount.of(store.ledger().balance(c, wallet, Currency.USD)),
                     Amount.of(store.clusters().heldInEscrow(c, account, Currency.USD)),
                     Amount.of(store.ledger().earned(c, wallet, Currency.USD)), row.referralCode(),
-                    Amount.of(store.ledger().creditedOfKind(c, wallet, Currency.USD, TransferKind.REFERRAL_REWARD)));
+                    Amount.of(store.ledger().creditedOfKind(c, wallet, Currency.USD, TransferKind.REFERRAL_REWARD)),
+                    CustomerDiscount.reputation(history), tier.name(), tier.basisPoints() / 100.0,
+                    history.clustersRunToEnd(), store.customerReports().of(c, account, REPORTS_LISTED_MAX).stream()
+                            .map(AccountService::view).toList());
         });
+    }
+
+    /**
+     * The operator reports a customer: abuse (its workload broke the rules) or a dispute it lost
+     * (a charge it contested was upheld). Either lowers its reputation ({@link CustomerDiscount}).
+     */
+    ReportView report(String accountId, ReportRequest request) {
+        if (accountId == null || !Ids.looksLike(accountId, AccountId.PREFIX)) {
+            throw ApiException.notFound("account", String.valueOf(accountId));
+        }
+        AccountId account = new AccountId(accountId);
+        String kind = request.kind() == null ? null : REPORT_KINDS.get(request.kind().toLowerCase(Locale.ROOT));
+        if (kind == null) {
+            throw ApiException.badRequest("kind must be one of " + REPORT_KINDS.keySet());
+        }
+        String reason = request.reason() == null ? "" : request.reason().strip();
+        if (reason.isEmpty() || reason.length() > REPORT_REASON_LENGTH_MAX) {
+            throw ApiException.badRequest("reason must say what happened, 1.." + REPORT_REASON_LENGTH_MAX + " characters");
+        }
+        CustomerReports.Report report = new CustomerReports.Report(Ids.random(REPORT_PREFIX), account, kind, reason,
+                request.clusterId(), clock.instant());
+        store.db().transaction(c -> {
+            store.accounts().byId(c, account).orElseThrow(() -> ApiException.notFound("account", accountId));
+            if (request.clusterId() != null && (!Ids.looksLike(request.clusterId(), ClusterId.PREFIX)
+                    || store.clusters().owned(c, account, new ClusterId(request.clusterId())).isEmpty())) {
+                throw ApiException.badRequest("cluster " + request.clusterId() + " is not one of account " + accountId
+                        + "'s clusters");
+            }
+            store.customerReports().insert(c, report);
+            return null;
+        });
+        return view(report);
+    }
+
+    private static ReportView view(CustomerReports.Report report) {
+        return new ReportView(report.id(), report.account().value(), report.kind(), report.reason(), report.clusterId(),
+                report.reportedAt());
     }
 
     /** The admin adds money from outside; a repeated idempotency key credits once. */

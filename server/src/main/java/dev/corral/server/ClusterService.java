@@ -174,7 +174,7 @@ final class ClusterService {
     }
 
     private CustomerDiscount.Tier customerTier(AccountId owner) {
-        return CustomerDiscount.tier(store.db().transaction(c -> store.clusters().countRunToEnd(c, owner)));
+        return CustomerDiscount.tier(store.db().transaction(c -> store.customerHistory(c, owner)));
     }
 
     /** The oracle's price now: the model's utilisation is read from the index. */

@@ -12,6 +12,7 @@ import dev.corral.core.api.ExtendRequest;
 import dev.corral.core.api.IoAmount;
 import dev.corral.core.api.OracleUpdate;
 import dev.corral.core.api.QuoteRequest;
+import dev.corral.core.api.ReportRequest;
 import dev.corral.core.api.TierUpdate;
 import dev.corral.core.api.StakeRequest;
 import dev.corral.core.api.StakerShareUpdate;
@@ -161,6 +162,11 @@ final class Routes {
             admin(ctx);
             TierUpdate tiers = Bodies.read(ctx.bodyAsBytes(), TierUpdate.class);
             ctx.json(devices.setTiers(ctx.pathParam("id"), tiers.securityTier(), tiers.connectivityTier()));
+        });
+        routes.post("/api/v1/admin/accounts/{id}/reports", ctx -> {
+            admin(ctx);
+            ctx.status(201).json(accounts.report(ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(),
+                    ReportRequest.class)));
         });
         routes.post("/api/v1/admin/credits", ctx -> {
             admin(ctx);
