@@ -21,10 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `corral bench ledger|challenge|placement`: benchmarks whose figures go in BENCHMARKS.md. */
+/** `corral bench ledger|challenge|placement|deploy` (and `agents`, which `deploy` runs): benchmarks for BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
-                BenchCommand.Deploy.class})
+                BenchCommand.Deploy.class, AgentHost.class})
 final class BenchCommand {
     private BenchCommand() {}
 
@@ -172,23 +172,33 @@ final class BenchCommand {
     }
 
     @Command(name = "deploy", mixinStandardHelpOptions = true,
-            description = "Start a coordinator and many real worker agents in this process (over loopback HTTP), deploy "
-                    + "one cluster over all of them, and time the deploy call and the time until the cluster is RUNNING.")
+            description = "Start a coordinator in this process and many real worker agents in a few agent processes "
+                    + "(over loopback HTTP), deploy one cluster over all of them, and time the deploy call and the time "
+                    + "until the cluster is RUNNING.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Option(names = "--devices", defaultValue = "1000", description = "Devices in the cluster (default ${DEFAULT-VALUE}); "
                 + "a tenth more agents are started, as an unstaked customer may not take the last tenth of a pool.")
         int devices;
+        @Option(names = "--agent-processes", defaultValue = "" + DeployBenchmark.HOSTS_DEFAULT,
+                description = "Processes the agents are spread over (default ${DEFAULT-VALUE}).")
+        int processes;
+        @Option(names = "--db", description = "JDBC URL of an empty PostgreSQL schema for the coordinator's store "
+                + "instead of a fresh embedded one.")
+        String db;
 
         @Override
         public Integer call() throws Exception {
             if (devices < 1 || devices > ClusterRequest.COUNT_MAX) {
                 throw new IllegalArgumentException("--devices must be 1.." + ClusterRequest.COUNT_MAX);
             }
+            if (processes < 1 || processes > DeployBenchmark.HOSTS_MAX) {
+                throw new IllegalArgumentException("--agent-processes must be 1.." + DeployBenchmark.HOSTS_MAX);
+            }
             Path directory = Files.createTempDirectory("corral-bench-");
             try {
-                DeployBenchmark.run(devices, directory, spec.commandLine().getOut());
+                DeployBenchmark.run(devices, processes, db, directory, spec.commandLine().getOut());
                 return 0;
             } finally {
                 Demo.deleteTree(directory);

@@ -1,7 +1,5 @@
 package dev.corral.cli;
 
-import dev.corral.agent.AgentConfig;
-import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
@@ -9,21 +7,30 @@ import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * `corral bench deploy`: a coordinator on an embedded store and many real worker agents in
- * this one process (each with its own key, heartbeats and long-poll over loopback, sharing
- * one HTTP client), then one cluster over all of them: the time from the deploy call until the
- * cluster is RUNNING, that is until every rank's process has started and reported so.
+ * `corral bench deploy`: a coordinator on an embedded store in this process and many real
+ * worker agents spread over a few agent processes (`corral bench agents`: each agent with its
+ * own key, heartbeats and long-poll over loopback, sharing its process's HTTP client), then one
+ * cluster over all of them: the time from the deploy call until the cluster is RUNNING, that
+ * is until every rank's process has started and reported so.
+ *
+ * <p>Why several agent processes: the JDK starts a child by listing the parent's open files
+ * in /proc/self/fd (to close them in the child), so one process holding every agent's sockets
+ * and every rank's pipes pays for all of them on every rank it starts (a kernel profile of
+ * 1,111 agents in one process: most of the time in proc inode allocation). A real agent runs
+ * one device and holds a handful.
  */
 final class DeployBenchmark {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
@@ -33,6 +40,11 @@ final class DeployBenchmark {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     static final Duration WAIT_MAX = Duration.ofMinutes(10);
     static final Duration STATE_POLL = Duration.ofMillis(100);
+    /** Agent processes by default: enough that no one process holds many agents' sockets and ranks' pipes. */
+    static final int HOSTS_DEFAULT = 8;
+    static final int HOSTS_MAX = 64;
+    static final int HOST_HEAP_MB = 512;
+    static final Duration HOST_STOP_WAIT = Duration.ofSeconds(30);
     /** Each device proves itself on joining with the smallest challenge (no work asked); later ones are a year apart. */
     static final Duration CHALLENGE_WORK = Duration.ZERO;
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
@@ -51,26 +63,29 @@ final class DeployBenchmark {
         return agents;
     }
 
-    static void run(int devices, Path directory, PrintWriter out) throws Exception {
+    /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
+    static void run(int devices, int processes, String jdbcUrl, Path directory, PrintWriter out) throws Exception {
         int agentCount = agentsFor(devices);
-        CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
+        CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
                 .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false);
-        List<WorkerAgent> agents = new ArrayList<>();
-        try (Coordinator coordinator = Coordinator.start(config); HttpClient http = WorkerAgent.httpClient()) {
+        CoordinatorConfig config = jdbcUrl == null ? embedded : embedded.withJdbcUrl(jdbcUrl);
+        List<Process> hosts = new ArrayList<>();
+        try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());
             CorralClient anonymous = new CorralClient(url, null);
             AccountCreated supplierAccount = anonymous.createAccount("bench-supplier");
-            CorralClient supplier = anonymous.withKey(supplierAccount.apiKey());
             long start = System.nanoTime();
-            for (int i = 0; i < agentCount; i++) {
-                agents.add(WorkerAgent.start(AgentConfig.of(url, supplier.joinToken().token(),
-                        directory.resolve("agent-" + i), true).withHeartbeatInterval(HEARTBEAT_INTERVAL)
-                        .withNvidiaSmi("/nonexistent/nvidia-smi"), http));
+            for (int p = 0; p < processes; p++) {
+                int count = agentCount / processes + (p < agentCount % processes ? 1 : 0);
+                hosts.add(startAgentHost(url, supplierAccount.apiKey(), count, directory.resolve("host-" + p)));
             }
-            await("every agent's device idle", () -> anonymous.networkStats().devicesIdle() >= agentCount);
-            print(out, "%,d agents in this process registered and idle in %.1f s", agentCount,
+            await("every agent's device idle", () -> {
+                hosts.forEach(DeployBenchmark::requireAlive);
+                return anonymous.networkStats().devicesIdle() >= agentCount;
+            });
+            print(out, "%,d agents in %d agent processes registered and idle in %.1f s", agentCount, processes,
                     (System.nanoTime() - start) / 1e9);
 
             AccountCreated customerAccount = anonymous.createAccount("bench-customer");
@@ -85,9 +100,65 @@ final class DeployBenchmark {
             long running = System.nanoTime();
             print(out, "deploy of %,d devices: the call took %.0f ms, RUNNING %.2f s after the call", devices,
                     (deployed - deployStart) / 1e6, (running - deployStart) / 1e9);
+            printRankTimeline(out, customer.cluster(cluster.clusterId()));
             customer.terminate(cluster.clusterId());
         } finally {
-            agents.forEach(WorkerAgent::close);
+            stopAgentHosts(hosts);
+        }
+    }
+
+    /**
+     * When the ranks started, counted from the cluster's creation: rank 0 first (the others
+     * are sent out once it reports its address), then the others by share.
+     */
+    private static void printRankTimeline(PrintWriter out, ClusterView cluster) {
+        List<Duration> others = cluster.ranks().stream().filter(r -> r.rank() > 0)
+                .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).sorted().toList();
+        Duration first = cluster.ranks().stream().filter(r -> r.rank() == 0).findFirst()
+                .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).orElseThrow();
+        StringBuilder line = new StringBuilder(String.format("ranks started after creation: rank 0 %.2f s", first.toMillis() / 1e3));
+        for (int percent : new int[] {10, 50, 90, 100}) {
+            if (!others.isEmpty()) {
+                Duration at = others.get(Math.max(0, (int) Math.ceil(others.size() * percent / 100.0) - 1));
+                line.append(String.format(", %d%% of the others %.2f s", percent, at.toMillis() / 1e3));
+            }
+        }
+        print(out, "%s", line);
+    }
+
+    /** Runs `corral bench agents` in a new JVM; it stops its agents when its standard input closes. */
+    private static Process startAgentHost(URI url, String apiKey, int count, Path data) throws IOException {
+        Files.createDirectories(data);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        // C1 only: eight JVMs compiling the same agent code with C2 took a third of the machine during the deploy
+        List<String> command = List.of(java, "-Xmx" + HOST_HEAP_MB + "m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"),
+                Corral.class.getName(), "bench", "agents", "--server", url.toString(), "--count", Integer.toString(count),
+                "--data", data.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("agents.log").toFile());
+        builder.environment().put(AgentHost.API_KEY_VARIABLE, apiKey);
+        return builder.start();
+    }
+
+    private static void requireAlive(Process host) {
+        if (!host.isAlive()) {
+            throw new IllegalStateException("an agent process exited with " + host.exitValue() + "; see its agents.log");
+        }
+    }
+
+    private static void stopAgentHosts(List<Process> hosts) throws InterruptedException {
+        for (Process host : hosts) {
+            try {
+                host.getOutputStream().close();
+            } catch (IOException e) {
+                host.destroy();
+            }
+        }
+        for (Process host : hosts) {
+            if (!host.waitFor(HOST_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                host.destroyForcibly();
+            }
         }
     }
 

@@ -37,7 +37,7 @@ public final class ChallengePolicy {
     /** Small enough for tests and the demo; the row check costs 4% of the work here and far less at real sizes. */
     public static final int SIZE_MIN = 64;
     /** Time for the challenge to reach the device and its commitment to come back. */
-    public static final Duration NETWORK_ALLOWANCE = Duration.ofSeconds(3);
+    public static final Duration NETWORK_ALLOWANCE = Duration.ofSeconds(5);
     /** After the deadline, the device still has this long to open the rows it was asked for. */
     public static final Duration OPEN_GRACE = Duration.ofSeconds(10);
 

@@ -33,8 +33,13 @@ final class ChallengeService {
     static final int ISSUED_PER_SWEEP_MAX = 1_000;
     /** This many wrong answers in a row block a device until its owner asks for re-verification and it passes. */
     static final int WRONG_IN_A_ROW_BLOCKS = 2;
-    /** After a wrong answer (not yet a block) the next challenge comes this soon. */
-    static final Duration RECHECK_AFTER_WRONG = Duration.ofMinutes(1);
+    /**
+     * After a wrong answer (not yet a block), or a late or missing one from a device not yet
+     * verified, the next challenge comes this soon: a new device whose first answer was late
+     * (its coordinator busy with a burst of registrations, say) should not wait the usual random
+     * gap to be placed.
+     */
+    static final Duration RECHECK = Duration.ofMinutes(1);
     /**
      * The runtime an agent declares when it computes challenges on its GPU with CUDA: only then
      * is the challenge sized for the claimed GPU; otherwise for the claimed CPU cores.
@@ -183,8 +188,10 @@ final class ChallengeService {
                         + id + ")", now);
             } else {
                 // a wrong answer may be a glitch: ask again soon rather than at the usual random time
-                store.challenges().setNextDue(c, device, now.plus(RECHECK_AFTER_WRONG));
+                store.challenges().setNextDue(c, device, now.plus(RECHECK));
             }
+        } else if (!store.devices().byId(c, device).orElseThrow().verification().verified()) {
+            store.challenges().setNextDue(c, device, now.plus(RECHECK));
         }
     }
 }

@@ -17,6 +17,10 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.KeyPair;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
     /** The largest request body accepted; bigger ones get 413 before they are read. */
     public static final long BODY_BYTES_MAX = 1024 * 1024;
+    /**
+     * Connections waiting to be accepted. Jetty's default leaves it to the JDK's 50: when a
+     * thousand agents connect at once (a cluster's ranks reporting their start) the kernel drops
+     * the rest of the handshakes, and those agents wait 1, 3 or 7 s for the retransmission.
+     */
+    static final int ACCEPT_QUEUE_MAX = 4_096;
     /** The coordinator's Ed25519 key that signs epoch records, kept in the data directory. */
     public static final String KEY_FILE = "coordinator.key";
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -81,6 +91,7 @@ public final class Coordinator implements AutoCloseable {
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
                 javalin.startup.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
+                javalin.jetty.modifyServer(Coordinator::deepenAcceptQueue);
                 routes.register(javalin.routes);
                 errors(javalin.routes);
             });
@@ -93,6 +104,20 @@ public final class Coordinator implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Sets every connector's accept queue just before it binds its socket. */
+    private static void deepenAcceptQueue(Server server) {
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                    if (connector instanceof ServerConnector serverConnector) {
+                        serverConnector.setAcceptQueueSize(ACCEPT_QUEUE_MAX);
+                    }
+                }
+            }
+        });
     }
 
     private static void errors(RoutesConfig routes) {

@@ -25,12 +25,14 @@ import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkResponse;
+import dev.corral.store.Database;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
 final class Routes {
@@ -38,6 +40,8 @@ final class Routes {
     static final int TRANSFERS_LIMIT_DEFAULT = 50;
     static final int ORACLE_LIMIT_DEFAULT = 20;
     private static final String BEARER = "Bearer ";
+    /** Agent requests at work with the store at once: twice the store's connections. */
+    static final int AGENT_REQUESTS_IN_FLIGHT_MAX = 2 * Database.POOL_SIZE_MAX;
 
     private final AccountService accounts;
     private final DeviceService devices;
@@ -52,6 +56,7 @@ final class Routes {
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
+    private final Semaphore agentAdmission = new Semaphore(AGENT_REQUESTS_IN_FLIGHT_MAX, true);
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
             EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
@@ -175,47 +180,82 @@ final class Routes {
             ctx.json(Map.of("accountId", credit.accountId(), "credited", credit.amountUsd()));
         });
 
-        routes.post("/agent/v1/register", ctx -> {
+        routes.post("/agent/v1/register", ctx -> admitted(() -> {
             RegisterRequest request = Bodies.read(ctx.bodyAsBytes(), RegisterRequest.class);
             agentAuth.registration(ctx, publicKey(request.publicKey()));
             ctx.status(201).json(devices.register(request));
-        });
-        routes.post("/agent/v1/heartbeat", ctx -> {
+        }));
+        routes.post("/agent/v1/heartbeat", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             devices.heartbeat(device, Bodies.read(ctx.bodyAsBytes(), Heartbeat.class));
             ctx.json(Map.of("ok", true));
-        });
-        routes.get("/agent/v1/work", ctx -> ctx.json(work(agentAuth.device(ctx), ctx.queryParam("known"))));
-        routes.post("/agent/v1/clusters/{id}/started", ctx -> {
+        }));
+        routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, ctx.queryParam("known"))));
+        routes.post("/agent/v1/clusters/{id}/started", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             clusters.rankStarted(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankStarted.class));
             ctx.json(Map.of("ok", true));
-        });
-        routes.post("/agent/v1/clusters/{id}/exited", ctx -> {
+        }));
+        routes.post("/agent/v1/clusters/{id}/exited", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             clusters.rankExited(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankExited.class));
             ctx.json(Map.of("ok", true));
-        });
-        routes.post("/agent/v1/challenges/{id}/commit", ctx -> {
+        }));
+        routes.post("/agent/v1/challenges/{id}/commit", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             ctx.json(challenges.commit(device, ctx.pathParam("id"),
                     Bodies.read(ctx.bodyAsBytes(), ChallengeCommit.class).root()));
-        });
-        routes.post("/agent/v1/challenges/{id}/open", ctx -> {
+        }));
+        routes.post("/agent/v1/challenges/{id}/open", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             ctx.json(challenges.open(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), ChallengeOpening.class)));
-        });
-        routes.post("/agent/v1/clusters/{id}/logs", ctx -> {
+        }));
+        routes.post("/agent/v1/clusters/{id}/logs", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             clusters.appendLogs(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), LogBatch.class));
             ctx.json(Map.of("ok", true));
+        }));
+    }
+
+    /** Work an agent request does with the store, under {@link #AGENT_REQUESTS_IN_FLIGHT_MAX}. */
+    @FunctionalInterface
+    private interface AgentWork<T> {
+        T run() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface AgentStep {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs agent work once one of {@link #AGENT_REQUESTS_IN_FLIGHT_MAX} places is free, first
+     * come first served. Without the bound, a thousand agents answering at once (a cluster's
+     * ranks reporting their start) each take a virtual thread that waits its turn for a store
+     * connection behind all the others, and the turns of the few holding one come round
+     * slower the more wait.
+     */
+    private <T> T admitted(AgentWork<T> work) throws Exception {
+        agentAdmission.acquire();
+        try {
+            return work.run();
+        } finally {
+            agentAdmission.release();
+        }
+    }
+
+    private void admitted(AgentStep step) throws Exception {
+        admitted(() -> {
+            step.run();
+            return null;
         });
     }
 
     /** Answers at once if the work differs from what the agent knows, else when it changes or the wait runs out. */
-    private WorkResponse work(DeviceId device, String known) throws InterruptedException {
+    private WorkResponse work(Context ctx, String known) throws Exception {
+        DeviceId device = admitted(() -> agentAuth.device(ctx));
         long generation = board.generation(device);
-        WorkResponse work = clusters.work(device);
+        WorkResponse work = admitted(() -> clusters.work(device));
         if (known == null || !known.equals(work.version())) {
             return work;
         }
@@ -223,7 +263,7 @@ final class Routes {
         if (board.isClosed()) {
             throw new ApiException(503, "stopping", "the coordinator is stopping; poll again shortly");
         }
-        return clusters.work(device);
+        return admitted(() -> clusters.work(device));
     }
 
     private AccountId account(Context ctx) {

@@ -1,0 +1,68 @@
+package dev.corral.cli;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.agent.WorkerAgent;
+import dev.corral.scheduler.ClusterRequest;
+import dev.corral.sdk.CorralClient;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `corral bench agents`: many real worker agents in one process, each joining with its own
+ * join token from the supplier whose API key is in {@link #API_KEY_VARIABLE}, for `corral bench
+ * deploy`. Runs until its standard input closes, then stops its agents.
+ */
+@Command(name = "agents", mixinStandardHelpOptions = true,
+        description = "Run many worker agents in this process for `corral bench deploy`, joining as the supplier whose "
+                + "API key is in CORRAL_BENCH_API_KEY; they stop when standard input closes.")
+final class AgentHost implements Callable<Integer> {
+    static final String API_KEY_VARIABLE = "CORRAL_BENCH_API_KEY";
+    /** No GPU readings: the agents are CPU devices. */
+    static final String NO_NVIDIA_SMI = "/nonexistent/nvidia-smi";
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--server", required = true, description = "The coordinator's URL.")
+    URI server;
+    @Option(names = "--count", required = true, description = "Agents to run, 1..10,000.")
+    int count;
+    @Option(names = "--data", required = true, description = "A directory for the agents' keys and work.")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count < 1 || count > ClusterRequest.COUNT_MAX) {
+            throw new IllegalArgumentException("--count must be 1.." + ClusterRequest.COUNT_MAX);
+        }
+        String apiKey = System.getenv(API_KEY_VARIABLE);
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException(API_KEY_VARIABLE + " must hold the supplier's API key");
+        }
+        CorralClient supplier = new CorralClient(server, apiKey);
+        List<WorkerAgent> agents = new ArrayList<>(count);
+        try (HttpClient http = WorkerAgent.httpClient()) {
+            try {
+                for (int i = 0; i < count; i++) {
+                    agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
+                            data.resolve("agent-" + i), true).withHeartbeatInterval(DeployBenchmark.HEARTBEAT_INTERVAL)
+                            .withNvidiaSmi(NO_NVIDIA_SMI), http));
+                }
+                spec.commandLine().getOut().println(count + " agents started; close standard input to stop them");
+                spec.commandLine().getOut().flush();
+                System.in.transferTo(OutputStream.nullOutputStream());
+            } finally {
+                agents.forEach(WorkerAgent::close);
+            }
+        }
+        return 0;
+    }
+}
