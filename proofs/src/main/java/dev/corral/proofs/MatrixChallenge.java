@@ -27,8 +27,6 @@ import java.util.stream.IntStream;
  */
 public final class MatrixChallenge {
     public static final long MODULUS = (1L << 31) - 1;
-    /** A reference size, about 1.07e9 multiply-adds; the size a device gets follows its claim ({@link ChallengePolicy}). */
-    public static final int SIZE_STANDARD = 1_024;
     /** Three n x n matrices of 32-bit values are 3 GB here: what any data-center GPU holds. */
     public static final int SIZE_MAX = 16_384;
     public static final int ROWS_CHECKED = 3;

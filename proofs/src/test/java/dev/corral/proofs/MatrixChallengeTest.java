@@ -125,10 +125,11 @@ class MatrixChallengeTest {
     }
 
     @Test
-    void checkingTheStandardChallengeCostsUnderOnePercentOfComputingIt() {
-        double ratio = (double) MatrixChallenge.verifierWork(MatrixChallenge.SIZE_STANDARD)
-                / MatrixChallenge.deviceWork(MatrixChallenge.SIZE_STANDARD);
-        assertThat(ratio).isLessThan(0.01);
+    void checkingTheStandardChallengeOfEvenAOneCoreDeviceCostsUnderOnePercentOfComputingIt() {
+        int size = ChallengePolicy.sizing(ChallengePolicy.CPU_CORE_MULTIPLY_ADDS_PER_SECOND,
+                ChallengePolicy.WORK_STANDARD).size();
+        assertThat(size).isEqualTo(1_119);
+        assertThat((double) MatrixChallenge.verifierWork(size) / MatrixChallenge.deviceWork(size)).isLessThan(0.01);
     }
 
     private static boolean passes(MatrixChallenge.Spec spec, String root, int[] rows, List<OpenedRow> opened) {
