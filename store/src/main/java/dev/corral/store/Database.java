@@ -29,6 +29,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(POOL_SIZE_MAX);
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setPoolName("corral-store");
+        // Said, not assumed: the ledger reads balances unlocked once it holds the journal head's lock, which is
+        // right only if each statement sees what was committed before it ran.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
         this.dataSource = new HikariDataSource(config);
         try {
