@@ -83,19 +83,9 @@ class MatrixChallengeTest {
         for (int i = 0; i < 32; i++) {
             half[i] = i % 2 == 0 ? honest.rows()[i] : new long[32];
         }
-        MatrixChallenge.Answer lazy = answerOf(half);
         long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
-        int passed = 0;
-        int trials = 2_000;
-        for (int t = 0; t < trials; t++) {
-            int[] rows = MatrixChallenge.rowsToCheck(spec, random);
-            if (MatrixChallenge.verify(spec, lazy.root(), rows, MatrixChallenge.open(lazy, rows), random)) {
-                passed++;
-            }
-        }
         // Three distinct rows of 32, all among the 16 computed: (16/32)(15/31)(14/30) = 11.3%.
-        assertThat(passed / (double) trials).as("seed %d", seed).isBetween(0.08, 0.15);
+        assertThat(passRate(spec, answerOf(half), 2_000, seed)).as("seed %d", seed).isBetween(0.08, 0.15);
     }
 
     @Test
@@ -109,19 +99,9 @@ class MatrixChallengeTest {
                 sloppy[i][(j + i) % 32] = (sloppy[i][(j + i) % 32] + 1) % MatrixChallenge.MODULUS;
             }
         }
-        MatrixChallenge.Answer lazy = answerOf(sloppy);
         long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
-        int passed = 0;
-        int trials = 4_000;
-        for (int t = 0; t < trials; t++) {
-            int[] rows = MatrixChallenge.rowsToCheck(spec, random);
-            if (MatrixChallenge.verify(spec, lazy.root(), rows, MatrixChallenge.open(lazy, rows), random)) {
-                passed++;
-            }
-        }
         // 8 entries of each opened row checked, all among its 28 right ones: (28/32)(27/31)...(21/25) = 0.2955; three rows: 2.6%.
-        assertThat(passed / (double) trials).as("seed %d", seed).isBetween(0.013, 0.042);
+        assertThat(passRate(spec, answerOf(sloppy), 4_000, seed)).as("seed %d", seed).isBetween(0.013, 0.042);
     }
 
     @Test
@@ -130,6 +110,19 @@ class MatrixChallengeTest {
                 ChallengePolicy.WORK_STANDARD).size();
         assertThat(size).isEqualTo(1_119);
         assertThat((double) MatrixChallenge.verifierWork(size) / MatrixChallenge.deviceWork(size)).isLessThan(0.01);
+    }
+
+    /** The share of challenges this answer passes, each with rows and entries drawn from a generator of this seed. */
+    private static double passRate(MatrixChallenge.Spec spec, MatrixChallenge.Answer answer, int trials, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int passed = 0;
+        for (int t = 0; t < trials; t++) {
+            int[] rows = MatrixChallenge.rowsToCheck(spec, random);
+            if (MatrixChallenge.verify(spec, answer.root(), rows, MatrixChallenge.open(answer, rows), random)) {
+                passed++;
+            }
+        }
+        return passed / (double) trials;
     }
 
     private static boolean passes(MatrixChallenge.Spec spec, String root, int[] rows, List<OpenedRow> opened) {

@@ -135,8 +135,9 @@ public final class Ledger {
                     entry.seq(), entry.prevHash(), entry.hash()});
             head = new Head(entry.seq(), entry.hash());
         }
-        writeBalances(c, balances);
-        if (PostgresBulk.on(c)) {
+        boolean postgres = PostgresBulk.on(c);
+        writeBalances(c, balances, postgres);
+        if (postgres) {
             PostgresBulk.copy(c, "ledger_transfer", JOURNAL_COLUMNS, rows);
         } else {
             Sql.insertAll(c, "INSERT INTO ledger_transfer (" + String.join(", ", JOURNAL_COLUMNS) + ")",
@@ -147,7 +148,8 @@ public final class Ledger {
     }
 
     /** Writes the balances the batch changed: one statement from arrays on PostgreSQL, a JDBC batch on H2. */
-    private static void writeBalances(Connection c, Map<String, Balance> balances) throws SQLException {
+    private static void writeBalances(Connection c, Map<String, Balance> balances, boolean postgres)
+            throws SQLException {
         List<String> ids = new ArrayList<>();
         List<Long> values = new ArrayList<>();
         balances.forEach((id, balance) -> {
@@ -156,7 +158,7 @@ public final class Ledger {
                 values.add(balance.balance());
             }
         });
-        if (PostgresBulk.on(c)) {
+        if (postgres) {
             PostgresBulk.updateLongs(c, "ledger_account", "id", "balance", ids, values);
             return;
         }
