@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerAgent implements AutoCloseable {
     public static final String RUNTIME_PROCESS = "process";
+    /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
+    public static final String RUNTIME_CUDA = "cuda";
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
     static final int LOG_BATCH_LINES_MAX = 500;
     /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
@@ -51,6 +53,7 @@ public final class WorkerAgent implements AutoCloseable {
     private final HardwareProbe probe;
     private final HardwareSpec hardware;
     private final DeviceId device;
+    private final ChallengeEngine engine;
     private final Map<String, RankProcess> running = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -59,12 +62,13 @@ public final class WorkerAgent implements AutoCloseable {
     private volatile boolean closing;
 
     private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
-            DeviceId device) {
+            DeviceId device, ChallengeEngine engine) {
         this.config = config;
         this.client = client;
         this.probe = probe;
         this.hardware = hardware;
         this.device = device;
+        this.engine = engine;
     }
 
     /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
@@ -84,21 +88,23 @@ public final class WorkerAgent implements AutoCloseable {
         AgentClient client = new AgentClient(config.server(), identity, config.clock(), http);
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
         HardwareSpec hardware = probe.detect();
+        ChallengeEngine engine = ChallengeEngines.best(hardware);
         DeviceId device = identity.deviceId().orElse(null);
         if (device == null) {
             if (config.joinToken() == null) {
                 throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
             }
             RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
-                    config.region(), config.advertiseHost(), runtimes(config));
+                    config.region(), config.advertiseHost(), runtimes(config, engine));
             String[] registered = new String[1];
             if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
+                engine.close();
                 throw new IOException("registration with " + config.server() + " failed; see the log above");
             }
             device = new DeviceId(registered[0]);
             identity.saveDeviceId(device);
         }
-        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device);
+        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine);
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         agent.threads.add(Thread.ofPlatform().name("agent-heartbeat").daemon().start(agent::heartbeats));
         agent.threads.add(Thread.ofPlatform().name("agent-work").daemon().start(agent::pollWork));
@@ -118,8 +124,15 @@ public final class WorkerAgent implements AutoCloseable {
         stopped.await();
     }
 
-    private static List<String> runtimes(AgentConfig config) {
-        return config.allowProcessRuntime() ? List.of(RUNTIME_PROCESS) : List.of();
+    private static List<String> runtimes(AgentConfig config, ChallengeEngine engine) {
+        List<String> runtimes = new ArrayList<>();
+        if (config.allowProcessRuntime()) {
+            runtimes.add(RUNTIME_PROCESS);
+        }
+        if (engine.gpu()) {
+            runtimes.add(RUNTIME_CUDA);
+        }
+        return List.copyOf(runtimes);
     }
 
     private void heartbeats() {
@@ -127,7 +140,7 @@ public final class WorkerAgent implements AutoCloseable {
         while (!closing) {
             try {
                 client.heartbeat(device, new Heartbeat(hardware, probe.telemetry(hardware), config.advertiseHost(),
-                        runtimes(config)));
+                        runtimes(config, engine)));
                 if (failing) {
                     LOG.info("heartbeats reach {} again", config.server());
                 }
@@ -169,7 +182,7 @@ public final class WorkerAgent implements AutoCloseable {
     }
 
     /**
-     * Answers each challenge once, in the background: compute on every core and commit, then open
+     * Answers each challenge once, in the background: compute on the engine and commit, then open
      * the rows asked for. A challenge still computing at its deadline is given up: a late
      * commitment counts for nothing.
      */
@@ -183,15 +196,16 @@ public final class WorkerAgent implements AutoCloseable {
             }
             Thread.ofVirtual().name("challenge-" + task.challengeId()).start(() -> {
                 try {
-                    MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(),
-                            task.size()), () -> config.clock().instant().isAfter(task.deadline()));
+                    MatrixChallenge.Answer answer = engine.compute(new MatrixChallenge.Spec(task.seed(), task.size()),
+                            () -> config.clock().instant().isAfter(task.deadline()));
                     ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root()));
                     if (rows.rows().length > 0) {
                         String outcome = client.open(device, task.challengeId(),
                                 new ChallengeOpening(MatrixChallenge.open(answer, rows.rows())));
                         LOG.info("challenge {}: {}", task.challengeId(), outcome);
                     }
-                } catch (IOException | IllegalArgumentException | CancellationException e) {
+                } catch (IOException | IllegalArgumentException | CancellationException
+                        | CudaChallengeEngine.CudaException e) {
                     LOG.warn("challenge {} not answered: {}", task.challengeId(), e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -350,6 +364,7 @@ public final class WorkerAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        engine.close();
         stopped.countDown();
     }
 }

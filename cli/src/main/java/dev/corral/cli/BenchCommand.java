@@ -1,5 +1,9 @@
 package dev.corral.cli;
 
+import dev.corral.agent.ChallengeEngine;
+import dev.corral.agent.ChallengeEngines;
+import dev.corral.agent.CudaChallengeEngine;
+import dev.corral.core.GpuModel;
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.core.Sha256;
 import dev.corral.core.merkle.MerkleTree;
@@ -9,6 +13,7 @@ import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.PlacementBenchmark;
 import dev.corral.server.LedgerBenchmark;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,16 +34,20 @@ final class BenchCommand {
     private BenchCommand() {}
 
     @Command(name = "challenge", mixinStandardHelpOptions = true,
-            description = "Time an availability challenge on this machine's CPU: the device's work (the whole product "
-                    + "and its commitment) against the coordinator's check of the opened rows.")
+            description = "Time an availability challenge on this machine: the device's work (the whole product and "
+                    + "its commitment, on the engine the agent would use) against the coordinator's check of the "
+                    + "opened rows.")
     static final class Challenge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Option(names = "--size", description = "Matrix size n (default: the standard challenge for this machine's "
-                + "cores, as a CPU device with them would get it).")
+                + "GPU on the cuda engine, or for its cores on the cpu engine).")
         Integer size;
         @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default ${DEFAULT-VALUE}).")
         int runs;
+        @Option(names = "--engine", defaultValue = "auto", description = "auto (the GPU when the agent can drive one, "
+                + "else the CPU), cpu or cuda (default ${DEFAULT-VALUE}).")
+        String engineName;
         @Option(names = "--check-only", description = "Time only the coordinator's check, for sizes too big to "
                 + "compute here (a GPU's): the opened rows are computed alone and the rest of the commitment is filler.")
         boolean checkOnly;
@@ -48,8 +57,35 @@ final class BenchCommand {
             if (runs < 1 || runs > 100) {
                 throw new IllegalArgumentException("--runs must be 1..100");
             }
+            if (!List.of("auto", "cpu", "cuda").contains(engineName)) {
+                throw new IllegalArgumentException("--engine must be auto, cpu or cuda");
+            }
+            try (ChallengeEngine engine = engine()) {
+                return run(engine);
+            }
+        }
+
+        private ChallengeEngine engine() {
+            if (checkOnly || engineName.equals("cpu")) {
+                return ChallengeEngines.cpu();
+            }
+            try {
+                return CudaChallengeEngine.open();
+            } catch (CudaChallengeEngine.CudaException | UnsatisfiedLinkError e) {
+                if (engineName.equals("cuda")) {
+                    throw new IllegalArgumentException("--engine cuda: the GPU engine cannot run here: " + e.getMessage());
+                }
+                return ChallengeEngines.cpu();
+            }
+        }
+
+        private int run(ChallengeEngine engine) {
+            PrintWriter out = spec.commandLine().getOut();
             int cores = Runtime.getRuntime().availableProcessors();
-            double expectedSpeed = cores * ChallengePolicy.CPU_CORE_MULTIPLY_ADDS_PER_SECOND;
+            double expectedSpeed = engine instanceof CudaChallengeEngine cuda
+                    ? ChallengePolicy.gpuSpeed(GpuModel.parse(cuda.gpuName())).orElseThrow(() ->
+                            new IllegalStateException("the catalog does not know " + cuda.gpuName()))
+                    : cores * ChallengePolicy.CPU_CORE_MULTIPLY_ADDS_PER_SECOND;
             ChallengePolicy.Sizing standard = ChallengePolicy.sizing(expectedSpeed, ChallengePolicy.WORK_STANDARD);
             int n = new MatrixChallenge.Spec(0, size == null ? standard.size() : size).size();
             SplittableRandom random = new SplittableRandom();
@@ -60,7 +96,7 @@ final class BenchCommand {
                 int[] rows = MatrixChallenge.rowsToCheck(challenge, random);
                 long start = System.nanoTime();
                 MatrixChallenge.Answer answer = checkOnly ? openedRowsOnly(challenge, rows)
-                        : MatrixChallenge.compute(challenge);
+                        : engine.compute(challenge, () -> false);
                 long computed = System.nanoTime();
                 List<OpenedRow> opened = MatrixChallenge.open(answer, rows);
                 long opening = System.nanoTime();
@@ -71,24 +107,30 @@ final class BenchCommand {
                 if (run > 0) {
                     device.add(computed - start);
                     verifier.add(checked - opening);
+                    if (engine instanceof CudaChallengeEngine cuda) {
+                        CudaChallengeEngine.Phases phases = cuda.lastPhases();
+                        out.printf("  run %d: build A and B %.1f ms, multiply %.1f ms, copy back %.1f ms, "
+                                + "commit %.1f ms%n", run, phases.fillNanos() / 1e6, phases.multiplyNanos() / 1e6,
+                                phases.copyNanos() / 1e6, phases.commitNanos() / 1e6);
+                    }
                 }
             }
             long verifierMedian = median(verifier);
             double workRatio = 100.0 * MatrixChallenge.verifierWork(n) / MatrixChallenge.deviceWork(n);
             if (checkOnly) {
-                spec.commandLine().getOut().printf("challenge n=%d: coordinator check %.2f ms (median of %d), "
-                        + "multiply-adds %.5f%% of the device's%n", n, verifierMedian / 1e6, runs, workRatio);
+                out.printf("challenge n=%d: coordinator check %.2f ms (median of %d), multiply-adds %.5f%% of the "
+                        + "device's%n", n, verifierMedian / 1e6, runs, workRatio);
                 return 0;
             }
             long deviceMedian = median(device);
             double measuredSpeed = MatrixChallenge.deviceWork(n) / (deviceMedian / 1e9);
-            spec.commandLine().getOut().printf("challenge n=%d on %d cores: device %.1f ms (median of %d), %.2e "
-                    + "multiply-adds/s (%.2e expected); coordinator check %.3f ms, ratio %.4f%% (multiply-adds: "
-                    + "%.5f%%)%n", n, cores, deviceMedian / 1e6, runs, measuredSpeed, expectedSpeed,
-                    verifierMedian / 1e6, 100.0 * verifierMedian / deviceMedian, workRatio);
+            out.printf("challenge n=%d on %s: device %.1f ms (median of %d), %.2e multiply-adds/s (%.2e expected); "
+                    + "coordinator check %.3f ms, ratio %.4f%% (multiply-adds: %.5f%%)%n", n, engine.description(),
+                    deviceMedian / 1e6, runs, measuredSpeed, expectedSpeed, verifierMedian / 1e6,
+                    100.0 * verifierMedian / deviceMedian, workRatio);
             if (size == null) {
-                spec.commandLine().getOut().printf("the standard challenge for %d claimed cores: n=%d, deadline %d ms "
-                        + "(this machine needed %.0f%% of it)%n", cores, n, standard.deadline().toMillis(),
+                out.printf("the standard challenge for this claim: n=%d, deadline %d ms (this machine needed %.0f%% "
+                        + "of it)%n", n, standard.deadline().toMillis(),
                         100.0 * deviceMedian / 1e6 / standard.deadline().toMillis());
             }
             return 0;
@@ -96,7 +138,7 @@ final class BenchCommand {
 
         /** An answer whose asked rows are true and whose other rows are filler: all the coordinator's check reads. */
         private static MatrixChallenge.Answer openedRowsOnly(MatrixChallenge.Spec challenge, int[] asked) {
-            long[][] rows = new long[challenge.size()][];
+            int[][] rows = new int[challenge.size()][];
             List<String> hashes = new ArrayList<>(challenge.size());
             for (int i = 0; i < challenge.size(); i++) {
                 hashes.add(Sha256.hex(Integer.toString(i).getBytes(StandardCharsets.UTF_8)));

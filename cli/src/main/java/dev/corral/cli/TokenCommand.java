@@ -17,7 +17,7 @@ final class TokenCommand {
 
     @Command(name = "schedule", mixinStandardHelpOptions = true,
             description = "Print the IO emission schedule: 500M at genesis, 240 months of 730 hourly blocks, "
-                    + "decreasing 1.02% a month, ending exactly on the 800M cap.")
+                    + "decreasing 1.02%% a month, ending exactly on the 800M cap.")
     static final class Schedule implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -3,9 +3,11 @@ package dev.corral.proofs;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceKind;
+import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareSpec;
 import dev.corral.scheduler.HardwareCatalog;
 import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;
 
 /**
@@ -57,12 +59,18 @@ public final class ChallengePolicy {
      */
     public static double expectedSpeed(HardwareSpec claim, boolean gpuEngine) {
         if (gpuEngine && claim.kind() == DeviceKind.GPU) {
-            var card = HardwareCatalog.gpu(claim.model());
+            OptionalDouble card = gpuSpeed(claim.model());
             if (card.isPresent()) {
-                return card.get().fp32Tflops() * 1e12 * GPU_MULTIPLY_ADDS_PER_FP32_FLOP;
+                return card.getAsDouble();
             }
         }
         return claim.cpuCores() * CPU_CORE_MULTIPLY_ADDS_PER_SECOND;
+    }
+
+    /** Multiply-adds a second expected of one card of this model on the GPU engine; empty for a model the catalog does not know. */
+    public static OptionalDouble gpuSpeed(GpuModel model) {
+        return HardwareCatalog.gpu(model).map(card -> OptionalDouble.of(card.fp32Tflops() * 1e12
+                * GPU_MULTIPLY_ADDS_PER_FP32_FLOP)).orElse(OptionalDouble.empty());
     }
 
     /** The challenge for hardware of this expected speed: {@code work} long at that speed, within the size bounds. */

@@ -31,8 +31,8 @@ public final class MatrixChallenge {
     public static final int SIZE_MAX = 16_384;
     public static final int ROWS_CHECKED = 3;
     public static final int ENTRIES_CHECKED_PER_ROW = 8;
-    private static final long TAG_A = 0x41L;
-    private static final long TAG_B = 0x42L;
+    public static final long TAG_A = 0x41L;
+    public static final long TAG_B = 0x42L;
 
     /** What a device is asked to compute. */
     public record Spec(long seed, int size) {
@@ -43,8 +43,8 @@ public final class MatrixChallenge {
         }
     }
 
-    /** A device's answer: every row of C, and the Merkle root it commits to. */
-    public record Answer(long[][] rows, List<String> rowHashes, String root) {}
+    /** A device's answer: every row of C (each entry below {@link #MODULUS}, so 32 bits), and the Merkle root it commits to. */
+    public record Answer(int[][] rows, List<String> rowHashes, String root) {}
 
     private MatrixChallenge() {}
 
@@ -59,15 +59,20 @@ public final class MatrixChallenge {
      */
     public static Answer compute(Spec spec, BooleanSupplier giveUp) {
         long[][] bColumns = columnsOfB(spec);
-        long[][] rows = new long[spec.size()][];
-        String[] hashes = new String[spec.size()];
+        int[][] rows = new int[spec.size()][];
         IntStream.range(0, spec.size()).parallel().forEach(i -> {
             if (giveUp.getAsBoolean()) {
                 throw new CancellationException("challenge given up at row " + i);
             }
             rows[i] = productRow(rowOfA(spec, i), bColumns);
-            hashes[i] = rowHash(i, rows[i]);
         });
+        return commit(rows);
+    }
+
+    /** The commitment to a computed product, whatever engine computed it: its row hashes (on every core) and their root. */
+    public static Answer commit(int[][] rows) {
+        String[] hashes = new String[rows.length];
+        IntStream.range(0, rows.length).parallel().forEach(i -> hashes[i] = rowHash(i, rows[i]));
         List<String> rowHashes = Arrays.asList(hashes);
         return new Answer(rows, rowHashes, MerkleTree.root(rowHashes));
     }
@@ -81,7 +86,8 @@ public final class MatrixChallenge {
     public static List<OpenedRow> open(Answer answer, int[] indices) {
         List<OpenedRow> opened = new ArrayList<>();
         for (int index : indices) {
-            opened.add(new OpenedRow(index, answer.rows()[index], MerkleTree.proof(answer.rowHashes(), index)));
+            long[] values = Arrays.stream(answer.rows()[index]).asLongStream().toArray();
+            opened.add(new OpenedRow(index, values, MerkleTree.proof(answer.rowHashes(), index)));
         }
         return opened;
     }
@@ -97,13 +103,14 @@ public final class MatrixChallenge {
         int n = spec.size();
         for (int k = 0; k < indices.length; k++) {
             OpenedRow row = opened.get(k);
-            if (row.index() != indices[k] || row.values().length != n
-                    || !MerkleTree.verify(rowHash(row.index(), row.values()), row.proof(), root)) {
+            int[] values = row.values() == null ? null : entries(row.values());
+            if (row.index() != indices[k] || values == null || values.length != n
+                    || !MerkleTree.verify(rowHash(row.index(), values), row.proof(), root)) {
                 return false;
             }
             long[] aRow = rowOfA(spec, row.index());
             for (int column : random.ints(0, n).distinct().limit(Math.min(ENTRIES_CHECKED_PER_ROW, n)).toArray()) {
-                if (row.values()[column] != productEntry(spec, aRow, column)) {
+                if (values[column] != productEntry(spec, aRow, column)) {
                     return false;
                 }
             }
@@ -111,12 +118,24 @@ public final class MatrixChallenge {
         return true;
     }
 
+    /** The opened values as entries of C, or null when one of them cannot be (negative, or not below the modulus). */
+    private static int[] entries(long[] values) {
+        int[] entries = new int[values.length];
+        for (int j = 0; j < values.length; j++) {
+            if (values[j] < 0 || values[j] >= MODULUS) {
+                return null;
+            }
+            entries[j] = (int) values[j];
+        }
+        return entries;
+    }
+
     /** One row of C from the seed alone, without B in memory: n^2 multiply-adds and n^2 entries of B built. */
-    public static long[] row(Spec spec, int index) {
+    public static int[] row(Spec spec, int index) {
         long[] aRow = rowOfA(spec, index);
-        long[] row = new long[spec.size()];
+        int[] row = new int[spec.size()];
         for (int j = 0; j < row.length; j++) {
-            row[j] = productEntry(spec, aRow, j);
+            row[j] = (int) productEntry(spec, aRow, j);
         }
         return row;
     }
@@ -151,10 +170,10 @@ public final class MatrixChallenge {
         return columns;
     }
 
-    static long[] productRow(long[] aRow, long[][] bColumns) {
-        long[] row = new long[bColumns.length];
+    static int[] productRow(long[] aRow, long[][] bColumns) {
+        int[] row = new int[bColumns.length];
         for (int j = 0; j < bColumns.length; j++) {
-            row[j] = dot(aRow, bColumns[j]);
+            row[j] = (int) dot(aRow, bColumns[j]);
         }
         return row;
     }
@@ -185,8 +204,11 @@ public final class MatrixChallenge {
         return r >= MODULUS ? r - MODULUS : r;
     }
 
-    /** An entry of A or B: the seed, the matrix and the position mixed (SplitMix64's finaliser). */
-    static long entry(long seed, long tag, long position) {
+    /**
+     * An entry of A or B: the seed, the matrix and the position mixed (SplitMix64's finaliser).
+     * The agent's GPU kernel (agent/src/main/cuda/challenge.cu) builds the same entries.
+     */
+    public static long entry(long seed, long tag, long position) {
         long z = seed ^ (tag * 0x9E3779B97F4A7C15L) ^ (position * 0xBF58476D1CE4E5B9L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -194,10 +216,10 @@ public final class MatrixChallenge {
         return Long.remainderUnsigned(z, MODULUS);
     }
 
-    /** The Merkle leaf of one row of C: its index and values. */
-    public static String rowHash(int index, long[] row) {
+    /** The Merkle leaf of one row of C: its index and values (each as 8 bytes, big-endian). */
+    public static String rowHash(int index, int[] row) {
         ByteBuffer bytes = ByteBuffer.allocate(4 + 8 * row.length).putInt(index);
-        for (long value : row) {
+        for (int value : row) {
             bytes.putLong(value);
         }
         return Sha256.hex(bytes.array());

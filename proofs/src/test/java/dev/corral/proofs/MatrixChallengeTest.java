@@ -2,10 +2,9 @@ package dev.corral.proofs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.core.merkle.MerkleTree;
 import dev.corral.core.protocol.OpenedRow;
 import java.math.BigInteger;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class MatrixChallengeTest {
                     sum = sum.add(BigInteger.valueOf(MatrixChallenge.entry(42, 0x41, i * 12L + k))
                             .multiply(BigInteger.valueOf(MatrixChallenge.entry(42, 0x42, k * 12L + j))));
                 }
-                assertThat(answer.rows()[i][j]).isEqualTo(sum.mod(P).longValueExact());
+                assertThat(answer.rows()[i][j]).isEqualTo(sum.mod(P).intValueExact());
             }
         }
     }
@@ -58,11 +57,11 @@ class MatrixChallengeTest {
         assertThat(passes(spec, replayed.root(), rows, MatrixChallenge.open(replayed, rows)))
                 .as("an answer to another (older) challenge").isFalse();
 
-        long[][] guessed = new long[64][64];
+        int[][] guessed = new int[64][64];
         SplittableRandom random = new SplittableRandom(3);
-        for (long[] row : guessed) {
+        for (int[] row : guessed) {
             for (int j = 0; j < row.length; j++) {
-                row[j] = random.nextLong(MatrixChallenge.MODULUS);
+                row[j] = (int) random.nextLong(MatrixChallenge.MODULUS);
             }
         }
         MatrixChallenge.Answer guess = answerOf(guessed);
@@ -73,15 +72,20 @@ class MatrixChallengeTest {
                 .as("true rows that are not the ones committed to").isFalse();
         assertThat(passes(spec, honest.root(), rows, MatrixChallenge.open(honest, new int[] {rows[0]})))
                 .as("fewer rows than asked").isFalse();
+
+        List<OpenedRow> outOfRange = MatrixChallenge.open(honest, rows).stream()
+                .map(row -> new OpenedRow(row.index(), shifted(row.values()), row.proof())).toList();
+        assertThat(passes(spec, honest.root(), rows, outOfRange))
+                .as("values congruent to the true ones but not below the modulus").isFalse();
     }
 
     @Test
     void aDeviceThatComputesHalfTheRowsPassesAboutOneTimeInEight() {
         MatrixChallenge.Spec spec = new MatrixChallenge.Spec(11, 32);
         MatrixChallenge.Answer honest = MatrixChallenge.compute(spec);
-        long[][] half = new long[32][];
+        int[][] half = new int[32][];
         for (int i = 0; i < 32; i++) {
-            half[i] = i % 2 == 0 ? honest.rows()[i] : new long[32];
+            half[i] = i % 2 == 0 ? honest.rows()[i] : new int[32];
         }
         long seed = System.nanoTime();
         // Three distinct rows of 32, all among the 16 computed: (16/32)(15/31)(14/30) = 11.3%.
@@ -92,11 +96,11 @@ class MatrixChallengeTest {
     void aDeviceThatLeavesAnEighthOfEachRowUncomputedPassesAboutOneTimeInForty() {
         MatrixChallenge.Spec spec = new MatrixChallenge.Spec(13, 32);
         MatrixChallenge.Answer honest = MatrixChallenge.compute(spec);
-        long[][] sloppy = new long[32][];
+        int[][] sloppy = new int[32][];
         for (int i = 0; i < 32; i++) {
             sloppy[i] = honest.rows()[i].clone();
             for (int j = 0; j < 32; j += 8) {
-                sloppy[i][(j + i) % 32] = (sloppy[i][(j + i) % 32] + 1) % MatrixChallenge.MODULUS;
+                sloppy[i][(j + i) % 32] = (int) ((sloppy[i][(j + i) % 32] + 1L) % MatrixChallenge.MODULUS);
             }
         }
         long seed = System.nanoTime();
@@ -125,15 +129,16 @@ class MatrixChallengeTest {
         return passed / (double) trials;
     }
 
+    /** The values plus the modulus: the same residues, written as no honest device writes them. */
+    private static long[] shifted(long[] values) {
+        return Arrays.stream(values).map(v -> v + MatrixChallenge.MODULUS).toArray();
+    }
+
     private static boolean passes(MatrixChallenge.Spec spec, String root, int[] rows, List<OpenedRow> opened) {
         return MatrixChallenge.verify(spec, root, rows, opened, new SplittableRandom(1));
     }
 
-    private static MatrixChallenge.Answer answerOf(long[][] rows) {
-        List<String> hashes = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            hashes.add(MatrixChallenge.rowHash(i, rows[i]));
-        }
-        return new MatrixChallenge.Answer(rows, hashes, MerkleTree.root(hashes));
+    private static MatrixChallenge.Answer answerOf(int[][] rows) {
+        return MatrixChallenge.commit(rows);
     }
 }

@@ -1,0 +1,68 @@
+package dev.corral.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.proofs.MatrixChallenge;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPU challenge kernels (agent/src/main/cuda/challenge.cu), compiled with g++ and run under
+ * a CPU emulation of CUDA's blocks, threads, barriers and shared memory, because no GPU is lent
+ * where this runs: their arithmetic and indexing (padding, tiles, bands of rows) must give the
+ * CPU path's bits. CudaChallengeEngineTest runs the same comparison on a real GPU where there is one.
+ */
+class ChallengeKernelEmulatedOnCpuTest {
+    static final Path SOURCE = Path.of("src/test/cuda/emulate_challenge.cpp");
+    static final long COMPILE_WAIT_SECONDS = 120;
+    static final long RUN_WAIT_SECONDS = 120;
+    @TempDir
+    static Path directory;
+    private static Path binary;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        binary = directory.resolve("emulate_challenge");
+        Process gcc = new ProcessBuilder("g++", "-std=c++20", "-O2", "-pthread", "-Wall", "-Werror",
+                "-Wno-unknown-pragmas", "-o", binary.toString(), SOURCE.toString()).redirectErrorStream(true).start();
+        assertThat(gcc.waitFor(COMPILE_WAIT_SECONDS, TimeUnit.SECONDS)).as("g++ finished").isTrue();
+        assertThat(gcc.exitValue()).as(new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
+    }
+
+    @Test
+    void theKernelsGiveTheCpuPathsBitsOnAndOffTheTileOverSeveralBandsAndForAnySeed() throws Exception {
+        for (long seed : new long[] {42, -1L, Long.MIN_VALUE + 12_345}) {
+            for (int size : new int[] {3, 64, 100, 200}) {
+                MatrixChallenge.Spec spec = new MatrixChallenge.Spec(seed, size);
+                assertThat(emulated(spec, CudaChallengeEngine.TILE)).as("seed %d n=%d", seed, size)
+                        .isDeepEqualTo(MatrixChallenge.compute(spec).rows());
+            }
+        }
+    }
+
+    @Test
+    void aBandAsWideAsTheEngineUsesGivesTheSameRows() throws Exception {
+        MatrixChallenge.Spec spec = new MatrixChallenge.Spec(7, 150);
+        assertThat(emulated(spec, CudaChallengeEngine.BAND_ROWS)).isDeepEqualTo(MatrixChallenge.compute(spec).rows());
+    }
+
+    private static int[][] emulated(MatrixChallenge.Spec spec, int bandRows) throws Exception {
+        Path output = directory.resolve("c.txt");
+        Process run = new ProcessBuilder(binary.toString(), Long.toUnsignedString(spec.seed()),
+                Integer.toString(spec.size()), Integer.toString(bandRows)).redirectOutput(output.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(run.waitFor(RUN_WAIT_SECONDS, TimeUnit.SECONDS)).as("emulation finished").isTrue();
+        assertThat(run.exitValue()).isZero();
+        List<String> lines = Files.readAllLines(output);
+        return lines.stream().map(line -> Arrays.stream(line.split(" ")).mapToInt(Integer::parseInt).toArray())
+                .toArray(int[][]::new);
+    }
+}
