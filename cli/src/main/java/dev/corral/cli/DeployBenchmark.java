@@ -44,6 +44,8 @@ final class DeployBenchmark {
     static final int HOSTS_DEFAULT = 8;
     static final int HOSTS_MAX = 64;
     static final int HOST_HEAP_MB = 512;
+    /** The agent processes' scheduling niceness (0..19): they yield the CPU to the coordinator. */
+    static final String AGENT_NICENESS = "10";
     static final Duration HOST_STOP_WAIT = Duration.ofSeconds(30);
     /** Each device proves itself on joining with the smallest challenge (no work asked); later ones are a year apart. */
     static final Duration CHALLENGE_WORK = Duration.ZERO;
@@ -130,8 +132,10 @@ final class DeployBenchmark {
     private static Process startAgentHost(URI url, String apiKey, int count, Path data) throws IOException {
         Files.createDirectories(data);
         String java = ProcessHandle.current().info().command().orElse("java");
-        // C1 only: eight JVMs compiling the same agent code with C2 took a third of the machine during the deploy
-        List<String> command = List.of(java, "-Xmx" + HOST_HEAP_MB + "m", "-XX:TieredStopAtLevel=1", "-cp",
+        // C1 only: eight JVMs compiling the same agent code with C2 took a third of the machine during the deploy.
+        // Niced: on a real network the coordinator has its own machine, and the scheduler shares a CPU by thread,
+        // so hundreds of agent threads starved its two carriers (999 woken polls answered over 13 s; niced, in 2 s).
+        List<String> command = List.of("nice", "-n", AGENT_NICENESS, java, "-Xmx" + HOST_HEAP_MB + "m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"),
                 Corral.class.getName(), "bench", "agents", "--server", url.toString(), "--count", Integer.toString(count),
                 "--data", data.toString());

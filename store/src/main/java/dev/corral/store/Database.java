@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -18,9 +21,14 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     public static final int POOL_SIZE_MAX = 16;
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How long closing waits for the transactions in flight to end before it closes the pool under them. */
+    public static final Duration CLOSE_WAIT_MAX = Duration.ofSeconds(10);
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
+    /** Transactions hold it shared; closing takes it alone, so it waits for them and (fair) admits no new one. */
+    private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock(true);
+    private volatile boolean closed;
 
     private Database(String jdbcUrl) {
         requireNonNull(jdbcUrl, "jdbcUrl is null");
@@ -66,15 +74,25 @@ public final class Database implements AutoCloseable {
         return postgres;
     }
 
-    /** Runs the work in one transaction: commit when it returns, roll back when it throws. */
+    /**
+     * Runs the work in one transaction: commit when it returns, roll back when it throws. Once
+     * the store is closing it refuses with StoreClosedException and does nothing.
+     */
     public <T> T transaction(SqlWork<T> work) {
-        if (dataSource.isClosed()) {
-            throw new StoreClosedException();
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            if (connection == null) {
-                throw new StoreClosedException(); // the pool closed while this call waited for a connection
+        Lock shared = inFlight.readLock();
+        shared.lock();
+        try {
+            if (closed) {
+                throw new StoreClosedException();
             }
+            return run(work);
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    private <T> T run(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -92,8 +110,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses new transactions, waits up to {@link #CLOSE_WAIT_MAX} for those in flight to end
+     * (requests still being answered while the coordinator stops), then closes the pool.
+     */
     @Override
     public void close() {
-        dataSource.close();
+        closed = true;
+        Lock alone = inFlight.writeLock();
+        boolean drained = false;
+        try {
+            drained = alone.tryLock(CLOSE_WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            dataSource.close();
+        } finally {
+            if (drained) {
+                alone.unlock();
+            }
+        }
     }
 }
