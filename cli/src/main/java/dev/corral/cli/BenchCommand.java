@@ -215,7 +215,7 @@ final class BenchCommand {
 
     @Command(name = "deploy", mixinStandardHelpOptions = true,
             description = "Start a coordinator in this process and many real worker agents in a few agent processes "
-                    + "(over loopback HTTP), deploy one cluster over all of them, and time the deploy call and the time "
+                    + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP), deploy one cluster over all of them, and time the deploy call and the time "
                     + "until the cluster is RUNNING.")
     static final class Deploy implements Callable<Integer> {
         @Spec
