@@ -17,6 +17,7 @@ import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
 import dev.corral.core.protocol.WorkResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,12 +26,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /** The agent's side of /agent/v1: every request signed with the device key. */
 final class AgentClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /** A bandwidth probe's transfer: 8 MiB takes 11 s at 6 Mbit/s; a slower line stays in the lowest tier anyway. */
+    static final Duration BANDWIDTH_TIMEOUT = Duration.ofSeconds(60);
+    static final int BANDWIDTH_BUFFER_BYTES = 64 * 1024;
+    /** The header naming a bandwidth probe (BandwidthService.HEADER_PROBE on the coordinator). */
+    static final String HEADER_PROBE = "Corral-Probe";
 
     /** The coordinator answered with an error status; 4xx means retrying the same request will not help. */
     static final class RefusedException extends IOException {
@@ -96,6 +104,52 @@ final class AgentClient {
 
     void logs(DeviceId device, String cluster, LogBatch batch) throws IOException, InterruptedException {
         send("POST", "/agent/v1/clusters/" + cluster + "/logs", batch, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    /** A bandwidth probe downloaded in full: its id and the CRC-32C of its bytes (8 hex digits). */
+    record ProbeDownload(String probeId, String crc32c, long bytes) {}
+
+    /** Downloads a bandwidth probe, checksumming it as it arrives (nothing is kept). */
+    ProbeDownload downloadProbe(DeviceId device) throws IOException, InterruptedException {
+        String path = "/agent/v1/bandwidth/download";
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(BANDWIDTH_TIMEOUT).GET();
+        AgentSignature.sign(identity.privateKey(), "GET", path, device.value(), new byte[0], clock.instant())
+                .forEach(request::header);
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw new RefusedException(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            CRC32C crc = new CRC32C();
+            byte[] buffer = new byte[BANDWIDTH_BUFFER_BYTES];
+            long total = 0;
+            for (int read = body.read(buffer); read > 0; read = body.read(buffer)) {
+                crc.update(buffer, 0, read);
+                total += read;
+            }
+            String probe = response.headers().firstValue(HEADER_PROBE)
+                    .orElseThrow(() -> new IOException("the coordinator sent no " + HEADER_PROBE + " header"));
+            return new ProbeDownload(probe, HexFormat.of().toHexDigits((int) crc.getValue()), total);
+        }
+    }
+
+    /**
+     * Uploads as many bytes as were downloaded, with the download's checksum; answers the
+     * coordinator's measurement. The bytes are filler: the request is signed over an empty body,
+     * so nothing is hashed between the download and the upload.
+     */
+    Map<?, ?> uploadProbe(DeviceId device, ProbeDownload download, byte[] filler) throws IOException, InterruptedException {
+        String path = "/agent/v1/bandwidth/" + download.probeId() + "/upload?crc32c=" + download.crc32c();
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(BANDWIDTH_TIMEOUT)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(filler));
+        AgentSignature.sign(identity.privateKey(), "POST", path, device.value(), new byte[0], clock.instant())
+                .forEach(request::header);
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw new RefusedException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return Json.readAnswer(response.body(), Map.class);
     }
 
     private <T> T send(String method, String pathAndQuery, Object body, DeviceId device, Class<T> type, Duration timeout)

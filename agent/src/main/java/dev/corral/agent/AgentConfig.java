@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param allowProcessRuntime run cluster commands as plain child processes: only for trusted set-ups
  * @param heartbeatInterval how often the device reports; the coordinator's heartbeat timeout must be several times this
  * @param pollWait how long the coordinator may hold a work poll
+ * @param bandwidthProbeInterval how often the coordinator measures the link to this device (its
+ *     connectivity tier), the first time at start; zero for never
  */
 public record AgentConfig(
         URI server,
@@ -25,10 +27,12 @@ public record AgentConfig(
         boolean allowProcessRuntime,
         Duration heartbeatInterval,
         Duration pollWait,
+        Duration bandwidthProbeInterval,
         String nvidiaSmi,
         Clock clock) {
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
     public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(20);
+    public static final Duration BANDWIDTH_PROBE_INTERVAL_DEFAULT = Duration.ofDays(1);
 
     public AgentConfig {
         requireNonNull(server, "server is null");
@@ -36,37 +40,46 @@ public record AgentConfig(
         requireNonNull(advertiseHost, "advertiseHost is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(pollWait, "pollWait is null");
+        requireNonNull(bandwidthProbeInterval, "bandwidthProbeInterval is null");
+        if (bandwidthProbeInterval.isNegative()) {
+            throw new IllegalArgumentException("bandwidthProbeInterval cannot be negative");
+        }
         requireNonNull(nvidiaSmi, "nvidiaSmi is null");
         requireNonNull(clock, "clock is null");
     }
 
     public static AgentConfig of(URI server, String joinToken, Path dataDirectory, boolean allowProcessRuntime) {
         return new AgentConfig(server, joinToken, dataDirectory, null, "127.0.0.1", allowProcessRuntime,
-                HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, "nvidia-smi", Clock.systemUTC());
+                HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, BANDWIDTH_PROBE_INTERVAL_DEFAULT, "nvidia-smi", Clock.systemUTC());
     }
 
     public AgentConfig withRegion(String newRegion) {
         return new AgentConfig(server, joinToken, dataDirectory, newRegion, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, nvidiaSmi, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
     }
 
     public AgentConfig withAdvertiseHost(String host) {
         return new AgentConfig(server, joinToken, dataDirectory, region, host, allowProcessRuntime, heartbeatInterval,
-                pollWait, nvidiaSmi, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
     }
 
     public AgentConfig withHeartbeatInterval(Duration interval) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime, interval,
-                pollWait, nvidiaSmi, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
     }
 
     public AgentConfig withNvidiaSmi(String command) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, command, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, command, clock);
     }
 
     public AgentConfig withClock(Clock newClock) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, nvidiaSmi, newClock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, newClock);
+    }
+
+    public AgentConfig withBandwidthProbeInterval(Duration interval) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, interval, nvidiaSmi, clock);
     }
 }

@@ -42,6 +42,10 @@ public final class WorkerAgent implements AutoCloseable {
     /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
     public static final String RUNTIME_CUDA = "cuda";
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
+    /** A failed bandwidth probe (the coordinator busy with others, say) is tried again this much later. */
+    static final Duration BANDWIDTH_RETRY_DELAY = Duration.ofMinutes(1);
+    /** The most the agent uploads for a probe, whatever the coordinator sent: 8 MiB is the coordinator's size. */
+    static final long BANDWIDTH_PROBE_BYTES_MAX = 64L << 20;
     static final int LOG_BATCH_LINES_MAX = 500;
     /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
     static final int EXIT_CANNOT_RUN = 127;
@@ -108,6 +112,9 @@ public final class WorkerAgent implements AutoCloseable {
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         agent.threads.add(Thread.ofPlatform().name("agent-heartbeat").daemon().start(agent::heartbeats));
         agent.threads.add(Thread.ofPlatform().name("agent-work").daemon().start(agent::pollWork));
+        if (config.bandwidthProbeInterval().isPositive()) {
+            agent.threads.add(Thread.ofVirtual().name("agent-bandwidth").start(agent::measureBandwidth));
+        }
         return agent;
     }
 
@@ -154,6 +161,31 @@ public final class WorkerAgent implements AutoCloseable {
                 return;
             }
             if (!sleep(config.heartbeatInterval())) {
+                return;
+            }
+        }
+    }
+
+    /** Has the coordinator measure the link to this device now and then at the configured interval. */
+    private void measureBandwidth() {
+        while (!closing) {
+            Duration next = config.bandwidthProbeInterval();
+            try {
+                AgentClient.ProbeDownload download = client.downloadProbe(device);
+                if (download.bytes() > BANDWIDTH_PROBE_BYTES_MAX) {
+                    throw new IOException("the coordinator sent a " + download.bytes() + "-byte probe; at most "
+                            + BANDWIDTH_PROBE_BYTES_MAX + " is uploaded");
+                }
+                Map<?, ?> measured = client.uploadProbe(device, download, new byte[(int) download.bytes()]);
+                LOG.info("bandwidth to the coordinator: {} Mbit/s down, {} Mbit/s up: connectivity tier {}",
+                        measured.get("downMbps"), measured.get("upMbps"), measured.get("connectivityTier"));
+            } catch (IOException e) {
+                LOG.warn("bandwidth probe failed: {}", e.getMessage());
+                next = next.compareTo(BANDWIDTH_RETRY_DELAY) < 0 ? next : BANDWIDTH_RETRY_DELAY;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!sleep(next)) {
                 return;
             }
         }

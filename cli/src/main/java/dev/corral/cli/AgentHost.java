@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,6 +55,7 @@ final class AgentHost implements Callable<Integer> {
                 for (int i = 0; i < count; i++) {
                     agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
                             data.resolve("agent-" + i), true).withHeartbeatInterval(DeployBenchmark.HEARTBEAT_INTERVAL)
+                            .withBandwidthProbeInterval(Duration.ZERO)
                             .withNvidiaSmi(NO_NVIDIA_SMI), http));
                 }
                 spec.commandLine().getOut().println(count + " agents started; close standard input to stop them");

@@ -112,6 +112,9 @@ final class DeviceCommand {
         d.claimFlags().forEach(flag -> out.println("claim      contradicted: " + flag));
         out.println("listing    country " + (d.country().isEmpty() ? "(not set)" : d.country()) + ", " + d.supplierType()
                 + ", security tier " + d.securityTier() + ", connectivity tier " + d.connectivityTier());
+        out.println("bandwidth  " + (d.bandwidth() == null ? "not measured yet"
+                : d.bandwidth().downMbps() + " Mbit/s down, " + d.bandwidth().upMbps() + " Mbit/s up (measured "
+                        + d.bandwidth().measuredAt() + ")"));
         if (d.telemetry() != null) {
             out.printf("telemetry  CPU %.0f%%, memory used %d MB%n", d.telemetry().cpuLoadPercent(),
                     d.telemetry().memoryUsedMb());

@@ -41,6 +41,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-interval", defaultValue = "5", description = "Seconds between heartbeats (default ${DEFAULT-VALUE}).")
     long heartbeatSeconds;
 
+    @Option(names = "--bandwidth-probe-hours", defaultValue = "24", description = "Hours between measurements of "
+            + "the link to the coordinator (the first at start; they set the connectivity tier), 0 for never "
+            + "(default ${DEFAULT-VALUE}).")
+    long bandwidthProbeHours;
+
     @Option(names = "--nvidia-smi", defaultValue = "nvidia-smi", description = "The nvidia-smi command to query GPUs with (default ${DEFAULT-VALUE}).")
     String nvidiaSmi;
 
@@ -48,7 +53,7 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig config = AgentConfig.of(server, joinToken, data, allowProcessRuntime).withRegion(region)
                 .withAdvertiseHost(advertiseHost).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
-                .withNvidiaSmi(nvidiaSmi);
+                .withNvidiaSmi(nvidiaSmi).withBandwidthProbeInterval(Duration.ofHours(bandwidthProbeHours));
         WorkerAgent agent = WorkerAgent.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
         spec.commandLine().getOut().println("device " + agent.deviceId() + " (" + agent.hardware().describe()

@@ -75,6 +75,13 @@ final class RawAgent {
         return send(method, path, body, signed(method, path, body, clock.instant()));
     }
 
+    /** A signed GET whose answer is bytes (a bandwidth probe). */
+    HttpResponse<byte[]> signedDownload(String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).GET();
+        signed("GET", path, new byte[0], clock.instant()).forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> send(String method, String path, byte[] body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()

@@ -150,8 +150,14 @@ final class TestNetwork implements AutoCloseable {
         String token = owner.joinToken().token();
         AgentConfig agentConfig = AgentConfig.of(url, token, directory.resolve("agent-" + agentCount++),
                 allowProcessRuntime).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
-                .withNvidiaSmi("/nonexistent/nvidia-smi");
+                .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO);
         return start(agentConfig);
+    }
+
+    /** A real agent for this owner that has the coordinator measure its bandwidth when it starts. */
+    WorkerAgent agentMeasuringBandwidth(CorralClient owner) throws Exception {
+        return start(AgentConfig.of(url, owner.joinToken().token(), directory.resolve("agent-" + agentCount++), true)
+                .withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock).withNvidiaSmi("/nonexistent/nvidia-smi"));
     }
 
     /** Stops the agent and starts it again from its data directory, without a join token. */
@@ -160,7 +166,7 @@ final class TestNetwork implements AutoCloseable {
         AgentConfig previous = agentConfigs.get(agent);
         return start(new AgentConfig(previous.server(), null, previous.dataDirectory(), previous.region(),
                 previous.advertiseHost(), previous.allowProcessRuntime(), previous.heartbeatInterval(),
-                previous.pollWait(), previous.nvidiaSmi(), previous.clock()));
+                previous.pollWait(), previous.bandwidthProbeInterval(), previous.nvidiaSmi(), previous.clock()));
     }
 
     private WorkerAgent start(AgentConfig agentConfig) throws Exception {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceId;
 import dev.corral.core.Ids;
+import dev.corral.core.Sha256;
 import dev.corral.core.auth.AgentSignature;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +40,14 @@ final class AgentAuth {
 
     /** The device that signed this request; 401 for anything forged, replayed or stale. */
     DeviceId device(Context ctx) {
+        return device(ctx, null);
+    }
+
+    /**
+     * As {@link #device(Context)} for a request whose body the caller read itself: the signature
+     * is checked as over a body with this hex SHA-256.
+     */
+    DeviceId device(Context ctx, String bodySha256) {
         String deviceText = ctx.header(AgentSignature.HEADER_DEVICE);
         if (!Ids.looksLike(deviceText, DeviceId.PREFIX)) {
             throw refuse("unsigned", "missing or malformed " + AgentSignature.HEADER_DEVICE + " header");
@@ -47,7 +56,7 @@ final class AgentAuth {
         long timestamp = fresh(ctx);
         PublicKey key = key(device).orElseThrow(() -> refuse("unknown_device", "unknown device " + deviceText
                 + ": register it again with a new join token"));
-        checkSignature(ctx, key, device.value(), timestamp);
+        checkSignature(ctx, key, device.value(), timestamp, bodySha256);
         String nonce = ctx.header(AgentSignature.HEADER_NONCE);
         boolean novel = store.db().transaction(c -> store.nonces().remember(c, device, nonce, clock.instant()));
         if (!novel) {
@@ -59,7 +68,7 @@ final class AgentAuth {
     /** A registration is signed by the key it presents; the one-time join token guards against replays. */
     void registration(Context ctx, PublicKey presented) {
         long timestamp = fresh(ctx);
-        checkSignature(ctx, presented, null, timestamp);
+        checkSignature(ctx, presented, null, timestamp, null);
     }
 
     private long fresh(Context ctx) {
@@ -81,11 +90,11 @@ final class AgentAuth {
         return timestamp;
     }
 
-    private void checkSignature(Context ctx, PublicKey key, String deviceId, long timestamp) {
+    private void checkSignature(Context ctx, PublicKey key, String deviceId, long timestamp, String bodySha256) {
         String query = ctx.queryString();
         String target = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
         byte[] canonical = AgentSignature.canonical(ctx.method().name(), target, deviceId, timestamp,
-                ctx.header(AgentSignature.HEADER_NONCE), ctx.bodyAsBytes());
+                ctx.header(AgentSignature.HEADER_NONCE), bodySha256 != null ? bodySha256 : Sha256.hex(ctx.bodyAsBytes()));
         String signature = ctx.header(AgentSignature.HEADER_SIGNATURE);
         if (signature == null || !AgentSignature.verify(key, canonical, signature)) {
             throw refuse("bad_signature", "signature does not match this request and the device's key");

@@ -84,7 +84,8 @@ public final class Coordinator implements AutoCloseable {
                     config.challengeMeanInterval(), config.challengeWork(),
                     config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), stakes, challenges, new OfferService(index), agentAuth, board,
+                    new TokenService(store, config.clock()), stakes, challenges,
+                    new BandwidthService(store, index, config.clock()), new OfferService(index), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;

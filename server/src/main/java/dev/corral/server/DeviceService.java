@@ -250,7 +250,10 @@ final class DeviceService {
                 Amount.of(Money.usd(row.minPricePerHourMicros())), row.rewardSplitIoPercent(), row.telemetry(),
                 lastChallenge, Reputation.score(row.standing(), clock.instant()), row.listing().country(),
                 row.listing().supplierType().toLowerCase(Locale.ROOT), row.listing().securityTier(),
-                row.listing().connectivityTier(), reason.text(), reason.since(),
+                row.listing().connectivityTier(), row.listing().bandwidth() == null ? null
+                        : new DeviceView.BandwidthView(row.listing().bandwidth().downMbps(),
+                                row.listing().bandwidth().upMbps(), row.listing().bandwidth().measuredAt()),
+                reason.text(), reason.since(),
                 row.verification().claimFlags());
     }
 

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
+import dev.corral.core.Ids;
+import dev.corral.core.Sha256;
 import dev.corral.core.api.CreateAccount;
 import dev.corral.core.api.CreditRequest;
 import dev.corral.core.api.DeployRequest;
@@ -28,7 +30,9 @@ import dev.corral.core.protocol.WorkResponse;
 import dev.corral.store.Database;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.InputStream;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
@@ -42,6 +46,8 @@ final class Routes {
     private static final String BEARER = "Bearer ";
     /** Agent requests at work with the store at once: twice the store's connections. */
     static final int AGENT_REQUESTS_IN_FLIGHT_MAX = 2 * Database.POOL_SIZE_MAX;
+    /** Bytes read at a time from a bandwidth probe's upload. */
+    static final int UPLOAD_BUFFER_BYTES = 64 * 1024;
 
     private final AccountService accounts;
     private final DeviceService devices;
@@ -51,6 +57,7 @@ final class Routes {
     private final TokenService tokens;
     private final StakeService stakes;
     private final ChallengeService challenges;
+    private final BandwidthService bandwidth;
     private final OfferService offers;
     private final AgentAuth agentAuth;
     private final WorkBoard board;
@@ -60,7 +67,7 @@ final class Routes {
 
     Routes(AccountService accounts, DeviceService devices, ClusterService clusters, NetworkService network,
             EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
-            OfferService offers, AgentAuth agentAuth, WorkBoard board,
+            BandwidthService bandwidth, OfferService offers, AgentAuth agentAuth, WorkBoard board,
             Duration pollWait,
             PrometheusMeterRegistry metrics) {
         this.accounts = requireNonNull(accounts, "accounts is null");
@@ -71,6 +78,7 @@ final class Routes {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
+        this.bandwidth = requireNonNull(bandwidth, "bandwidth is null");
         this.offers = requireNonNull(offers, "offers is null");
         this.agentAuth = requireNonNull(agentAuth, "agentAuth is null");
         this.board = requireNonNull(board, "board is null");
@@ -191,6 +199,13 @@ final class Routes {
             ctx.json(Map.of("ok", true));
         }));
         routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, ctx.queryParam("known"))));
+        routes.get("/agent/v1/bandwidth/download", ctx -> {
+            DeviceId device = admitted(() -> agentAuth.device(ctx));
+            BandwidthService.Download download = bandwidth.start(device);
+            ctx.header(BandwidthService.HEADER_PROBE, download.probeId()).contentType("application/octet-stream")
+                    .result(download.bytes());
+        });
+        routes.post("/agent/v1/bandwidth/{probe}/upload", this::bandwidthUpload);
         routes.post("/agent/v1/clusters/{id}/started", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             clusters.rankStarted(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankStarted.class));
@@ -249,6 +264,34 @@ final class Routes {
             step.run();
             return null;
         });
+    }
+
+    /**
+     * The second half of a bandwidth probe. The upload is timed from the request's arrival to its
+     * last byte, so it is read here as a stream (it is bigger than any other request), and only
+     * for a device that has this probe under way. Its bytes are filler: the device signs the
+     * request (the probe and the download's checksum in its path) over an empty body.
+     */
+    private void bandwidthUpload(Context ctx) throws Exception {
+        long arrived = ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime();
+        String probe = ctx.pathParam("probe");
+        String claimed = ctx.header(AgentSignature.HEADER_DEVICE);
+        if (!Ids.looksLike(claimed, DeviceId.PREFIX) || !bandwidth.pending(probe, new DeviceId(claimed))) {
+            throw ApiException.notFound("bandwidth probe", probe);
+        }
+        long uploaded = 0;
+        byte[] buffer = new byte[UPLOAD_BUFFER_BYTES];
+        try (InputStream body = ctx.req().getInputStream()) {
+            for (int read = body.read(buffer); read > 0; read = body.read(buffer)) {
+                uploaded += read;
+                if (uploaded > BandwidthService.PROBE_BYTES) {
+                    throw ApiException.badRequest("upload exactly " + BandwidthService.PROBE_BYTES + " bytes");
+                }
+            }
+        }
+        long read = System.nanoTime();
+        DeviceId device = admitted(() -> agentAuth.device(ctx, Sha256.hex(new byte[0])));
+        ctx.json(bandwidth.finish(device, probe, ctx.queryParam("crc32c"), uploaded, arrived, read));
     }
 
     /** Answers at once if the work differs from what the agent knows, else when it changes or the wait runs out. */

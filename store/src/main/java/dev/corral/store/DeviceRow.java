@@ -62,9 +62,16 @@ public record DeviceRow(
     /**
      * What customers filter on beyond hardware: ISO country code ("" until the owner sets one)
      * and supplier type, set by the owner; security and connectivity tiers 1..4, set by the
-     * network's operator.
+     * network's operator, the connectivity tier replaced by the band of the measured bandwidth
+     * whenever the device measures it.
+     *
+     * @param bandwidth the last measurement, or null before the first
      */
-    public record Listing(String country, String supplierType, int securityTier, int connectivityTier) {
-        public static final Listing NEW = new Listing("", "INDIVIDUAL", 1, 1);
+    public record Listing(String country, String supplierType, int securityTier, int connectivityTier,
+            Bandwidth bandwidth) {
+        public static final Listing NEW = new Listing("", "INDIVIDUAL", 1, 1, null);
     }
+
+    /** Bandwidth between the device and the coordinator, measured by the coordinator, in Mbit/s. */
+    public record Bandwidth(long downMbps, long upMbps, Instant measuredAt) {}
 }

@@ -110,6 +110,14 @@ public final class Devices {
                 connectivityTier, id.value()) == 1;
     }
 
+    /** Records a bandwidth measurement and the connectivity tier it puts the device in. */
+    public boolean setBandwidth(Connection c, DeviceId id, DeviceRow.Bandwidth bandwidth, int connectivityTier)
+            throws SQLException {
+        return Sql.update(c, "UPDATE device SET bandwidth_down_mbps = ?, bandwidth_up_mbps = ?, bandwidth_at = ?, "
+                + "connectivity_tier = ? WHERE id = ?", bandwidth.downMbps(), bandwidth.upMbps(),
+                bandwidth.measuredAt().toEpochMilli(), connectivityTier, id.value()) == 1;
+    }
+
     /**
      * The standings of the devices that ran a cluster's ranks. Not locked: called when the cluster
      * ends, under its lock, while its devices are still hired and so get no challenges.
@@ -237,7 +245,9 @@ public final class Devices {
                 row.getBoolean("online"), Instant.ofEpochMilli(row.getLong("last_seen_at")),
                 fromJson(row.getString("telemetry"), Telemetry.class), Instant.ofEpochMilli(row.getLong("created_at")),
                 new DeviceRow.Listing(row.getString("country"), row.getString("supplier_type"), row.getInt("security_tier"),
-                        row.getInt("connectivity_tier")),
+                        row.getInt("connectivity_tier"), Sql.nullableLong(row, "bandwidth_at") == null ? null
+                                : new DeviceRow.Bandwidth(row.getLong("bandwidth_down_mbps"),
+                                        row.getLong("bandwidth_up_mbps"), Instant.ofEpochMilli(row.getLong("bandwidth_at")))),
                 new Reputation.Standing(row.getDouble("standing_good"), row.getDouble("standing_bad"),
                         Instant.ofEpochMilli(row.getLong("standing_at"))),
                 new DeviceRow.Verification(row.getBoolean("verified"), row.getString("blocked_reason"),

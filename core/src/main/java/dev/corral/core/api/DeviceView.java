@@ -10,7 +10,9 @@ import java.util.List;
  * challenge, if any; reputation is 0..1 (0.5 for a new device); the listing fields are what
  * customers filter on; statusReason and statusSince say why and since when a device is
  * BLOCKED, OFFLINE or UNVERIFIED; claimFlags what its latest heartbeat measured that
- * contradicts its claimed hardware (such a device is not placed until that heals).
+ * contradicts its claimed hardware (such a device is not placed until that heals);
+ * bandwidth the coordinator's last measurement of the link to it, which sets the
+ * connectivity tier (null before the first).
  */
 public record DeviceView(
         String deviceId,
@@ -31,6 +33,11 @@ public record DeviceView(
         String supplierType,
         int securityTier,
         int connectivityTier,
+        BandwidthView bandwidth,
         String statusReason,
         Instant statusSince,
-        List<String> claimFlags) {}
+        List<String> claimFlags) {
+
+    /** Measured by the coordinator, in Mbit/s each way. */
+    public record BandwidthView(long downMbps, long upMbps, Instant measuredAt) {}
+}

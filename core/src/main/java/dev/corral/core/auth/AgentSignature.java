@@ -35,8 +35,14 @@ public final class AgentSignature {
     /** The exact bytes that are signed; any change to any part changes them. */
     public static byte[] canonical(String method, String pathAndQuery, String deviceId, long timestampMillis,
             String nonce, byte[] body) {
+        return canonical(method, pathAndQuery, deviceId, timestampMillis, nonce, Sha256.hex(body));
+    }
+
+    /** As above, with the body given by its hex SHA-256. */
+    public static byte[] canonical(String method, String pathAndQuery, String deviceId, long timestampMillis,
+            String nonce, String bodySha256) {
         String text = String.join("\n", DOMAIN, method, pathAndQuery, deviceId == null ? "-" : deviceId,
-                Long.toString(timestampMillis), nonce, Sha256.hex(body));
+                Long.toString(timestampMillis), nonce, bodySha256);
         return text.getBytes(UTF_8);
     }
 

@@ -1,0 +1,95 @@
+package dev.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.api.DeviceView;
+import dev.corral.scheduler.ConnectivityTier;
+import dev.corral.sdk.CorralClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator measures each device's link both ways and sets its connectivity tier from it. */
+class BandwidthTest {
+    static final int PROBE_BYTES = 8 << 20;
+
+    @Test
+    void anAgentHasItsLinkMeasuredOnStartAndItsConnectivityTierFollows(@TempDir Path directory) throws Exception {
+        try (TestNetwork network = TestNetwork.onH2(directory)) {
+            CorralClient owner = network.customer("owner", null);
+            String device = network.agentMeasuringBandwidth(owner).deviceId().value();
+            TestNetwork.await("a bandwidth measurement", () -> owner.device(device).bandwidth() != null);
+            DeviceView view = owner.device(device);
+            assertThat(view.bandwidth().downMbps()).isPositive();
+            assertThat(view.bandwidth().upMbps()).isPositive();
+            assertThat(view.connectivityTier())
+                    .isEqualTo(ConnectivityTier.of(view.bandwidth().downMbps(), view.bandwidth().upMbps()));
+            network.awaitIdleDevices(1);
+            assertThat(network.anonymous.offers("connectivity=" + view.connectivityTier(), null))
+                    .as("placement's index has the measured tier").isNotEmpty();
+        }
+    }
+
+    @Test
+    void aProbeThatDoesNotHoldUpIsRefusedAndRecordsNothing(@TempDir Path directory) throws Exception {
+        try (TestNetwork network = TestNetwork.onH2(directory)) {
+            CorralClient owner = network.customer("owner", null);
+            RawAgent device = new RawAgent(network.url, network.clock);
+            assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+            RawAgent other = new RawAgent(network.url, network.clock);
+            assertThat(other.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+
+            HttpResponse<byte[]> download = device.signedDownload("/agent/v1/bandwidth/download");
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(download.body()).hasSize(PROBE_BYTES);
+            String probe = download.headers().firstValue("Corral-Probe").orElseThrow();
+            String upload = "/agent/v1/bandwidth/" + probe + "/upload?crc32c=" + crc32c(download.body());
+
+            assertThat(upload(other, upload, PROBE_BYTES).statusCode()).as("another device cannot finish it")
+                    .isEqualTo(404);
+            assertThat(device.send("POST", upload, new byte[PROBE_BYTES],
+                    device.signed("POST", upload, new byte[PROBE_BYTES], network.clock.instant())).statusCode())
+                    .as("the filler is not signed: a request signed over it is not this request").isEqualTo(401);
+            HttpResponse<String> tooShort = upload(device, upload, PROBE_BYTES / 2);
+            assertThat(tooShort.statusCode()).isEqualTo(400);
+            assertThat(tooShort.body()).contains("upload exactly " + PROBE_BYTES + " bytes");
+            assertThat(upload(device, upload, PROBE_BYTES).statusCode()).as("a probe is used once").isEqualTo(404);
+
+            HttpResponse<byte[]> second = device.signedDownload("/agent/v1/bandwidth/download");
+            String secondProbe = second.headers().firstValue("Corral-Probe").orElseThrow();
+            HttpResponse<String> wrongCrc = upload(device, "/agent/v1/bandwidth/" + secondProbe + "/upload?crc32c="
+                    + crc32c(new byte[PROBE_BYTES]), PROBE_BYTES);
+            assertThat(wrongCrc.statusCode()).isEqualTo(400);
+            assertThat(wrongCrc.body()).contains("download the probe in full");
+            assertThat(upload(device, "/agent/v1/bandwidth/bw_000000000000000000000000/upload?crc32c=0", PROBE_BYTES)
+                    .statusCode()).isEqualTo(404);
+
+            DeviceView unchanged = owner.device(device.deviceId);
+            assertThat(unchanged.bandwidth()).isNull();
+            assertThat(unchanged.connectivityTier()).isEqualTo(1);
+
+            HttpResponse<byte[]> third = device.signedDownload("/agent/v1/bandwidth/download");
+            String thirdUpload = "/agent/v1/bandwidth/" + third.headers().firstValue("Corral-Probe").orElseThrow()
+                    + "/upload?crc32c=" + crc32c(third.body());
+            HttpResponse<String> measured = upload(device, thirdUpload, PROBE_BYTES);
+            assertThat(measured.statusCode()).isEqualTo(200);
+            assertThat(measured.body()).contains("downMbps", "upMbps", "connectivityTier");
+            assertThat(owner.device(device.deviceId).bandwidth()).isNotNull();
+        }
+    }
+
+    /** An upload as the agent sends it: this many bytes of filler, the request signed over an empty body. */
+    private static HttpResponse<String> upload(RawAgent device, String path, int bytes) throws Exception {
+        return device.send("POST", path, new byte[bytes], device.signed("POST", path, new byte[0],
+                device.clock.instant()));
+    }
+
+    private static String crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+}
