@@ -6,7 +6,11 @@ import dev.corral.core.api.DeviceView;
 import dev.corral.scheduler.ConnectivityTier;
 import dev.corral.sdk.CorralClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,34 @@ class BandwidthTest {
             assertThat(measured.statusCode()).isEqualTo(200);
             assertThat(measured.body()).contains("downMbps", "upMbps", "connectivityTier");
             assertThat(owner.device(device.deviceId).bandwidth()).isNotNull();
+        }
+    }
+
+    @Test
+    void atMostEightProbesRunAtOnceAndAnUnfinishedOneExpires(@TempDir Path directory) throws Exception {
+        try (TestNetwork network = TestNetwork.onH2(directory)) {
+            CorralClient owner = network.customer("owner", null);
+            RawAgent device = new RawAgent(network.url, network.clock);
+            assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+            List<HttpResponse<byte[]>> started = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                started.add(device.signedDownload("/agent/v1/bandwidth/download"));
+                assertThat(started.getLast().statusCode()).isEqualTo(200);
+            }
+            HttpResponse<byte[]> ninth = device.signedDownload("/agent/v1/bandwidth/download");
+            assertThat(ninth.statusCode()).isEqualTo(503);
+            assertThat(new String(ninth.body(), StandardCharsets.UTF_8)).contains("try later");
+
+            network.clock.advance(Duration.ofSeconds(61));
+            HttpResponse<byte[]> first = started.getFirst();
+            HttpResponse<String> late = upload(device, "/agent/v1/bandwidth/"
+                    + first.headers().firstValue("Corral-Probe").orElseThrow() + "/upload?crc32c="
+                    + crc32c(first.body()), PROBE_BYTES);
+            assertThat(late.statusCode()).isEqualTo(409);
+            assertThat(late.body()).contains("expired");
+            assertThat(owner.device(device.deviceId).bandwidth()).isNull();
+            assertThat(device.signedDownload("/agent/v1/bandwidth/download").statusCode())
+                    .as("the expired probes gave their places back").isEqualTo(200);
         }
     }
 
