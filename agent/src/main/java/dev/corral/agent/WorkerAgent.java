@@ -63,6 +63,8 @@ public final class WorkerAgent implements AutoCloseable {
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
+    /** The HTTP client this agent made for itself, closed with it; null when it shares its process's. */
+    private HttpClient ownHttp;
     private volatile boolean closing;
 
     private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
@@ -77,7 +79,15 @@ public final class WorkerAgent implements AutoCloseable {
 
     /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
     public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
-        return start(config, httpClient());
+        HttpClient own = httpClient();
+        try {
+            WorkerAgent agent = start(config, own);
+            agent.ownHttp = own;
+            return agent;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            own.shutdownNow();
+            throw e;
+        }
     }
 
     /** An HTTP client as agents use it; agents in one process may share one. */
@@ -92,18 +102,22 @@ public final class WorkerAgent implements AutoCloseable {
         AgentClient client = new AgentClient(config.server(), identity, config.clock(), http);
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
         HardwareSpec hardware = probe.detect();
-        ChallengeEngine engine = ChallengeEngines.best(hardware);
         DeviceId device = identity.deviceId().orElse(null);
+        if (device == null && config.joinToken() == null) {
+            throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
+        }
+        ChallengeEngine engine = ChallengeEngines.best(hardware);
         if (device == null) {
-            if (config.joinToken() == null) {
-                throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
-            }
             RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
                     config.region(), config.advertiseHost(), runtimes(config, engine));
             String[] registered = new String[1];
-            if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
+            try {
+                if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
+                    throw new IOException("registration with " + config.server() + " failed; see the log above");
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
                 engine.close();
-                throw new IOException("registration with " + config.server() + " failed; see the log above");
+                throw e;
             }
             device = new DeviceId(registered[0]);
             identity.saveDeviceId(device);
@@ -397,6 +411,9 @@ public final class WorkerAgent implements AutoCloseable {
             }
         }
         engine.close();
+        if (ownHttp != null) {
+            ownHttp.shutdownNow();
+        }
         stopped.countDown();
     }
 }
