@@ -25,9 +25,9 @@ import java.util.stream.Stream;
  * another by the same amount inside the caller's transaction, so every currency's
  * balances always sum to zero; a debit that would take a non-system account below zero
  * fails the whole transaction. A transfer whose idempotency key was seen before is not
- * applied again. Every applied transfer is appended to the public journal's hash chain;
- * the chain's head row is locked from the first new transfer to the commit, so entries
- * take their places one transaction at a time.
+ * applied again, even when two first tries of it run at once. Every applied transfer is
+ * appended to the public journal's hash chain; the chain's head row is locked from the
+ * idempotency check to the commit, so entries take their places one transaction at a time.
  */
 public final class Ledger {
     private static final List<String> JOURNAL_COLUMNS = List.of("idempotency_key", "debit_account", "credit_account",
@@ -102,6 +102,9 @@ public final class Ledger {
      * the same content is skipped, one applied with different content is an error.
      */
     public int apply(Connection c, List<Transfer> transfers, Instant now) throws SQLException {
+        // The head lock first, then the keys: a concurrent first try of the same key has then either committed
+        // (its transfer is found) or not begun, so it is never inserted twice.
+        Head head = lockHead(c);
         Map<String, Transfer> seen = existing(c, transfers);
         List<Transfer> fresh = new ArrayList<>();
         for (Transfer transfer : transfers) {
@@ -115,7 +118,6 @@ public final class Ledger {
         if (fresh.isEmpty()) {
             return 0;
         }
-        Head head = lockHead(c);
         Map<String, Balance> balances = readAccounts(c, fresh);
         // Replayed in order, as the public verifier will: a debit may not take a non-source account below zero
         // even for a moment inside the batch.

@@ -193,6 +193,20 @@ abstract class StoreContract {
     }
 
     @Test
+    void concurrentFirstTriesOfOneTransferPayOnceAndAllSucceed() throws Exception {
+        AccountId alice = account("alice");
+        AccountId bob = account("bob");
+        fund(alice, 100, "credit:a");
+        Transfer pay = new Transfer("pay:once", LedgerAccounts.user(alice, Currency.USD),
+                LedgerAccounts.user(bob, Currency.USD), Money.usd(30), TransferKind.ESCROW_HOLD, null);
+        AtomicInteger applied = new AtomicInteger();
+        runConcurrently(8, i -> applied.addAndGet(db.transaction(c -> ledger.apply(c, List.of(pay), NOW))));
+        assertThat(applied).as("one of the tries applied it, the others found it applied").hasValue(1);
+        assertThat(balance(alice).minor()).isEqualTo(70);
+        assertThat(balance(bob).minor()).isEqualTo(30);
+    }
+
+    @Test
     void concurrentReservationsNeverShareADevice() throws Exception {
         AccountId owner = account("supplier");
         List<DeviceId> pool = new ArrayList<>();
