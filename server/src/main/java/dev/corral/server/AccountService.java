@@ -205,7 +205,7 @@ final class AccountService {
      */
     private static TransferView view(Ledger.Entry entry, String wallet) {
         Transfer t = entry.transfer();
-        return new TransferView(entry.id(), t.kind().name(), redact(t.debitAccount(), wallet),
+        return new TransferView(entry.seq(), t.kind().name(), redact(t.debitAccount(), wallet),
                 redact(t.creditAccount(), wallet), Amount.of(t.amount()), t.clusterId(), entry.createdAt());
     }
 

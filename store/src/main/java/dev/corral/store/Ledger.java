@@ -36,7 +36,8 @@ public final class Ledger {
     public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
     /** A stored transfer. */
-    public record Entry(long id, Transfer transfer, Instant createdAt) {}
+    /** A transfer as applied: its place in the journal, what it moved, and when. */
+    public record Entry(long seq, Transfer transfer, Instant createdAt) {}
 
     /** The idempotency key was used before for a different transfer: a caller reused a key for a new request. */
     public static final class IdempotencyConflictException extends RuntimeException {
@@ -330,7 +331,7 @@ public final class Ledger {
     public List<Entry> entriesOfOwner(Connection c, AccountId owner, Currency currency, int limit) throws SQLException {
         String wallet = LedgerAccounts.user(owner, currency);
         return Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account = ? OR credit_account = ? "
-                + "OR cluster_id IN (SELECT id FROM cluster WHERE owner_id = ?) ORDER BY id DESC LIMIT ?",
+                + "OR cluster_id IN (SELECT id FROM cluster WHERE owner_id = ?) ORDER BY seq DESC LIMIT ?",
                 Ledger::map, wallet, wallet, owner.value(), limit);
     }
 
@@ -340,6 +341,6 @@ public final class Ledger {
                 row.getString("credit_account"),
                 new Money(row.getLong("amount"), Currency.valueOf(row.getString("currency"))),
                 TransferKind.valueOf(row.getString("kind")), row.getString("cluster_id"));
-        return new Entry(row.getLong("id"), transfer, Instant.ofEpochMilli(row.getLong("created_at")));
+        return new Entry(row.getLong("seq"), transfer, Instant.ofEpochMilli(row.getLong("created_at")));
     }
 }
