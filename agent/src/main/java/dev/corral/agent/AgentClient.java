@@ -109,8 +109,8 @@ final class AgentClient {
     /** A bandwidth probe downloaded in full: its id and the CRC-32C of its bytes (8 hex digits). */
     record ProbeDownload(String probeId, String crc32c, long bytes) {}
 
-    /** Downloads a bandwidth probe, checksumming it as it arrives (nothing is kept). */
-    ProbeDownload downloadProbe(DeviceId device) throws IOException, InterruptedException {
+    /** Downloads a bandwidth probe, checksumming it as it arrives (nothing is kept); refuses one over bytesMax. */
+    ProbeDownload downloadProbe(DeviceId device, long bytesMax) throws IOException, InterruptedException {
         String path = "/agent/v1/bandwidth/download";
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(BANDWIDTH_TIMEOUT).GET();
         AgentSignature.sign(identity.privateKey(), "GET", path, device.value(), new byte[0], clock.instant())
@@ -126,6 +126,9 @@ final class AgentClient {
             for (int read = body.read(buffer); read > 0; read = body.read(buffer)) {
                 crc.update(buffer, 0, read);
                 total += read;
+                if (total > bytesMax) {
+                    throw new IOException("the coordinator's bandwidth probe is over " + bytesMax + " bytes");
+                }
             }
             String probe = response.headers().firstValue(HEADER_PROBE)
                     .orElseThrow(() -> new IOException("the coordinator sent no " + HEADER_PROBE + " header"));

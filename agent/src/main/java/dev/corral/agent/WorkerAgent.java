@@ -44,7 +44,7 @@ public final class WorkerAgent implements AutoCloseable {
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
     /** A failed bandwidth probe (the coordinator busy with others, say) is tried again this much later. */
     static final Duration BANDWIDTH_RETRY_DELAY = Duration.ofMinutes(1);
-    /** The most the agent uploads for a probe, whatever the coordinator sent: 8 MiB is the coordinator's size. */
+    /** The most the agent downloads (and so uploads) for a probe, whatever the coordinator sends: it sends 8 MiB. */
     static final long BANDWIDTH_PROBE_BYTES_MAX = 64L << 20;
     static final int LOG_BATCH_LINES_MAX = 500;
     /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
@@ -185,11 +185,7 @@ public final class WorkerAgent implements AutoCloseable {
         while (!closing) {
             Duration next = config.bandwidthProbeInterval();
             try {
-                AgentClient.ProbeDownload download = client.downloadProbe(device);
-                if (download.bytes() > BANDWIDTH_PROBE_BYTES_MAX) {
-                    throw new IOException("the coordinator sent a " + download.bytes() + "-byte probe; at most "
-                            + BANDWIDTH_PROBE_BYTES_MAX + " is uploaded");
-                }
+                AgentClient.ProbeDownload download = client.downloadProbe(device, BANDWIDTH_PROBE_BYTES_MAX);
                 Map<?, ?> measured = client.uploadProbe(device, download, new byte[(int) download.bytes()]);
                 LOG.info("bandwidth to the coordinator: {} Mbit/s down, {} Mbit/s up: connectivity tier {}",
                         measured.get("downMbps"), measured.get("upMbps"), measured.get("connectivityTier"));

@@ -30,13 +30,13 @@ import dev.corral.core.protocol.WorkResponse;
 import dev.corral.store.Database;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
 final class Routes {
