@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,13 @@ public final class WorkerAgent implements AutoCloseable {
     /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
     public static final String RUNTIME_CUDA = "cuda";
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
-    /** A failed bandwidth probe (the coordinator busy with others, say) is tried again this much later. */
+    /** A failed bandwidth probe (the coordinator busy with others, say) is tried again about this much later. */
     static final Duration BANDWIDTH_RETRY_DELAY = Duration.ofMinutes(1);
+    /**
+     * Each wait between probes is drawn between (1 - this) and (1 + this) times its length, so
+     * agents turned away together do not all come back together.
+     */
+    static final double BANDWIDTH_JITTER = 0.5;
     /** The most the agent downloads (and so uploads) for a probe, whatever the coordinator sends: it sends 8 MiB. */
     static final long BANDWIDTH_PROBE_BYTES_MAX = 64L << 20;
     static final int LOG_BATCH_LINES_MAX = 500;
@@ -195,10 +201,15 @@ public final class WorkerAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (!sleep(next)) {
+            if (!sleep(jittered(next))) {
                 return;
             }
         }
+    }
+
+    static Duration jittered(Duration wait) {
+        double factor = 1 + BANDWIDTH_JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofMillis(Math.max(1, (long) (wait.toMillis() * factor)));
     }
 
     private void pollWork() {
