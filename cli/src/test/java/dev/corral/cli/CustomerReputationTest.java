@@ -35,6 +35,8 @@ class CustomerReputationTest extends NetworkTest {
             }
             done += batch.size();
         }
+        // A completed cluster's devices come back to the pool just after it: quote on an idle pool.
+        TestNetwork.await("an idle pool", () -> acme.quote(cpu(1, 1, "true")).breakdown().utilisation() == 0);
         AccountView regular = acme.account();
         assertThat(regular.clustersRunToEnd()).isEqualTo(10);
         assertThat(regular.discountTier()).isEqualTo("regular");
