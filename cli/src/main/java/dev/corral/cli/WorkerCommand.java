@@ -42,8 +42,8 @@ final class WorkerCommand implements Callable<Integer> {
     long heartbeatSeconds;
 
     @Option(names = "--bandwidth-probe-hours", defaultValue = "24", description = "Hours between measurements of "
-            + "the link to the coordinator (the first at start; they set the connectivity tier), 0 for never "
-            + "(default ${DEFAULT-VALUE}).")
+            + "the link to the coordinator (at start, 5 minutes later, then every H hours; they set the connectivity "
+            + "tier), 0 for never (default ${DEFAULT-VALUE}).")
     long bandwidthProbeHours;
 
     @Option(names = "--nvidia-smi", defaultValue = "nvidia-smi", description = "The nvidia-smi command to query GPUs with (default ${DEFAULT-VALUE}).")
