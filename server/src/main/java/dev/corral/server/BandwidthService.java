@@ -21,11 +21,13 @@ import java.util.zip.CRC32C;
  * {@link #PROBE_BYTES} random bytes (the clock starts when they are handed out), then uploads
  * as many with the download's CRC-32C in its request, which it cannot know without every byte:
  * the download took until that request arrived (an upper bound, as it includes the new request,
- * so never flattering), the upload from its arrival until its last byte was read. CRC-32C, not
- * a cryptographic hash: it only has to be unguessable for random bytes, and the JDK computes it
- * with one instruction per 8 bytes even before its compiler has warmed up, so a device's CPU does
- * not slow its measured line. The slower direction sets the
- * connectivity tier ({@link ConnectivityTier}), which replaces the operator's.
+ * so never flattering), the upload from its arrival until its last byte was read. The slower
+ * direction sets the connectivity tier ({@link ConnectivityTier}), which replaces the operator's.
+ *
+ * <p>CRC-32C, not a cryptographic hash: it only has to be unguessable for bytes the device has
+ * not seen, and the JDK computes it fast even before its compiler has warmed up, so a device's
+ * CPU does not slow its measured line. The bytes come from a SecureRandom for the same reason:
+ * a generator whose state shows in its first output would let a device compute the rest.
  */
 final class BandwidthService {
     /** 8 MiB: 67 ms at 1 Gbit/s, long enough to time; a day's probe per device, both ways, is 16 MiB. */
