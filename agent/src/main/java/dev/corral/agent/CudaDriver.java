@@ -16,9 +16,6 @@ interface CudaDriver extends Library {
     /** The driver's library as the dynamic loader finds it; the unversioned name exists only with a toolkit. */
     String LIBRARY = "libcuda.so.1";
     int SUCCESS = 0;
-    int ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
-    int ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
-    int ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 
     /** Loads the driver; throws UnsatisfiedLinkError where there is none. */
     static CudaDriver load() {
@@ -27,15 +24,11 @@ interface CudaDriver extends Library {
 
     int cuInit(int flags);
 
-    int cuDriverGetVersion(IntByReference version);
-
     int cuDeviceGetCount(IntByReference count);
 
     int cuDeviceGet(IntByReference device, int ordinal);
 
     int cuDeviceGetName(byte[] name, int length, int device);
-
-    int cuDeviceGetAttribute(IntByReference value, int attribute, int device);
 
     int cuDevicePrimaryCtxRetain(PointerByReference context, int device);
 

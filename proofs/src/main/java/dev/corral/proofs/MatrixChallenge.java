@@ -208,7 +208,7 @@ public final class MatrixChallenge {
      * An entry of A or B: the seed, the matrix and the position mixed (SplitMix64's finaliser).
      * The agent's GPU kernel (agent/src/main/cuda/challenge.cu) builds the same entries.
      */
-    public static long entry(long seed, long tag, long position) {
+    static long entry(long seed, long tag, long position) {
         long z = seed ^ (tag * 0x9E3779B97F4A7C15L) ^ (position * 0xBF58476D1CE4E5B9L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
