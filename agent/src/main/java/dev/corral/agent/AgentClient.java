@@ -3,6 +3,7 @@ package dev.corral.agent;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.corral.core.Crc32c;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Json;
 import dev.corral.core.auth.AgentSignature;
@@ -26,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -132,7 +132,7 @@ final class AgentClient {
             }
             String probe = response.headers().firstValue(HEADER_PROBE)
                     .orElseThrow(() -> new IOException("the coordinator sent no " + HEADER_PROBE + " header"));
-            return new ProbeDownload(probe, HexFormat.of().toHexDigits((int) crc.getValue()), total);
+            return new ProbeDownload(probe, Crc32c.hex(crc), total);
         }
     }
 

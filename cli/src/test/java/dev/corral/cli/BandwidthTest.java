@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.core.Crc32c;
 import dev.corral.core.api.DeviceView;
 import dev.corral.scheduler.ConnectivityTier;
 import dev.corral.sdk.CorralClient;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.HexFormat;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,16 +40,14 @@ class BandwidthTest {
     void aProbeThatDoesNotHoldUpIsRefusedAndRecordsNothing(@TempDir Path directory) throws Exception {
         try (TestNetwork network = TestNetwork.onH2(directory)) {
             CorralClient owner = network.customer("owner", null);
-            RawAgent device = new RawAgent(network.url, network.clock);
-            assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
-            RawAgent other = new RawAgent(network.url, network.clock);
-            assertThat(other.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+            RawAgent device = registered(network, owner);
+            RawAgent other = registered(network, owner);
 
             HttpResponse<byte[]> download = device.signedDownload("/agent/v1/bandwidth/download");
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.body()).hasSize(PROBE_BYTES);
             String probe = download.headers().firstValue("Corral-Probe").orElseThrow();
-            String upload = "/agent/v1/bandwidth/" + probe + "/upload?crc32c=" + crc32c(download.body());
+            String upload = "/agent/v1/bandwidth/" + probe + "/upload?crc32c=" + Crc32c.hex(download.body());
 
             assertThat(upload(other, upload, PROBE_BYTES).statusCode()).as("another device cannot finish it")
                     .isEqualTo(404);
@@ -65,7 +62,7 @@ class BandwidthTest {
             HttpResponse<byte[]> second = device.signedDownload("/agent/v1/bandwidth/download");
             String secondProbe = second.headers().firstValue("Corral-Probe").orElseThrow();
             HttpResponse<String> wrongCrc = upload(device, "/agent/v1/bandwidth/" + secondProbe + "/upload?crc32c="
-                    + crc32c(new byte[PROBE_BYTES]), PROBE_BYTES);
+                    + Crc32c.hex(new byte[PROBE_BYTES]), PROBE_BYTES);
             assertThat(wrongCrc.statusCode()).isEqualTo(400);
             assertThat(wrongCrc.body()).contains("download the probe in full");
             assertThat(upload(device, "/agent/v1/bandwidth/bw_000000000000000000000000/upload?crc32c=0", PROBE_BYTES)
@@ -77,7 +74,7 @@ class BandwidthTest {
 
             HttpResponse<byte[]> third = device.signedDownload("/agent/v1/bandwidth/download");
             String thirdUpload = "/agent/v1/bandwidth/" + third.headers().firstValue("Corral-Probe").orElseThrow()
-                    + "/upload?crc32c=" + crc32c(third.body());
+                    + "/upload?crc32c=" + Crc32c.hex(third.body());
             HttpResponse<String> measured = upload(device, thirdUpload, PROBE_BYTES);
             assertThat(measured.statusCode()).isEqualTo(200);
             assertThat(measured.body()).contains("downMbps", "upMbps", "connectivityTier");
@@ -89,8 +86,7 @@ class BandwidthTest {
     void atMostEightProbesRunAtOnceAndAnUnfinishedOneExpires(@TempDir Path directory) throws Exception {
         try (TestNetwork network = TestNetwork.onH2(directory)) {
             CorralClient owner = network.customer("owner", null);
-            RawAgent device = new RawAgent(network.url, network.clock);
-            assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+            RawAgent device = registered(network, owner);
             List<HttpResponse<byte[]>> started = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 started.add(device.signedDownload("/agent/v1/bandwidth/download"));
@@ -104,7 +100,7 @@ class BandwidthTest {
             HttpResponse<byte[]> first = started.getFirst();
             HttpResponse<String> late = upload(device, "/agent/v1/bandwidth/"
                     + first.headers().firstValue("Corral-Probe").orElseThrow() + "/upload?crc32c="
-                    + crc32c(first.body()), PROBE_BYTES);
+                    + Crc32c.hex(first.body()), PROBE_BYTES);
             assertThat(late.statusCode()).isEqualTo(409);
             assertThat(late.body()).contains("expired");
             assertThat(owner.device(device.deviceId).bandwidth()).isNull();
@@ -113,15 +109,16 @@ class BandwidthTest {
         }
     }
 
+    /** A hand-driven device of this owner, registered. */
+    private static RawAgent registered(TestNetwork network, CorralClient owner) throws Exception {
+        RawAgent device = new RawAgent(network.url, network.clock);
+        assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+        return device;
+    }
+
     /** An upload as the agent sends it: this many bytes of filler, the request signed over an empty body. */
     private static HttpResponse<String> upload(RawAgent device, String path, int bytes) throws Exception {
         return device.send("POST", path, new byte[bytes], device.signed("POST", path, new byte[0],
                 device.clock.instant()));
-    }
-
-    private static String crc32c(byte[] bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes);
-        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 }

@@ -2,6 +2,7 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.Crc32c;
 import dev.corral.core.DeviceId;
 import dev.corral.scheduler.ConnectivityTier;
 import dev.corral.store.DeviceRow;
@@ -13,7 +14,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.zip.CRC32C;
 
 /**
  * Measures the link between a device and the coordinator both ways, on the coordinator's
@@ -67,7 +67,7 @@ final class BandwidthService {
         byte[] id = new byte[12];
         random.nextBytes(id);
         String probeId = "bw_" + HexFormat.of().formatHex(id);
-        probes.put(probeId, new Probe(device, crc32c(bytes), System.nanoTime(), clock.instant().plus(PROBE_TTL)));
+        probes.put(probeId, new Probe(device, Crc32c.hex(bytes), System.nanoTime(), clock.instant().plus(PROBE_TTL)));
         return new Download(probeId, bytes);
     }
 
@@ -108,13 +108,6 @@ final class BandwidthService {
         store.db().transaction(c -> store.devices().setBandwidth(c, device, measured, tier));
         index.refresh(device);
         return Map.of("downMbps", downMbps, "upMbps", upMbps, "connectivityTier", tier);
-    }
-
-    /** The CRC-32C of the bytes as 8 lower-case hex digits, as the agent sends it. */
-    static String crc32c(byte[] bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes);
-        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     private void dropExpired() {
