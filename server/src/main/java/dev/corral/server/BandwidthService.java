@@ -71,7 +71,7 @@ final class BandwidthService {
         return new Download(probeId, bytes);
     }
 
-    /** Whether this device has this probe under way: checked before its upload is read. */
+    /** Whether this device has this probe under way: checked before its upload is authenticated. */
     boolean pending(String probeId, DeviceId device) {
         Probe probe = probeId == null ? null : probes.get(probeId);
         return probe != null && probe.device().equals(device);

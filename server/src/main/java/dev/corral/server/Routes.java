@@ -268,17 +268,15 @@ final class Routes {
 
     /**
      * The second half of a bandwidth probe. The upload is timed from the request's arrival to its
-     * last byte, so it is read here as a stream (it is bigger than any other request), and only
-     * for a device that has this probe under way. Its bytes are filler: the device signs the
-     * request (the probe and the download's checksum in its path) over an empty body.
+     * last byte, so it is read here as a stream (it is bigger than any other request). It is read
+     * (at most {@link BandwidthService#PROBE_BYTES}) before a probe that is not this device's is
+     * refused: a refusal sent while the device still writes would reach it as a broken connection.
+     * Its bytes are filler: the device signs the request (the probe and the download's checksum
+     * in its path) over an empty body.
      */
     private void bandwidthUpload(Context ctx) throws Exception {
         long arrived = ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime();
         String probe = ctx.pathParam("probe");
-        String claimed = ctx.header(AgentSignature.HEADER_DEVICE);
-        if (!Ids.looksLike(claimed, DeviceId.PREFIX) || !bandwidth.pending(probe, new DeviceId(claimed))) {
-            throw ApiException.notFound("bandwidth probe", probe);
-        }
         long uploaded = 0;
         byte[] buffer = new byte[UPLOAD_BUFFER_BYTES];
         try (InputStream body = ctx.req().getInputStream()) {
@@ -290,6 +288,10 @@ final class Routes {
             }
         }
         long read = System.nanoTime();
+        String claimed = ctx.header(AgentSignature.HEADER_DEVICE);
+        if (!Ids.looksLike(claimed, DeviceId.PREFIX) || !bandwidth.pending(probe, new DeviceId(claimed))) {
+            throw ApiException.notFound("bandwidth probe", probe);
+        }
         DeviceId device = admitted(() -> agentAuth.device(ctx, Sha256.hex(new byte[0])));
         ctx.json(bandwidth.finish(device, probe, ctx.queryParam("crc32c"), uploaded, arrived, read));
     }
