@@ -113,12 +113,11 @@ final class AgentClient {
     ProbeDownload downloadProbe(DeviceId device, long bytesMax) throws IOException, InterruptedException {
         String path = "/agent/v1/bandwidth/download";
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(BANDWIDTH_TIMEOUT).GET();
-        AgentSignature.sign(identity.privateKey(), "GET", path, device.value(), new byte[0], clock.instant())
-                .forEach(request::header);
+        sign(request, "GET", path, device, new byte[0]);
         HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() / 100 != 2) {
-                throw new RefusedException(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                throw refused(response.statusCode(), body.readAllBytes());
             }
             CRC32C crc = new CRC32C();
             byte[] buffer = new byte[BANDWIDTH_BUFFER_BYTES];
@@ -146,13 +145,8 @@ final class AgentClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(BANDWIDTH_TIMEOUT)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(filler));
-        AgentSignature.sign(identity.privateKey(), "POST", path, device.value(), new byte[0], clock.instant())
-                .forEach(request::header);
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() / 100 != 2) {
-            throw new RefusedException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-        }
-        return Json.readAnswer(response.body(), Map.class);
+        sign(request, "POST", path, device, new byte[0]);
+        return answer(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()), Map.class);
     }
 
     private <T> T send(String method, String pathAndQuery, Object body, DeviceId device, Class<T> type, Duration timeout)
@@ -164,13 +158,26 @@ final class AgentClient {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        AgentSignature.sign(identity.privateKey(), method, pathAndQuery, device == null ? null : device.value(), bytes,
-                clock.instant()).forEach(request::header);
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        sign(request, method, pathAndQuery, device, bytes);
+        return answer(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()), type);
+    }
+
+    /** Adds the device's signature over the request, its body given as signed (null device: registration). */
+    private void sign(HttpRequest.Builder request, String method, String pathAndQuery, DeviceId device,
+            byte[] signedBody) {
+        AgentSignature.sign(identity.privateKey(), method, pathAndQuery, device == null ? null : device.value(),
+                signedBody, clock.instant()).forEach(request::header);
+    }
+
+    private static <T> T answer(HttpResponse<byte[]> response, Class<T> type) throws IOException {
         if (response.statusCode() / 100 != 2) {
-            throw new RefusedException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+            throw refused(response.statusCode(), response.body());
         }
         return Json.readAnswer(response.body(), type);
+    }
+
+    private static RefusedException refused(int status, byte[] body) {
+        return new RefusedException(status, new String(body, StandardCharsets.UTF_8));
     }
 
     private static byte[] json(Object body) {
