@@ -7,6 +7,7 @@ import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.OfferView;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
@@ -134,10 +135,13 @@ final class TestNetwork implements AutoCloseable {
     CorralClient supplierWithDevices(String name, int devices) throws Exception {
         CorralClient supplier = customer(name, null);
         int idleBefore = anonymous.networkStats().devicesIdle();
+        int offeredBefore = offered();
         for (int i = 0; i < devices; i++) {
             agent(supplier);
         }
         awaitIdleDevices(idleBefore + devices);
+        // The store says idle a moment before placement's index has them: wait for what deploys and quotes see.
+        await(devices + " more devices offered", () -> offered() >= offeredBefore + devices);
         return supplier;
     }
 
@@ -174,6 +178,11 @@ final class TestNetwork implements AutoCloseable {
         agents.add(agent);
         agentConfigs.put(agent, agentConfig);
         return agent;
+    }
+
+    /** Devices that offer search, quotes and placement see available now. */
+    int offered() {
+        return anonymous.offers(null, null).stream().mapToInt(OfferView::available).sum();
     }
 
     void awaitIdleDevices(int count) {
