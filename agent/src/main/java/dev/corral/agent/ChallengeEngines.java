@@ -27,7 +27,7 @@ public final class ChallengeEngines {
             ChallengeEngine engine = CudaChallengeEngine.open();
             LOG.info("challenges compute on {}", engine.description());
             return engine;
-        } catch (CudaChallengeEngine.CudaException | UnsatisfiedLinkError e) {
+        } catch (CudaChallengeEngine.CudaException e) {
             gpuUnavailable = e.getMessage();
             LOG.warn("challenges compute on the CPU: the GPU engine cannot run here ({})", gpuUnavailable);
             return cpu();

@@ -58,9 +58,14 @@ public final class CudaChallengeEngine implements ChallengeEngine {
         this.multiply = multiply;
     }
 
-    /** Opens the first GPU; throws CudaException (or UnsatisfiedLinkError where there is no driver) when it cannot. */
+    /** Opens the first GPU; throws CudaException, saying why, when it cannot (no driver, no card, PTX refused). */
     public static CudaChallengeEngine open() {
-        CudaDriver cuda = CudaDriver.load();
+        CudaDriver cuda;
+        try {
+            cuda = CudaDriver.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw new CudaException("no NVIDIA driver: " + e.getMessage());
+        }
         ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cuda-challenge").daemon()
                 .factory());
         try {

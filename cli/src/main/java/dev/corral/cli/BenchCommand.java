@@ -71,7 +71,7 @@ final class BenchCommand {
             }
             try {
                 return CudaChallengeEngine.open();
-            } catch (CudaChallengeEngine.CudaException | UnsatisfiedLinkError e) {
+            } catch (CudaChallengeEngine.CudaException e) {
                 if (engineName.equals("cuda")) {
                     throw new IllegalArgumentException("--engine cuda: the GPU engine cannot run here: " + e.getMessage());
                 }
