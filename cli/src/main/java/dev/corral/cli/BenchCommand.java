@@ -215,8 +215,8 @@ final class BenchCommand {
 
     @Command(name = "deploy", mixinStandardHelpOptions = true,
             description = "Start a coordinator in this process and many real worker agents in a few agent processes "
-                    + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP), deploy one cluster over all of them, and time the deploy call and the time "
-                    + "until the cluster is RUNNING.")
+                    + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP), deploy one cluster "
+                    + "over all of them, and time the deploy call and the time until the cluster is RUNNING.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;

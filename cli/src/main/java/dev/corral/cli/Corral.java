@@ -2,6 +2,8 @@ package dev.corral.cli;
 
 import dev.corral.sdk.CorralException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,6 +38,19 @@ import picocli.CommandLine.Command;
 public final class Corral {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line that runs `corral ARGUMENTS` in a new JVM like this one (same java, same
+     * class path) with this much heap, compiled by C1 only: the demo's and the deploy
+     * benchmark's many agent JVMs compiling the same code with C2 took a third of the machine.
+     */
+    static List<String> inNewJvm(int heapMb, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx" + heapMb + "m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Corral.class.getName()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     /** The command line with Corral's error handling: a refused call prints its message, not a stack trace. */

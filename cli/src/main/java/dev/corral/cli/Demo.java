@@ -42,6 +42,7 @@ import java.util.stream.Stream;
  */
 final class Demo {
     static final int AGENTS = 4;
+    static final int AGENT_HEAP_MB = 96;
     static final long N = 1_000_000;
     static final Duration AGENTS_ONLINE_WAIT_MAX = Duration.ofSeconds(60);
     static final Duration AGENT_STOP_WAIT = Duration.ofSeconds(5);
@@ -118,12 +119,10 @@ final class Demo {
     }
 
     private Process startAgent(URI url, String token, int index) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
         Path data = directory.resolve("agent-" + index);
         Files.createDirectories(data);
-        List<String> command = List.of(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), Corral.class.getName(), "worker", "--server", url.toString(),
-                "--join-token", token, "--data", data.toString(), "--allow-process-runtime", "--heartbeat-interval", "1");
+        List<String> command = Corral.inNewJvm(AGENT_HEAP_MB, "worker", "--server", url.toString(), "--join-token",
+                token, "--data", data.toString(), "--allow-process-runtime", "--heartbeat-interval", "1");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile())
                 .start();
     }

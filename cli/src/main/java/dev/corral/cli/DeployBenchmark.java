@@ -131,14 +131,11 @@ final class DeployBenchmark {
     /** Runs `corral bench agents` in a new JVM; it stops its agents when its standard input closes. */
     private static Process startAgentHost(URI url, String apiKey, int count, Path data) throws IOException {
         Files.createDirectories(data);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // C1 only: eight JVMs compiling the same agent code with C2 took a third of the machine during the deploy.
         // Niced: on a real network the coordinator has its own machine, and the scheduler shares a CPU by thread,
         // so hundreds of agent threads starved its two carriers (999 woken polls answered over 13 s; niced, in 2 s).
-        List<String> command = List.of("nice", "-n", AGENT_NICENESS, java, "-Xmx" + HOST_HEAP_MB + "m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"),
-                Corral.class.getName(), "bench", "agents", "--server", url.toString(), "--count", Integer.toString(count),
-                "--data", data.toString());
+        List<String> command = new ArrayList<>(List.of("nice", "-n", AGENT_NICENESS));
+        command.addAll(Corral.inNewJvm(HOST_HEAP_MB, "bench", "agents", "--server", url.toString(), "--count",
+                Integer.toString(count), "--data", data.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("agents.log").toFile());
         builder.environment().put(AgentHost.API_KEY_VARIABLE, apiKey);
