@@ -12,8 +12,8 @@ import org.flywaydb.core.api.migration.Context;
 /**
  * Drops the two foreign keys from journal rows to ledger accounts. They checked each row
  * against ledger_account one at a time, which was 60% of the cost of writing a batch of
- * transfers on PostgreSQL; the ledger already reads and locks both accounts of every
- * transfer before it writes one, and ledger accounts are never deleted. In Java because H2
+ * transfers on PostgreSQL; the ledger already reads both accounts of every transfer, under
+ * the journal head's lock, before it writes one, and ledger accounts are never deleted. In Java because H2
  * and PostgreSQL name the constraints differently: the names are read from the catalogue.
  */
 public final class V17__ledger_transfer_without_foreign_keys extends BaseJavaMigration {
