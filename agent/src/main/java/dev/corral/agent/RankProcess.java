@@ -10,30 +10,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One rank run by the process runtime: the command under {@code sh -c} as a plain child
- * process with the cluster's environment, its output kept as numbered lines until shipped.
+ * One rank run by the process runtime: the command under {@code sh -c} as a child process
+ * leading a process group of its own, with the cluster's environment, its output kept as
+ * numbered lines until shipped.
+ *
+ * <p>Each rank leaves a record of its process (id and start time) in its work directory
+ * while it runs. An agent that died without stopping its ranks finds those records when it
+ * starts again and stops what is still running ({@link #stopLeftovers}): otherwise the rank
+ * the coordinator has written off as lost would hold the device's CPU, memory and GPU on.
  */
 final class RankProcess {
     static final int LINES_KEPT_MAX = 10_000;
     static final int LINE_LENGTH_MAX = 4096;
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    /** How often a stopping rank's group is looked at during the grace period. */
+    static final Duration STOP_POLL = Duration.ofMillis(20);
     static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "TZ");
+    /** In a rank's work directory while it runs: its process id and start time (epoch ms). */
+    static final String RECORD_FILE = "rank.pid";
+    private static final Logger LOG = LoggerFactory.getLogger(RankProcess.class);
 
     private final Process process;
+    /** Whether the process leads its own process group, whose id is its process id. */
+    private final boolean grouped;
+    private final Path record;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    private RankProcess(Process process) {
+    private RankProcess(Process process, boolean grouped, Path record) {
         this.process = process;
+        this.grouped = grouped;
+        this.record = record;
         // A platform thread: a virtual thread blocked reading a pipe holds its carrier, and a few
         // hundred silent ranks in one process would take every carrier the scheduler has.
         this.reader = Thread.ofPlatform().daemon().name("rank-output").start(this::readOutput);
@@ -42,7 +63,9 @@ final class RankProcess {
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory) throws IOException {
         requireNonNull(assignment, "assignment is null");
         Files.createDirectories(workDirectory);
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", assignment.cmd())
+        List<String> shell = List.of("sh", "-c", assignment.cmd());
+        Optional<List<String>> grouped = ProcessGroups.inNewGroup(shell);
+        ProcessBuilder builder = new ProcessBuilder(grouped.orElse(shell))
                 .directory(workDirectory.toFile())
                 .redirectErrorStream(true);
         // The rank sees none of the agent's own environment (which may hold the supplier's secrets)
@@ -56,13 +79,74 @@ final class RankProcess {
         env.put("CORRAL_WORLD_SIZE", Integer.toString(assignment.worldSize()));
         env.put("CORRAL_HEAD_ADDR", headAddr);
         env.put("CORRAL_PEERS", String.join(",", assignment.peers()));
-        return new RankProcess(builder.start());
+        Process process = builder.start();
+        Path record = workDirectory.resolve(RECORD_FILE);
+        try {
+            Files.writeString(record, process.pid() + " " + startMillis(process.toHandle()).orElse(0L));
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return new RankProcess(process, grouped.isPresent(), record);
+    }
+
+    /**
+     * Stops the ranks that an earlier run of the agent left running under this directory (one
+     * work directory per rank) and forgets their records. A record whose process id now
+     * belongs to another process (the start time differs) is only forgotten.
+     *
+     * @return how many ranks were still running
+     */
+    static int stopLeftovers(Path workRoot) throws IOException, InterruptedException {
+        if (!Files.isDirectory(workRoot)) {
+            return 0;
+        }
+        List<Path> records;
+        try (Stream<Path> directories = Files.list(workRoot)) {
+            records = directories.map(directory -> directory.resolve(RECORD_FILE)).filter(Files::isRegularFile).toList();
+        }
+        int stopped = 0;
+        for (Path record : records) {
+            Optional<ProcessHandle> leftover = leftover(record);
+            if (leftover.isPresent()) {
+                LOG.warn("stopping process {} of an earlier run of this agent ({})", leftover.get().pid(),
+                        record.getParent().getFileName());
+                stopGroup(leftover.get());
+                stopped++;
+            }
+            Files.deleteIfExists(record);
+        }
+        return stopped;
+    }
+
+    private static Optional<ProcessHandle> leftover(Path record) throws IOException {
+        String[] fields = Files.readString(record).trim().split(" ");
+        long pid;
+        long started;
+        try {
+            pid = Long.parseLong(fields[0]);
+            started = Long.parseLong(fields[1]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            LOG.warn("ignoring unreadable rank record {}", record);
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(handle -> startMillis(handle).orElse(-1L) == started);
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle handle) {
+        return handle.info().startInstant().map(Instant::toEpochMilli);
     }
 
     /** Waits up to the timeout; the exit code if the process ended. */
     Integer waitFor(Duration timeout) throws InterruptedException {
         if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             reader.join(STOP_GRACE.toMillis());
+            if (grouped) {
+                // What the rank started in the background ends with it, as in a container.
+                ProcessGroups.signal(process.pid(), ProcessGroups.SIGKILL);
+            }
+            forgetRecord();
             return process.exitValue();
         }
         return null;
@@ -79,13 +163,45 @@ final class RankProcess {
         }
     }
 
-    /** Asks the process and its children to stop, then kills what is left after a grace period. */
+    /** Asks the process and all it started to stop, then kills what is left after a grace period. */
     void stop() throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        if (grouped) {
+            stopGroup(process.toHandle());
+        } else {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+        forgetRecord();
+    }
+
+    /**
+     * SIGTERM to the group the process leads; SIGKILL to what is left of it once the grace period
+     * is over. A process just started may not have made its group yet: then it is signalled alone.
+     */
+    private static void stopGroup(ProcessHandle leader) throws InterruptedException {
+        long group = leader.pid();
+        if (!ProcessGroups.signal(group, ProcessGroups.SIGTERM)) {
+            leader.destroy();
+        }
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        // The whole group gets the grace period: a rank's shell dies at once, the work it runs may need to save.
+        while ((ProcessGroups.signal(group, ProcessGroups.EXISTS) || leader.isAlive()) && System.nanoTime() < deadline) {
+            Thread.sleep(STOP_POLL.toMillis());
+        }
+        if (!ProcessGroups.signal(group, ProcessGroups.SIGKILL)) {
+            leader.destroyForcibly();
+        }
+    }
+
+    private void forgetRecord() {
+        try {
+            Files.deleteIfExists(record);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", record, e.getMessage());
         }
     }
 

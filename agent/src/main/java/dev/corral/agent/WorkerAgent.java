@@ -19,6 +19,7 @@ import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +113,8 @@ public final class WorkerAgent implements AutoCloseable {
     public static WorkerAgent start(AgentConfig config, HttpClient http) throws IOException, InterruptedException {
         requireNonNull(config, "config is null");
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
+        // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
+        RankProcess.stopLeftovers(workRoot(config));
         AgentClient client = new AgentClient(config.server(), identity, config.clock(), http);
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
         HardwareSpec hardware = probe.detect();
@@ -318,7 +323,7 @@ public final class WorkerAgent implements AutoCloseable {
                 headAddr = config.advertiseHost() + ":" + freePort();
             }
             process = RankProcess.start(assignment, headAddr,
-                    config.dataDirectory().resolve("work").resolve(assignment.clusterId() + "-" + assignment.rank()));
+                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()));
         } catch (IOException e) {
             finished.add(key);
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
@@ -402,6 +407,11 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
+    /** Where the ranks' work directories are, one per rank. */
+    private static Path workRoot(AgentConfig config) {
+        return config.dataDirectory().resolve("work");
+    }
+
     private static String key(Assignment assignment) {
         return assignment.clusterId() + "/" + assignment.rank();
     }
@@ -420,12 +430,12 @@ public final class WorkerAgent implements AutoCloseable {
     public void close() {
         closing = true;
         threads.forEach(Thread::interrupt);
-        for (RankProcess process : running.values()) {
-            try {
+        // Each rank has a grace period to stop in: they run out together, not one after another.
+        try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            running.values().forEach(process -> stopping.submit(() -> {
                 process.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+                return null;
+            }));
         }
         engine.close();
         if (ownHttp != null) {

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +64,9 @@ final class AgentHost implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
                 System.in.transferTo(OutputStream.nullOutputStream());
             } finally {
-                agents.forEach(WorkerAgent::close);
+                try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+                    agents.forEach(agent -> closing.submit(agent::close));
+                }
             }
         }
         return 0;

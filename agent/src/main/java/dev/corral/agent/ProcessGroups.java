@@ -1,0 +1,57 @@
+package dev.corral.agent;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ranks run each in a session of their own (util-linux {@code setsid}), so that the agent can
+ * signal a rank and everything it started at once, through the C library's {@code kill} with a
+ * negative process id: one system call, where walking the process tree reads all of /proc,
+ * and a grandchild that its parent left behind (a double fork) is still in the group.
+ */
+final class ProcessGroups {
+    static final int SIGTERM = 15;
+    static final int SIGKILL = 9;
+    /** Signal 0: nothing is sent; the call says whether the group still has a process. */
+    static final int EXISTS = 0;
+    private static final List<Path> SETSID_PATHS = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+    private static final Optional<String> SETSID = SETSID_PATHS.stream().filter(Files::isExecutable).findFirst()
+            .map(Path::toString);
+
+    private interface CLibrary extends Library {
+        int kill(int pid, int signal);
+    }
+
+    /** Loaded on first use: the C library is always there, but a process that starts no rank needs no binding. */
+    private static final class Holder {
+        static final CLibrary LIBC = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
+    }
+
+    private ProcessGroups() {}
+
+    /**
+     * The command that runs {@code command} as the leader of a new session and process group
+     * (its process id is the group's), waiting for it; empty where there is no setsid.
+     */
+    static Optional<List<String>> inNewGroup(List<String> command) {
+        return SETSID.map(setsid -> {
+            List<String> wrapped = new ArrayList<>(List.of(setsid, "--wait"));
+            wrapped.addAll(command);
+            return List.copyOf(wrapped);
+        });
+    }
+
+    /** Sends the signal to every process in the group; false if no process is in it (or none may be signalled). */
+    static boolean signal(long groupId, int signal) {
+        if (groupId <= 1 || groupId > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a process group id: " + groupId);
+        }
+        return Holder.LIBC.kill(-(int) groupId, signal) == 0;
+    }
+}

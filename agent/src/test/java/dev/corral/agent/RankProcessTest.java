@@ -1,0 +1,113 @@
+package dev.corral.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.protocol.Assignment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ranks as real processes: stopping one ends all it started, and what a dead agent left running is found. */
+class RankProcessTest {
+    private static final Duration WAIT_MAX = Duration.ofSeconds(10);
+    /**
+     * A rank whose shell starts a background child in a subshell that exits at once: the child
+     * is left without a parent in the rank (a double fork), as daemonising programs do.
+     */
+    private static final String ORPHANING_COMMAND = "(sleep 301 & echo $! > orphan.pid); echo started; sleep 300";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void stoppingARankEndsEverythingItStartedEvenWhatItsShellLeftBehind() throws Exception {
+        Path directory = work.resolve("c-0");
+        RankProcess rank = RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory);
+        ProcessHandle orphan = awaitPid(directory.resolve("orphan.pid"));
+        assertThat(orphan.isAlive()).isTrue();
+
+        rank.stop();
+
+        assertThat(rank.waitFor(WAIT_MAX)).as("the rank's exit code").isNotNull();
+        awaitGone(orphan);
+        assertThat(directory.resolve(RankProcess.RECORD_FILE)).doesNotExist();
+    }
+
+    @Test
+    void whatAnAgentThatDiedLeftRunningIsStoppedWhenTheAgentStartsAgain() throws Exception {
+        Path directory = work.resolve("c-1");
+        RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory);
+        // The agent "dies" here: nothing stops the rank; its record stays behind.
+        ProcessHandle orphan = awaitPid(directory.resolve("orphan.pid"));
+        long shell = Long.parseLong(Files.readString(directory.resolve(RankProcess.RECORD_FILE)).split(" ")[0]);
+
+        assertThat(RankProcess.stopLeftovers(work)).isEqualTo(1);
+
+        awaitGone(orphan);
+        ProcessHandle.of(shell).ifPresent(RankProcessTest::awaitGone);
+        assertThat(directory.resolve(RankProcess.RECORD_FILE)).doesNotExist();
+        assertThat(RankProcess.stopLeftovers(work)).as("nothing left the second time").isZero();
+    }
+
+    @Test
+    void aRecordWhoseProcessIdNowBelongsToAnotherProcessIsForgottenNotKilled() throws Exception {
+        Process stranger = new ProcessBuilder("sleep", "300").start();
+        try {
+            Path directory = Files.createDirectories(work.resolve("c-2"));
+            long started = stranger.toHandle().info().startInstant().orElseThrow().toEpochMilli();
+            Files.writeString(directory.resolve(RankProcess.RECORD_FILE), stranger.pid() + " " + (started - 60_000));
+            Files.writeString(Files.createDirectories(work.resolve("c-3")).resolve(RankProcess.RECORD_FILE), "not a record");
+
+            assertThat(RankProcess.stopLeftovers(work)).isZero();
+
+            assertThat(stranger.isAlive()).isTrue();
+            assertThat(directory.resolve(RankProcess.RECORD_FILE)).doesNotExist();
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aRankThatEndsTakesItsBackgroundChildrenWithIt() throws Exception {
+        Path directory = work.resolve("c-4");
+        RankProcess rank = RankProcess.start(assignment("sleep 302 & echo $! > child.pid; exit 3"), "127.0.0.1:1",
+                directory);
+        ProcessHandle child = awaitPid(directory.resolve("child.pid"));
+
+        assertThat(rank.waitFor(WAIT_MAX)).isEqualTo(3);
+
+        awaitGone(child);
+    }
+
+    private static Assignment assignment(String command) {
+        return new Assignment("c", 0, 1, WorkerAgent.RUNTIME_PROCESS, command, Map.of(), null, List.of(), false);
+    }
+
+    private static ProcessHandle awaitPid(Path file) throws Exception {
+        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(file) && !Files.readString(file).isBlank()) {
+                Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
+                if (handle.isPresent()) {
+                    return handle.get();
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        throw new AssertionError("no live process id in " + file + " after " + WAIT_MAX);
+    }
+
+    private static void awaitGone(ProcessHandle process) {
+        try {
+            process.onExit().get(WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("process " + process.pid() + " still runs after " + WAIT_MAX, e);
+        }
+    }
+}
