@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,10 +27,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `corral bench ledger|challenge|placement|deploy` (and `agents`, which `deploy` runs): benchmarks for BENCHMARKS.md. */
+/**
+ * `corral bench ledger|challenge|placement|deploy|heartbeats` (and `agents`, which `deploy` runs):
+ * benchmarks for BENCHMARKS.md.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
-                BenchCommand.Deploy.class, AgentHost.class})
+                BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, AgentHost.class})
 final class BenchCommand {
     private BenchCommand() {}
 
@@ -241,6 +245,46 @@ final class BenchCommand {
             Path directory = Files.createTempDirectory("corral-bench-");
             try {
                 DeployBenchmark.run(devices, processes, db, directory, spec.commandLine().getOut());
+                return 0;
+            } finally {
+                Demo.deleteTree(directory);
+            }
+        }
+    }
+
+    @Command(name = "heartbeats", mixinStandardHelpOptions = true,
+            description = "Start a coordinator in this process, register many devices (each with its own key) and "
+                    + "send their signed heartbeats as fast as it answers, over loopback HTTP: registrations and "
+                    + "heartbeats a second, and heartbeat latency.")
+    static final class Heartbeats implements Callable<Integer> {
+        static final int DEVICES_MAX = 100_000;
+        static final int SENDERS_MAX = 1_024;
+
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--devices", defaultValue = "1000", description = "Devices registered (default ${DEFAULT-VALUE}).")
+        int devices;
+        @Option(names = "--senders", defaultValue = "64", description = "Requests in flight at once, each sender "
+                + "going round its share of the devices (default ${DEFAULT-VALUE}).")
+        int senders;
+        @Option(names = "--seconds", defaultValue = "20", description = "How long heartbeats are measured, after a "
+                + "10 s warm-up (default ${DEFAULT-VALUE}).")
+        int seconds;
+        @Option(names = "--db", description = "JDBC URL of an empty PostgreSQL schema for the coordinator's store "
+                + "instead of a fresh embedded one.")
+        String db;
+
+        @Override
+        public Integer call() throws Exception {
+            if (devices < 1 || devices > DEVICES_MAX || senders < 1 || senders > Math.min(devices, SENDERS_MAX)
+                    || seconds < 1 || seconds > 600) {
+                throw new IllegalArgumentException("--devices 1.." + DEVICES_MAX + ", --senders 1.." + SENDERS_MAX
+                        + " and at most --devices, --seconds 1..600");
+            }
+            Path directory = Files.createTempDirectory("corral-bench-");
+            try {
+                HeartbeatBenchmark.run(devices, senders, Duration.ofSeconds(seconds), db, directory,
+                        spec.commandLine().getOut());
                 return 0;
             } finally {
                 Demo.deleteTree(directory);

@@ -30,29 +30,30 @@ public final class ProRata {
         if (total == 0) {
             return parts;
         }
-        record Rest(String key, BigInteger remainder) {}
-        List<Rest> rests = new ArrayList<>();
+        // A remainder is below the total, so it fits in a long even when the product does not.
+        record Rest(String key, long remainder) {}
+        List<Rest> rests = new ArrayList<>(weights.size());
         BigInteger big = BigInteger.valueOf(amount);
         BigInteger sum = BigInteger.valueOf(total);
         long given = 0;
         for (Map.Entry<String, Long> weight : weights.entrySet()) {
             long w = weight.getValue();
             long part;
-            BigInteger remainder;
+            long remainder;
             if (Math.multiplyHigh(amount, w) == 0 && amount * w >= 0) {
                 // The product fits in a long, as it does for block rewards: no BigInteger needed.
                 part = amount * w / total;
-                remainder = BigInteger.valueOf(amount * w % total);
+                remainder = amount * w % total;
             } else {
                 BigInteger[] quotient = big.multiply(BigInteger.valueOf(w)).divideAndRemainder(sum);
                 part = quotient[0].longValueExact();
-                remainder = quotient[1];
+                remainder = quotient[1].longValueExact();
             }
             parts.put(weight.getKey(), part);
             given += part;
             rests.add(new Rest(weight.getKey(), remainder));
         }
-        rests.sort(Comparator.comparing(Rest::remainder).reversed().thenComparing(Rest::key));
+        rests.sort(Comparator.comparingLong(Rest::remainder).reversed().thenComparing(Rest::key));
         for (int i = 0; i < amount - given; i++) {
             parts.merge(rests.get(i).key(), 1L, Long::sum);
         }

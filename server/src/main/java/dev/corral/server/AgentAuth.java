@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Checks every agent request before anything else reads it: a fresh timestamp, a
  * signature by the device's own registered key over exactly this request, and a nonce never
- * seen before. Device keys never change, so they are cached after the first lookup.
+ * seen before ({@link ReplayGuard}). Device keys never change, so they are cached after the
+ * first lookup.
  */
 final class AgentAuth {
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{32}");
@@ -29,13 +30,15 @@ final class AgentAuth {
     private final Clock clock;
     private final Duration skewMax;
     private final MeterRegistry metrics;
+    private final ReplayGuard replays;
     private final Map<DeviceId, PublicKey> keys = new ConcurrentHashMap<>();
 
-    AgentAuth(Store store, Clock clock, Duration skewMax, MeterRegistry metrics) {
+    AgentAuth(Store store, Clock clock, Duration skewMax, MeterRegistry metrics, ReplayGuard replays) {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.skewMax = requireNonNull(skewMax, "skewMax is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.replays = requireNonNull(replays, "replays is null");
     }
 
     /** The device that signed this request; 401 for anything forged, replayed or stale. */
@@ -57,12 +60,18 @@ final class AgentAuth {
         PublicKey key = key(device).orElseThrow(() -> refuse("unknown_device", "unknown device " + deviceText
                 + ": register it again with a new join token"));
         checkSignature(ctx, key, device.value(), timestamp, bodySha256);
-        String nonce = ctx.header(AgentSignature.HEADER_NONCE);
-        boolean novel = store.db().transaction(c -> store.nonces().remember(c, device, nonce, clock.instant()));
-        if (!novel) {
-            throw refuse("replayed", "this request was seen before (nonce reused)");
+        switch (replays.admit(device, ctx.header(AgentSignature.HEADER_NONCE), timestamp)) {
+            case NOVEL -> {
+                return device;
+            }
+            case REPLAYED -> throw refuse("replayed", "this request was seen before (nonce reused)");
+            // 503, not 401: the agent retries a 5xx, signing the request anew.
+            case SIGNED_BEFORE_START -> throw turnAway("signed_before_start", "the coordinator restarted after this "
+                    + "request was signed: sign it again (if this lasts, the device's clock is behind)");
+            case FULL -> throw turnAway("busy", "the coordinator holds as many recent requests as it can: try again "
+                    + "in a few seconds");
+            default -> throw new IllegalStateException("unknown verdict");
         }
-        return device;
     }
 
     /** A registration is signed by the key it presents; the one-time join token guards against replays. */
@@ -115,5 +124,10 @@ final class AgentAuth {
     private ApiException refuse(String reason, String message) {
         metrics.counter("corral_agent_requests_refused", "reason", reason).increment();
         return new ApiException(401, reason, message);
+    }
+
+    private ApiException turnAway(String reason, String message) {
+        metrics.counter("corral_agent_requests_refused", "reason", reason).increment();
+        return new ApiException(503, reason, message);
     }
 }

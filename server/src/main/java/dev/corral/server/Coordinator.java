@@ -78,7 +78,8 @@ public final class Coordinator implements AutoCloseable {
             NetworkService network = new NetworkService(store);
             Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline()).register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle()).register(metrics);
-            AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics);
+            ReplayGuard replays = new ReplayGuard(config.clock().instant(), config.clockSkewMax(), ReplayGuard.NONCES_MAX);
+            AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics, replays);
             StakeService stakes = new StakeService(store, index, config.clock());
             ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),
                     config.challengeMeanInterval(), config.challengeWork(),
@@ -97,9 +98,8 @@ public final class Coordinator implements AutoCloseable {
                 errors(javalin.routes);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, index, clusters, epochs, stakes, challenges, config.clock(),
-                    config.heartbeatTimeout(),
-                    config.clockSkewMax(), config.sweepInterval());
+            Sweeper sweeper = new Sweeper(store, index, clusters, epochs, stakes, challenges, replays, config.clock(),
+                    config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {
             database.close();

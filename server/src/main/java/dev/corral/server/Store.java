@@ -13,7 +13,6 @@ import dev.corral.store.Epochs;
 import dev.corral.store.JoinTokens;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
-import dev.corral.store.Nonces;
 import dev.corral.store.Oracle;
 import dev.corral.store.Quotes;
 import dev.corral.store.Settings;
@@ -23,13 +22,13 @@ import java.sql.SQLException;
 
 /** The database and its repositories, as the services use them. */
 record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
-        Nonces nonces, Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
+        Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
         Quotes quotes, CustomerReports customerReports) {
 
     static Store on(Database db) {
         Ledger ledger = new Ledger();
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
-                new Nonces(), new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
+                new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
                 new Challenges(), new Quotes(), new CustomerReports());
     }
 

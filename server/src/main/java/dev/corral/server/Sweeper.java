@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the timeouts on a fixed interval: devices not heard from go offline (and their
  * clusters fail), paid time runs out, slow deployments fail, ended epochs are closed, stakes
- * whose cool-down is over are released, availability challenges are sent and expired, old
- * nonces are pruned. Devices
+ * whose cool-down is over are released, availability challenges are sent and expired, the
+ * nonces of requests too old to be accepted anyway are forgotten. Devices
  * are marked offline only after the coordinator has itself been watching for a whole
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
@@ -37,13 +37,13 @@ final class Sweeper implements AutoCloseable {
     private final ChallengeService challenges;
     private final Clock clock;
     private final Duration heartbeatTimeout;
-    private final Duration nonceRetention;
+    private final ReplayGuard replays;
     private Instant previousSweep;
     private Instant graceUntil;
     private final ScheduledExecutorService executor;
 
     Sweeper(Store store, DeviceIndex index, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
-            Clock clock, Duration heartbeatTimeout, Duration clockSkewMax, Duration interval) {
+            ReplayGuard replays, Clock clock, Duration heartbeatTimeout, Duration interval) {
         this.store = requireNonNull(store, "store is null");
         this.index = requireNonNull(index, "index is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
@@ -52,7 +52,7 @@ final class Sweeper implements AutoCloseable {
         this.challenges = requireNonNull(challenges, "challenges is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
-        this.nonceRetention = clockSkewMax.multipliedBy(2);
+        this.replays = requireNonNull(replays, "replays is null");
         this.previousSweep = clock.instant();
         this.graceUntil = previousSweep.plus(heartbeatTimeout);
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -79,7 +79,7 @@ final class Sweeper implements AutoCloseable {
         stakes.releaseDue();
         challenges.expireOverdue();
         challenges.issueDue();
-        store.db().transaction(c -> store.nonces().pruneBefore(c, now.minus(nonceRetention)));
+        replays.prune(now);
         store.db().transaction(c -> store.quotes().pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
         store.db().transaction(c -> store.devices().pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));
     }

@@ -262,20 +262,6 @@ abstract class StoreContract {
     }
 
     @Test
-    void aNonceIsAcceptedOncePerDeviceAndPrunedWhenOld() {
-        Nonces nonces = new Nonces();
-        DeviceId device = DeviceId.random();
-        boolean first = db.transaction(c -> nonces.remember(c, device, "n1", NOW));
-        boolean replayed = db.transaction(c -> nonces.remember(c, device, "n1", NOW));
-        boolean otherDevice = db.transaction(c -> nonces.remember(c, DeviceId.random(), "n1", NOW));
-        int pruned = db.transaction(c -> nonces.pruneBefore(c, NOW.plusSeconds(1)));
-        assertThat(first).isTrue();
-        assertThat(replayed).isFalse();
-        assertThat(otherDevice).isTrue();
-        assertThat(pruned).isEqualTo(2);
-    }
-
-    @Test
     void aDuplicateAccountNameIsRefusedAndNothingIsWritten() {
         account("alice");
         assertThatThrownBy(() -> account("alice")).isInstanceOf(DuplicateException.class);

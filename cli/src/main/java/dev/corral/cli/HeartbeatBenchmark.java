@@ -1,0 +1,74 @@
+package dev.corral.cli;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.agent.HeartbeatLoad;
+import dev.corral.agent.WorkerAgent;
+import dev.corral.core.api.AccountCreated;
+import dev.corral.sdk.CorralClient;
+import dev.corral.server.Coordinator;
+import dev.corral.server.CoordinatorConfig;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * `corral bench heartbeats`: a coordinator on a fresh store in this process and many device
+ * identities registering, then sending signed heartbeats as fast as it answers them, over
+ * loopback HTTP. Gives the coordinator's capacity for agent traffic: registrations and
+ * heartbeats a second, and with that how many devices one coordinator serves at the agent's
+ * heartbeat interval.
+ */
+final class HeartbeatBenchmark {
+    /** The devices never answer work polls or challenges, and must not go offline while measured. */
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
+    static final Duration WARM_UP = Duration.ofSeconds(10);
+
+    private HeartbeatBenchmark() {}
+
+    /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
+    static void run(int devices, int senders, Duration measured, String jdbcUrl, Path directory, PrintWriter out)
+            throws Exception {
+        CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
+                .withAdminKey("bench-admin-key-" + System.nanoTime())
+                .withTimeouts(HEARTBEAT_TIMEOUT, DeployBenchmark.POLL_WAIT, DeployBenchmark.DEPLOY_TIMEOUT,
+                        DeployBenchmark.SWEEP_INTERVAL)
+                .withChallenges(CHALLENGE_MEAN_INTERVAL, Duration.ZERO, false);
+        CoordinatorConfig config = jdbcUrl == null ? embedded : embedded.withJdbcUrl(jdbcUrl);
+        try (Coordinator coordinator = Coordinator.start(config);
+                HttpClient http = WorkerAgent.httpClient()) {
+            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
+            CorralClient anonymous = new CorralClient(url, null);
+            AccountCreated account = anonymous.createAccount("bench-supplier");
+            CorralClient supplier = anonymous.withKey(account.apiKey());
+            List<String> tokens = new ArrayList<>(devices);
+            for (int i = 0; i < devices; i++) {
+                tokens.add(supplier.joinToken().token());
+            }
+            HeartbeatLoad load = new HeartbeatLoad(url, http);
+            long start = System.nanoTime();
+            load.register(tokens, directory.resolve("devices"), senders);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("%,d devices registered in %.2f s: %,.0f registrations/s (%d at once)%n", devices, seconds,
+                    devices / seconds, senders);
+            out.flush();
+            HeartbeatLoad.Result warm = load.run(senders, WARM_UP);
+            out.printf("warm-up: %,d heartbeats in %d s%n", warm.answered(), WARM_UP.toSeconds());
+            HeartbeatLoad.Result result = load.run(senders, measured);
+            double perSecond = result.perSecond();
+            out.printf("%,d heartbeats from %,d devices, %d senders at once, in %.1f s: %,.0f/s, %d failed; latency "
+                            + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", result.answered(), result.devices(),
+                    result.senders(), result.elapsed().toNanos() / 1e9, perSecond, result.failed(),
+                    result.percentileMicros(50) / 1e3, result.percentileMicros(99) / 1e3,
+                    result.percentileMicros(100) / 1e3);
+            long interval = AgentConfig.HEARTBEAT_INTERVAL_DEFAULT.toSeconds();
+            out.printf("at one heartbeat every %d s (the agent's default), that rate serves %,.0f devices%n", interval,
+                    perSecond * interval);
+            out.flush();
+        }
+    }
+}

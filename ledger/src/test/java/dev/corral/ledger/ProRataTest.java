@@ -1,0 +1,47 @@
+package dev.corral.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProRataTest {
+    @Test
+    void eachGetsTheFloorOfItsShareAndTheUnitsLeftGoToTheLargestRemainders() {
+        // 7 x 2/3 = 4 rest 2, 7 x 1/3 = 2 rest 1: the one unit left goes to x.
+        assertThat(ProRata.split(7, Map.of("x", 2L, "y", 1L))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("x", 5L, "y", 2L));
+    }
+
+    @Test
+    void equalRemaindersGoToTheSmallerKeysFirst() {
+        Map<String, Long> weights = new LinkedHashMap<>();
+        weights.put("c", 1L);
+        weights.put("a", 1L);
+        weights.put("b", 1L);
+        assertThat(ProRata.split(11, weights)).containsExactlyInAnyOrderEntriesOf(Map.of("a", 4L, "b", 4L, "c", 3L));
+    }
+
+    @Test
+    void aProductBeyondALongIsSplitExactly() {
+        long amount = Long.MAX_VALUE / 2;
+        Map<String, Long> parts = ProRata.split(amount, Map.of("a", 3L, "b", 1L));
+        BigInteger a = BigInteger.valueOf(amount).multiply(BigInteger.valueOf(3)).divide(BigInteger.valueOf(4));
+        BigInteger b = BigInteger.valueOf(amount).divide(BigInteger.valueOf(4));
+        long left = amount - a.longValueExact() - b.longValueExact();
+        // amount x 3 mod 4 = 1 and amount mod 4 = 3 (amount = 2^62 - 1): the larger remainder is b's.
+        assertThat(left).isEqualTo(1);
+        assertThat(parts).containsExactlyInAnyOrderEntriesOf(Map.of("a", a.longValueExact(), "b", b.longValueExact() + 1));
+    }
+
+    @Test
+    void nothingToShareOrNoWeightGivesNothingAndNegativesAreRefused() {
+        assertThat(ProRata.split(0, Map.of("a", 1L))).containsExactly(Map.entry("a", 0L));
+        assertThat(ProRata.split(5, Map.of("a", 0L))).isEmpty();
+        assertThatThrownBy(() -> ProRata.split(-1, Map.of("a", 1L))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProRata.split(1, Map.of("a", -1L))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
