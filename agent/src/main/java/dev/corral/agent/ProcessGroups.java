@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ranks run each in a session of their own (util-linux {@code setsid}), so that the agent can
@@ -28,18 +29,36 @@ final class ProcessGroups {
         int kill(int pid, int signal);
     }
 
-    /** Loaded on first use: the C library is always there, but a process that starts no rank needs no binding. */
+    /**
+     * Loaded on first use: a process that starts no rank needs no binding. Empty where JNA cannot
+     * load (its native part unpacks to a temporary directory, which may forbid executing it):
+     * then ranks are signalled one process at a time, as the JDK does.
+     */
     private static final class Holder {
-        static final CLibrary LIBC = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
+        static final Optional<CLibrary> LIBC = load();
+
+        private static Optional<CLibrary> load() {
+            try {
+                return Optional.of(Native.load(Platform.C_LIBRARY_NAME, CLibrary.class));
+            } catch (LinkageError e) {
+                LoggerFactory.getLogger(ProcessGroups.class).warn(
+                        "cannot call the C library ({}): ranks are stopped one process at a time", e.getMessage());
+                return Optional.empty();
+            }
+        }
     }
 
     private ProcessGroups() {}
 
     /**
      * The command that runs {@code command} as the leader of a new session and process group
-     * (its process id is the group's), waiting for it; empty where there is no setsid.
+     * (its process id is the group's), waiting for it; empty where there is no setsid, or no
+     * way to signal a group.
      */
     static Optional<List<String>> inNewGroup(List<String> command) {
+        if (Holder.LIBC.isEmpty()) {
+            return Optional.empty();
+        }
         return SETSID.map(setsid -> {
             List<String> wrapped = new ArrayList<>(List.of(setsid, "--wait"));
             wrapped.addAll(command);
@@ -47,11 +66,14 @@ final class ProcessGroups {
         });
     }
 
-    /** Sends the signal to every process in the group; false if no process is in it (or none may be signalled). */
+    /**
+     * Sends the signal to every process in the group; false if no process is in it, none may be
+     * signalled, or the C library cannot be called.
+     */
     static boolean signal(long groupId, int signal) {
         if (groupId <= 1 || groupId > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("not a process group id: " + groupId);
         }
-        return Holder.LIBC.kill(-(int) groupId, signal) == 0;
+        return Holder.LIBC.map(libc -> libc.kill(-(int) groupId, signal) == 0).orElse(false);
     }
 }

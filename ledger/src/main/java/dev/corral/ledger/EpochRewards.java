@@ -3,6 +3,7 @@ package dev.corral.ledger;
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +42,19 @@ public final class EpochRewards {
         }
         long computePool = Math.multiplyExact(blockEmission, (long) computeShareBasisPoints) / Settlement.BASIS_POINTS;
         long availabilityPool = blockEmission - computePool;
-        Map<String, Long> payouts = new TreeMap<>();
+        Map<String, Long> payouts = new HashMap<>();
         List<Payout> result = new ArrayList<>();
 
-        Map<String, Long> weights = new LinkedHashMap<>();
-        Map<String, String> owners = new LinkedHashMap<>();
+        Map<String, Long> weights = LinkedHashMap.newLinkedHashMap(available.size());
+        Map<String, String> owners = HashMap.newHashMap(available.size());
         for (AvailableDevice device : available) {
             weights.put(device.device(), device.weightMilli());
             owners.put(device.device(), device.ownerWallet());
         }
         Map<String, Long> byDevice = ProRata.split(availabilityPool, weights);
         byDevice.forEach((device, amount) -> payouts.merge(owners.get(device), amount, Long::sum));
-        payouts.forEach((wallet, amount) -> add(result, wallet, TransferKind.AVAILABILITY_REWARD, amount));
+        // Summed in a hash map, sorted once: a tree map's merge per device was a fifth of the plan for 300,000 devices.
+        new TreeMap<>(payouts).forEach((wallet, amount) -> add(result, wallet, TransferKind.AVAILABILITY_REWARD, amount));
         long unclaimed = byDevice.isEmpty() ? availabilityPool : 0;
 
         Map<String, Long> byWallet = new TreeMap<>(ProRata.split(computePool, new TreeMap<>(computeUsdByWallet)));

@@ -2,7 +2,7 @@ package dev.corral.ledger;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +26,18 @@ public final class ProRata {
             }
             total = Math.addExact(total, weight.getValue());
         }
-        Map<String, Long> parts = new LinkedHashMap<>();
+        Map<String, Long> parts = LinkedHashMap.newLinkedHashMap(weights.size());
         if (total == 0) {
             return parts;
         }
         // A remainder is below the total, so it fits in a long even when the product does not.
-        record Rest(String key, long remainder) {}
-        List<Rest> rests = new ArrayList<>(weights.size());
+        int count = weights.size();
+        String[] keys = new String[count];
+        long[] remainders = new long[count];
         BigInteger big = BigInteger.valueOf(amount);
         BigInteger sum = BigInteger.valueOf(total);
         long given = 0;
+        int index = 0;
         for (Map.Entry<String, Long> weight : weights.entrySet()) {
             long w = weight.getValue();
             long part;
@@ -51,13 +53,81 @@ public final class ProRata {
             }
             parts.put(weight.getKey(), part);
             given += part;
-            rests.add(new Rest(weight.getKey(), remainder));
+            keys[index] = weight.getKey();
+            remainders[index] = remainder;
+            index++;
         }
-        rests.sort(Comparator.comparingLong(Rest::remainder).reversed().thenComparing(Rest::key));
-        for (int i = 0; i < amount - given; i++) {
-            parts.merge(rests.get(i).key(), 1L, Long::sum);
+        for (String key : leftoverRecipients(keys, remainders, (int) (amount - given))) {
+            parts.merge(key, 1L, Long::sum);
         }
         assert parts.values().stream().mapToLong(Long::longValue).sum() == amount : "pro-rata parts do not add up";
         return parts;
+    }
+
+    /**
+     * The {@code leftover} recipients with the largest remainders, ties to the smaller key. Sorting
+     * every recipient by remainder and key took most of an epoch close's reward plan (a million
+     * devices, nearly all with the same remainder): the remainders sort as plain numbers, and of
+     * the keys tied at the cut only the smallest are picked out.
+     */
+    private static List<String> leftoverRecipients(String[] keys, long[] remainders, int leftover) {
+        if (leftover == 0) {
+            return List.of();
+        }
+        long[] sorted = remainders.clone();
+        Arrays.sort(sorted);
+        long cut = sorted[sorted.length - leftover];
+        List<String> chosen = new ArrayList<>(leftover);
+        List<String> tied = new ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            if (remainders[i] > cut) {
+                chosen.add(keys[i]);
+            } else if (remainders[i] == cut) {
+                tied.add(keys[i]);
+            }
+        }
+        String[] candidates = tied.toArray(String[]::new);
+        int wanted = leftover - chosen.size();
+        selectSmallest(candidates, wanted);
+        chosen.addAll(Arrays.asList(candidates).subList(0, wanted));
+        return chosen;
+    }
+
+    /**
+     * Rearranges the distinct keys so that the {@code count} smallest come first, in no
+     * particular order (quickselect: linear on average, where sorting them all was most of the
+     * leftover's cost over a million tied devices).
+     */
+    private static void selectSmallest(String[] keys, int count) {
+        int low = 0;
+        int high = keys.length - 1;
+        while (low < high) {
+            String pivot = keys[low + (high - low) / 2];
+            int i = low;
+            int j = high;
+            while (i <= j) {
+                while (keys[i].compareTo(pivot) < 0) {
+                    i++;
+                }
+                while (keys[j].compareTo(pivot) > 0) {
+                    j--;
+                }
+                if (i <= j) {
+                    String swap = keys[i];
+                    keys[i] = keys[j];
+                    keys[j] = swap;
+                    i++;
+                    j--;
+                }
+            }
+            // [low, j] holds keys <= pivot, [i, high] keys >= pivot: go on in the part the boundary is in.
+            if (count - 1 <= j) {
+                high = j;
+            } else if (count - 1 >= i) {
+                low = i;
+            } else {
+                return;
+            }
+        }
     }
 }
