@@ -141,11 +141,12 @@ final class RankProcess {
     /** Waits up to the timeout; the exit code if the process ended. */
     Integer waitFor(Duration timeout) throws InterruptedException {
         if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            reader.join(STOP_GRACE.toMillis());
             if (grouped) {
-                // What the rank started in the background ends with it, as in a container.
+                // What the rank started in the background ends with it, as in a container (and
+                // no longer holds the output pipe open, which the reader would wait on).
                 ProcessGroups.signal(process.pid(), ProcessGroups.SIGKILL);
             }
+            reader.join(STOP_GRACE.toMillis());
             forgetRecord();
             return process.exitValue();
         }

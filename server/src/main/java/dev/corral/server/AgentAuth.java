@@ -41,7 +41,10 @@ final class AgentAuth {
         this.replays = requireNonNull(replays, "replays is null");
     }
 
-    /** The device that signed this request; 401 for anything forged, replayed or stale. */
+    /**
+     * The device that signed this request; 401 for anything forged, replayed or stale, 503 for a
+     * request signed before this coordinator started or while it holds as many nonces as it may.
+     */
     DeviceId device(Context ctx) {
         return device(ctx, null);
     }
