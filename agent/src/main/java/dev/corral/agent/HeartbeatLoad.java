@@ -43,19 +43,21 @@ public final class HeartbeatLoad {
 
     private record Device(DeviceId id, AgentClient client) {}
 
-    /** Latencies in microseconds of the heartbeats answered, and how many failed, over a measured stretch. */
-    public record Result(int devices, int senders, Duration elapsed, long answered, long failed, long[] latencyMicros) {
+    /**
+     * The heartbeats answered and how many failed over a measured stretch, with the answered
+     * ones' latencies in microseconds, in ascending order.
+     */
+    public record Result(int devices, int senders, Duration elapsed, long answered, long failed, long[] sortedLatencyMicros) {
         public double perSecond() {
             return answered / (elapsed.toNanos() / 1e9);
         }
 
         public long percentileMicros(double percent) {
-            if (latencyMicros.length == 0) {
+            if (sortedLatencyMicros.length == 0) {
                 return 0;
             }
-            long[] sorted = latencyMicros.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * percent / 100.0) - 1)];
+            int rank = (int) Math.ceil(sortedLatencyMicros.length * percent / 100.0) - 1;
+            return sortedLatencyMicros[Math.max(0, Math.min(sortedLatencyMicros.length - 1, rank))];
         }
     }
 
@@ -128,7 +130,7 @@ public final class HeartbeatLoad {
             thread.join();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        long[] all = logs.stream().flatMapToLong(LatencyLog::stream).toArray();
+        long[] all = logs.stream().flatMapToLong(LatencyLog::stream).sorted().toArray();
         return new Result(devices.size(), senders, elapsed, all.length, failed.get(), all);
     }
 

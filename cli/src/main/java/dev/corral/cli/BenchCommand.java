@@ -37,6 +37,23 @@ import picocli.CommandLine.Spec;
 final class BenchCommand {
     private BenchCommand() {}
 
+    /** A benchmark that keeps its stores, keys and agents' files in a directory of its own. */
+    @FunctionalInterface
+    private interface ScratchRun {
+        void run(Path directory) throws Exception;
+    }
+
+    /** Runs the benchmark in a new temporary directory, deleted afterwards whatever happens; exit code 0. */
+    private static int inScratchDirectory(ScratchRun benchmark) throws Exception {
+        Path directory = Files.createTempDirectory("corral-bench-");
+        try {
+            benchmark.run(directory);
+            return 0;
+        } finally {
+            Demo.deleteTree(directory);
+        }
+    }
+
     @Command(name = "challenge", mixinStandardHelpOptions = true,
             description = "Time an availability challenge on this machine: the device's work (the whole product and "
                     + "its commitment, on the engine the agent would use) against the coordinator's check of the "
@@ -179,13 +196,8 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path directory = Files.createTempDirectory("corral-bench-");
-            try {
-                LedgerBenchmark.run(directory, db, clusterDevices, epochDevices, transfers, spec.commandLine().getOut());
-                return 0;
-            } finally {
-                Demo.deleteTree(directory);
-            }
+            return inScratchDirectory(directory -> LedgerBenchmark.run(directory, db, clusterDevices, epochDevices,
+                    transfers, spec.commandLine().getOut()));
         }
     }
 
@@ -242,13 +254,8 @@ final class BenchCommand {
             if (processes < 1 || processes > DeployBenchmark.HOSTS_MAX) {
                 throw new IllegalArgumentException("--agent-processes must be 1.." + DeployBenchmark.HOSTS_MAX);
             }
-            Path directory = Files.createTempDirectory("corral-bench-");
-            try {
-                DeployBenchmark.run(devices, processes, db, directory, spec.commandLine().getOut());
-                return 0;
-            } finally {
-                Demo.deleteTree(directory);
-            }
+            return inScratchDirectory(directory -> DeployBenchmark.run(devices, processes, db, directory,
+                    spec.commandLine().getOut()));
         }
     }
 
@@ -281,14 +288,8 @@ final class BenchCommand {
                 throw new IllegalArgumentException("--devices 1.." + DEVICES_MAX + ", --senders 1.." + SENDERS_MAX
                         + " and at most --devices, --seconds 1..600");
             }
-            Path directory = Files.createTempDirectory("corral-bench-");
-            try {
-                HeartbeatBenchmark.run(devices, senders, Duration.ofSeconds(seconds), db, directory,
-                        spec.commandLine().getOut());
-                return 0;
-            } finally {
-                Demo.deleteTree(directory);
-            }
+            return inScratchDirectory(directory -> HeartbeatBenchmark.run(devices, senders, Duration.ofSeconds(seconds),
+                    db, directory, spec.commandLine().getOut()));
         }
     }
 }
