@@ -3,11 +3,18 @@ package dev.corral.agent;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,6 +29,10 @@ final class ProcessGroups {
     /** Signal 0: nothing is sent; the call says whether the group still has a process. */
     static final int EXISTS = 0;
     private static final List<Path> SETSID_PATHS = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+    private static final Path PROC = Path.of("/proc");
+    /** Whether this kernel lists each process's children in /proc (CONFIG_PROC_CHILDREN). */
+    private static final boolean CHILDREN_LISTED = Files.isReadable(
+            PROC.resolve("self/task/" + ProcessHandle.current().pid() + "/children"));
     private static final Optional<String> SETSID = SETSID_PATHS.stream().filter(Files::isExecutable).findFirst()
             .map(Path::toString);
 
@@ -75,5 +86,55 @@ final class ProcessGroups {
             throw new IllegalArgumentException("not a process group id: " + groupId);
         }
         return Holder.LIBC.map(libc -> libc.kill(-(int) groupId, signal) == 0).orElse(false);
+    }
+
+    /**
+     * Every process under this one now: its children, theirs, and so on, read from
+     * /proc/PID/task/TID/children, which lists one process's children without a scan of all of
+     * /proc. Empty where /proc does not say (not Linux, or a kernel without that file).
+     */
+    static Optional<Set<Long>> descendants(long pid) {
+        if (!CHILDREN_LISTED) {
+            return Optional.empty();
+        }
+        Set<Long> found = new HashSet<>();
+        Deque<Long> parents = new ArrayDeque<>(List.of(pid));
+        while (!parents.isEmpty()) {
+            long parent = parents.pop();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(parent)).resolve("task"))) {
+                for (Path task : tasks) {
+                    for (String child : Files.readString(task.resolve("children")).trim().split(" ")) {
+                        if (!child.isEmpty() && found.add(Long.parseLong(child))) {
+                            parents.push(Long.parseLong(child));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // it ended while it was looked at: no children left to find under it
+            }
+        }
+        return Optional.of(found);
+    }
+
+    /**
+     * Whether any of these processes is still running in the group. One that has exited but
+     * whose parent has not collected it yet (a zombie: an orphan waits for init to do it, and
+     * some inits take seconds) does not run, nor does one whose id a process outside the group
+     * has since taken.
+     */
+    static boolean anyRunning(Collection<Long> pids, long groupId) {
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+                // "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+                if (!after[0].equals("Z") && !after[0].equals("X") && Long.parseLong(after[2]) == groupId) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not a stat line this code reads: not running in the group
+            }
+        }
+        return false;
     }
 }

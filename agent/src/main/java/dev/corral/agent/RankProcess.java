@@ -185,12 +185,15 @@ final class RankProcess {
      */
     private static void stopGroup(ProcessHandle leader) throws InterruptedException {
         long group = leader.pid();
+        // Taken before the signal: once a parent dies, its children are init's and no longer found under the leader.
+        Optional<Set<Long>> members = ProcessGroups.descendants(group);
         if (!ProcessGroups.signal(group, ProcessGroups.SIGTERM)) {
             leader.destroy();
         }
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         // The whole group gets the grace period: a rank's shell dies at once, the work it runs may need to save.
-        while ((ProcessGroups.signal(group, ProcessGroups.EXISTS) || leader.isAlive()) && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && (leader.isAlive() || (ProcessGroups.signal(group, ProcessGroups.EXISTS)
+                && members.map(pids -> ProcessGroups.anyRunning(pids, group)).orElse(true)))) {
             Thread.sleep(STOP_POLL.toMillis());
         }
         if (!ProcessGroups.signal(group, ProcessGroups.SIGKILL)) {

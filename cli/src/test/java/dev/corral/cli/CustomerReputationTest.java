@@ -26,6 +26,7 @@ class CustomerReputationTest extends NetworkTest {
 
         // ten clusters that complete, four at a time on the four devices
         for (int done = 0; done < 10; ) {
+            awaitIdlePool(acme);
             List<ClusterView> batch = new ArrayList<>();
             for (int i = 0; i < 4 && done + i < 10; i++) {
                 batch.add(acme.deploy(cpu(1, 1, "true"), null));
@@ -35,8 +36,7 @@ class CustomerReputationTest extends NetworkTest {
             }
             done += batch.size();
         }
-        // A completed cluster's devices come back to the pool just after it: quote on an idle pool.
-        TestNetwork.await("an idle pool", () -> acme.quote(cpu(1, 1, "true")).breakdown().utilisation() == 0);
+        awaitIdlePool(acme);
         AccountView regular = acme.account();
         assertThat(regular.clustersRunToEnd()).isEqualTo(10);
         assertThat(regular.discountTier()).isEqualTo("regular");
@@ -95,5 +95,10 @@ class CustomerReputationTest extends NetworkTest {
         assertThat(disputed.reputation()).isEqualTo(1.0 / 7);
         assertThat(disputed.discountTier()).isEqualTo("reported");
         assertThat(other.account().reports()).as("reports are their customer's own business").isEmpty();
+    }
+
+    /** A completed cluster's devices come back to the pool just after it: deploy and quote on an idle pool. */
+    private static void awaitIdlePool(CorralClient customer) {
+        TestNetwork.await("an idle pool", () -> customer.quote(cpu(1, 1, "true")).breakdown().utilisation() == 0);
     }
 }

@@ -225,7 +225,7 @@ final class ClusterService {
             } catch (DeviceTaken retry) {
                 // the index was behind the store for one of them: undo, re-read them, place again
                 index.pool().release(devices);
-                index.refresh(devices);
+                index.resync(devices);
                 continue;
             } catch (RuntimeException refused) {
                 index.pool().release(devices);
@@ -514,7 +514,7 @@ final class ClusterService {
         }
         if (!moved) {
             index.pool().release(List.of(fresh.device()));
-            index.refresh(fresh.device());
+            index.resync(List.of(fresh.device()));
             return false;
         }
         index.pool().release(List.of(lost.id()));

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps the scheduler's in-memory {@link DevicePool} in step with the store: rebuilt from it
@@ -41,6 +42,9 @@ final class DeviceIndex {
         stakes.forEach((owner, stake) -> index.pool.setOwnerStake(owner, stake / EmissionSchedule.BASE_UNITS_PER_IO));
         for (DeviceRow row : store.db().transaction(c -> store.devices().all(c))) {
             index.update(row);
+            if (row.cluster() != null) {
+                index.pool.markHired(row.id());
+            }
         }
         return index;
     }
@@ -54,15 +58,38 @@ final class DeviceIndex {
         return pool;
     }
 
-    /** Re-reads devices from the store; one the store has hired is marked hired. */
+    /** Re-reads devices from the store after a change to what they are or how they stand (not whom they serve). */
     void refresh(Collection<DeviceId> devices) {
         for (DeviceId device : devices) {
-            store.db().transaction(c -> store.devices().byId(c, device)).ifPresent(this::update);
+            read(device).ifPresent(this::update);
         }
     }
 
     void refresh(DeviceId device) {
         refresh(List.of(device));
+    }
+
+    /**
+     * Re-reads devices the store refused to hire because the index was behind it: one the store
+     * holds hired is marked hired. It is read again after the mark: a cluster that ended between
+     * the first read and the mark has then committed its end, and its devices are freed here, as
+     * its own release may have come before the mark.
+     */
+    void resync(Collection<DeviceId> devices) {
+        for (DeviceId device : devices) {
+            Optional<DeviceRow> row = read(device);
+            row.ifPresent(this::update);
+            if (row.isPresent() && row.get().cluster() != null) {
+                pool.markHired(device);
+                if (read(device).map(again -> again.cluster() == null).orElse(true)) {
+                    pool.release(List.of(device));
+                }
+            }
+        }
+    }
+
+    private Optional<DeviceRow> read(DeviceId device) {
+        return store.db().transaction(c -> store.devices().byId(c, device));
     }
 
     void offline(Collection<DeviceRow> devices) {
@@ -76,15 +103,12 @@ final class DeviceIndex {
     }
 
     /**
-     * A device as the store holds it after a change just committed. Never frees a device: a
-     * placement may hold it while its transaction commits; only the end of a cluster or an
-     * undone placement frees devices.
+     * A device as the store holds it after a change just committed, leaving whether it is hired
+     * as the index has it: placements hire, the end of a cluster or an undone placement frees,
+     * and a row read before a cluster's end must not hire its device again after that end freed it.
      */
     void update(DeviceRow row) {
         pool.put(device(row, clock));
-        if (row.cluster() != null) {
-            pool.markHired(row.id());
-        }
     }
 
     /** A stored device as the index holds it. */
