@@ -6,6 +6,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.Ids;
 import dev.corral.core.Sha256;
 import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.auth.Signatures;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.PublicKey;
@@ -31,7 +32,8 @@ final class AgentAuth {
     private final Duration skewMax;
     private final MeterRegistry metrics;
     private final ReplayGuard replays;
-    private final Map<DeviceId, PublicKey> keys = new ConcurrentHashMap<>();
+    /** Each device's key as a decoded point: its signatures are checked without decoding it again. */
+    private final Map<DeviceId, Signatures.Verifier> keys = new ConcurrentHashMap<>();
 
     AgentAuth(Store store, Clock clock, Duration skewMax, MeterRegistry metrics, ReplayGuard replays) {
         this.store = requireNonNull(store, "store is null");
@@ -60,7 +62,7 @@ final class AgentAuth {
         }
         DeviceId device = new DeviceId(deviceText);
         long timestamp = fresh(ctx);
-        PublicKey key = key(device).orElseThrow(() -> refuse("unknown_device", "unknown device " + deviceText
+        Signatures.Verifier key = key(device).orElseThrow(() -> refuse("unknown_device", "unknown device " + deviceText
                 + ": register it again with a new join token"));
         checkSignature(ctx, key, device.value(), timestamp, bodySha256);
         switch (replays.admit(device, ctx.header(AgentSignature.HEADER_NONCE), timestamp)) {
@@ -80,7 +82,9 @@ final class AgentAuth {
     /** A registration is signed by the key it presents; the one-time join token guards against replays. */
     void registration(Context ctx, PublicKey presented) {
         long timestamp = fresh(ctx);
-        checkSignature(ctx, presented, null, timestamp, null);
+        Signatures.Verifier key = Signatures.verifier(presented)
+                .orElseThrow(() -> refuse("bad_signature", "the presented key is not an Ed25519 point"));
+        checkSignature(ctx, key, null, timestamp, null);
     }
 
     private long fresh(Context ctx) {
@@ -102,7 +106,7 @@ final class AgentAuth {
         return timestamp;
     }
 
-    private void checkSignature(Context ctx, PublicKey key, String deviceId, long timestamp, String bodySha256) {
+    private void checkSignature(Context ctx, Signatures.Verifier key, String deviceId, long timestamp, String bodySha256) {
         String query = ctx.queryString();
         String target = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
         byte[] canonical = AgentSignature.canonical(ctx.method().name(), target, deviceId, timestamp,
@@ -113,13 +117,13 @@ final class AgentAuth {
         }
     }
 
-    private Optional<PublicKey> key(DeviceId device) {
-        PublicKey cached = keys.get(device);
+    private Optional<Signatures.Verifier> key(DeviceId device) {
+        Signatures.Verifier cached = keys.get(device);
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<PublicKey> stored = store.db().transaction(c -> store.devices().byId(c, device))
-                .map(row -> AgentSignature.decodePublicKey(row.publicKey()));
+        Optional<Signatures.Verifier> stored = store.db().transaction(c -> store.devices().byId(c, device))
+                .flatMap(row -> Signatures.verifier(AgentSignature.decodePublicKey(row.publicKey())));
         stored.ifPresent(key -> keys.put(device, key));
         return stored;
     }

@@ -65,8 +65,12 @@ public final class AgentSignature {
     }
 
     public static boolean verify(PublicKey key, byte[] canonical, String signatureBase64) {
+        return Signatures.verifier(key).map(verifier -> verify(verifier, canonical, signatureBase64)).orElse(false);
+    }
+
+    public static boolean verify(Signatures.Verifier key, byte[] canonical, String signatureBase64) {
         try {
-            return Signatures.verify(key, canonical, Base64.getDecoder().decode(signatureBase64));
+            return key.verify(canonical, Base64.getDecoder().decode(signatureBase64));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +45,34 @@ class SignaturesTest {
         assertThat(Signatures.verify(keys.getPublic(), MESSAGE, null)).isFalse();
         KeyPair rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         assertThat(Signatures.verify(rsa.getPublic(), MESSAGE, signature)).isFalse();
+    }
+
+    @Test
+    void aKeyDecodedOnceChecksEverySignatureAsTheKeyItselfDoes() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Signatures.Verifier verifier = Signatures.verifier(keys.getPublic()).orElseThrow();
+        for (int i = 0; i < 20; i++) {
+            byte[] message = (new String(MESSAGE, StandardCharsets.UTF_8) + i).getBytes(StandardCharsets.UTF_8);
+            byte[] signature = Signatures.sign(keys.getPrivate(), message);
+            assertThat(verifier.verify(message, signature)).isTrue();
+            signature[i] ^= 1;
+            assertThat(verifier.verify(message, signature)).isFalse();
+            assertThat(Signatures.verify(keys.getPublic(), message, signature)).isFalse();
+        }
+        assertThat(verifier.verify(MESSAGE, null)).isFalse();
+        assertThat(Signatures.verifier(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic())).isEmpty();
+    }
+
+    @Test
+    void aKeyThatIsNoPointOnTheCurveHasNoVerifier() throws Exception {
+        byte[] encoded = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+        // y = 2^255 - 18, one past the field's prime 2^255 - 19: not a coordinate any point has
+        Arrays.fill(encoded, encoded.length - 32, encoded.length, (byte) 0xff);
+        encoded[encoded.length - 32] = (byte) 0xee;
+        encoded[encoded.length - 1] = (byte) 0x7f;
+        PublicKey notAPoint = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+
+        assertThat(Signatures.verifier(notAPoint)).isEmpty();
+        assertThat(Signatures.verify(notAPoint, MESSAGE, new byte[Signatures.SIGNATURE_BYTES])).isFalse();
     }
 }
