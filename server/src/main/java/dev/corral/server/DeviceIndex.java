@@ -15,21 +15,24 @@ import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.SupplierType;
 import dev.corral.store.DeviceRow;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Keeps the scheduler's in-memory {@link DevicePool} in step with the store: rebuilt from it
- * at start, then told of every change the coordinator commits (registrations, heartbeats,
- * owner and operator fields, offline marks, stakes, reputation, leases). The store stays the
- * authority; a placement the store refuses is undone here and the devices re-read.
+ * Keeps the scheduler's in-memory {@link DevicePool} and the devices' {@link Liveness} in step
+ * with the store: rebuilt from it at start, then told of every change the coordinator commits
+ * (registrations, heartbeats, owner and operator fields, offline marks, stakes, reputation,
+ * leases). The store stays the authority; a placement the store refuses is undone here and the
+ * devices re-read.
  */
 final class DeviceIndex {
     private final Store store;
     private final Clock clock;
     private final DevicePool pool = new DevicePool();
+    private final Liveness liveness = new Liveness();
 
     private DeviceIndex(Store store, Clock clock) {
         this.store = requireNonNull(store, "store is null");
@@ -96,6 +99,16 @@ final class DeviceIndex {
         devices.forEach(device -> pool.setTakesWork(device.id(), false));
     }
 
+    /** The devices online in the store, as far as the index has heard, that have not been heard since the cutoff. */
+    List<DeviceId> silentSince(Instant cutoff) {
+        return liveness.silentSince(cutoff);
+    }
+
+    /** Stops watching these silent devices (marked offline, or found offline in the store) until they are heard again. */
+    void forgetSilent(Collection<DeviceId> devices, Instant cutoff) {
+        liveness.forgetSilent(devices, cutoff);
+    }
+
     /** The IO now staked on an account, re-read from the store. */
     void stakeChanged(AccountId target) {
         long stake = store.db().transaction(c -> store.stakes().activeTotalOn(c, target));
@@ -109,6 +122,9 @@ final class DeviceIndex {
      */
     void update(DeviceRow row) {
         pool.put(device(row, clock));
+        if (row.online()) {
+            liveness.heard(row.id(), row.lastSeenAt());
+        }
     }
 
     /** A stored device as the index holds it. */

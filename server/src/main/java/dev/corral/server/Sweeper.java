@@ -2,6 +2,7 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.DeviceId;
 import dev.corral.store.DeviceRow;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,11 @@ final class Sweeper implements AutoCloseable {
     static final Duration QUOTE_RETENTION = Duration.ofDays(1);
     /** How long closed stretches online are kept for uptime: far longer than any epoch left to close. */
     static final Duration ONLINE_STRETCH_RETENTION = Duration.ofDays(7);
+    /**
+     * How often the silent devices are looked for in the store's every row rather than in the
+     * index's memory of heartbeats: a bound on how long a device the index somehow missed stays online.
+     */
+    static final Duration OFFLINE_FULL_SCAN_INTERVAL = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
     private final Store store;
@@ -40,6 +46,7 @@ final class Sweeper implements AutoCloseable {
     private final ReplayGuard replays;
     private Instant previousSweep;
     private Instant graceUntil;
+    private Instant nextFullScan;
     private final ScheduledExecutorService executor;
 
     Sweeper(Store store, DeviceIndex index, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
@@ -55,6 +62,7 @@ final class Sweeper implements AutoCloseable {
         this.replays = requireNonNull(replays, "replays is null");
         this.previousSweep = clock.instant();
         this.graceUntil = previousSweep.plus(heartbeatTimeout);
+        this.nextFullScan = graceUntil.plus(OFFLINE_FULL_SCAN_INTERVAL);
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "corral-sweeper");
             thread.setDaemon(true);
@@ -71,8 +79,16 @@ final class Sweeper implements AutoCloseable {
         previousSweep = now;
         List<DeviceRow> offline = List.of();
         if (!now.isBefore(graceUntil)) {
-            offline = store.db().transaction(c -> store.devices().markOfflineSince(c, now.minus(heartbeatTimeout)));
+            Instant cutoff = now.minus(heartbeatTimeout);
+            boolean fullScan = !now.isBefore(nextFullScan);
+            List<DeviceId> silent = fullScan ? List.of() : index.silentSince(cutoff);
+            offline = store.db().transaction(c -> fullScan ? store.devices().markOfflineSince(c, cutoff)
+                    : store.devices().markOffline(c, silent, cutoff));
             index.offline(offline);
+            index.forgetSilent(fullScan ? offline.stream().map(DeviceRow::id).toList() : silent, cutoff);
+            if (fullScan) {
+                nextFullScan = now.plus(OFFLINE_FULL_SCAN_INTERVAL);
+            }
         }
         clusters.sweep(offline);
         epochs.closeDue();

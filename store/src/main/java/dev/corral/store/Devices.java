@@ -12,7 +12,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,18 +202,29 @@ public final class Devices {
         return Sql.update(c, "UPDATE device SET cluster_id = NULL WHERE cluster_id = ?", cluster.value());
     }
 
-    /** Marks offline every online device not seen since the cutoff, and returns them. */
+    /** Marks offline every online device not seen since the cutoff, and returns them: a scan of every device. */
     public List<DeviceRow> markOfflineSince(Connection c, Instant cutoff) throws SQLException {
-        List<DeviceRow> stale = Sql.list(c, "SELECT * FROM device WHERE online AND last_seen_at < ? FOR UPDATE",
-                Devices::map, cutoff.toEpochMilli());
-        for (DeviceRow device : stale) {
-            if (Sql.update(c, "UPDATE device SET online = FALSE WHERE id = ? AND last_seen_at < ?", device.id().value(),
-                    cutoff.toEpochMilli()) == 1) {
+        List<DeviceId> stale = Sql.list(c, "SELECT id FROM device WHERE online AND last_seen_at < ?",
+                row -> new DeviceId(row.getString(1)), cutoff.toEpochMilli());
+        return markOffline(c, stale, cutoff);
+    }
+
+    /**
+     * Marks offline those of these devices that are online and not seen since the cutoff (a
+     * heartbeat may have come since they were picked), and returns them as they are now.
+     */
+    public List<DeviceRow> markOffline(Connection c, Collection<DeviceId> candidates, Instant cutoff)
+            throws SQLException {
+        List<DeviceRow> marked = new ArrayList<>();
+        for (DeviceId device : candidates) {
+            if (Sql.update(c, "UPDATE device SET online = FALSE WHERE id = ? AND online AND last_seen_at < ?",
+                    device.value(), cutoff.toEpochMilli()) == 1) {
                 Sql.update(c, "INSERT INTO device_online (device_id, from_ms, to_ms) SELECT id, online_since, last_seen_at "
-                        + "FROM device WHERE id = ? AND online_since IS NOT NULL", device.id().value());
+                        + "FROM device WHERE id = ? AND online_since IS NOT NULL", device.value());
+                byId(c, device).ifPresent(marked::add);
             }
         }
-        return stale;
+        return marked;
     }
 
     private static String modelName(HardwareSpec hardware) {

@@ -240,6 +240,37 @@ abstract class StoreContract {
     }
 
     @Test
+    void onlyCandidatesStillSilentAndOnlineAreMarkedOfflineEachClosingOneStretchOnline() {
+        AccountId owner = account("supplier");
+        DeviceId silent = DeviceId.random();
+        DeviceId heardSince = DeviceId.random();
+        DeviceId alreadyOffline = DeviceId.random();
+        Instant cutoff = NOW.plusSeconds(30);
+        db.transaction(c -> {
+            for (DeviceId id : List.of(silent, heardSince, alreadyOffline)) {
+                devices.insert(c, device(id, owner));
+            }
+            devices.heartbeat(c, heardSince, device(heardSince, owner).hardware(), "127.0.0.1", List.of("process"), null,
+                    List.of(), NOW.plusSeconds(40));
+            return null;
+        });
+        List<DeviceRow> first = db.transaction(c -> devices.markOffline(c, List.of(alreadyOffline), cutoff));
+        assertThat(first).hasSize(1);
+
+        List<DeviceRow> marked = db.transaction(c -> devices.markOffline(c, List.of(silent, heardSince, alreadyOffline),
+                cutoff));
+
+        assertThat(marked).extracting(DeviceRow::id).containsExactly(silent);
+        assertThat(marked.getFirst().online()).isFalse();
+        DeviceRow stillOnline = db.transaction(c -> devices.byId(c, heardSince)).orElseThrow();
+        assertThat(stillOnline.online()).isTrue();
+        long stretches = db.transaction(c -> Sql.number(c, "SELECT COUNT(*) FROM device_online"));
+        assertThat(stretches).isEqualTo(2);
+        List<DeviceRow> later = db.transaction(c -> devices.markOfflineSince(c, NOW.plusSeconds(41)));
+        assertThat(later).extracting(DeviceRow::id).containsExactly(heardSince);
+    }
+
+    @Test
     void aJoinTokenAdmitsOneKeyOnceAndThatKeyAgainButNoOtherAndNotWhenExpired() {
         AccountId owner = account("supplier");
         JoinTokens tokens = new JoinTokens();
