@@ -60,9 +60,9 @@ public final class Challenges {
 
     /** Online, unhired devices that are due a challenge and have none open. */
     public List<DeviceId> devicesDue(Connection c, Instant now, int limit) throws SQLException {
-        return Sql.list(c, "SELECT d.id FROM device d WHERE d.online AND d.cluster_id IS NULL "
-                + "AND (d.blocked_reason IS NULL OR d.reverify_requested) "
-                + "AND (d.next_challenge_at IS NULL OR d.next_challenge_at <= ?) AND NOT EXISTS (SELECT 1 FROM challenge k "
+        return Sql.list(c, "SELECT d.id FROM device d WHERE d.online = TRUE AND d.cluster_id IS NULL "
+                + "AND d.next_challenge_at <= ? AND (d.blocked_reason IS NULL OR d.reverify_requested) "
+                + "AND NOT EXISTS (SELECT 1 FROM challenge k "
                 + "WHERE k.device_id = d.id AND k.outcome IN (?, ?)) LIMIT ?", row -> new DeviceId(row.getString(1)),
                 now.toEpochMilli(), ISSUED, COMMITTED, limit);
     }
