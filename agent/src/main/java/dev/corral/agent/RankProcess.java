@@ -181,7 +181,9 @@ final class RankProcess {
 
     /**
      * SIGTERM to the group the process leads; SIGKILL to what is left of it once the grace period
-     * is over. A process just started may not have made its group yet: then it is signalled alone.
+     * is over, or once the leader and every process that was under it at the signal have exited
+     * (collected or not): one started after the signal is not waited for, only killed. A process
+     * just started may not have made its group yet: then it is signalled alone.
      */
     private static void stopGroup(ProcessHandle leader) throws InterruptedException {
         long group = leader.pid();
