@@ -3,71 +3,61 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.ClusterState;
-import dev.corral.core.DeviceStatus;
+import dev.corral.core.Currency;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.ledger.EmissionSchedule;
-import dev.corral.store.DeviceRow;
+import dev.corral.store.Devices;
 import dev.corral.store.Ledger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
-/** The public figures anyone may read: devices, clusters, and the ledger's sums. */
+/**
+ * The public figures anyone may read: devices, clusters, and the ledger's sums. Anyone may ask
+ * as often as they like, so no figure reads every row of a table that grows, except the balance
+ * sums, which are computed at most every {@link #BALANCE_SUMS_AGE_MAX}.
+ */
 final class NetworkService {
-    /** Metrics scrapes reuse figures this young: computing them reads every device. */
+    /** Metrics scrapes reuse figures this young: one computation serves every gauge. */
     static final Duration METRICS_FIGURES_AGE_MAX = Duration.ofSeconds(5);
-
-    private record Snapshot(NetworkStats stats, long takenNanos) {}
+    /** The sums of all balances (zero for a sound ledger) read every account: they are reused while this young. */
+    static final Duration BALANCE_SUMS_AGE_MAX = Duration.ofSeconds(5);
 
     private final Store store;
-    private final ReentrantLock refreshing = new ReentrantLock();
-    private volatile Snapshot recent;
+    private final Recent<NetworkStats> forMetrics;
+    private final Recent<Map<Currency, Long>> balanceSums;
 
     NetworkService(Store store) {
         this.store = requireNonNull(store, "store is null");
+        this.forMetrics = new Recent<>(METRICS_FIGURES_AGE_MAX, this::stats);
+        this.balanceSums = new Recent<>(BALANCE_SUMS_AGE_MAX,
+                () -> store.db().transaction(c -> store.ledger().balanceSums(c)));
     }
 
-    /** The figures as of at most {@link #METRICS_FIGURES_AGE_MAX} ago, for metrics: one computation serves every gauge. */
+    /** The figures as of at most {@link #METRICS_FIGURES_AGE_MAX} ago, for metrics. */
     NetworkStats recent() {
-        Snapshot snapshot = recent;
-        if (snapshot != null && System.nanoTime() - snapshot.takenNanos() < METRICS_FIGURES_AGE_MAX.toNanos()) {
-            return snapshot.stats();
-        }
-        refreshing.lock();
-        try {
-            snapshot = recent;
-            if (snapshot == null || System.nanoTime() - snapshot.takenNanos() >= METRICS_FIGURES_AGE_MAX.toNanos()) {
-                snapshot = new Snapshot(stats(), System.nanoTime());
-                recent = snapshot;
-            }
-            return snapshot.stats();
-        } finally {
-            refreshing.unlock();
-        }
+        return forMetrics.get();
     }
 
     NetworkStats stats() {
+        Map<Currency, Long> sums = balanceSums.get();
         return store.db().transaction(c -> {
-            List<DeviceRow> devices = store.devices().all(c);
             Map<String, Integer> byModel = new TreeMap<>();
             int online = 0;
             int idle = 0;
-            for (DeviceRow device : devices) {
-                if (!device.online()) {
-                    continue;
-                }
-                online++;
-                idle += DeviceService.status(device) == DeviceStatus.IDLE ? 1 : 0;
-                String model = device.hardware().model() == null ? "CPU" : device.hardware().model().name();
-                byModel.merge(model, 1, Integer::sum);
+            for (Devices.OnlineCount count : store.devices().onlineByModel(c)) {
+                online += count.online();
+                idle += count.idle();
+                byModel.merge(count.gpuModel() == null ? "CPU" : count.gpuModel(), count.online(), Integer::sum);
             }
             Map<String, Integer> byState = new TreeMap<>();
             for (Map.Entry<ClusterState, Integer> entry : store.clusters().countByState(c).entrySet()) {
                 byState.put(entry.getKey().name(), entry.getValue());
             }
-            List<NetworkStats.LedgerTotal> ledger = store.ledger().totals(c).stream()
+            List<NetworkStats.LedgerTotal> ledger = store.ledger().totals(c, sums).stream()
                     .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
                             t.networkFees(), t.transfers()))
                     .toList();
@@ -76,5 +66,38 @@ final class NetworkService {
                     supply.minted(), supply.burned(), supply.current(), EmissionSchedule.HARD_CAP);
             return new NetworkStats(online, idle, online - idle, byModel, byState, ledger, token);
         });
+    }
+
+    /** A value computed again once older than its age limit; one computation serves every caller meanwhile. */
+    private static final class Recent<T> {
+        private record Taken<T>(T value, long atNanos) {}
+
+        private final long ageMaxNanos;
+        private final Supplier<T> compute;
+        private final ReentrantLock refreshing = new ReentrantLock();
+        private volatile Taken<T> taken;
+
+        Recent(Duration ageMax, Supplier<T> compute) {
+            this.ageMaxNanos = ageMax.toNanos();
+            this.compute = compute;
+        }
+
+        T get() {
+            Taken<T> current = taken;
+            if (current != null && System.nanoTime() - current.atNanos() < ageMaxNanos) {
+                return current.value();
+            }
+            refreshing.lock();
+            try {
+                current = taken;
+                if (current == null || System.nanoTime() - current.atNanos() >= ageMaxNanos) {
+                    current = new Taken<>(compute.get(), System.nanoTime());
+                    taken = current;
+                }
+                return current.value();
+            } finally {
+                refreshing.unlock();
+            }
+        }
     }
 }

@@ -182,6 +182,19 @@ public final class Devices {
                 }).stream().filter(e -> e.uptimeMillis() > 0).toList();
     }
 
+    /** Online devices of one GPU model (null for CPU devices): how many, and how many of them are idle. */
+    public record OnlineCount(String gpuModel, int online, int idle) {}
+
+    /**
+     * Online devices by model, read from the device_status index rather than the rows. Idle is
+     * what {@code DeviceStatus.IDLE} says: verified, not blocked, not hired.
+     */
+    public List<OnlineCount> onlineByModel(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT gpu_model, COUNT(*), SUM(CASE WHEN cluster_id IS NULL AND verified "
+                + "AND blocked_reason IS NULL THEN 1 ELSE 0 END) FROM device WHERE online = TRUE GROUP BY gpu_model",
+                row -> new OnlineCount(row.getString(1), row.getInt(2), row.getInt(3)));
+    }
+
     /** Forgets closed stretches online that ended before the cutoff (epochs that far back are closed). */
     public int pruneOnlineBefore(Connection c, Instant cutoff) throws SQLException {
         return Sql.update(c, "DELETE FROM device_online WHERE to_ms < ?", cutoff.toEpochMilli());

@@ -35,7 +35,6 @@ public final class Ledger {
     /** One currency's totals: the sum of balances (zero when sound), money from outside, fees, transfer count. */
     public record Totals(Currency currency, long balanceSum, long fundedFromOutside, long networkFees, long transfers) {}
 
-    /** A stored transfer. */
     /** A transfer as applied: its place in the journal, what it moved, and when. */
     public record Entry(long seq, Transfer transfer, Instant createdAt) {}
 
@@ -147,7 +146,21 @@ public final class Ledger {
                     JOURNAL_COLUMNS.size(), rows);
         }
         Sql.update(c, "UPDATE journal_head SET seq = ?, head_hash = ? WHERE id = 1", head.seq(), head.hash());
+        countTransfers(c, fresh);
         return fresh.size();
+    }
+
+    /** Adds the batch to each currency's transfer count (the caller holds the head lock, so no two add at once). */
+    private static void countTransfers(Connection c, List<Transfer> batch) throws SQLException {
+        Map<Currency, Long> counts = new EnumMap<>(Currency.class);
+        batch.forEach(transfer -> counts.merge(transfer.amount().currency(), 1L, Long::sum));
+        for (Map.Entry<Currency, Long> count : counts.entrySet()) {
+            if (Sql.update(c, "UPDATE ledger_transfer_count SET transfers = transfers + ? WHERE currency = ?",
+                    count.getValue(), count.getKey().name()) == 0) {
+                Sql.update(c, "INSERT INTO ledger_transfer_count (currency, transfers) VALUES (?, ?)",
+                        count.getKey().name(), count.getValue());
+            }
+        }
     }
 
     /** Writes the balances the batch changed: one statement from arrays on PostgreSQL, a JDBC batch on H2. */
@@ -315,16 +328,33 @@ public final class Ledger {
     }
 
     public List<Totals> totals(Connection c) throws SQLException {
+        return totals(c, balanceSums(c));
+    }
+
+    /**
+     * Each currency's totals with its balance sum as given: the sum reads every account, the
+     * rest a few rows (transfers are counted as they are applied).
+     */
+    public List<Totals> totals(Connection c, Map<Currency, Long> balanceSums) throws SQLException {
         List<Totals> totals = new ArrayList<>();
         for (Currency currency : Currency.values()) {
-            totals.add(new Totals(currency,
-                    Sql.number(c, "SELECT COALESCE(SUM(balance), 0) FROM ledger_account WHERE currency = ?",
-                            currency.name()),
+            totals.add(new Totals(currency, balanceSums.getOrDefault(currency, 0L),
                     -balance(c, LedgerAccounts.external(currency), currency).minor(),
                     balance(c, LedgerAccounts.networkFee(currency), currency).minor(),
-                    Sql.number(c, "SELECT COUNT(*) FROM ledger_transfer WHERE currency = ?", currency.name())));
+                    Sql.number(c, "SELECT COALESCE(SUM(transfers), 0) FROM ledger_transfer_count WHERE currency = ?",
+                            currency.name())));
         }
         return totals;
+    }
+
+    /** The sum of every account's balance, by currency: zero for each when the ledger is sound. A scan of every account. */
+    public Map<Currency, Long> balanceSums(Connection c) throws SQLException {
+        Map<Currency, Long> sums = new EnumMap<>(Currency.class);
+        Sql.list(c, "SELECT currency, SUM(balance) FROM ledger_account GROUP BY currency", row -> {
+            sums.put(Currency.valueOf(row.getString(1)), row.getLong(2));
+            return null;
+        });
+        return sums;
     }
 
     /** The newest transfers that touch an account's wallet or its clusters' escrow, newest first. */

@@ -271,6 +271,32 @@ abstract class StoreContract {
     }
 
     @Test
+    void onlineDevicesAreCountedByModelAndOnlyTheVerifiedUnblockedUnhiredOnesAreIdle() {
+        AccountId owner = account("supplier");
+        List<DeviceId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(DeviceId.random());
+        }
+        db.transaction(c -> {
+            for (DeviceId id : ids) {
+                devices.insert(c, device(id, owner));
+            }
+            for (DeviceId id : ids.subList(0, 4)) {
+                devices.passed(c, id);
+            }
+            devices.reserve(c, ids.get(1), ClusterId.random());
+            devices.block(c, ids.get(2), "wrong answers", NOW);
+            devices.markOffline(c, List.of(ids.get(3)), NOW.plusSeconds(1));
+            return null;
+        });
+
+        List<Devices.OnlineCount> counts = db.transaction(c -> devices.onlineByModel(c));
+
+        // idle, hired, blocked, unverified online; one offline
+        assertThat(counts).containsExactly(new Devices.OnlineCount(null, 4, 1));
+    }
+
+    @Test
     void aJoinTokenAdmitsOneKeyOnceAndThatKeyAgainButNoOtherAndNotWhenExpired() {
         AccountId owner = account("supplier");
         JoinTokens tokens = new JoinTokens();
