@@ -9,6 +9,7 @@ import dev.corral.ledger.EmissionSchedule;
 import dev.corral.store.Devices;
 import dev.corral.store.Ledger;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,24 +18,31 @@ import java.util.function.Supplier;
 
 /**
  * The public figures anyone may read: devices, clusters, and the ledger's sums. Anyone may ask
- * as often as they like, so no figure reads every row of a table that grows, except the balance
- * sums, which are computed at most every {@link #BALANCE_SUMS_AGE_MAX}.
+ * as often as they like, so the figures that read a whole table or index are reused for a
+ * while: the device counts (an index entry per device) for {@link #DEVICE_FIGURES_AGE_MAX},
+ * the balance sums (every account) for {@link #BALANCE_SUMS_AGE_MAX}. The rest reads a few rows.
  */
 final class NetworkService {
     /** Metrics scrapes reuse figures this young: one computation serves every gauge. */
     static final Duration METRICS_FIGURES_AGE_MAX = Duration.ofSeconds(5);
     /** The sums of all balances (zero for a sound ledger) read every account: they are reused while this young. */
     static final Duration BALANCE_SUMS_AGE_MAX = Duration.ofSeconds(5);
+    /** The device counts read an index entry per device (0.15-1 s for a million): reused while this young. */
+    static final Duration DEVICE_FIGURES_AGE_MAX = Duration.ofSeconds(1);
+
+    private record DeviceFigures(int online, int idle, Map<String, Integer> onlineByModel) {}
 
     private final Store store;
     private final Recent<NetworkStats> forMetrics;
     private final Recent<Map<Currency, Long>> balanceSums;
+    private final Recent<DeviceFigures> deviceFigures;
 
     NetworkService(Store store) {
         this.store = requireNonNull(store, "store is null");
         this.forMetrics = new Recent<>(METRICS_FIGURES_AGE_MAX, this::stats);
         this.balanceSums = new Recent<>(BALANCE_SUMS_AGE_MAX,
                 () -> store.db().transaction(c -> store.ledger().balanceSums(c)));
+        this.deviceFigures = new Recent<>(DEVICE_FIGURES_AGE_MAX, this::countDevices);
     }
 
     /** The figures as of at most {@link #METRICS_FIGURES_AGE_MAX} ago, for metrics. */
@@ -44,15 +52,8 @@ final class NetworkService {
 
     NetworkStats stats() {
         Map<Currency, Long> sums = balanceSums.get();
+        DeviceFigures devices = deviceFigures.get();
         return store.db().transaction(c -> {
-            Map<String, Integer> byModel = new TreeMap<>();
-            int online = 0;
-            int idle = 0;
-            for (Devices.OnlineCount count : store.devices().onlineByModel(c)) {
-                online += count.online();
-                idle += count.idle();
-                byModel.merge(count.gpuModel() == null ? "CPU" : count.gpuModel(), count.online(), Integer::sum);
-            }
             Map<String, Integer> byState = new TreeMap<>();
             for (Map.Entry<ClusterState, Integer> entry : store.clusters().countByState(c).entrySet()) {
                 byState.put(entry.getKey().name(), entry.getValue());
@@ -64,8 +65,21 @@ final class NetworkService {
             Ledger.Supply supply = store.ledger().supply(c);
             NetworkStats.TokenSupply token = new NetworkStats.TokenSupply(EmissionSchedule.GENESIS_SUPPLY,
                     supply.minted(), supply.burned(), supply.current(), EmissionSchedule.HARD_CAP);
-            return new NetworkStats(online, idle, online - idle, byModel, byState, ledger, token);
+            return new NetworkStats(devices.online(), devices.idle(), devices.online() - devices.idle(),
+                    devices.onlineByModel(), byState, ledger, token);
         });
+    }
+
+    private DeviceFigures countDevices() {
+        Map<String, Integer> byModel = new TreeMap<>();
+        int online = 0;
+        int idle = 0;
+        for (Devices.OnlineCount count : store.db().transaction(c -> store.devices().onlineByModel(c))) {
+            online += count.online();
+            idle += count.idle();
+            byModel.merge(count.gpuModel() == null ? "CPU" : count.gpuModel(), count.online(), Integer::sum);
+        }
+        return new DeviceFigures(online, idle, Collections.unmodifiableMap(byModel));
     }
 
     /** A value computed again once older than its age limit; one computation serves every caller meanwhile. */
