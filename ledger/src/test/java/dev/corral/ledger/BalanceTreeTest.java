@@ -34,4 +34,22 @@ class BalanceTreeTest {
                 .isNotEqualTo(root);
         assertThat(BalanceTree.root(List.of(leaves.get(0), leaves.get(1)))).isNotEqualTo(root);
     }
+
+    @Test
+    void aTreeBuiltOnceHasTheSameRootProvesEveryLeafAndFindsEachAccount() {
+        for (int size = 0; size <= 17; size++) {
+            List<BalanceTree.Leaf> leaves = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                leaves.add(new BalanceTree.Leaf(String.format("user:acc_%03d:USD", i), "USD", 1_000L * i + 7));
+            }
+            BalanceTree.Tree tree = BalanceTree.Tree.of(leaves);
+            assertThat(tree.root()).as("root of %d", size).isEqualTo(BalanceTree.root(leaves));
+            for (int i = 0; i < size; i++) {
+                assertThat(tree.indexOf(leaves.get(i).account())).hasValue(i);
+                assertThat(BalanceTree.verify(leaves.get(i), tree.proof(i), tree.root())).as("leaf %d of %d", i, size).isTrue();
+            }
+            assertThat(tree.indexOf("user:acc_999:USD")).isEmpty();
+            assertThat(tree.indexOf("a")).isEmpty();
+        }
+    }
 }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Closes epochs: each one mints its block of IO as availability rewards (to devices
@@ -59,6 +60,11 @@ final class EpochService {
     private final int computeShareBasisPoints;
     private final KeyPair key;
     private final Instant genesis;
+    /** One epoch's balance tree at a time is built for proofs, and the last one kept. */
+    private final ReentrantLock proofTreeLock = new ReentrantLock();
+    private EpochTree proofTree;
+
+    private record EpochTree(long epoch, BalanceTree.Tree tree) {}
 
     EpochService(Store store, Clock clock, Duration length, int computeShareBasisPoints, boolean proofRequired,
             KeyPair key) {
@@ -181,10 +187,33 @@ final class EpochService {
         return store.db().transaction(c -> store.epochs().from(c, from, limit));
     }
 
-    /** A balance at the close of an epoch, with its path to that epoch's signed root, replayed from the journal. */
+    /**
+     * A balance at the close of an epoch, with its path to that epoch's signed root. The tree
+     * is replayed from the journal, one epoch's at a time, and the last one built is kept: proofs
+     * for the epoch people ask about cost a binary search, not a replay of the whole journal.
+     */
     BalanceTree.Proof proof(String account, long epoch) {
         EpochRecord record = store.db().transaction(c -> store.epochs().byEpoch(c, epoch))
                 .orElseThrow(() -> ApiException.notFound("closed epoch", Long.toString(epoch)));
+        BalanceTree.Tree tree = treeAt(record);
+        int index = tree.indexOf(account).orElseThrow(
+                () -> ApiException.notFound("non-zero balance at epoch " + epoch + " for", account));
+        return new BalanceTree.Proof(epoch, tree.leaf(index), tree.proof(index), record.balanceRoot());
+    }
+
+    private BalanceTree.Tree treeAt(EpochRecord record) {
+        proofTreeLock.lock();
+        try {
+            if (proofTree == null || proofTree.epoch() != record.epoch()) {
+                proofTree = new EpochTree(record.epoch(), BalanceTree.Tree.of(LedgerAudit.leaves(balancesAt(record))));
+            }
+            return proofTree.tree();
+        } finally {
+            proofTreeLock.unlock();
+        }
+    }
+
+    private Map<String, Long> balancesAt(EpochRecord record) {
         Map<String, Long> balances = new HashMap<>();
         long after = 0;
         while (after < record.journalSeq()) {
@@ -198,13 +227,7 @@ final class EpochService {
             }
             after = page.isEmpty() ? record.journalSeq() : page.getLast().seq();
         }
-        List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(balances);
-        for (int i = 0; i < leaves.size(); i++) {
-            if (leaves.get(i).account().equals(account)) {
-                return new BalanceTree.Proof(epoch, leaves.get(i), BalanceTree.proof(leaves, i), record.balanceRoot());
-            }
-        }
-        throw ApiException.notFound("non-zero balance at epoch " + epoch + " for", account);
+        return balances;
     }
 
     List<RewardView> rewards(AccountId owner, int limit) {

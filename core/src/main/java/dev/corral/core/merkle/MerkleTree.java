@@ -29,21 +29,51 @@ public final class MerkleTree {
 
     /** The steps from leaf number index up to the root. */
     public static List<Step> proof(List<String> leaves, int index) {
-        if (index < 0 || index >= leaves.size()) {
-            throw new IllegalArgumentException("no leaf " + index + " among " + leaves.size());
-        }
-        List<Step> steps = new ArrayList<>();
-        List<String> level = leaves;
-        int position = index;
-        while (level.size() > 1) {
-            int sibling = position ^ 1;
-            if (sibling < level.size()) {
-                steps.add(new Step(level.get(sibling), sibling < position));
+        return Levels.of(leaves).proof(index);
+    }
+
+    /** Every level of a tree, leaves first: built once, it gives any leaf's proof without hashing again. */
+    public static final class Levels {
+        private final List<List<String>> levels = new ArrayList<>();
+
+        private Levels(List<String> leaves) {
+            List<String> level = List.copyOf(leaves);
+            levels.add(level);
+            while (level.size() > 1) {
+                level = up(level);
+                levels.add(level);
             }
-            level = up(level);
-            position /= 2;
         }
-        return steps;
+
+        public static Levels of(List<String> leaves) {
+            return new Levels(leaves);
+        }
+
+        public int leafCount() {
+            return levels.getFirst().size();
+        }
+
+        /** The root; the hash of "" when there are no leaves, as {@link MerkleTree#root} says. */
+        public String root() {
+            return leafCount() == 0 ? Sha256.hex("") : levels.getLast().getFirst();
+        }
+
+        /** The steps from leaf number index up to the root. */
+        public List<Step> proof(int index) {
+            if (index < 0 || index >= leafCount()) {
+                throw new IllegalArgumentException("no leaf " + index + " among " + leafCount());
+            }
+            List<Step> steps = new ArrayList<>();
+            int position = index;
+            for (List<String> level : levels.subList(0, levels.size() - 1)) {
+                int sibling = position ^ 1;
+                if (sibling < level.size()) {
+                    steps.add(new Step(level.get(sibling), sibling < position));
+                }
+                position /= 2;
+            }
+            return steps;
+        }
     }
 
     /** Whether the leaf hash with these steps leads to the root. */
