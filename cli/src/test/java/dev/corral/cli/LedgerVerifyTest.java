@@ -54,6 +54,11 @@ class LedgerVerifyTest extends NetworkTest {
         BalanceTree.Proof proof = network.anonymous.balanceProof(wallet, 1);
         assertThat(proof.holds()).isTrue();
         assertThat(proof.leaf().balance()).isEqualTo(availability + EmissionSchedule.blockEmission(0) / 2);
+        BalanceTree.Proof atEpoch0 = network.anonymous.balanceProof(wallet, 0);
+        assertThat(atEpoch0.holds()).isTrue();
+        assertThat(atEpoch0.leaf().balance()).as("the compute rewards of epoch 0").isEqualTo(
+                EmissionSchedule.blockEmission(0) / 2);
+        assertThat(network.anonymous.balanceProof(wallet, 1)).as("epoch 1's tree, built again").isEqualTo(proof);
 
         assertThat(verify()).startsWith("ledger verified:");
         assertThat(corral("ledger", "proof", wallet, "--epoch", "1")).contains("proven");
