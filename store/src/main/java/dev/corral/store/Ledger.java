@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -357,14 +358,29 @@ public final class Ledger {
         return sums;
     }
 
-    /** The newest transfers that touch an account's wallet or its clusters' escrow, newest first. */
+    /**
+     * The newest transfers that touch an account's wallet or its clusters' escrow, newest first.
+     * Each of the three is looked up through its own index and cut to the limit, then they are
+     * merged: one condition with ORs walked the whole journal backwards for an account with few
+     * transfers.
+     */
     public List<Entry> entriesOfOwner(Connection c, AccountId owner, Currency currency, int limit) throws SQLException {
         String wallet = LedgerAccounts.user(owner, currency);
-        return Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account = ? OR credit_account = ? "
-                + "OR cluster_id IN (SELECT id FROM cluster WHERE owner_id = ?) ORDER BY seq DESC LIMIT ?",
-                Ledger::map, wallet, wallet, owner.value(), limit);
+        TreeMap<Long, Entry> bySeq = new TreeMap<>(Comparator.reverseOrder());
+        for (Entry entry : Sql.list(c, "SELECT * FROM ledger_transfer WHERE debit_account = ? ORDER BY seq DESC LIMIT ?",
+                Ledger::map, wallet, limit)) {
+            bySeq.put(entry.seq(), entry);
+        }
+        for (Entry entry : Sql.list(c, "SELECT * FROM ledger_transfer WHERE credit_account = ? ORDER BY seq DESC LIMIT ?",
+                Ledger::map, wallet, limit)) {
+            bySeq.put(entry.seq(), entry);
+        }
+        for (Entry entry : Sql.list(c, "SELECT t.* FROM ledger_transfer t JOIN cluster k ON t.cluster_id = k.id "
+                + "WHERE k.owner_id = ? ORDER BY t.seq DESC LIMIT ?", Ledger::map, owner.value(), limit)) {
+            bySeq.put(entry.seq(), entry);
+        }
+        return bySeq.values().stream().limit(limit).toList();
     }
-
 
     private static Entry map(ResultSet row) throws SQLException {
         Transfer transfer = new Transfer(row.getString("idempotency_key"), row.getString("debit_account"),

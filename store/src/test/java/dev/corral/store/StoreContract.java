@@ -116,6 +116,25 @@ abstract class StoreContract {
     }
 
     @Test
+    void anOwnersTransfersComeNewestFirstEachOnceAndNoOneElses() {
+        AccountId alice = account("alice");
+        AccountId bob = account("bob");
+        fund(bob, 9, "credit:bob");
+        for (int i = 1; i <= 3; i++) {
+            fund(alice, 1_000 * i, "credit:alice:" + i);
+        }
+        db.transaction(c -> ledger.apply(c, List.of(new Transfer("alice-to-bob", LedgerAccounts.user(alice, Currency.USD),
+                LedgerAccounts.user(bob, Currency.USD), Money.usd(500), TransferKind.ESCROW_HOLD, null)), NOW));
+
+        List<Ledger.Entry> newest = db.transaction(c -> ledger.entriesOfOwner(c, alice, Currency.USD, 2));
+        List<Ledger.Entry> all = db.transaction(c -> ledger.entriesOfOwner(c, alice, Currency.USD, 10));
+
+        assertThat(newest).extracting(e -> e.transfer().idempotencyKey()).containsExactly("alice-to-bob", "credit:alice:3");
+        assertThat(all).extracting(e -> e.transfer().idempotencyKey())
+                .containsExactly("alice-to-bob", "credit:alice:3", "credit:alice:2", "credit:alice:1");
+    }
+
+    @Test
     void aShortBalanceRollsBackEveryTransferOfTheTransaction() {
         AccountId alice = account("alice");
         AccountId bob = account("bob");
