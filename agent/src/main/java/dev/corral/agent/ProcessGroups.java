@@ -104,8 +104,11 @@ final class ProcessGroups {
             try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(parent)).resolve("task"))) {
                 for (Path task : tasks) {
                     for (String child : Files.readString(task.resolve("children")).trim().split(" ")) {
-                        if (!child.isEmpty() && found.add(Long.parseLong(child))) {
-                            parents.push(Long.parseLong(child));
+                        if (!child.isEmpty()) {
+                            long childPid = Long.parseLong(child);
+                            if (found.add(childPid)) {
+                                parents.push(childPid);
+                            }
                         }
                     }
                 }

@@ -11,10 +11,7 @@ class BalanceTreeTest {
     @Test
     void everyLeafProvesAgainstTheRootAndNoOtherBalanceDoes() {
         for (int size = 1; size <= 17; size++) {
-            List<BalanceTree.Leaf> leaves = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                leaves.add(new BalanceTree.Leaf(String.format("user:acc_%03d:USD", i), "USD", 1_000L * i + 7));
-            }
+            List<BalanceTree.Leaf> leaves = leaves(size);
             String root = BalanceTree.root(leaves);
             for (int i = 0; i < size; i++) {
                 List<MerkleTree.Step> proof = BalanceTree.proof(leaves, i);
@@ -38,10 +35,7 @@ class BalanceTreeTest {
     @Test
     void aTreeBuiltOnceHasTheSameRootProvesEveryLeafAndFindsEachAccount() {
         for (int size = 0; size <= 17; size++) {
-            List<BalanceTree.Leaf> leaves = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                leaves.add(new BalanceTree.Leaf(String.format("user:acc_%03d:USD", i), "USD", 1_000L * i + 7));
-            }
+            List<BalanceTree.Leaf> leaves = leaves(size);
             BalanceTree.Tree tree = BalanceTree.Tree.of(leaves);
             assertThat(tree.root()).as("root of %d", size).isEqualTo(BalanceTree.root(leaves));
             for (int i = 0; i < size; i++) {
@@ -51,5 +45,14 @@ class BalanceTreeTest {
             assertThat(tree.indexOf("user:acc_999:USD")).isEmpty();
             assertThat(tree.indexOf("a")).isEmpty();
         }
+    }
+
+    /** Balances of size accounts, sorted by account. */
+    private static List<BalanceTree.Leaf> leaves(int size) {
+        List<BalanceTree.Leaf> leaves = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            leaves.add(new BalanceTree.Leaf(String.format("user:acc_%03d:USD", i), "USD", 1_000L * i + 7));
+        }
+        return leaves;
     }
 }

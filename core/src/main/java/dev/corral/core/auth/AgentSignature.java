@@ -64,10 +64,6 @@ public final class AgentSignature {
         return headers;
     }
 
-    public static boolean verify(PublicKey key, byte[] canonical, String signatureBase64) {
-        return Signatures.verifier(key).map(verifier -> verify(verifier, canonical, signatureBase64)).orElse(false);
-    }
-
     public static boolean verify(Signatures.Verifier key, byte[] canonical, String signatureBase64) {
         try {
             return key.verify(canonical, Base64.getDecoder().decode(signatureBase64));

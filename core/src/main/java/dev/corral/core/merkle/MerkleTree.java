@@ -49,7 +49,7 @@ public final class MerkleTree {
             return new Levels(leaves);
         }
 
-        public int leafCount() {
+        private int leafCount() {
             return levels.getFirst().size();
         }
 

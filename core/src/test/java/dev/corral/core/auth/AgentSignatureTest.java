@@ -20,21 +20,22 @@ class AgentSignatureTest {
         long timestamp = Long.parseLong(headers.get(AgentSignature.HEADER_TIMESTAMP));
         String nonce = headers.get(AgentSignature.HEADER_NONCE);
         String signature = headers.get(AgentSignature.HEADER_SIGNATURE);
+        Signatures.Verifier key = Signatures.verifier(pair.getPublic()).orElseThrow();
 
-        assertThat(AgentSignature.verify(pair.getPublic(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
+        assertThat(AgentSignature.verify(key, AgentSignature.canonical("POST", "/agent/v1/heartbeat",
                 "dev_00000000000000000001", timestamp, nonce, body), signature)).isTrue();
-        assertThat(AgentSignature.verify(pair.getPublic(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
+        assertThat(AgentSignature.verify(key, AgentSignature.canonical("POST", "/agent/v1/heartbeat",
                 "dev_00000000000000000001", timestamp, nonce, "{\"rank\":1}".getBytes(UTF_8)), signature)).isFalse();
-        assertThat(AgentSignature.verify(pair.getPublic(), AgentSignature.canonical("POST", "/agent/v1/register",
+        assertThat(AgentSignature.verify(key, AgentSignature.canonical("POST", "/agent/v1/register",
                 "dev_00000000000000000001", timestamp, nonce, body), signature)).isFalse();
-        assertThat(AgentSignature.verify(pair.getPublic(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
+        assertThat(AgentSignature.verify(key, AgentSignature.canonical("POST", "/agent/v1/heartbeat",
                 "dev_00000000000000000002", timestamp, nonce, body), signature)).isFalse();
-        assertThat(AgentSignature.verify(pair.getPublic(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
+        assertThat(AgentSignature.verify(key, AgentSignature.canonical("POST", "/agent/v1/heartbeat",
                 "dev_00000000000000000001", timestamp + 1, nonce, body), signature)).isFalse();
         KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        assertThat(AgentSignature.verify(other.getPublic(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
+        assertThat(AgentSignature.verify(Signatures.verifier(other.getPublic()).orElseThrow(), AgentSignature.canonical("POST", "/agent/v1/heartbeat",
                 "dev_00000000000000000001", timestamp, nonce, body), signature)).isFalse();
-        assertThat(AgentSignature.verify(pair.getPublic(), new byte[0], "not base64!")).isFalse();
+        assertThat(AgentSignature.verify(key, new byte[0], "not base64!")).isFalse();
     }
 
     @Test
