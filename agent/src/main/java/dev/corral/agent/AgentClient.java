@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.core.Crc32c;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Json;
+import dev.corral.core.api.ApiError;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
@@ -40,21 +41,30 @@ final class AgentClient {
     /** The header naming a bandwidth probe (BandwidthService.HEADER_PROBE on the coordinator). */
     static final String HEADER_PROBE = "Corral-Probe";
 
-    /** The coordinator answered with an error status; 4xx means retrying the same request will not help. */
+    /**
+     * The coordinator answered with an error status. A 4xx means sending the request again will
+     * not help, except a "stale" refusal: the request reached the coordinator's signature check
+     * too long after it was signed (it waited in a queue on a loaded coordinator, or this
+     * device's clock is off), and a new attempt is signed anew.
+     */
     static final class RefusedException extends IOException {
+        static final String STALE = "stale";
         private final int status;
+        private final String error;
 
-        RefusedException(int status, String body) {
+        RefusedException(int status, String body, String error) {
             super("coordinator answered " + status + ": " + body);
             this.status = status;
+            this.error = error;
         }
 
         int status() {
             return status;
         }
 
-        boolean isClientError() {
-            return status >= 400 && status < 500;
+        /** Whether trying again cannot succeed. */
+        boolean isFinal() {
+            return status >= 400 && status < 500 && !STALE.equals(error);
         }
     }
 
@@ -177,7 +187,13 @@ final class AgentClient {
     }
 
     private static RefusedException refused(int status, byte[] body) {
-        return new RefusedException(status, new String(body, StandardCharsets.UTF_8));
+        String error = null;
+        try {
+            error = Json.mapper().readValue(body, ApiError.class).error();
+        } catch (IOException e) {
+            // Not the coordinator's error body (a proxy's page, say): the status alone decides.
+        }
+        return new RefusedException(status, new String(body, StandardCharsets.UTF_8), error);
     }
 
     private static byte[] json(Object body) {

@@ -3,29 +3,26 @@ package dev.corral.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.protocol.Assignment;
-import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One rank run by the process runtime: the command under {@code sh -c} as a child process
- * leading a process group of its own, with the cluster's environment, its output kept as
- * numbered lines until shipped.
+ * leading a process group of its own, with the cluster's environment, nothing on its standard
+ * input, and its output appended to a file in its work directory ({@link RankOutput}), read
+ * back as numbered lines by the thread that ships them.
  *
  * <p>Each rank leaves a record of its process (id and start time) in its work directory
  * while it runs. An agent that died without stopping its ranks finds those records when it
@@ -33,31 +30,28 @@ import org.slf4j.LoggerFactory;
  * the coordinator has written off as lost would hold the device's CPU, memory and GPU on.
  */
 final class RankProcess {
-    static final int LINES_KEPT_MAX = 10_000;
-    static final int LINE_LENGTH_MAX = 4096;
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How often a stopping rank's group is looked at during the grace period. */
     static final Duration STOP_POLL = Duration.ofMillis(20);
     static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "TZ");
     /** In a rank's work directory while it runs: its process id and start time (epoch ms). */
     static final String RECORD_FILE = "rank.pid";
+    /** In a rank's work directory: what it writes to its standard output and error. */
+    static final String OUTPUT_FILE = "rank.log";
+    private static final File NO_INPUT = new File("/dev/null");
     private static final Logger LOG = LoggerFactory.getLogger(RankProcess.class);
 
     private final Process process;
     /** Whether the process leads its own process group, whose id is its process id. */
     private final boolean grouped;
     private final Path record;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final List<String> lines = new ArrayList<>();
-    private final Thread reader;
+    private final RankOutput output;
 
-    private RankProcess(Process process, boolean grouped, Path record) {
+    private RankProcess(Process process, boolean grouped, Path record, RankOutput output) {
         this.process = process;
         this.grouped = grouped;
         this.record = record;
-        // A platform thread: a virtual thread blocked reading a pipe holds its carrier, and a few
-        // hundred silent ranks in one process would take every carrier the scheduler has.
-        this.reader = Thread.ofPlatform().daemon().name("rank-output").start(this::readOutput);
+        this.output = output;
     }
 
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory) throws IOException {
@@ -65,8 +59,13 @@ final class RankProcess {
         Files.createDirectories(workDirectory);
         List<String> shell = List.of("sh", "-c", assignment.cmd());
         Optional<List<String>> grouped = ProcessGroups.inNewGroup(shell);
+        Path outputFile = workDirectory.resolve(OUTPUT_FILE);
+        Files.deleteIfExists(outputFile);
+        // Appending: when the agent empties a full file, the rank goes on writing at its new end.
         ProcessBuilder builder = new ProcessBuilder(grouped.orElse(shell))
                 .directory(workDirectory.toFile())
+                .redirectInput(NO_INPUT)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
                 .redirectErrorStream(true);
         // The rank sees none of the agent's own environment (which may hold the supplier's secrets)
         // beyond what a shell needs to find programs and read text.
@@ -87,7 +86,7 @@ final class RankProcess {
             process.destroyForcibly();
             throw e;
         }
-        return new RankProcess(process, grouped.isPresent(), record);
+        return new RankProcess(process, grouped.isPresent(), record, new RankOutput(outputFile));
     }
 
     /**
@@ -142,26 +141,27 @@ final class RankProcess {
     Integer waitFor(Duration timeout) throws InterruptedException {
         if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             if (grouped) {
-                // What the rank started in the background ends with it, as in a container (and
-                // no longer holds the output pipe open, which the reader would wait on).
+                // What the rank started in the background ends with it, as in a container.
                 ProcessGroups.signal(process.pid(), ProcessGroups.SIGKILL);
             }
-            reader.join(STOP_GRACE.toMillis());
             forgetRecord();
             return process.exitValue();
         }
         return null;
     }
 
-    /** Lines from index {@code from} on, at most {@code max} of them. */
-    List<String> linesFrom(int from, int max) {
-        lock.lock();
+    /**
+     * Lines from index {@code from} on, at most {@code max} of them, after reading what the rank
+     * wrote since the last call ({@code ended}: the rank has exited, so its unfinished last line
+     * counts). Called by the one thread that ships the rank's output.
+     */
+    List<String> linesFrom(int from, int max, boolean ended) {
         try {
-            int to = Math.min(lines.size(), from + max);
-            return from >= to ? List.of() : List.copyOf(lines.subList(from, to));
-        } finally {
-            lock.unlock();
+            output.readNew(ended);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", output.file(), e.getMessage());
         }
+        return output.linesFrom(from, max);
     }
 
     /** Asks the process and all it started to stop, then kills what is left after a grace period. */
@@ -208,29 +208,6 @@ final class RankProcess {
             Files.deleteIfExists(record);
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", record, e.getMessage());
-        }
-    }
-
-    private void readOutput() {
-        try (BufferedReader output = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = output.readLine()) != null) {
-                add(line.length() > LINE_LENGTH_MAX ? line.substring(0, LINE_LENGTH_MAX) : line);
-            }
-        } catch (IOException e) {
-            add("[corral] output ended: " + e.getMessage());
-        }
-    }
-
-    private void add(String line) {
-        lock.lock();
-        try {
-            if (lines.size() < LINES_KEPT_MAX) {
-                lines.add(line);
-            }
-        } finally {
-            lock.unlock();
         }
     }
 }

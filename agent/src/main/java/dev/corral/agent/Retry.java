@@ -30,7 +30,7 @@ final class Retry {
                 call.run();
                 return true;
             } catch (AgentClient.RefusedException e) {
-                if (e.isClientError()) {
+                if (e.isFinal()) {
                     LOG.warn("{} refused: {}", what, e.getMessage());
                     return false;
                 }

@@ -140,8 +140,10 @@ public final class WorkerAgent implements AutoCloseable {
         }
         WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine);
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
-        agent.threads.add(Thread.ofPlatform().name("agent-heartbeat").daemon().start(agent::heartbeats));
-        agent.threads.add(Thread.ofPlatform().name("agent-work").daemon().start(agent::pollWork));
+        // Virtual threads: an agent blocks only on HTTP, timers and its ranks' exits, so a host running
+        // thousands of agents (`corral bench deploy`) needs no operating-system thread per agent.
+        agent.threads.add(Thread.ofVirtual().name("agent-heartbeat").start(agent::heartbeats));
+        agent.threads.add(Thread.ofVirtual().name("agent-work").start(agent::pollWork));
         if (config.bandwidthProbeInterval().isPositive()) {
             agent.threads.add(Thread.ofVirtual().name("agent-bandwidth").start(agent::measureBandwidth));
         }
@@ -365,7 +367,7 @@ public final class WorkerAgent implements AutoCloseable {
 
     private int shipLogs(Assignment assignment, RankProcess process, int sent, boolean all) throws InterruptedException {
         while (true) {
-            List<String> batch = process.linesFrom(sent, LOG_BATCH_LINES_MAX);
+            List<String> batch = process.linesFrom(sent, LOG_BATCH_LINES_MAX, all);
             if (batch.isEmpty()) {
                 return sent;
             }

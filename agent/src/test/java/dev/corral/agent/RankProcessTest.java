@@ -85,6 +85,16 @@ class RankProcessTest {
         awaitGone(child);
     }
 
+    @Test
+    void aRanksOutputAndErrorAreItsLinesAndItsInputIsEmpty() throws Exception {
+        RankProcess rank = RankProcess.start(assignment("cat; echo out; echo err >&2; printf 'last'"), "127.0.0.1:1",
+                work.resolve("c-5"));
+
+        assertThat(rank.waitFor(WAIT_MAX)).as("cat met the end of its input at once").isZero();
+
+        assertThat(rank.linesFrom(0, 10, true)).containsExactly("out", "err", "last");
+    }
+
     private static Assignment assignment(String command) {
         return new Assignment("c", 0, 1, WorkerAgent.RUNTIME_PROCESS, command, Map.of(), null, List.of(), false);
     }

@@ -40,11 +40,16 @@ final class AgentHost implements Callable<Integer> {
     int count;
     @Option(names = "--data", required = true, description = "A directory for the agents' keys and work.")
     Path data;
+    @Option(names = "--heartbeat-interval", defaultValue = "15", description = "Seconds between each agent's heartbeats.")
+    long heartbeatSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (count < 1 || count > ClusterRequest.COUNT_MAX) {
             throw new IllegalArgumentException("--count must be 1.." + ClusterRequest.COUNT_MAX);
+        }
+        if (heartbeatSeconds < 1) {
+            throw new IllegalArgumentException("--heartbeat-interval must be at least 1 second");
         }
         String apiKey = System.getenv(API_KEY_VARIABLE);
         if (apiKey == null || apiKey.isBlank()) {
@@ -56,7 +61,7 @@ final class AgentHost implements Callable<Integer> {
             try {
                 for (int i = 0; i < count; i++) {
                     agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
-                            data.resolve("agent-" + i), true).withHeartbeatInterval(DeployBenchmark.HEARTBEAT_INTERVAL)
+                            data.resolve("agent-" + i), true).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
                             .withBandwidthProbeInterval(Duration.ZERO)
                             .withNvidiaSmi(NO_NVIDIA_SMI), http));
                 }

@@ -139,7 +139,11 @@ final class ClusterCommands {
         }
     }
 
-    /** Polls the cluster and prints each change (ranks started, state) until it runs or ends; or until it ends. */
+    /**
+     * Polls the cluster (without its ranks' list, which a large cluster makes heavy) and prints
+     * each change (ranks started, state) until it runs or ends, or until it ends; then returns
+     * the cluster with its ranks.
+     */
     static ClusterView waitForProgress(CorralClient client, ClusterView first, PrintWriter out, boolean untilEnd)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT_MAX);
@@ -147,8 +151,8 @@ final class ClusterCommands {
         long lastStarted = -1;
         ClusterView cluster = first;
         while (Instant.now().isBefore(deadline)) {
-            cluster = client.cluster(first.clusterId());
-            long started = cluster.ranks().stream().filter(r -> r.startedAt() != null).count();
+            cluster = client.clusterSummary(first.clusterId());
+            long started = cluster.ranksStarted();
             if (started != lastStarted) {
                 out.println("  " + started + "/" + cluster.count() + " ranks started");
                 lastStarted = started;
@@ -160,7 +164,7 @@ final class ClusterCommands {
             out.flush();
             boolean ended = cluster.endedAt() != null;
             if (ended || (!untilEnd && "RUNNING".equals(cluster.state()))) {
-                return cluster;
+                return client.cluster(first.clusterId());
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }

@@ -33,8 +33,15 @@ import java.util.concurrent.TimeUnit;
  * one device and holds a handful.
  */
 final class DeployBenchmark {
-    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration HEARTBEAT_INTERVAL_MIN = Duration.ofSeconds(15);
+    /**
+     * Heartbeats a second from all agents together, at most: with more agents each beats less
+     * often, so that what is measured is the deploy, not a coordinator on two shared cores
+     * answering 740 heartbeats a second from 11,111 agents (`corral bench heartbeats` measures that).
+     */
+    static final int HEARTBEATS_PER_SECOND_MAX = 75;
+    /** A device is offline after this many heartbeat intervals without one. */
+    static final int HEARTBEAT_TIMEOUT_INTERVALS = 6;
     static final Duration POLL_WAIT = Duration.ofSeconds(20);
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
@@ -65,12 +72,20 @@ final class DeployBenchmark {
         return agents;
     }
 
+    /** How often each of this many agents sends a heartbeat. */
+    static Duration heartbeatInterval(int agents) {
+        Duration spread = Duration.ofMillis(Math.ceilDiv(agents * 1000L, HEARTBEATS_PER_SECOND_MAX));
+        return spread.compareTo(HEARTBEAT_INTERVAL_MIN) > 0 ? spread : HEARTBEAT_INTERVAL_MIN;
+    }
+
     /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
     static void run(int devices, int processes, String jdbcUrl, Path directory, PrintWriter out) throws Exception {
         int agentCount = agentsFor(devices);
+        Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
+                .withTimeouts(heartbeatInterval.multipliedBy(HEARTBEAT_TIMEOUT_INTERVALS), POLL_WAIT, DEPLOY_TIMEOUT,
+                        SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false);
         CoordinatorConfig config = jdbcUrl == null ? embedded : embedded.withJdbcUrl(jdbcUrl);
         List<Process> hosts = new ArrayList<>();
@@ -81,14 +96,15 @@ final class DeployBenchmark {
             long start = System.nanoTime();
             for (int p = 0; p < processes; p++) {
                 int count = agentCount / processes + (p < agentCount % processes ? 1 : 0);
-                hosts.add(startAgentHost(url, supplierAccount.apiKey(), count, directory.resolve("host-" + p)));
+                hosts.add(startAgentHost(url, supplierAccount.apiKey(), count, heartbeatInterval,
+                        directory.resolve("host-" + p)));
             }
             await("every agent's device idle", () -> {
                 hosts.forEach(DeployBenchmark::requireAlive);
                 return anonymous.networkStats().devicesIdle() >= agentCount;
             });
-            print(out, "%,d agents in %d agent processes registered and idle in %.1f s", agentCount, processes,
-                    (System.nanoTime() - start) / 1e9);
+            print(out, "%,d agents in %d agent processes (a heartbeat every %d s each) registered and idle in %.1f s",
+                    agentCount, processes, heartbeatInterval.toSeconds(), (System.nanoTime() - start) / 1e9);
 
             AccountCreated customerAccount = anonymous.createAccount("bench-customer");
             CorralClient customer = anonymous.withKey(customerAccount.apiKey());
@@ -129,13 +145,15 @@ final class DeployBenchmark {
     }
 
     /** Runs `corral bench agents` in a new JVM; it stops its agents when its standard input closes. */
-    private static Process startAgentHost(URI url, String apiKey, int count, Path data) throws IOException {
+    private static Process startAgentHost(URI url, String apiKey, int count, Duration heartbeatInterval, Path data)
+            throws IOException {
         Files.createDirectories(data);
         // Niced: on a real network the coordinator has its own machine, and the scheduler shares a CPU by thread,
         // so hundreds of agent threads starved its two carriers (999 woken polls answered over 13 s; niced, in 2 s).
         List<String> command = new ArrayList<>(List.of("nice", "-n", AGENT_NICENESS));
         command.addAll(Corral.inNewJvm(HOST_HEAP_MB, "bench", "agents", "--server", url.toString(), "--count",
-                Integer.toString(count), "--data", data.toString()));
+                Integer.toString(count), "--heartbeat-interval", Long.toString(heartbeatInterval.toSeconds()), "--data",
+                data.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("agents.log").toFile());
         builder.environment().put(AgentHost.API_KEY_VARIABLE, apiKey);
@@ -164,7 +182,7 @@ final class DeployBenchmark {
     }
 
     private static boolean isRunning(CorralClient customer, String clusterId) {
-        String state = customer.cluster(clusterId).state();
+        String state = customer.clusterSummary(clusterId).state();
         if (!state.equals("RUNNING") && !state.equals("PENDING") && !state.equals("DEPLOYING")) {
             throw new IllegalStateException("the cluster ended " + state + " before it ran");
         }

@@ -66,6 +66,8 @@ class BadInputTest extends NetworkTest {
                 + "\"}", aliceKey), 413, "over the limit of 1048576 bytes");
         expect(send("GET", "/api/v1/clusters/clu_00000000000000000000", null, aliceKey), 404, "no cluster");
         expect(send("GET", "/api/v1/clusters/not-an-id", null, aliceKey), 404, "no cluster");
+        expect(send("GET", "/api/v1/clusters/clu_00000000000000000000?ranks=maybe", null, aliceKey), 400,
+                "ranks must be true or false");
         expect(send("GET", "/api/v1/devices/../../etc", null, aliceKey), 404, "");
         expect(send("GET", "/api/v1/nothing-here", null, aliceKey), 404, "no such endpoint");
 

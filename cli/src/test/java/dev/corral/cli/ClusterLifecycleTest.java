@@ -49,11 +49,16 @@ class ClusterLifecycleTest extends NetworkTest {
                 Map.of("MINE", "yes"), null, null), null);
         assertThat(deployed.escrowHeld().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        ClusterView summary = alice.clusterSummary(deployed.clusterId());
+        assertThat(summary.state()).isEqualTo("RUNNING");
+        assertThat(summary.ranksStarted()).isEqualTo(2);
+        assertThat(summary.ranks()).as("asked for without its ranks").isEmpty();
         network.clock.advance(Duration.ofMinutes(30));
         ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
 
         assertThat(done.state()).isEqualTo("COMPLETED");
         assertThat(done.ranks()).allSatisfy(rank -> assertThat(rank.exitCode()).isZero());
+        assertThat(done.ranksStarted()).isEqualTo(2);
         LogView logs = alice.logs(done.clusterId(), null);
         assertThat(logs.lines()).extracting(LogView.LogLine::line).anySatisfy(line -> assertThat(line)
                 .startsWith("rank=0 world=2 cluster=" + done.clusterId() + " head=127.0.0.1:")

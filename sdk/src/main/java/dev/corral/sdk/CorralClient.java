@@ -143,6 +143,11 @@ public final class CorralClient {
         return call("GET", "/api/v1/clusters/" + encode(id), null, null, ClusterView.class);
     }
 
+    /** The cluster without its ranks' list: state, money and how many ranks started, cheap for any size. */
+    public ClusterView clusterSummary(String id) {
+        return call("GET", "/api/v1/clusters/" + encode(id) + "?ranks=false", null, null, ClusterView.class);
+    }
+
     public LogView logs(String id, Integer rank) {
         return call("GET", "/api/v1/clusters/" + encode(id) + "/logs" + (rank == null ? "" : "?rank=" + rank), null, null,
                 LogView.class);

@@ -296,8 +296,8 @@ final class ClusterService {
         return rows.stream().map(row -> view(row.id())).toList();
     }
 
-    ClusterView get(AccountId owner, String clusterId) {
-        return view(owned(owner, clusterId).id());
+    ClusterView get(AccountId owner, String clusterId, boolean withRanks) {
+        return view(owned(owner, clusterId).id(), withRanks);
     }
 
     LogView logs(AccountId owner, String clusterId, String rankText, String limitText) {
@@ -374,8 +374,11 @@ final class ClusterService {
             }
             List<ChallengeTask> challenges = store.challenges().issuedTo(c, device).stream()
                     .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();
+            // Whether a rank started is left out: the agent that reported the start knows it, and
+            // its next poll should wait rather than come straight back for news it sent itself. An
+            // agent that restarted polls knowing no version and gets it all.
             String fingerprint = assignments.stream()
-                    .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr() + "/" + a.started())
+                    .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr())
                     .reduce("", (a, b) -> a + ";" + b)
                     + challenges.stream().map(ChallengeTask::challengeId).reduce("", (a, b) -> a + ";" + b);
             String version = Sha256.hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
@@ -621,19 +624,25 @@ final class ClusterService {
     // ---- views and validation -----------------------------------------------------------------------
 
     ClusterView view(ClusterId id) {
+        return view(id, true);
+    }
+
+    private ClusterView view(ClusterId id, boolean withRanks) {
         return store.db().transaction(c -> {
             ClusterRow k = store.clusters().byId(c, id).orElseThrow();
             Map<TransferKind, Money> sums = store.ledger().clusterSums(c, id.value(), k.currency());
             Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.BUYBACK))
                     .plus(sums.get(TransferKind.NETWORK_FEE));
-            List<ClusterView.RankView> ranks = store.clusters().ranks(c, id).stream()
+            List<ClusterView.RankView> ranks = !withRanks ? List.of() : store.clusters().ranks(c, id).stream()
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
                             r.startedAt(), r.endedAt())).toList();
+            long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
+                    : store.clusters().ranksStarted(c, id);
             return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(), k.kind().name(),
                     k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
                     Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
                     Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),
-                    ranks);
+                    Math.toIntExact(started), ranks);
         });
     }
 

@@ -36,6 +36,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
@@ -46,6 +47,13 @@ final class Routes {
     private static final String BEARER = "Bearer ";
     /** Agent requests at work with the store at once: twice the store's connections. */
     static final int AGENT_REQUESTS_IN_FLIGHT_MAX = 2 * Database.POOL_SIZE_MAX;
+    /**
+     * The longest an agent request waits for one of those places before it is turned away (503,
+     * which the agent retries after a back-off): less than the agent's own 15 s request timeout,
+     * so that the coordinator never spends work on a request its sender has given up on and is
+     * already sending again (with 11,111 agents, start reports waited up to 2 minutes).
+     */
+    static final Duration AGENT_ADMISSION_WAIT_MAX = Duration.ofSeconds(10);
     /** Bytes read at a time from a bandwidth probe's upload. */
     static final int UPLOAD_BUFFER_BYTES = 64 * 1024;
 
@@ -152,7 +160,8 @@ final class Routes {
                     ctx.header(IDEMPOTENCY_HEADER)));
         });
         routes.get("/api/v1/clusters", ctx -> ctx.json(clusters.list(account(ctx))));
-        routes.get("/api/v1/clusters/{id}", ctx -> ctx.json(clusters.get(account(ctx), ctx.pathParam("id"))));
+        routes.get("/api/v1/clusters/{id}", ctx -> ctx.json(clusters.get(account(ctx), ctx.pathParam("id"),
+                booleanParam(ctx, "ranks", true))));
         routes.get("/api/v1/clusters/{id}/logs", ctx -> ctx.json(clusters.logs(account(ctx), ctx.pathParam("id"),
                 ctx.queryParam("rank"), ctx.queryParam("limit"))));
         routes.post("/api/v1/clusters/{id}/extend", ctx -> {
@@ -248,10 +257,15 @@ final class Routes {
      * come first served. Without the bound, a thousand agents answering at once (a cluster's
      * ranks reporting their start) each take a virtual thread that waits its turn for a store
      * connection behind all the others, and the turns of the few holding one come round
-     * slower the more wait.
+     * slower the more wait. A request that waits longer than {@link #AGENT_ADMISSION_WAIT_MAX}
+     * is turned away.
      */
     private <T> T admitted(AgentWork<T> work) throws Exception {
-        agentAdmission.acquire();
+        if (!agentAdmission.tryAcquire(AGENT_ADMISSION_WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS)) {
+            metrics.counter("corral_agent_requests_refused", "reason", "busy").increment();
+            throw new ApiException(503, "busy", "the coordinator has more agent requests than it can answer now: "
+                    + "try again in a few seconds");
+        }
         try {
             return work.run();
         } finally {
@@ -333,6 +347,18 @@ final class Routes {
     private static int intParam(Context ctx, String name, int fallback) {
         Integer value = ApiException.integerParam(name, ctx.queryParam(name));
         return value == null ? fallback : value;
+    }
+
+    private static boolean booleanParam(Context ctx, String name, boolean fallback) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest(name + " must be true or false, not '" + value + "'");
+        };
     }
 
     private static long longParam(Context ctx, String name, long fallback) {

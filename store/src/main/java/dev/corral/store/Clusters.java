@@ -129,6 +129,12 @@ public final class Clusters {
                 cluster.value());
     }
 
+    /** How many of the cluster's ranks have started (running or since ended). */
+    public long ranksStarted(Connection c, ClusterId cluster) throws SQLException {
+        return Sql.number(c, "SELECT COUNT(*) FROM cluster_rank WHERE cluster_id = ? AND started_at IS NOT NULL",
+                cluster.value());
+    }
+
     /** The ranks a device must run now: of active clusters, not yet exited. */
     public List<RankRow> liveRanksOf(Connection c, DeviceId device) throws SQLException {
         return Sql.list(c, "SELECT r.* FROM cluster_rank r JOIN cluster k ON k.id = r.cluster_id "

@@ -55,10 +55,16 @@ public final class Database implements AutoCloseable {
         return new Database(embeddedUrl(dataDirectory));
     }
 
-    /** The JDBC URL of the embedded store in a data directory. */
+    /**
+     * The JDBC URL of the embedded store in a data directory. Through H2's {@code retry:} file
+     * system: a thread interrupted while it reads or writes the file closes the file's channel for
+     * every thread (Java's rule for interruptible channels), which broke the whole store until the
+     * coordinator restarted (seen once, in `corral bench deploy` with 11,111 agents); the wrapper
+     * opens the file again and repeats the operation.
+     */
     public static String embeddedUrl(Path dataDirectory) {
         Path file = dataDirectory.toAbsolutePath().resolve("corral");
-        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+        return "jdbc:h2:retry:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 

@@ -54,4 +54,32 @@ class DatabaseTest {
             assertThat(rows).as("the row committed before close is there").isEqualTo(1);
         }
     }
+
+    @Test
+    void aThreadInterruptedWhileItReadsTheEmbeddedStoreDoesNotCloseItForEveryoneElse() throws Exception {
+        try (Database db = Database.embedded(directory)) {
+            db.transaction(c -> c.createStatement().execute(
+                    "CREATE TABLE probe AS SELECT \"X\" AS n, REPEAT('x', 1000) AS filler FROM SYSTEM_RANGE(1, 20000)"));
+        }
+        try (Database db = Database.embedded(directory)) {
+            // Reopened: the table's pages are read from the file, by a thread whose interrupt flag is set.
+            Thread reader = Thread.ofPlatform().start(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    db.transaction(c -> c.createStatement().executeQuery("SELECT SUM(LENGTH(filler)) FROM probe").next());
+                } catch (StoreException e) {
+                    // The interrupted reader may fail; what matters is everyone else.
+                }
+            });
+            reader.join();
+
+            long rows = db.transaction(c -> {
+                var count = c.createStatement().executeQuery("SELECT COUNT(*), SUM(LENGTH(filler)) FROM probe");
+                count.next();
+                return count.getLong(1);
+            });
+            assertThat(rows).isEqualTo(20_000);
+            db.transaction(c -> c.createStatement().executeUpdate("INSERT INTO probe VALUES (0, 'after')"));
+        }
+    }
 }

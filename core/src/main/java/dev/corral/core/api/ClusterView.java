@@ -3,7 +3,12 @@ package dev.corral.core.api;
 import java.time.Instant;
 import java.util.List;
 
-/** A cluster as its owner sees it, with each rank's device and progress, and the money so far. */
+/**
+ * A cluster as its owner sees it, with each rank's device and progress, and the money so far.
+ * {@code ranksStarted} counts the ranks that have started (running or since ended); {@code ranks}
+ * is empty when the view was asked for without them (a cluster of 10,000 ranks is over a
+ * megabyte with them).
+ */
 public record ClusterView(
         String clusterId,
         String name,
@@ -25,6 +30,7 @@ public record ClusterView(
         Instant runningAt,
         Instant expiresAt,
         Instant endedAt,
+        int ranksStarted,
         List<RankView> ranks) {
 
     /** One rank: its device, state, exit code and the seconds it served. */
