@@ -36,7 +36,6 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /** The HTTP surface: /api/v1 for people (bearer keys), /agent/v1 for devices (signed requests). Thin: parse, call, write. */
@@ -47,13 +46,6 @@ final class Routes {
     private static final String BEARER = "Bearer ";
     /** Agent requests at work with the store at once: twice the store's connections. */
     static final int AGENT_REQUESTS_IN_FLIGHT_MAX = 2 * Database.POOL_SIZE_MAX;
-    /**
-     * The longest an agent request waits for one of those places before it is turned away (503,
-     * which the agent retries after a back-off): less than the agent's own 15 s request timeout,
-     * so that the coordinator never spends work on a request its sender has given up on and is
-     * already sending again (with 11,111 agents, start reports waited up to 2 minutes).
-     */
-    static final Duration AGENT_ADMISSION_WAIT_MAX = Duration.ofSeconds(10);
     /** Bytes read at a time from a bandwidth probe's upload. */
     static final int UPLOAD_BUFFER_BYTES = 64 * 1024;
 
@@ -257,15 +249,10 @@ final class Routes {
      * come first served. Without the bound, a thousand agents answering at once (a cluster's
      * ranks reporting their start) each take a virtual thread that waits its turn for a store
      * connection behind all the others, and the turns of the few holding one come round
-     * slower the more wait. A request that waits longer than {@link #AGENT_ADMISSION_WAIT_MAX}
-     * is turned away.
+     * slower the more wait.
      */
     private <T> T admitted(AgentWork<T> work) throws Exception {
-        if (!agentAdmission.tryAcquire(AGENT_ADMISSION_WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS)) {
-            metrics.counter("corral_agent_requests_refused", "reason", "busy").increment();
-            throw new ApiException(503, "busy", "the coordinator has more agent requests than it can answer now: "
-                    + "try again in a few seconds");
-        }
+        agentAdmission.acquire();
         try {
             return work.run();
         } finally {
