@@ -3,8 +3,10 @@ package dev.corral.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.protocol.Assignment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,19 @@ class RankProcessTest {
         assertThat(rank.waitFor(WAIT_MAX)).as("cat met the end of its input at once").isZero();
 
         assertThat(rank.linesFrom(0, 10, true)).containsExactly("out", "err", "last");
+    }
+
+    @Test
+    void aRankHoldsNoneOfTheAgentsOpenFilesAndAKillIsReportedAsAShellWould() throws Exception {
+        try (FileChannel agentsOwn = FileChannel.open(work.resolve("agent-secret"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            RankProcess rank = RankProcess.start(assignment("ls /proc/$$/fd"), "127.0.0.1:1", work.resolve("c-6"));
+            assertThat(rank.waitFor(WAIT_MAX)).isZero();
+            assertThat(rank.linesFrom(0, 10, true)).as("standard input, output and error only").containsExactly("0", "1", "2");
+        }
+
+        RankProcess killed = RankProcess.start(assignment("kill -9 $$"), "127.0.0.1:1", work.resolve("c-7"));
+        assertThat(killed.waitFor(WAIT_MAX)).isEqualTo(128 + 9);
     }
 
     private static Assignment assignment(String command) {
