@@ -53,6 +53,10 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(summary.state()).isEqualTo("RUNNING");
         assertThat(summary.ranksStarted()).isEqualTo(2);
         assertThat(summary.ranks()).as("asked for without its ranks").isEmpty();
+        assertThat(alice.clusters()).singleElement().satisfies(listed -> {
+            assertThat(listed.ranksStarted()).isEqualTo(2);
+            assertThat(listed.ranks()).as("the list leaves the ranks out").isEmpty();
+        });
         network.clock.advance(Duration.ofMinutes(30));
         ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
 

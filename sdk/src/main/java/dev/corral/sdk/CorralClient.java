@@ -135,6 +135,7 @@ public final class CorralClient {
         return call("POST", "/api/v1/clusters", request, idempotencyKey, ClusterView.class);
     }
 
+    /** The newest 200 clusters, each without its ranks' list ({@link #cluster} has it). */
     public List<ClusterView> clusters() {
         return call("GET", "/api/v1/clusters", null, null, CLUSTERS);
     }

@@ -291,9 +291,10 @@ final class ClusterService {
         return id;
     }
 
+    /** The owner's clusters, newest first, each without its ranks' list (up to 200 of up to 10,000 ranks each). */
     List<ClusterView> list(AccountId owner) {
         List<ClusterRow> rows = store.db().transaction(c -> store.clusters().byOwner(c, owner, CLUSTERS_LIST_MAX));
-        return rows.stream().map(row -> view(row.id())).toList();
+        return rows.stream().map(row -> view(row.id(), false)).toList();
     }
 
     ClusterView get(AccountId owner, String clusterId, boolean withRanks) {
