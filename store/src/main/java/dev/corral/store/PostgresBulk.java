@@ -1,19 +1,22 @@
 package dev.corral.store;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL's shapes for bulk work, which H2 lacks: many rows updated from arrays in one
  * statement, and rows appended with COPY instead of INSERT.
  */
 final class PostgresBulk {
+    /** Characters of COPY text sent to the server at a time. */
+    static final int COPY_CHUNK_CHARS = 64 * 1024;
+
     private PostgresBulk() {}
 
     static boolean on(Connection c) throws SQLException {
@@ -43,30 +46,49 @@ final class PostgresBulk {
         }
     }
 
-    /** Appends rows with COPY in text format; values are written with toString, null as \N. */
+    /**
+     * Appends rows with COPY in text format; values are written with toString, null as \N. The
+     * rows go to the server {@link #COPY_CHUNK_CHARS} at a time as they are written, so that the
+     * server parses and indexes one part while the next is formatted.
+     */
     static void copy(Connection c, String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        StringBuilder text = new StringBuilder(rows.size() * 256);
         for (Object[] row : rows) {
             if (row.length != columns.size()) {
                 throw new IllegalArgumentException("a row has " + row.length + " values for " + columns.size() + " columns");
             }
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    text.append('\t');
-                }
-                appendEscaped(text, row[i]);
-            }
-            text.append('\n');
         }
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
+                + String.join(", ", columns) + ") FROM STDIN");
         try {
-            long copied = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
-                    + String.join(", ", columns) + ") FROM STDIN", new StringReader(text.toString()));
+            StringBuilder text = new StringBuilder(COPY_CHUNK_CHARS + COPY_CHUNK_CHARS / 4);
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (i > 0) {
+                        text.append('\t');
+                    }
+                    appendEscaped(text, row[i]);
+                }
+                text.append('\n');
+                if (text.length() >= COPY_CHUNK_CHARS) {
+                    send(copy, text);
+                }
+            }
+            send(copy, text);
+            long copied = copy.endCopy();
             if (copied != rows.size()) {
                 throw new IllegalStateException("copied " + copied + " rows into " + table + " of " + rows.size());
             }
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed", e);
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
+    }
+
+    private static void send(CopyIn copy, StringBuilder text) throws SQLException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        text.setLength(0);
     }
 
     /** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
@@ -76,6 +98,10 @@ final class PostgresBulk {
             return;
         }
         String s = value.toString();
+        if (!needsEscape(s)) {
+            text.append(s);
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
@@ -86,5 +112,15 @@ final class PostgresBulk {
                 default -> text.append(ch);
             }
         }
+    }
+
+    private static boolean needsEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -183,11 +183,24 @@ abstract class StoreContract {
             batch.add(new Transfer("many:" + i, LedgerAccounts.external(Currency.USD),
                     LedgerAccounts.user(alice, Currency.USD), Money.usd(1), TransferKind.DEPOSIT, null));
         }
+        long before = db.transaction(c -> ledger.lockHead(c)).seq();
         int applied = db.transaction(c -> ledger.apply(c, batch, NOW));
         int again = db.transaction(c -> ledger.apply(c, batch, NOW));
         assertThat(applied).isEqualTo(count);
         assertThat(again).as("applied once").isZero();
         assertThat(balance(alice).minor()).isEqualTo(count);
+        // On PostgreSQL the rows went in by COPY in many parts: every one reads back, chained in order.
+        List<JournalEntry> journal = db.transaction(c -> ledger.journal(c, before, count));
+        assertThat(journal).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            JournalEntry entry = journal.get(i);
+            assertThat(entry.transfer()).isEqualTo(batch.get(i));
+            assertThat(entry.hash()).isEqualTo(JournalEntry.hashOf(entry.seq(), entry.transfer(),
+                    entry.createdAtMillis(), entry.prevHash()));
+            if (i > 0) {
+                assertThat(entry.prevHash()).isEqualTo(journal.get(i - 1).hash());
+            }
+        }
     }
 
     @Test
