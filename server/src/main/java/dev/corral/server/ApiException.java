@@ -36,6 +36,18 @@ final class ApiException extends RuntimeException {
         return value == null ? null : value.intValue();
     }
 
+    /** A query parameter that is true or false; null when absent. */
+    static Boolean booleanParam(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw badRequest(name + " must be true or false, not '" + text + "'");
+        };
+    }
+
     /** A whole-number query parameter that may be large (a journal position); null when absent. */
     static Long longParam(String name, String text) {
         if (text == null) {

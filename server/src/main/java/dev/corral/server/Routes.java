@@ -337,15 +337,8 @@ final class Routes {
     }
 
     private static boolean booleanParam(Context ctx, String name, boolean fallback) {
-        String value = ctx.queryParam(name);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw ApiException.badRequest(name + " must be true or false, not '" + value + "'");
-        };
+        Boolean value = ApiException.booleanParam(name, ctx.queryParam(name));
+        return value == null ? fallback : value;
     }
 
     private static long longParam(Context ctx, String name, long fallback) {

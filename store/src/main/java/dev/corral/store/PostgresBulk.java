@@ -52,16 +52,16 @@ final class PostgresBulk {
      * server parses and indexes one part while the next is formatted.
      */
     static void copy(Connection c, String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        for (Object[] row : rows) {
-            if (row.length != columns.size()) {
-                throw new IllegalArgumentException("a row has " + row.length + " values for " + columns.size() + " columns");
-            }
-        }
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " ("
                 + String.join(", ", columns) + ") FROM STDIN");
         try {
             StringBuilder text = new StringBuilder(COPY_CHUNK_CHARS + COPY_CHUNK_CHARS / 4);
             for (Object[] row : rows) {
+                if (row.length != columns.size()) {
+                    // The COPY is cancelled below, and the transaction it is in rolls back.
+                    throw new IllegalArgumentException("a row has " + row.length + " values for " + columns.size()
+                            + " columns");
+                }
                 for (int i = 0; i < row.length; i++) {
                     if (i > 0) {
                         text.append('\t');
