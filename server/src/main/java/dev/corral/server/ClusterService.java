@@ -560,7 +560,6 @@ final class ClusterService {
                 return new Ended(List.of(), Map.of(), now);
             }
             store.clusters().endLiveRanks(c, id, now);
-            store.devices().release(c, id);
             List<RankRow> ranks = store.clusters().ranks(c, id);
             long paidSeconds = cluster.hours() * Settlement.SECONDS_PER_HOUR;
             List<Settlement.Service> services = ranks.stream().map(rank -> new Settlement.Service(rank.device(),
@@ -595,6 +594,9 @@ final class ClusterService {
                 event.ifPresent(e -> changed.put(rank.device(),
                         Reputation.record(changed.getOrDefault(rank.device(), standings.get(rank.device())), e, now)));
             }
+            // The device rows last: heartbeats and challenges write them too and wait for these locks,
+            // which are then held for the commit only, not for the ledger's work above.
+            store.devices().release(c, id);
             store.devices().setStandings(c, changed);
             return new Ended(ranks.stream().map(RankRow::device).distinct().toList(), changed, now);
         });

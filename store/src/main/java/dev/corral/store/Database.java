@@ -21,6 +21,13 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     public static final int POOL_SIZE_MAX = 16;
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a statement waits for a row another transaction holds locked before it fails: both
+     * stores, named rather than each one's own default (H2's 2 s, PostgreSQL's forever). Settling a
+     * 10,000-device cluster holds its device rows while it writes; H2's 2 s failed heartbeats that
+     * came in meanwhile. Under the agents' 15 s request timeout, so the answer still reaches them.
+     */
+    public static final Duration LOCK_WAIT_MAX = Duration.ofSeconds(10);
     /** How long closing waits for the transactions in flight to end before it closes the pool under them. */
     public static final Duration CLOSE_WAIT_MAX = Duration.ofSeconds(10);
 
@@ -41,6 +48,8 @@ public final class Database implements AutoCloseable {
         // right only if each statement sees what was committed before it ran.
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+        config.setConnectionInitSql(postgres ? "SET lock_timeout = " + LOCK_WAIT_MAX.toMillis()
+                : "SET LOCK_TIMEOUT " + LOCK_WAIT_MAX.toMillis());
         this.dataSource = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

@@ -15,6 +15,7 @@ import dev.corral.ledger.JournalEntry;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -267,6 +269,41 @@ abstract class StoreContract {
             for (DeviceId device : pool) {
                 assertThat(devices.byId(c, device).orElseThrow().cluster()).isEqualTo(holder.get(device));
             }
+            return null;
+        });
+    }
+
+    @Test
+    void aWriteWaitsForARowLockedLongerThanH2sOwnTwoSecondsAndThenGoesThrough() throws Exception {
+        AccountId owner = account("supplier");
+        DeviceId device = DeviceId.random();
+        db.transaction(c -> {
+            devices.insert(c, device(device, owner));
+            return null;
+        });
+        Duration held = Duration.ofMillis(2_500);
+        CountDownLatch locked = new CountDownLatch(1);
+        Future<Void> settling = Executors.newVirtualThreadPerTaskExecutor().submit(() -> db.transaction(c -> {
+            devices.releaseOne(c, device);
+            locked.countDown();
+            try {
+                Thread.sleep(held.toMillis());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        long started = System.nanoTime();
+        db.transaction(c -> {
+            devices.block(c, device, "waited for the lock", NOW);
+            return null;
+        });
+        settling.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("it waited for the other to commit")
+                .isGreaterThan(held.minusMillis(500)).isLessThan(Database.LOCK_WAIT_MAX);
+        db.transaction(c -> {
+            assertThat(devices.byId(c, device).orElseThrow().verification().blockedReason()).isEqualTo("waited for the lock");
             return null;
         });
     }
