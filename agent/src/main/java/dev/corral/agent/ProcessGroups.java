@@ -18,7 +18,8 @@ import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ranks run each in a session of their own (util-linux {@code setsid}), so that the agent can
+ * Ranks run each in a session of their own ({@link PosixSpawn} starts them so, or util-linux
+ * {@code setsid} where ranks start through the JDK), so that the agent can
  * signal a rank and everything it started at once, through the C library's {@code kill} with a
  * negative process id: one system call, where walking the process tree reads all of /proc,
  * and a grandchild that its parent left behind (a double fork) is still in the group.

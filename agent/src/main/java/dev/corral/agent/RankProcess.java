@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,31 +55,48 @@ final class RankProcess {
         this.output = output;
     }
 
+    /** How a rank's process is started. */
+    enum Launcher {
+        /** Straight from the agent, leading a new session ({@link PosixSpawn}). */
+        POSIX_SPAWN,
+        /** Through {@link ProcessBuilder}, under util-linux {@code setsid} where there is one. */
+        JDK;
+
+        static Launcher best() {
+            return PosixSpawn.available() ? POSIX_SPAWN : JDK;
+        }
+    }
+
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory) throws IOException {
+        return start(assignment, headAddr, workDirectory, Launcher.best());
+    }
+
+    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Launcher launcher)
+            throws IOException {
         requireNonNull(assignment, "assignment is null");
         Files.createDirectories(workDirectory);
         List<String> shell = List.of("sh", "-c", assignment.cmd());
-        Optional<List<String>> grouped = ProcessGroups.inNewGroup(shell);
         Path outputFile = workDirectory.resolve(OUTPUT_FILE);
         Files.deleteIfExists(outputFile);
-        // Appending: when the agent empties a full file, the rank goes on writing at its new end.
-        ProcessBuilder builder = new ProcessBuilder(grouped.orElse(shell))
-                .directory(workDirectory.toFile())
-                .redirectInput(NO_INPUT)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
-                .redirectErrorStream(true);
-        // The rank sees none of the agent's own environment (which may hold the supplier's secrets)
-        // beyond what a shell needs to find programs and read text.
-        Map<String, String> env = builder.environment();
-        env.keySet().retainAll(INHERITED_ENV);
-        env.put("HOME", workDirectory.toAbsolutePath().toString());
-        env.putAll(assignment.env());
-        env.put("CORRAL_CLUSTER_ID", assignment.clusterId());
-        env.put("CORRAL_RANK", Integer.toString(assignment.rank()));
-        env.put("CORRAL_WORLD_SIZE", Integer.toString(assignment.worldSize()));
-        env.put("CORRAL_HEAD_ADDR", headAddr);
-        env.put("CORRAL_PEERS", String.join(",", assignment.peers()));
-        Process process = builder.start();
+        Map<String, String> env = environment(assignment, headAddr, workDirectory);
+        Process process;
+        boolean grouped;
+        if (launcher == Launcher.POSIX_SPAWN) {
+            process = PosixSpawn.start(shell, env, workDirectory, outputFile);
+            grouped = true;
+        } else {
+            Optional<List<String>> inGroup = ProcessGroups.inNewGroup(shell);
+            // Appending: when the agent empties a full file, the rank goes on writing at its new end.
+            ProcessBuilder builder = new ProcessBuilder(inGroup.orElse(shell))
+                    .directory(workDirectory.toFile())
+                    .redirectInput(NO_INPUT)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+            grouped = inGroup.isPresent();
+        }
         Path record = workDirectory.resolve(RECORD_FILE);
         try {
             Files.writeString(record, process.pid() + " " + startMillis(process.toHandle()).orElse(0L));
@@ -86,7 +104,29 @@ final class RankProcess {
             process.destroyForcibly();
             throw e;
         }
-        return new RankProcess(process, grouped.isPresent(), record, new RankOutput(outputFile));
+        return new RankProcess(process, grouped, record, new RankOutput(outputFile));
+    }
+
+    /**
+     * What the rank sees: none of the agent's own environment (which may hold the supplier's
+     * secrets) beyond what a shell needs to find programs and read text, then the cluster's
+     * variables, then Corral's.
+     */
+    static Map<String, String> environment(Assignment assignment, String headAddr, Path workDirectory) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (INHERITED_ENV.contains(name)) {
+                env.put(name, value);
+            }
+        });
+        env.put("HOME", workDirectory.toAbsolutePath().toString());
+        env.putAll(assignment.env());
+        env.put("CORRAL_CLUSTER_ID", assignment.clusterId());
+        env.put("CORRAL_RANK", Integer.toString(assignment.rank()));
+        env.put("CORRAL_WORLD_SIZE", Integer.toString(assignment.worldSize()));
+        env.put("CORRAL_HEAD_ADDR", headAddr);
+        env.put("CORRAL_PEERS", String.join(",", assignment.peers()));
+        return env;
     }
 
     /**

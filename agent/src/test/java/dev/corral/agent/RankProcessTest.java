@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Ranks as real processes: stopping one ends all it started, and what a dead agent left running is found. */
 class RankProcessTest {
@@ -27,10 +31,11 @@ class RankProcessTest {
     @TempDir
     Path work;
 
-    @Test
-    void stoppingARankEndsEverythingItStartedEvenWhatItsShellLeftBehind() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void stoppingARankEndsEverythingItStartedEvenWhatItsShellLeftBehind(RankProcess.Launcher launcher) throws Exception {
         Path directory = work.resolve("c-0");
-        RankProcess rank = RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory);
+        RankProcess rank = RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory, launcher);
         ProcessHandle orphan = awaitPid(directory.resolve("orphan.pid"));
         assertThat(orphan.isAlive()).isTrue();
 
@@ -41,10 +46,11 @@ class RankProcessTest {
         assertThat(directory.resolve(RankProcess.RECORD_FILE)).doesNotExist();
     }
 
-    @Test
-    void whatAnAgentThatDiedLeftRunningIsStoppedWhenTheAgentStartsAgain() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void whatAnAgentThatDiedLeftRunningIsStoppedWhenTheAgentStartsAgain(RankProcess.Launcher launcher) throws Exception {
         Path directory = work.resolve("c-1");
-        RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory);
+        RankProcess.start(assignment(ORPHANING_COMMAND), "127.0.0.1:1", directory, launcher);
         // The agent "dies" here: nothing stops the rank; its record stays behind.
         ProcessHandle orphan = awaitPid(directory.resolve("orphan.pid"));
         long shell = Long.parseLong(Files.readString(directory.resolve(RankProcess.RECORD_FILE)).split(" ")[0]);
@@ -75,11 +81,12 @@ class RankProcessTest {
         }
     }
 
-    @Test
-    void aRankThatEndsTakesItsBackgroundChildrenWithIt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aRankThatEndsTakesItsBackgroundChildrenWithIt(RankProcess.Launcher launcher) throws Exception {
         Path directory = work.resolve("c-4");
         RankProcess rank = RankProcess.start(assignment("sleep 302 & echo $! > child.pid; exit 3"), "127.0.0.1:1",
-                directory);
+                directory, launcher);
         ProcessHandle child = awaitPid(directory.resolve("child.pid"));
 
         assertThat(rank.waitFor(WAIT_MAX)).isEqualTo(3);
@@ -87,27 +94,52 @@ class RankProcessTest {
         awaitGone(child);
     }
 
-    @Test
-    void aRanksOutputAndErrorAreItsLinesAndItsInputIsEmpty() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aRanksOutputAndErrorAreItsLinesAndItsInputIsEmpty(RankProcess.Launcher launcher) throws Exception {
         RankProcess rank = RankProcess.start(assignment("cat; echo out; echo err >&2; printf 'last'"), "127.0.0.1:1",
-                work.resolve("c-5"));
+                work.resolve("c-5"), launcher);
 
         assertThat(rank.waitFor(WAIT_MAX)).as("cat met the end of its input at once").isZero();
 
         assertThat(rank.linesFrom(0, 10, true)).containsExactly("out", "err", "last");
     }
 
-    @Test
-    void aRankHoldsNoneOfTheAgentsOpenFilesAndAKillIsReportedAsAShellWould() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aRankHoldsNoneOfTheAgentsOpenFilesAndAKillIsReportedAsAShellWould(RankProcess.Launcher launcher) throws Exception {
         try (FileChannel agentsOwn = FileChannel.open(work.resolve("agent-secret"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
-            RankProcess rank = RankProcess.start(assignment("ls /proc/$$/fd"), "127.0.0.1:1", work.resolve("c-6"));
+            RankProcess rank = RankProcess.start(assignment("ls /proc/$$/fd"), "127.0.0.1:1", work.resolve("c-6"), launcher);
             assertThat(rank.waitFor(WAIT_MAX)).isZero();
             assertThat(rank.linesFrom(0, 10, true)).as("standard input, output and error only").containsExactly("0", "1", "2");
         }
 
-        RankProcess killed = RankProcess.start(assignment("kill -9 $$"), "127.0.0.1:1", work.resolve("c-7"));
+        RankProcess killed = RankProcess.start(assignment("kill -9 $$"), "127.0.0.1:1", work.resolve("c-7"), launcher);
         assertThat(killed.waitFor(WAIT_MAX)).isEqualTo(128 + 9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aRankRunsInItsDirectoryWithTheClustersVariablesAndNoneOfTheAgentsOwn(RankProcess.Launcher launcher)
+            throws Exception {
+        Path directory = work.resolve("c-8");
+        Assignment assignment = new Assignment("c", 2, 4, WorkerAgent.RUNTIME_PROCESS,
+                "pwd; echo \"$CORRAL_RANK/$CORRAL_WORLD_SIZE $CORRAL_HEAD_ADDR $MODEL $HOME\"; env | cut -d= -f1 | sort",
+                Map.of("MODEL", "llama 70b"), "10.0.0.1:5000", List.of(), false);
+        assertThat(System.getenv()).as("the agent has variables of its own to hide").isNotEmpty();
+
+        RankProcess rank = RankProcess.start(assignment, "10.0.0.1:5000", directory, launcher);
+
+        assertThat(rank.waitFor(WAIT_MAX)).isZero();
+        List<String> lines = rank.linesFrom(0, 100, true);
+        assertThat(lines.get(0)).isEqualTo(directory.toAbsolutePath().toString());
+        assertThat(lines.get(1)).isEqualTo("2/4 10.0.0.1:5000 llama 70b " + directory.toAbsolutePath());
+        Set<String> allowed = new HashSet<>(RankProcess.INHERITED_ENV);
+        allowed.addAll(List.of("HOME", "MODEL", "CORRAL_CLUSTER_ID", "CORRAL_RANK", "CORRAL_WORLD_SIZE",
+                "CORRAL_HEAD_ADDR", "CORRAL_PEERS", "PWD", "OLDPWD", "SHLVL", "_"));
+        assertThat(lines.subList(2, lines.size())).as("the variables the rank sees").isSubsetOf(allowed)
+                .contains("MODEL", "CORRAL_RANK", "HOME");
     }
 
     private static Assignment assignment(String command) {

@@ -119,7 +119,10 @@ final class DeployBenchmark {
             print(out, "deploy of %,d devices: the call took %.0f ms, RUNNING %.2f s after the call", devices,
                     (deployed - deployStart) / 1e6, (running - deployStart) / 1e9);
             printRankTimeline(out, customer.cluster(cluster.clusterId()));
+            long terminating = System.nanoTime();
             customer.terminate(cluster.clusterId());
+            print(out, "terminate call (escrow settled, devices released; the agents stop their ranks after) took %.2f s",
+                    (System.nanoTime() - terminating) / 1e9);
         } finally {
             stopAgentHosts(hosts);
         }
