@@ -112,7 +112,7 @@ final class RankProcess {
      * secrets) beyond what a shell needs to find programs and read text, then the cluster's
      * variables, then Corral's.
      */
-    static Map<String, String> environment(Assignment assignment, String headAddr, Path workDirectory) {
+    private static Map<String, String> environment(Assignment assignment, String headAddr, Path workDirectory) {
         Map<String, String> env = new HashMap<>();
         System.getenv().forEach((name, value) -> {
             if (INHERITED_ENV.contains(name)) {

@@ -390,9 +390,10 @@ final class ClusterService {
     void rankStarted(DeviceId device, String clusterId, RankStarted started) {
         ClusterId id = clusterOfDevice(device, clusterId, started.rank());
         List<DeviceId> wake = store.db().transaction(c -> {
-            // Only rank 0 locks the cluster row; the others meet on its ranks_waiting counter, a short lock.
-            ClusterRow cluster = (started.rank() == 0 ? store.clusters().lock(c, id) : store.clusters().byId(c, id))
-                    .orElseThrow();
+            // The cluster row first, as every transaction that writes a cluster and its ranks takes them
+            // (then its devices): a start report that wrote its rank and then waited for the cluster's
+            // ranks_waiting counter deadlocked with a settlement holding the cluster and ending its ranks.
+            ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
             if (cluster.state().isFinal()) {
                 throw ApiException.conflict("cluster " + clusterId + " has ended (" + cluster.state() + "); stop the rank");
             }
