@@ -297,19 +297,29 @@ final class Routes {
         ctx.json(bandwidth.finish(device, probe, ctx.queryParam("crc32c"), uploaded, arrived, read));
     }
 
-    /** Answers at once if the work differs from what the agent knows, else when it changes or the wait runs out. */
+    /**
+     * Answers at once if the work differs from what the agent knows, else when it changes or the
+     * wait runs out. An agent that polls again with the version it was just sent, nothing having
+     * changed since, waits without its work being read from the store first.
+     */
     private WorkResponse work(Context ctx, String known) throws Exception {
         DeviceId device = admitted(() -> agentAuth.device(ctx));
         long generation = board.generation(device);
-        WorkResponse work = admitted(() -> clusters.work(device));
-        if (known == null || !known.equals(work.version())) {
-            return work;
+        if (known == null || !board.unchanged(device, generation, known)) {
+            WorkResponse work = admitted(() -> clusters.work(device));
+            board.computed(device, generation, work.version());
+            if (known == null || !known.equals(work.version())) {
+                return work;
+            }
         }
         board.awaitChange(device, generation, pollWait);
         if (board.isClosed()) {
             throw new ApiException(503, "stopping", "the coordinator is stopping; poll again shortly");
         }
-        return admitted(() -> clusters.work(device));
+        long now = board.generation(device);
+        WorkResponse work = admitted(() -> clusters.work(device));
+        board.computed(device, now, work.version());
+        return work;
     }
 
     private AccountId account(Context ctx) {

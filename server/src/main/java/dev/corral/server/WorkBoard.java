@@ -10,6 +10,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Wakes a device's long-poll when its work may have changed. A poll reads the generation
  * first, then computes the work, then waits for a generation after the one it read, so a
  * change between the two is never missed.
+ *
+ * <p>It also remembers the version of the work last computed for each device and the
+ * generation it was computed at. Every change to a device's work signals its device after
+ * it commits, so while the generation has not moved that version is still the work's: a poll
+ * from an agent that already holds it can wait without reading the store first.
  */
 final class WorkBoard {
     private final ConcurrentHashMap<DeviceId, Signal> signals = new ConcurrentHashMap<>();
@@ -19,6 +24,9 @@ final class WorkBoard {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private long generation;
+        private String version;
+        /** The generation {@link #version} was computed at; none yet. */
+        private long versionGeneration = -1;
     }
 
     long generation(DeviceId device) {
@@ -26,6 +34,32 @@ final class WorkBoard {
         signal.lock.lock();
         try {
             return signal.generation;
+        } finally {
+            signal.lock.unlock();
+        }
+    }
+
+    /** The work computed for the device, after reading the generation, has this version. */
+    void computed(DeviceId device, long generation, String version) {
+        Signal signal = signalOf(device);
+        signal.lock.lock();
+        try {
+            if (generation >= signal.versionGeneration) {
+                signal.version = version;
+                signal.versionGeneration = generation;
+            }
+        } finally {
+            signal.lock.unlock();
+        }
+    }
+
+    /** Whether the device's work still has this version: computed so at this generation, and none since. */
+    boolean unchanged(DeviceId device, long generation, String version) {
+        Signal signal = signalOf(device);
+        signal.lock.lock();
+        try {
+            return signal.generation == generation && signal.versionGeneration == generation
+                    && version.equals(signal.version);
         } finally {
             signal.lock.unlock();
         }
