@@ -233,7 +233,8 @@ final class BenchCommand {
             description = "Start a coordinator in this process and many real worker agents in a few agent processes "
                     + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP; heartbeats spread to "
                     + "at most " + DeployBenchmark.HEARTBEATS_PER_SECOND_MAX + " a second in all), deploy one cluster "
-                    + "over all of them, and time the deploy call and the time until the cluster is RUNNING.")
+                    + "over all of them, and time the deploy call, the time until the cluster is RUNNING, when its "
+                    + "ranks started, and the terminate call that settles it.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
