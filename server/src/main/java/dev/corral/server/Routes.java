@@ -306,8 +306,7 @@ final class Routes {
         DeviceId device = admitted(() -> agentAuth.device(ctx));
         long generation = board.generation(device);
         if (known == null || !board.unchanged(device, generation, known)) {
-            WorkResponse work = admitted(() -> clusters.work(device));
-            board.computed(device, generation, work.version());
+            WorkResponse work = currentWork(device, generation);
             if (known == null || !known.equals(work.version())) {
                 return work;
             }
@@ -316,9 +315,13 @@ final class Routes {
         if (board.isClosed()) {
             throw new ApiException(503, "stopping", "the coordinator is stopping; poll again shortly");
         }
-        long now = board.generation(device);
+        return currentWork(device, board.generation(device));
+    }
+
+    /** The device's work read from the store, its version noted on the board at the generation read before. */
+    private WorkResponse currentWork(DeviceId device, long generation) throws Exception {
         WorkResponse work = admitted(() -> clusters.work(device));
-        board.computed(device, now, work.version());
+        board.computed(device, generation, work.version());
         return work;
     }
 
