@@ -244,19 +244,26 @@ final class BenchCommand {
         @Option(names = "--agent-processes", defaultValue = "" + DeployBenchmark.HOSTS_DEFAULT,
                 description = "Processes the agents are spread over (default ${DEFAULT-VALUE}).")
         int processes;
+        @Option(names = "--rounds", defaultValue = "" + DeployBenchmark.ROUNDS_DEFAULT, description = "Deploys, one "
+                + "after another over the same agents, each terminated before the next (default ${DEFAULT-VALUE}): "
+                + "the first runs on processes just started, the later ones on code the JVM has compiled.")
+        int rounds;
         @Option(names = "--db", description = "JDBC URL of an empty PostgreSQL schema for the coordinator's store "
                 + "instead of a fresh embedded one.")
         String db;
 
         @Override
         public Integer call() throws Exception {
+            if (rounds < 1 || rounds > DeployBenchmark.ROUNDS_MAX) {
+                throw new IllegalArgumentException("--rounds must be 1.." + DeployBenchmark.ROUNDS_MAX);
+            }
             if (devices < 1 || devices > ClusterRequest.COUNT_MAX) {
                 throw new IllegalArgumentException("--devices must be 1.." + ClusterRequest.COUNT_MAX);
             }
             if (processes < 1 || processes > DeployBenchmark.HOSTS_MAX) {
                 throw new IllegalArgumentException("--agent-processes must be 1.." + DeployBenchmark.HOSTS_MAX);
             }
-            return inScratchDirectory(directory -> DeployBenchmark.run(devices, processes, db, directory,
+            return inScratchDirectory(directory -> DeployBenchmark.run(devices, rounds, processes, db, directory,
                     spec.commandLine().getOut()));
         }
     }

@@ -42,6 +42,10 @@ final class DeployBenchmark {
     static final int HEARTBEATS_PER_SECOND_MAX = 75;
     /** A device is offline after this many heartbeat intervals without one. */
     static final int HEARTBEAT_TIMEOUT_INTERVALS = 6;
+    /** Enough for every round of the largest cluster of CPU devices, an hour each. */
+    static final String CUSTOMER_CREDIT_USD = "100000";
+    static final int ROUNDS_DEFAULT = 2;
+    static final int ROUNDS_MAX = 10;
     static final Duration POLL_WAIT = Duration.ofSeconds(20);
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
@@ -79,7 +83,7 @@ final class DeployBenchmark {
     }
 
     /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
-    static void run(int devices, int processes, String jdbcUrl, Path directory, PrintWriter out) throws Exception {
+    static void run(int devices, int rounds, int processes, String jdbcUrl, Path directory, PrintWriter out) throws Exception {
         int agentCount = agentsFor(devices);
         Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
@@ -108,24 +112,49 @@ final class DeployBenchmark {
 
             AccountCreated customerAccount = anonymous.createAccount("bench-customer");
             CorralClient customer = anonymous.withKey(customerAccount.apiKey());
-            anonymous.withKey(config.adminKey()).credit(customerAccount.accountId(), "100000", "bench-credit");
-            DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, "process",
-                    "sleep 600", Map.of(), null, null);
-            long deployStart = System.nanoTime();
-            ClusterView cluster = customer.deploy(request, null);
-            long deployed = System.nanoTime();
-            await("the cluster RUNNING", () -> isRunning(customer, cluster.clusterId()));
-            long running = System.nanoTime();
-            print(out, "deploy of %,d devices: the call took %.0f ms, RUNNING %.2f s after the call", devices,
-                    (deployed - deployStart) / 1e6, (running - deployStart) / 1e9);
-            printRankTimeline(out, customer.cluster(cluster.clusterId()));
-            long terminating = System.nanoTime();
-            customer.terminate(cluster.clusterId());
-            print(out, "terminate call (escrow settled, devices released; the agents stop their ranks after) took %.2f s",
-                    (System.nanoTime() - terminating) / 1e9);
+            anonymous.withKey(config.adminKey()).credit(customerAccount.accountId(), CUSTOMER_CREDIT_USD, "bench-credit");
+            for (int round = 1; round <= rounds; round++) {
+                if (round > 1) {
+                    awaitQuiet(hosts, anonymous, agentCount);
+                }
+                print(out, "round %d of %d%s:", round, rounds, round == 1 ? " (every process just started: code not yet "
+                        + "compiled by the JVM)" : "");
+                deployOnce(customer, devices, out);
+            }
         } finally {
             stopAgentHosts(hosts);
         }
+    }
+
+    /** Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it; prints the times. */
+    private static void deployOnce(CorralClient customer, int devices, PrintWriter out) throws InterruptedException {
+        DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, "process",
+                "sleep 600", Map.of(), null, null);
+        long deployStart = System.nanoTime();
+        ClusterView cluster = customer.deploy(request, null);
+        long deployed = System.nanoTime();
+        await("the cluster RUNNING", () -> isRunning(customer, cluster.clusterId()));
+        long running = System.nanoTime();
+        print(out, "  deploy of %,d devices: the call took %.0f ms, RUNNING %.2f s after the call", devices,
+                (deployed - deployStart) / 1e6, (running - deployStart) / 1e9);
+        printRankTimeline(out, customer.cluster(cluster.clusterId()));
+        long terminating = System.nanoTime();
+        customer.terminate(cluster.clusterId());
+        print(out, "  terminate call (escrow settled, devices released; the agents stop their ranks after) took %.2f s",
+                (System.nanoTime() - terminating) / 1e9);
+    }
+
+    /**
+     * Waits until the last round's ranks have exited (no agent process has a child left) and
+     * every device is idle again, so that a round does not pay for the one before.
+     */
+    private static void awaitQuiet(List<Process> hosts, CorralClient anonymous, int agentCount)
+            throws InterruptedException {
+        await("the last round's ranks to exit", () -> hosts.stream().allMatch(host -> {
+            requireAlive(host);
+            return host.descendants().findAny().isEmpty();
+        }));
+        await("every agent's device idle", () -> anonymous.networkStats().devicesIdle() >= agentCount);
     }
 
     /**
@@ -137,7 +166,7 @@ final class DeployBenchmark {
                 .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).sorted().toList();
         Duration first = cluster.ranks().stream().filter(r -> r.rank() == 0).findFirst()
                 .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).orElseThrow();
-        StringBuilder line = new StringBuilder(String.format("ranks started after creation: rank 0 %.2f s", first.toMillis() / 1e3));
+        StringBuilder line = new StringBuilder(String.format("  ranks started after creation: rank 0 %.2f s", first.toMillis() / 1e3));
         for (int percent : new int[] {10, 50, 90, 100}) {
             if (!others.isEmpty()) {
                 Duration at = others.get(Math.max(0, (int) Math.ceil(others.size() * percent / 100.0) - 1));

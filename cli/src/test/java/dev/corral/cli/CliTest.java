@@ -92,6 +92,20 @@ class CliTest extends NetworkTest {
         assertThat(corral("token", "schedule", "--by", "week").err()).contains("--by must be month or year");
     }
 
+    @Test
+    void theDeployBenchmarkTimesEachRoundOverAgentsInAnotherProcess() {
+        Result bench = corral("bench", "deploy", "--devices", "3", "--agent-processes", "1", "--rounds", "2");
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("3 agents in 1 agent processes").contains("round 1 of 2 (every process just started")
+                .contains("round 2 of 2:").contains("ranks started after creation: rank 0");
+        assertThat(bench.out().lines().filter(l -> l.contains("deploy of 3 devices: the call took")).count()).isEqualTo(2);
+        assertThat(bench.out().lines().filter(l -> l.contains("terminate call")).count()).isEqualTo(2);
+
+        Result bad = corral("bench", "deploy", "--rounds", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--rounds must be 1..10");
+    }
+
     private static String find(String text, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(text);
         assertThat(matcher.find()).as("%s in %s", regex, text).isTrue();
