@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One rank run by the process runtime: the command under {@code sh -c} as a child process
- * leading a process group of its own, with the cluster's environment, nothing on its standard
+ * One rank run by the process runtime: the command under {@code sh -c} (or, when the shell
+ * would only run a program with plain words, that program: {@link ShellCommand}) as a child
+ * process leading a process group of its own, with the cluster's environment, nothing on its standard
  * input, and its output appended to a file in its work directory ({@link RankOutput}), read
  * back as numbered lines by the thread that ships them.
  *
@@ -75,19 +76,19 @@ final class RankProcess {
             throws IOException {
         requireNonNull(assignment, "assignment is null");
         Files.createDirectories(workDirectory);
-        List<String> shell = List.of("sh", "-c", assignment.cmd());
+        List<String> argv = ShellCommand.argv(assignment.cmd());
         Path outputFile = workDirectory.resolve(OUTPUT_FILE);
         Files.deleteIfExists(outputFile);
         Map<String, String> env = environment(assignment, headAddr, workDirectory);
         Process process;
         boolean grouped;
         if (launcher == Launcher.POSIX_SPAWN) {
-            process = PosixSpawn.start(shell, env, workDirectory, outputFile);
+            process = PosixSpawn.start(argv, env, workDirectory, outputFile);
             grouped = true;
         } else {
-            Optional<List<String>> inGroup = ProcessGroups.inNewGroup(shell);
+            Optional<List<String>> inGroup = ProcessGroups.inNewGroup(argv);
             // Appending: when the agent empties a full file, the rank goes on writing at its new end.
-            ProcessBuilder builder = new ProcessBuilder(inGroup.orElse(shell))
+            ProcessBuilder builder = new ProcessBuilder(inGroup.orElse(argv))
                     .directory(workDirectory.toFile())
                     .redirectInput(NO_INPUT)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
@@ -120,6 +121,8 @@ final class RankProcess {
             }
         });
         env.put("HOME", workDirectory.toAbsolutePath().toString());
+        // What a shell would have set: a program started without one sees the same.
+        env.put("PWD", workDirectory.toAbsolutePath().toString());
         env.putAll(assignment.env());
         env.put("CORRAL_CLUSTER_ID", assignment.clusterId());
         env.put("CORRAL_RANK", Integer.toString(assignment.rank()));

@@ -1,13 +1,16 @@
 package dev.corral.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.protocol.Assignment;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +143,49 @@ class RankProcessTest {
                 "CORRAL_HEAD_ADDR", "CORRAL_PEERS", "PWD", "OLDPWD", "SHLVL", "_"));
         assertThat(lines.subList(2, lines.size())).as("the variables the rank sees").isSubsetOf(allowed)
                 .contains("MODEL", "CORRAL_RANK", "HOME");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aPlainCommandRunsAsTheRanksOwnProcessWithNoShellBetween(RankProcess.Launcher launcher) throws Exception {
+        Path directory = work.resolve("c-9");
+        RankProcess rank = RankProcess.start(assignment("sleep 303"), "127.0.0.1:1", directory, launcher);
+        long pid = Long.parseLong(Files.readString(directory.resolve(RankProcess.RECORD_FILE)).split(" ")[0]);
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        // Under the JDK launcher `setsid` runs first, then becomes the program.
+        long deadline = System.nanoTime() + WAIT_MAX.toNanos();
+        while (!process.info().command().orElse("").endsWith("/sleep") && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        List<String> argv = new ArrayList<>(List.of(process.info().command().orElseThrow()));
+        argv.addAll(List.of(process.info().arguments().orElseThrow()));
+        assertThat(argv).as("what runs").hasSize(2).last().isEqualTo("303");
+        assertThat(argv.getFirst()).endsWith("/sleep");
+
+        rank.stop();
+
+        assertThat(rank.waitFor(WAIT_MAX)).isEqualTo(128 + 15);
+        awaitGone(process);
+
+        RankProcess env = RankProcess.start(assignment("printenv PWD CORRAL_RANK"), "127.0.0.1:1", work.resolve("c-10"),
+                launcher);
+        assertThat(env.waitFor(WAIT_MAX)).isZero();
+        assertThat(env.linesFrom(0, 10, true)).containsExactly(work.resolve("c-10").toAbsolutePath().toString(), "0");
+    }
+
+    /** As under the shell, which answers 127 for a program it cannot find: here the start fails, or `setsid` exits so. */
+    @ParameterizedTest
+    @EnumSource(RankProcess.Launcher.class)
+    void aPlainCommandNamingNoProgramFailsNamingIt(RankProcess.Launcher launcher) throws Exception {
+        Assignment missing = assignment("no-such-program-corral 1");
+        if (launcher == RankProcess.Launcher.POSIX_SPAWN) {
+            assertThatThrownBy(() -> RankProcess.start(missing, "127.0.0.1:1", work.resolve("c-11"), launcher))
+                    .isInstanceOf(IOException.class).hasMessageContaining("no-such-program-corral");
+        } else {
+            RankProcess rank = RankProcess.start(missing, "127.0.0.1:1", work.resolve("c-11"), launcher);
+            assertThat(rank.waitFor(WAIT_MAX)).isEqualTo(127);
+            assertThat(String.join("\n", rank.linesFrom(0, 10, true))).contains("no-such-program-corral");
+        }
     }
 
     private static Assignment assignment(String command) {
