@@ -41,7 +41,6 @@ final class RankOutput {
     private final Path file;
     private final List<String> lines = new ArrayList<>();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
     private long offset;
 
     RankOutput(Path file) {
@@ -72,6 +71,9 @@ final class RankOutput {
     }
 
     private void read(long until) throws IOException {
+        // Made for each read, no bigger than what is new: a quiet rank holds no buffer (a host of many ranks,
+        // as in `corral bench deploy`, held 64 KiB per rank that the collector copied about, 80 MiB per host).
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, until - offset));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             while (offset < until) {
                 chunk.clear().limit((int) Math.min(CHUNK_BYTES, until - offset));
