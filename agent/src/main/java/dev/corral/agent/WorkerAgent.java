@@ -45,7 +45,13 @@ public final class WorkerAgent implements AutoCloseable {
     public static final String RUNTIME_PROCESS = "process";
     /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
     public static final String RUNTIME_CUDA = "cuda";
+    /** A rank's output is looked for and shipped this soon after it last wrote some... */
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
+    /**
+     * ...and, while it writes nothing, half as often each time, down to once per this: a host
+     * of many quiet ranks (`corral bench deploy`: 1,250 per agent process) wakes a quarter as often.
+     */
+    static final Duration LOG_FLUSH_INTERVAL_MAX = Duration.ofSeconds(2);
     /**
      * The first bandwidth probe runs on a JVM just started and under-reports a fast link (over loopback
      * here: 103 Mbit/s down at start, 407-476 once warm), so a second follows this soon after it.
@@ -344,10 +350,15 @@ public final class WorkerAgent implements AutoCloseable {
             Retry.call("start report for " + key, () -> client.started(device, cluster,
                     new RankStarted(assignment.rank(), assignment.rank() == 0 ? headAddr : null)));
             int sent = 0;
+            Duration flushInterval = LOG_FLUSH_INTERVAL;
             Integer exitCode = null;
             while (exitCode == null) {
-                exitCode = process.waitFor(LOG_FLUSH_INTERVAL);
+                exitCode = process.waitFor(flushInterval);
+                int before = sent;
                 sent = shipLogs(assignment, process, sent, exitCode != null);
+                Duration longer = flushInterval.multipliedBy(2);
+                flushInterval = sent > before ? LOG_FLUSH_INTERVAL
+                        : longer.compareTo(LOG_FLUSH_INTERVAL_MAX) < 0 ? longer : LOG_FLUSH_INTERVAL_MAX;
             }
             finished.add(key);
             running.remove(key);
