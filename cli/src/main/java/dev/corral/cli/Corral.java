@@ -46,9 +46,15 @@ public final class Corral {
      * benchmark's many agent JVMs compiling the same code with C2 took a third of the machine.
      */
     static List<String> inNewJvm(int heapMb, String... arguments) {
+        return inNewJvm(heapMb, List.of(), arguments);
+    }
+
+    /** As {@link #inNewJvm(int, String...)}, with more options for the JVM. */
+    static List<String> inNewJvm(int heapMb, List<String> jvmOptions, String... arguments) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx" + heapMb + "m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                Corral.class.getName()));
+                "-Xmx" + heapMb + "m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Corral.class.getName()));
         command.addAll(List.of(arguments));
         return command;
     }

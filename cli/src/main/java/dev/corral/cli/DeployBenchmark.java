@@ -55,6 +55,13 @@ final class DeployBenchmark {
     static final int HOSTS_DEFAULT = 8;
     static final int HOSTS_MAX = 64;
     static final int HOST_HEAP_MB = 512;
+    /**
+     * The serial collector, which the JVM picks itself on a machine with one CPU or under 1,792 MB,
+     * as a lone agent's would: no concurrent collector threads in eight processes competing with
+     * the coordinator for two cores (1,000 devices, second round: 3.37, 3.41, 3.71 and 3.97 s
+     * against 4.02 and 4.28 s with G1, alternately; third round: 2.76-3.37 s against 3.16-3.31 s).
+     */
+    static final List<String> HOST_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
     /** The agent processes' scheduling niceness (0..19): they yield the CPU to the coordinator. */
     static final String AGENT_NICENESS = "10";
     static final Duration HOST_STOP_WAIT = Duration.ofSeconds(30);
@@ -119,7 +126,7 @@ final class DeployBenchmark {
                 }
                 print(out, "round %d of %d%s:", round, rounds, round == 1 ? " (every process just started: code not yet "
                         + "compiled by the JVM)" : "");
-                deployOnce(customer, devices, out);
+                deployOnce(customer, devices, hosts, out);
             }
         } finally {
             stopAgentHosts(hosts);
@@ -127,17 +134,21 @@ final class DeployBenchmark {
     }
 
     /** Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it; prints the times. */
-    private static void deployOnce(CorralClient customer, int devices, PrintWriter out) throws InterruptedException {
+    private static void deployOnce(CorralClient customer, int devices, List<Process> hosts, PrintWriter out)
+            throws InterruptedException {
         DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, "process",
                 "sleep 600", Map.of(), null, null);
+        CpuUse.Snapshot cpuBefore = CpuUse.now(hosts);
         long deployStart = System.nanoTime();
         ClusterView cluster = customer.deploy(request, null);
         long deployed = System.nanoTime();
         await("the cluster RUNNING", () -> isRunning(customer, cluster.clusterId()));
         long running = System.nanoTime();
+        CpuUse.Snapshot cpuRunning = CpuUse.now(hosts);
         print(out, "  deploy of %,d devices: the call took %.0f ms, RUNNING %.2f s after the call", devices,
                 (deployed - deployStart) / 1e6, (running - deployStart) / 1e9);
         printRankTimeline(out, customer.cluster(cluster.clusterId()));
+        print(out, "  CPU used until RUNNING: %s", CpuUse.describe(cpuBefore, cpuRunning));
         long terminating = System.nanoTime();
         customer.terminate(cluster.clusterId());
         print(out, "  terminate call (escrow settled, devices released; the agents stop their ranks after) took %.2f s",
@@ -183,9 +194,9 @@ final class DeployBenchmark {
         // Niced: on a real network the coordinator has its own machine, and the scheduler shares a CPU by thread,
         // so hundreds of agent threads starved its two carriers (999 woken polls answered over 13 s; niced, in 2 s).
         List<String> command = new ArrayList<>(List.of("nice", "-n", AGENT_NICENESS));
-        command.addAll(Corral.inNewJvm(HOST_HEAP_MB, "bench", "agents", "--server", url.toString(), "--count",
-                Integer.toString(count), "--heartbeat-interval", Long.toString(heartbeatInterval.toSeconds()), "--data",
-                data.toString()));
+        command.addAll(Corral.inNewJvm(HOST_HEAP_MB, HOST_JVM_OPTIONS, "bench", "agents", "--server", url.toString(),
+                "--count", Integer.toString(count), "--heartbeat-interval", Long.toString(heartbeatInterval.toSeconds()),
+                "--data", data.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("agents.log").toFile());
         builder.environment().put(AgentHost.API_KEY_VARIABLE, apiKey);

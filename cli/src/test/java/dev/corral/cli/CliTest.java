@@ -100,6 +100,8 @@ class CliTest extends NetworkTest {
                 .contains("round 2 of 2:").contains("ranks started after creation: rank 0");
         assertThat(bench.out().lines().filter(l -> l.contains("deploy of 3 devices: the call took")).count()).isEqualTo(2);
         assertThat(bench.out().lines().filter(l -> l.contains("terminate call")).count()).isEqualTo(2);
+        assertThat(bench.out()).containsPattern("CPU used until RUNNING: coordinator \\d+\\.\\d s, agent processes "
+                + "\\d+\\.\\d s, everything else \\(the ranks' own processes, the kernel\\) \\d+\\.\\d s, of \\d+ cores");
 
         Result bad = corral("bench", "deploy", "--rounds", "0");
         assertThat(bad.exit()).isEqualTo(1);
