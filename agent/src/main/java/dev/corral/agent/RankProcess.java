@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One rank run by the process runtime: the command under {@code sh -c} (or, when the shell
  * would only run a program with plain words, that program: {@link ShellCommand}) as a child
- * process leading a process group of its own, with the cluster's environment, nothing on its standard
- * input, and its output appended to a file in its work directory ({@link RankOutput}), read
- * back as numbered lines by the thread that ships them.
+ * process leading a process group of its own, with the cluster's environment, nothing on its
+ * standard input, and its output appended to a file in its work directory ({@link RankOutput}),
+ * read back as numbered lines by the thread that ships them.
  *
  * <p>Each rank leaves a record of its process (id and start time) in its work directory
  * while it runs. An agent that died without stopping its ranks finds those records when it
