@@ -38,6 +38,22 @@ class ClusterLifecycleTest extends NetworkTest {
         return new DeployRequest(null, null, true, null, count, hours, null, "process", cmd, Map.of(), null, null);
     }
 
+    /** The agent looks for a quiet rank's output ever less often (up to every 2 s), yet ships it while the rank runs. */
+    @Test
+    void whatARankPrintsAfterAQuietSpellReachesTheLogsWhileItStillRuns() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(1, 1, "echo first; sleep 3; echo after a quiet spell; sleep 300"), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        TestNetwork.await("the line printed after 3 quiet seconds", () -> alice.logs(deployed.clusterId(), null).lines()
+                .stream().anyMatch(line -> line.line().equals("after a quiet spell")));
+
+        assertThat(alice.logs(deployed.clusterId(), null).lines()).extracting(LogView.LogLine::line)
+                .containsExactly("first", "after a quiet spell");
+        assertThat(alice.clusterSummary(deployed.clusterId()).state()).as("the rank still runs").isEqualTo("RUNNING");
+    }
+
     @Test
     void aClusterRunsEveryRankWithItsEnvironmentCompletesAndPaysForServedSeconds() throws Exception {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
