@@ -90,7 +90,8 @@ final class DeployBenchmark {
     }
 
     /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
-    static void run(int devices, int rounds, int processes, String jdbcUrl, Path directory, PrintWriter out) throws Exception {
+    static void run(int devices, int rounds, int processes, String jdbcUrl, Path directory, PrintWriter out)
+            throws Exception {
         int agentCount = agentsFor(devices);
         Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
@@ -110,10 +111,7 @@ final class DeployBenchmark {
                 hosts.add(startAgentHost(url, supplierAccount.apiKey(), count, heartbeatInterval,
                         directory.resolve("host-" + p)));
             }
-            await("every agent's device idle", () -> {
-                hosts.forEach(DeployBenchmark::requireAlive);
-                return anonymous.networkStats().devicesIdle() >= agentCount;
-            });
+            awaitIdle(hosts, anonymous, agentCount);
             print(out, "%,d agents in %d agent processes (a heartbeat every %d s each) registered and idle in %.1f s",
                     agentCount, processes, heartbeatInterval.toSeconds(), (System.nanoTime() - start) / 1e9);
 
@@ -165,7 +163,16 @@ final class DeployBenchmark {
             requireAlive(host);
             return host.descendants().findAny().isEmpty();
         }));
-        await("every agent's device idle", () -> anonymous.networkStats().devicesIdle() >= agentCount);
+        awaitIdle(hosts, anonymous, agentCount);
+    }
+
+    /** Waits until every agent's device is idle, failing at once if an agent process has exited. */
+    private static void awaitIdle(List<Process> hosts, CorralClient anonymous, int agentCount)
+            throws InterruptedException {
+        await("every agent's device idle", () -> {
+            hosts.forEach(DeployBenchmark::requireAlive);
+            return anonymous.networkStats().devicesIdle() >= agentCount;
+        });
     }
 
     /**
@@ -177,7 +184,8 @@ final class DeployBenchmark {
                 .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).sorted().toList();
         Duration first = cluster.ranks().stream().filter(r -> r.rank() == 0).findFirst()
                 .map(r -> Duration.between(cluster.createdAt(), r.startedAt())).orElseThrow();
-        StringBuilder line = new StringBuilder(String.format("  ranks started after creation: rank 0 %.2f s", first.toMillis() / 1e3));
+        StringBuilder line = new StringBuilder(String.format("  ranks started after creation: rank 0 %.2f s",
+                first.toMillis() / 1e3));
         for (int percent : new int[] {10, 50, 90, 100}) {
             if (!others.isEmpty()) {
                 Duration at = others.get(Math.max(0, (int) Math.ceil(others.size() * percent / 100.0) - 1));
