@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class OfferSearchTest extends NetworkTest {
     private static final HardwareSpec EIGHT_H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
             "580.159.04", "EPYC", 128, 2_000_000);
+    private static final HardwareSpec ONE_H100_PCIE = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 PCIe", 1, 81_559,
+            "580.159.04", "Xeon", 32, 256_000);
     private static final HardwareSpec ONE_4090 = new HardwareSpec(DeviceKind.GPU, "NVIDIA GeForce RTX 4090", 1, 24_564,
             "580.95", "Ryzen", 16, 64_000);
 
@@ -27,7 +29,8 @@ class OfferSearchTest extends NetworkTest {
         device(supplier, EIGHT_H100, "eu-west");
         device(supplier, EIGHT_H100, "eu-west");
         device(supplier, ONE_4090, "us-east");
-        network.awaitIdleDevices(5);
+        device(supplier, ONE_H100_PCIE, "eu-west");
+        network.awaitIdleDevices(6);
 
         List<OfferView> h100 = network.anonymous.offers("gpu=h100 vram>=79 region=eu-west", null);
         assertThat(h100).singleElement().satisfies(offer -> {
@@ -36,6 +39,13 @@ class OfferSearchTest extends NetworkTest {
             // 8 x 1.99 USD base x 0.8 for a pool with nothing hired
             assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(12_736_000L);
             assertThat(offer.fp16Tflops()).isEqualTo(989.4);
+        });
+        // The PCIe card is offered apart from the SXM module, at its own price and catalog figures.
+        assertThat(network.anonymous.offers("gpu=NVIDIA_H100_PCIe", null)).singleElement().satisfies(offer -> {
+            assertThat(offer.gpuModel()).isEqualTo("H100 PCIE");
+            // 1.49 USD base x 0.8 for a pool with nothing hired
+            assertThat(offer.pricePerDeviceHour().minor()).isEqualTo(1_192_000L);
+            assertThat(offer.fp16Tflops()).isEqualTo(756.5);
         });
         assertThat(network.anonymous.offers("kind=cpu", null)).singleElement()
                 .satisfies(offer -> assertThat(offer.available()).isEqualTo(2));

@@ -15,6 +15,21 @@ class GpuModelTest {
         assertThat(GpuModel.parse("rtx 4090").name()).isEqualTo("RTX 4090");
         assertThat(GpuModel.parse("NVIDIA A100-SXM4-80GB").name()).isEqualTo("A100 80GB");
         assertThat(GpuModel.parse("Tesla T4").name()).isEqualTo("T4");
+        assertThat(GpuModel.parse("NVIDIA A100 80GB PCIe").name()).isEqualTo("A100 80GB");
+        assertThat(GpuModel.parse("NVIDIA A100-SXM4-40GB").name()).isEqualTo("A100");
+        assertThat(GpuModel.parse("NVIDIA A100-PCIE-40GB").name()).isEqualTo("A100");
+        assertThat(GpuModel.parse("RTX_4090").name()).isEqualTo("RTX 4090");
+    }
+
+    @Test
+    void theHopperPartsKeepTheirFormFactorAsNvidiaSmiNamesThem() {
+        assertThat(GpuModel.parse("NVIDIA H100 PCIe").name()).isEqualTo("H100 PCIE");
+        assertThat(GpuModel.parse("NVIDIA H100 NVL").name()).isEqualTo("H100 NVL");
+        assertThat(GpuModel.parse("NVIDIA H200 NVL").name()).isEqualTo("H200 NVL");
+        assertThat(GpuModel.parse("H100 SXM").name()).isEqualTo("H100");
+        assertThat(GpuModel.parse("NVIDIA H100 SXM5 80GB").name()).isEqualTo("H100");
+        assertThat(GpuModel.parse("h100_pcie").name()).isEqualTo("H100 PCIE");
+        assertThat(GpuModel.parse("H100 PCIE")).isEqualTo(GpuModel.parse(GpuModel.parse("H100 PCIE").name()));
     }
 
     @Test

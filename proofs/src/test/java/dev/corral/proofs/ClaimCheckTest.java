@@ -30,6 +30,11 @@ class ClaimCheckTest {
                 .containsExactly("uses 3000000 MB of memory but claims 2000000 MB",
                         "a GPU uses 90000 MB but the claim is 81559 MB per GPU",
                         "a GPU draws 900 W, more than a H100's 700 W board power allows");
+        // An SXM module's draw from a card that claims to be the H100's 350 W PCIe part.
+        HardwareSpec pcie = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 PCIe", 1, 81_559, "550.54", "EPYC", 32,
+                256_000);
+        assertThat(ClaimCheck.contradictions(pcie, new Telemetry(50, 100_000, List.of(BUSY))))
+                .containsExactly("a GPU draws 650 W, more than a H100 PCIE's 350 W board power allows");
         HardwareSpec cpu = new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, "EPYC", 16, 64_000);
         assertThat(ClaimCheck.contradictions(cpu, new Telemetry(5, 1_000, List.of(BUSY))))
                 .containsExactly("claims to be a CPU device but reports 1 GPU readings");

@@ -8,7 +8,10 @@ import java.util.Optional;
  * GPU models as their vendors' public specification sheets describe them: memory, compute
  * capability, dense FP16 tensor and FP32 throughput, and board power. A device's model string
  * from nvidia-smi maps here through {@link GpuModel#parse}; a model not listed stays usable
- * but unranked. "H100" is the SXM part (the PCIe card reports the same canonical name).
+ * but unranked. "H100" and "H200" are the SXM modules; their PCIe card and NVL parts are listed
+ * apart, as nvidia-smi names them apart and they are slower and draw less (the H200 NVL is not
+ * listed yet: no price for it is recorded in {@link PriceTable}). The A100's PCIe and SXM parts
+ * share one entry, as its sheet gives them the same throughput.
  */
 public final class HardwareCatalog {
     /** One GPU model's published figures; compute capability is null for AMD parts. */
@@ -18,6 +21,8 @@ public final class HardwareCatalog {
     private static final Map<String, Gpu> GPUS = Map.ofEntries(
             entry(new Gpu("H200", 141, "9.0", 989.4, 67.0, 700)),
             entry(new Gpu("H100", 80, "9.0", 989.4, 67.0, 700)),
+            entry(new Gpu("H100 NVL", 94, "9.0", 835.5, 60.0, 400)),
+            entry(new Gpu("H100 PCIE", 80, "9.0", 756.5, 51.2, 350)),
             entry(new Gpu("A100 80GB", 80, "8.0", 312.0, 19.5, 400)),
             entry(new Gpu("A100", 40, "8.0", 312.0, 19.5, 400)),
             entry(new Gpu("L40S", 48, "8.9", 362.1, 91.6, 350)),

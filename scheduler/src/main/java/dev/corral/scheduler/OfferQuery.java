@@ -1,5 +1,6 @@
 package dev.corral.scheduler;
 
+import dev.corral.core.GpuModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ public record OfferQuery(List<Condition> conditions) {
 
     /** The fields one can search on, and whether each is a number or a word. */
     public enum Field {
-        GPU(false, "GPU model, e.g. H100 or \"RTX_4090\""),
+        GPU(false, "GPU model, e.g. H100 (the SXM module), H100_PCIE or RTX_4090"),
         GPUS(true, "GPUs per device"),
         VRAM(true, "GB of memory per GPU"),
         FP16(true, "dense FP16 TFLOPS per GPU (catalog)"),
@@ -147,6 +148,9 @@ public record OfferQuery(List<Condition> conditions) {
             throw new IllegalArgumentException("field " + name + " takes " + new TreeSet<>(ops) + ", not " + op);
         }
         List<String> values = op.equals("in") || op.equals("notin") ? List.of(value.split(",")) : List.of(value);
+        if (field == Field.GPU) {
+            values = values.stream().map(OfferQuery::gpuModel).toList();
+        }
         if (field.numeric) {
             try {
                 double number = Double.parseDouble(values.getFirst());
@@ -158,6 +162,18 @@ public record OfferQuery(List<Condition> conditions) {
             }
         }
         return new Condition(field, op, values);
+    }
+
+    /**
+     * A GPU model as devices report it, whatever the spelling ("h100_sxm", "NVIDIA_H100_PCIe"),
+     * spaces written as '_' so that {@link #text} reads back.
+     */
+    private static String gpuModel(String value) {
+        try {
+            return GpuModel.parse(value).name().replace(' ', '_');
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gpu takes a GPU model (" + Field.GPU.meaning + "), not '" + value + "'");
+        }
     }
 
     /** A word value as conditions compare it: upper case, '_' read as a space ("RTX_4090" is "RTX 4090"). */

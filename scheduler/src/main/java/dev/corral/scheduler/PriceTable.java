@@ -8,13 +8,17 @@ import java.util.Map;
 /**
  * The base price per GPU-hour by model that {@link PriceOracle} starts from. Figures are
  * rounded from the on-demand prices that decentralized GPU marketplaces (io.net, Vast.ai)
- * listed for these models in 2025; a model not listed gets {@link #UNLISTED_GPU_HOUR}.
+ * listed for these models in 2025; a model not listed gets {@link #UNLISTED_GPU_HOUR}. The
+ * H100's PCIe card is io.net's listed price of 2026 ($1.49 against $2.20 for the SXM module, in
+ * its comparison of the two), the H100 NVL TensorDock's on-demand price of 2026 ($1.91).
  */
 public final class PriceTable {
     private static final Map<String, Long> GPU_HOUR_MICROS = Map.ofEntries(
             Map.entry("B200", 4_990_000L),
             Map.entry("H200", 2_490_000L),
             Map.entry("H100", 1_990_000L),
+            Map.entry("H100 NVL", 1_910_000L),
+            Map.entry("H100 PCIE", 1_490_000L),
             Map.entry("A100 80GB", 1_290_000L),
             Map.entry("A100", 1_090_000L),
             Map.entry("MI300X", 2_190_000L),

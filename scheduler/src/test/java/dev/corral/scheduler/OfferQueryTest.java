@@ -46,6 +46,27 @@ class OfferQueryTest {
         assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA GeForce RTX 4090")))
                 .hasValueSatisfying(gpu -> assertThat(gpu.memoryGb()).isEqualTo(24));
         assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA GeForce GTX 1080"))).isEmpty();
+        assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA A100-SXM4-40GB")))
+                .hasValueSatisfying(gpu -> assertThat(gpu.memoryGb()).isEqualTo(40));
+        // The H100's PCIe card is a slower part than the SXM module, listed apart as nvidia-smi names it.
+        assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA H100 PCIe"))).hasValueSatisfying(gpu -> {
+            assertThat(gpu.fp32Tflops()).isEqualTo(51.2);
+            assertThat(gpu.powerW()).isEqualTo(350);
+        });
+        assertThat(HardwareCatalog.gpu(GpuModel.parse("NVIDIA H100 NVL")))
+                .hasValueSatisfying(gpu -> assertThat(gpu.memoryGb()).isEqualTo(94));
+    }
+
+    @Test
+    void gpuConditionsReadAnySpellingOfAModelAndTellSxmFromPcie() {
+        Map<OfferQuery.Field, Object> pcie = Map.of(OfferQuery.Field.GPU, "H100 PCIE");
+        assertThat(OfferQuery.parse("gpu=h100_pcie").matches(pcie::get)).isTrue();
+        assertThat(OfferQuery.parse("gpu=NVIDIA_H100_PCIe").matches(pcie::get)).isTrue();
+        assertThat(OfferQuery.parse("gpu=H100").matches(pcie::get)).isFalse();
+        assertThat(OfferQuery.parse("gpu in H100,H100_PCIE,H100_NVL").matches(pcie::get)).isTrue();
+        assertThat(matches("gpu=H100_SXM")).as("SXM is the plain H100").isTrue();
+        assertThat(OfferQuery.parse("gpu in h100_sxm,h100_pcie").text()).isEqualTo("gpu in H100,H100_PCIE");
+        assertThatThrownBy(() -> OfferQuery.parse("gpu=H100;")).hasMessageContaining("gpu takes a GPU model");
     }
 
     @Test
