@@ -89,7 +89,8 @@ final class AgentClient {
     }
 
     WorkResponse work(DeviceId device, String known, Duration pollWait) throws IOException, InterruptedException {
-        String query = known == null ? "" : "?known=" + URLEncoder.encode(known, StandardCharsets.UTF_8);
+        String query = "?wait=" + Math.max(1, pollWait.toSeconds())
+                + (known == null ? "" : "&known=" + URLEncoder.encode(known, StandardCharsets.UTF_8));
         return send("GET", "/agent/v1/work" + query, null, device, WorkResponse.class, pollWait.plus(REQUEST_TIMEOUT));
     }
 

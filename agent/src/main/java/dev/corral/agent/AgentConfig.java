@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param advertiseHost the address other ranks of a cluster reach this machine at
  * @param allowProcessRuntime run cluster commands as plain child processes: only for trusted set-ups
  * @param heartbeatInterval how often the device reports; the coordinator's heartbeat timeout must be several times this
- * @param pollWait how long the coordinator may hold a work poll
+ * @param pollWait how long the coordinator may hold a work poll (it holds it for less where it allows less)
  * @param bandwidthProbeInterval how often the coordinator measures the link to this device (its
  *     connectivity tier), the first time at start; zero for never
  */
@@ -31,7 +31,8 @@ public record AgentConfig(
         String nvidiaSmi,
         Clock clock) {
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
-    public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(20);
+    /** As long as a coordinator holds a poll by default (its {@code CoordinatorConfig.POLL_WAIT_DEFAULT}). */
+    public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(50);
     public static final Duration BANDWIDTH_PROBE_INTERVAL_DEFAULT = Duration.ofDays(1);
 
     public AgentConfig {

@@ -235,7 +235,8 @@ final class BenchCommand {
                     + "at most " + DeployBenchmark.HEARTBEATS_PER_SECOND_MAX + " a second in all); each round, deploy "
                     + "a cluster over them and time the deploy call, the time until the cluster is RUNNING, when its "
                     + "ranks started, the CPU the coordinator, the agent processes and the rest of the machine used "
-                    + "until then, and the terminate call that settles it.")
+                    + "until then, and the terminate call that settles it. Before the first round it prints the CPU "
+                    + "the idle fleet uses.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -252,9 +253,21 @@ final class BenchCommand {
         @Option(names = "--db", description = "JDBC URL of an empty PostgreSQL schema for the coordinator's store "
                 + "instead of a fresh embedded one.")
         String db;
+        @Option(names = "--rank-command", defaultValue = DeployBenchmark.RANK_COMMAND_DEFAULT, description = "What "
+                + "every rank runs; it must run until the cluster is terminated (default '${DEFAULT-VALUE}').")
+        String rankCommand;
+        @Option(names = "--rest-seconds", defaultValue = "" + DeployBenchmark.REST_SECONDS_DEFAULT, description = "How "
+                + "long the idle fleet's CPU is measured before the first round; 0 skips it (default ${DEFAULT-VALUE}).")
+        int restSeconds;
 
         @Override
         public Integer call() throws Exception {
+            if (restSeconds < 0 || restSeconds > DeployBenchmark.REST_SECONDS_MAX) {
+                throw new IllegalArgumentException("--rest-seconds must be 0.." + DeployBenchmark.REST_SECONDS_MAX);
+            }
+            if (rankCommand.isBlank()) {
+                throw new IllegalArgumentException("--rank-command must not be empty");
+            }
             if (rounds < 1 || rounds > DeployBenchmark.ROUNDS_MAX) {
                 throw new IllegalArgumentException("--rounds must be 1.." + DeployBenchmark.ROUNDS_MAX);
             }
@@ -264,8 +277,8 @@ final class BenchCommand {
             if (processes < 1 || processes > DeployBenchmark.HOSTS_MAX) {
                 throw new IllegalArgumentException("--agent-processes must be 1.." + DeployBenchmark.HOSTS_MAX);
             }
-            return inScratchDirectory(directory -> DeployBenchmark.run(devices, rounds, processes, db, directory,
-                    spec.commandLine().getOut()));
+            return inScratchDirectory(directory -> DeployBenchmark.run(devices, rounds, processes, rankCommand,
+                    Duration.ofSeconds(restSeconds), db, directory, spec.commandLine().getOut()));
         }
     }
 

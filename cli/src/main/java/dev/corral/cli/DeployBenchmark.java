@@ -45,8 +45,14 @@ final class DeployBenchmark {
     /** Enough for every round of the largest cluster of CPU devices, an hour each. */
     static final String CUSTOMER_CREDIT_USD = "100000";
     static final int ROUNDS_DEFAULT = 2;
+    /** A rank that starts one program and waits: the least work a rank's own process can add. */
+    static final String RANK_COMMAND_DEFAULT = "sleep 600";
     static final int ROUNDS_MAX = 10;
-    static final Duration POLL_WAIT = Duration.ofSeconds(20);
+    /** The coordinator's and the agents' own default. */
+    static final Duration POLL_WAIT = CoordinatorConfig.POLL_WAIT_DEFAULT;
+    /** How long the fleet's CPU is measured at rest by default, once all agents are idle and before the first round. */
+    static final int REST_SECONDS_DEFAULT = 20;
+    static final int REST_SECONDS_MAX = 600;
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     static final Duration WAIT_MAX = Duration.ofMinutes(10);
@@ -90,8 +96,8 @@ final class DeployBenchmark {
     }
 
     /** @param jdbcUrl an empty PostgreSQL schema for the coordinator's store, or null for the embedded one */
-    static void run(int devices, int rounds, int processes, String jdbcUrl, Path directory, PrintWriter out)
-            throws Exception {
+    static void run(int devices, int rounds, int processes, String rankCommand, Duration rest, String jdbcUrl,
+            Path directory, PrintWriter out) throws Exception {
         int agentCount = agentsFor(devices);
         Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
@@ -114,6 +120,13 @@ final class DeployBenchmark {
             awaitIdle(hosts, anonymous, agentCount);
             print(out, "%,d agents in %d agent processes (a heartbeat every %d s each) registered and idle in %.1f s",
                     agentCount, processes, heartbeatInterval.toSeconds(), (System.nanoTime() - start) / 1e9);
+            if (rest.isPositive()) {
+                CpuUse.Snapshot restStart = CpuUse.now(hosts);
+                Thread.sleep(rest.toMillis());
+                print(out, "  CPU used at rest (%,.0f work polls answered and %,.0f heartbeats a second): %s",
+                        agentCount / (double) POLL_WAIT.toSeconds(), agentCount / (double) heartbeatInterval.toSeconds(),
+                        CpuUse.describe(restStart, CpuUse.now(hosts)));
+            }
 
             AccountCreated customerAccount = anonymous.createAccount("bench-customer");
             CorralClient customer = anonymous.withKey(customerAccount.apiKey());
@@ -124,7 +137,7 @@ final class DeployBenchmark {
                 }
                 print(out, "round %d of %d%s:", round, rounds, round == 1 ? " (every process just started: code not yet "
                         + "compiled by the JVM)" : "");
-                deployOnce(customer, devices, hosts, out);
+                deployOnce(customer, devices, rankCommand, hosts, out);
             }
         } finally {
             stopAgentHosts(hosts);
@@ -132,10 +145,10 @@ final class DeployBenchmark {
     }
 
     /** Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it; prints the times. */
-    private static void deployOnce(CorralClient customer, int devices, List<Process> hosts, PrintWriter out)
-            throws InterruptedException {
+    private static void deployOnce(CorralClient customer, int devices, String rankCommand, List<Process> hosts,
+            PrintWriter out) throws InterruptedException {
         DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, "process",
-                "sleep 600", Map.of(), null, null);
+                rankCommand, Map.of(), null, null);
         CpuUse.Snapshot cpuBefore = CpuUse.now(hosts);
         long deployStart = System.nanoTime();
         ClusterView cluster = customer.deploy(request, null);

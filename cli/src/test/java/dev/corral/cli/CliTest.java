@@ -94,7 +94,8 @@ class CliTest extends NetworkTest {
 
     @Test
     void theDeployBenchmarkTimesEachRoundOverAgentsInAnotherProcess() {
-        Result bench = corral("bench", "deploy", "--devices", "3", "--agent-processes", "1", "--rounds", "2");
+        Result bench = corral("bench", "deploy", "--devices", "3", "--agent-processes", "1", "--rounds", "2",
+                "--rest-seconds", "1", "--rank-command", "sleep 300");
         assertThat(bench.exit()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("3 agents in 1 agent processes").contains("round 1 of 2 (every process just started")
                 .contains("round 2 of 2:").contains("ranks started after creation: rank 0");
@@ -102,10 +103,13 @@ class CliTest extends NetworkTest {
         assertThat(bench.out().lines().filter(l -> l.contains("terminate call")).count()).isEqualTo(2);
         assertThat(bench.out()).containsPattern("CPU used until RUNNING: coordinator \\d+\\.\\d s, agent processes "
                 + "\\d+\\.\\d s, everything else \\(the ranks' own processes, the kernel\\) \\d+\\.\\d s, of \\d+ cores");
+        assertThat(bench.out()).containsPattern("CPU used at rest \\(0 work polls answered and 0 heartbeats a second\\): "
+                + "coordinator \\d+\\.\\d s");
 
         Result bad = corral("bench", "deploy", "--rounds", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--rounds must be 1..10");
+        assertThat(corral("bench", "deploy", "--rank-command", " ").err()).contains("--rank-command must not be empty");
     }
 
     private static String find(String text, String regex) {

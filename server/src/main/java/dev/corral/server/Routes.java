@@ -199,7 +199,7 @@ final class Routes {
             devices.heartbeat(device, Bodies.read(ctx.bodyAsBytes(), Heartbeat.class));
             ctx.json(Map.of("ok", true));
         }));
-        routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, ctx.queryParam("known"))));
+        routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, ctx.queryParam("known"), pollWait(ctx))));
         routes.get("/agent/v1/bandwidth/download", ctx -> {
             DeviceId device = admitted(() -> agentAuth.device(ctx));
             BandwidthService.Download download = bandwidth.start(device);
@@ -302,7 +302,7 @@ final class Routes {
      * wait runs out. An agent that polls again with the version it was just sent, nothing having
      * changed since, waits without its work being read from the store first.
      */
-    private WorkResponse work(Context ctx, String known) throws Exception {
+    private WorkResponse work(Context ctx, String known, Duration wait) throws Exception {
         DeviceId device = admitted(() -> agentAuth.device(ctx));
         long generation = board.generation(device);
         if (known == null || !board.unchanged(device, generation, known)) {
@@ -311,11 +311,27 @@ final class Routes {
                 return work;
             }
         }
-        board.awaitChange(device, generation, pollWait);
+        board.awaitChange(device, generation, wait);
         if (board.isClosed()) {
             throw new ApiException(503, "stopping", "the coordinator is stopping; poll again shortly");
         }
         return currentWork(device, board.generation(device));
+    }
+
+    /**
+     * How long a work poll is held: the {@code wait} seconds the agent asks for (its request's
+     * timeout follows from it), but no longer than {@link #pollWait}, which is also the default.
+     */
+    private Duration pollWait(Context ctx) {
+        Integer seconds = ApiException.integerParam("wait", ctx.queryParam("wait"));
+        if (seconds == null) {
+            return pollWait;
+        }
+        if (seconds < 1) {
+            throw ApiException.badRequest("wait is in whole seconds, at least 1: " + seconds);
+        }
+        Duration asked = Duration.ofSeconds(seconds);
+        return asked.compareTo(pollWait) < 0 ? asked : pollWait;
     }
 
     /** The device's work read from the store, its version noted on the board at the generation read before. */
