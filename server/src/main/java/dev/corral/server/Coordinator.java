@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +38,6 @@ public final class Coordinator implements AutoCloseable {
      * the rest of the handshakes, and those agents wait 1, 3 or 7 s for the retransmission.
      */
     static final int ACCEPT_QUEUE_MAX = 4_096;
-    /**
-     * How much longer than the longest work poll a connection may stay quiet before it is closed:
-     * Jetty's own default (30 s) would cut a poll held for longer.
-     */
-    static final Duration CONNECTION_IDLE_BEYOND_POLL = Duration.ofSeconds(30);
     /** The coordinator's Ed25519 key that signs epoch records, kept in the data directory. */
     public static final String KEY_FILE = "coordinator.key";
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -99,8 +93,7 @@ public final class Coordinator implements AutoCloseable {
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
                 javalin.startup.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
-                javalin.jetty.modifyServer(server -> configureConnectors(server,
-                        config.pollWait().plus(CONNECTION_IDLE_BEYOND_POLL)));
+                javalin.jetty.modifyServer(Coordinator::deepenAcceptQueue);
                 routes.register(javalin.routes);
                 errors(javalin.routes);
             });
@@ -114,15 +107,14 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** Sets every connector's accept queue and idle timeout just before it binds its socket. */
-    private static void configureConnectors(Server server, Duration idleTimeout) {
+    /** Sets every connector's accept queue just before it binds its socket. */
+    private static void deepenAcceptQueue(Server server) {
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {
                 for (Connector connector : server.getConnectors()) {
                     if (connector instanceof ServerConnector serverConnector) {
                         serverConnector.setAcceptQueueSize(ACCEPT_QUEUE_MAX);
-                        serverConnector.setIdleTimeout(idleTimeout.toMillis());
                     }
                 }
             }
