@@ -17,6 +17,7 @@ import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
+import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,10 +89,12 @@ final class AgentClient {
         send("POST", "/agent/v1/heartbeat", heartbeat, device, Map.class, REQUEST_TIMEOUT);
     }
 
-    WorkResponse work(DeviceId device, String known, Duration pollWait) throws IOException, InterruptedException {
+    /** A work long-poll that carries the start reports in {@code poll}. */
+    WorkResponse work(DeviceId device, String known, Duration pollWait, WorkPoll poll)
+            throws IOException, InterruptedException {
         String query = "?wait=" + Math.max(1, pollWait.toSeconds())
                 + (known == null ? "" : "&known=" + URLEncoder.encode(known, StandardCharsets.UTF_8));
-        return send("GET", "/agent/v1/work" + query, null, device, WorkResponse.class, pollWait.plus(REQUEST_TIMEOUT));
+        return send("POST", "/agent/v1/work" + query, poll, device, WorkResponse.class, pollWait.plus(REQUEST_TIMEOUT));
     }
 
     void started(DeviceId device, String cluster, RankStarted started) throws IOException, InterruptedException {

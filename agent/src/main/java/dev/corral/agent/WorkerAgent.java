@@ -14,6 +14,7 @@ import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
@@ -79,6 +80,8 @@ public final class WorkerAgent implements AutoCloseable {
     private final DeviceId device;
     private final ChallengeEngine engine;
     private final Map<String, RankProcess> running = new ConcurrentHashMap<>();
+    /** Ranks started whose start the coordinator has not yet acknowledged, by key: the next work poll carries them. */
+    private final Map<String, StartReport> startsToReport = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -235,18 +238,38 @@ public final class WorkerAgent implements AutoCloseable {
         return Duration.ofMillis(Math.max(1, (long) (wait.toMillis() * factor)));
     }
 
+    /**
+     * Polls for work, each poll carrying the starts of the ranks the last one launched: the poll
+     * that follows a start at once is its report, one request instead of two.
+     */
     private void pollWork() {
         String known = null;
         Duration backoff = Retry.DELAY_FIRST;
         while (!closing) {
+            List<StartReport> carried = List.copyOf(startsToReport.values());
             try {
-                WorkResponse work = client.work(device, known, config.pollWait());
+                WorkResponse work = client.work(device, known, config.pollWait(),
+                        new WorkPoll(carried.stream().map(StartReport::started).toList()));
+                carried.forEach(this::delivered);
                 known = work.version();
                 backoff = Retry.DELAY_FIRST;
                 reconcile(work.assignments());
                 answer(work.challenges());
             } catch (IOException e) {
                 LOG.debug("work poll failed: {}", e.getMessage());
+                if (e instanceof AgentClient.RefusedException refused && refused.isFinal() && !carried.isEmpty()) {
+                    // Reports the coordinator refuses with a poll go on their own, so that none can hold the polls up.
+                    for (StartReport start : carried) {
+                        startsToReport.remove(start.key, start);
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                reportAlone(start);
+                            } catch (InterruptedException interrupted) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                    }
+                }
                 if (!sleep(backoff)) {
                     return;
                 }
@@ -338,17 +361,51 @@ public final class WorkerAgent implements AutoCloseable {
             return;
         }
         running.put(key, process);
-        String head = headAddr;
-        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, process, head));
+        StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
+                assignment.rank() == 0 ? headAddr : null));
+        startsToReport.put(key, start);
+        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, process, start));
     }
 
-    /** Reports the start, ships output while the rank runs, then reports the exit. */
-    private void supervise(Assignment assignment, RankProcess process, String headAddr) {
+    /** A rank's start, reported by the next work poll, or on its own if the rank exits before that poll is answered. */
+    private static final class StartReport {
+        private final String key;
+        private final WorkPoll.StartedRank started;
+        private volatile boolean delivered;
+
+        StartReport(String key, WorkPoll.StartedRank started) {
+            this.key = key;
+            this.started = started;
+        }
+
+        WorkPoll.StartedRank started() {
+            return started;
+        }
+    }
+
+    private void delivered(StartReport start) {
+        start.delivered = true;
+        startsToReport.remove(start.key, start);
+    }
+
+    /** Reports a start in a request of its own, retried as every report is. */
+    private void reportAlone(StartReport start) throws InterruptedException {
+        startsToReport.remove(start.key, start);
+        WorkPoll.StartedRank started = start.started();
+        Retry.call("start report for " + start.key, () -> client.started(device, started.clusterId(),
+                new RankStarted(started.rank(), started.headAddr())));
+        start.delivered = true;
+    }
+
+    /**
+     * Ships output while the rank runs, then reports the exit: after the start, which goes on its
+     * own first if no work poll has delivered it yet (the coordinator must learn of the start before
+     * the exit, and a poll carrying it may be held for its whole wait).
+     */
+    private void supervise(Assignment assignment, RankProcess process, StartReport start) {
         String key = key(assignment);
         String cluster = assignment.clusterId();
         try {
-            Retry.call("start report for " + key, () -> client.started(device, cluster,
-                    new RankStarted(assignment.rank(), assignment.rank() == 0 ? headAddr : null)));
             int sent = 0;
             Duration flushInterval = LOG_FLUSH_INTERVAL;
             Integer exitCode = null;
@@ -369,6 +426,9 @@ public final class WorkerAgent implements AutoCloseable {
             }
             int code = exitCode;
             LOG.info("{} exited with {}", key, code);
+            if (!start.delivered) {
+                reportAlone(start);
+            }
             Retry.call("exit report for " + key,
                     () -> client.exited(device, cluster, new RankExited(assignment.rank(), code, null)));
         } catch (InterruptedException e) {

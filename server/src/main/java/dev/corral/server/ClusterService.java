@@ -24,6 +24,7 @@ import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.ledger.BuyAndBurn;
 import dev.corral.ledger.EmissionSchedule;
@@ -388,25 +389,61 @@ final class ClusterService {
     }
 
     void rankStarted(DeviceId device, String clusterId, RankStarted started) {
+        requireHeadAddr(started.rank(), started.headAddr());
         ClusterId id = clusterOfDevice(device, clusterId, started.rank());
-        List<DeviceId> wake = store.db().transaction(c -> {
+        ClusterState ended = applyStart(id, started.rank(), started.headAddr());
+        if (ended != null) {
+            throw ApiException.conflict("cluster " + clusterId + " has ended (" + ended + "); stop the rank");
+        }
+    }
+
+    /**
+     * The start reports a work poll carries. All are checked before any is applied, so a bad one
+     * refuses the poll and changes nothing; one for a cluster that has ended is passed over, as
+     * the poll's answer tells the agent to stop that rank.
+     */
+    void ranksStarted(DeviceId device, List<WorkPoll.StartedRank> reports) {
+        if (reports.size() > WorkPoll.STARTED_MAX) {
+            throw ApiException.badRequest("a work poll carries at most " + WorkPoll.STARTED_MAX + " start reports");
+        }
+        List<ClusterId> clusters = new ArrayList<>(reports.size());
+        for (WorkPoll.StartedRank report : reports) {
+            requireHeadAddr(report.rank(), report.headAddr());
+            clusters.add(clusterOfDevice(device, report.clusterId(), report.rank()));
+        }
+        for (int i = 0; i < reports.size(); i++) {
+            applyStart(clusters.get(i), reports.get(i).rank(), reports.get(i).headAddr());
+        }
+    }
+
+    private static void requireHeadAddr(int rank, String headAddr) {
+        if (rank == 0 && (headAddr == null || !HEAD_ADDR.matcher(headAddr).matches())) {
+            throw ApiException.badRequest("rank 0 must report its headAddr as host:port");
+        }
+    }
+
+    /**
+     * Records a rank's start once (a repeated report changes nothing); rank 0's sends the others
+     * out, the last one makes the cluster RUNNING. Returns the cluster's final state if it has
+     * ended, else null.
+     */
+    private ClusterState applyStart(ClusterId id, int rankNo, String headAddr) {
+        record Outcome(ClusterState ended, List<DeviceId> wake) {}
+        Outcome outcome = store.db().transaction(c -> {
             // The cluster row first, as every transaction that writes a cluster and its ranks takes them
             // (then its devices): a start report that wrote its rank and then waited for the cluster's
             // ranks_waiting counter deadlocked with a settlement holding the cluster and ending its ranks.
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
             if (cluster.state().isFinal()) {
-                throw ApiException.conflict("cluster " + clusterId + " has ended (" + cluster.state() + "); stop the rank");
+                return new Outcome(cluster.state(), List.of());
             }
             Instant now = clock.instant();
-            if (!store.clusters().rankStarted(c, id, started.rank(), now)) {
-                return List.<DeviceId>of();
+            if (!store.clusters().rankStarted(c, id, rankNo, now)) {
+                return new Outcome(null, List.of());
             }
             List<DeviceId> others = new ArrayList<>();
-            if (started.rank() == 0) {
-                if (started.headAddr() == null || !HEAD_ADDR.matcher(started.headAddr()).matches()) {
-                    throw ApiException.badRequest("rank 0 must report its headAddr as host:port");
-                }
-                store.clusters().setHeadAddr(c, id, started.headAddr());
+            if (rankNo == 0) {
+                store.clusters().setHeadAddr(c, id, headAddr);
                 store.clusters().transition(c, id, List.of(ClusterState.PENDING), ClusterState.DEPLOYING, null, now);
                 for (RankRow rank : store.clusters().ranks(c, id)) {
                     if (rank.rank() > 0) {
@@ -419,9 +456,10 @@ final class ClusterService {
                     null, now)) {
                 store.clusters().markRunning(c, id, now, now.plus(Duration.ofHours(cluster.hours())));
             }
-            return others;
+            return new Outcome(null, others);
         });
-        wake.forEach(board::signal);
+        outcome.wake().forEach(board::signal);
+        return outcome.ended();
     }
 
     void rankExited(DeviceId device, String clusterId, RankExited exited) {

@@ -26,6 +26,7 @@ import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.store.Database;
 import io.javalin.config.RoutesConfig;
@@ -199,7 +200,8 @@ final class Routes {
             devices.heartbeat(device, Bodies.read(ctx.bodyAsBytes(), Heartbeat.class));
             ctx.json(Map.of("ok", true));
         }));
-        routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, ctx.queryParam("known"), pollWait(ctx))));
+        routes.get("/agent/v1/work", ctx -> ctx.json(work(ctx, false)));
+        routes.post("/agent/v1/work", ctx -> ctx.json(work(ctx, true)));
         routes.get("/agent/v1/bandwidth/download", ctx -> {
             DeviceId device = admitted(() -> agentAuth.device(ctx));
             BandwidthService.Download download = bandwidth.start(device);
@@ -298,12 +300,19 @@ final class Routes {
     }
 
     /**
-     * Answers at once if the work differs from what the agent knows, else when it changes or the
-     * wait runs out. An agent that polls again with the version it was just sent, nothing having
-     * changed since, waits without its work being read from the store first.
+     * Records the start reports a poll carries (a POST's body), then answers at once if the work
+     * differs from what the agent knows, else when it changes or the wait runs out. An agent that
+     * polls again with the version it was just sent, nothing having changed since, waits without
+     * its work being read from the store first.
      */
-    private WorkResponse work(Context ctx, String known, Duration wait) throws Exception {
+    private WorkResponse work(Context ctx, boolean carriesReports) throws Exception {
+        String known = ctx.queryParam("known");
+        Duration wait = pollWait(ctx);
         DeviceId device = admitted(() -> agentAuth.device(ctx));
+        if (carriesReports) {
+            WorkPoll poll = Bodies.read(ctx.bodyAsBytes(), WorkPoll.class);
+            admitted(() -> clusters.ranksStarted(device, poll.started()));
+        }
         long generation = board.generation(device);
         if (known == null || !board.unchanged(device, generation, known)) {
             WorkResponse work = currentWork(device, generation);
