@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A GPU model in its canonical short form ("H100", "H100 PCIE", "RTX 4090", "A100 80GB"), derived from
- * the marketing names nvidia-smi prints ("NVIDIA H100 80GB HBM3") and from what users type.
+ * A GPU model in its canonical short form ("H100", "H100 PCIE", "RTX 4090", "A100 80GB"),
+ * derived from the marketing names nvidia-smi prints ("NVIDIA H100 80GB HBM3") and from what
+ * users type.
  */
 public record GpuModel(String name) {
     private static final int NAME_LENGTH_MAX = 64;
@@ -25,10 +26,10 @@ public record GpuModel(String name) {
     /**
      * Canonical form of a name: vendor words dropped, upper case, single spaces. Form factors are
      * dropped too ("A100-SXM4-80GB" and "A100 80GB PCIe" are both "A100 80GB": the same chip and
-     * memory; "A100-PCIE-40GB" is the plain "A100"), except on the Hopper parts, where the PCIe card and the NVL part are other GPUs than
-     * the SXM module (lower clocks and board power; NVL has 94 GB on the H100): "NVIDIA H100 80GB
-     * HBM3" and "H100 SXM" are "H100", "NVIDIA H100 PCIe" is "H100 PCIE", "NVIDIA H100 NVL" is
-     * "H100 NVL", and likewise for the H200.
+     * memory; "A100-PCIE-40GB" is the plain "A100"), except on the Hopper parts, where the PCIe
+     * card and the NVL part are other GPUs than the SXM module (lower clocks and board power; NVL
+     * has 94 GB on the H100): "NVIDIA H100 80GB HBM3" and "H100 SXM" are "H100", "NVIDIA H100
+     * PCIe" is "H100 PCIE", "NVIDIA H100 NVL" is "H100 NVL", and likewise for the H200.
      */
     public static GpuModel parse(String raw) {
         if (raw == null) {
