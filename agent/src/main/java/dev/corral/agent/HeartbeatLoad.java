@@ -10,7 +10,6 @@ import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.RegisterRequest;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +37,6 @@ public final class HeartbeatLoad {
     static final String HOST = "127.0.0.1";
 
     private final URI server;
-    private final HttpClient http;
     private final List<Device> devices = new ArrayList<>();
 
     private record Device(DeviceId id, AgentClient client) {}
@@ -61,9 +59,8 @@ public final class HeartbeatLoad {
         }
     }
 
-    public HeartbeatLoad(URI server, HttpClient http) {
+    public HeartbeatLoad(URI server) {
         this.server = requireNonNull(server, "server is null");
-        this.http = requireNonNull(http, "http is null");
     }
 
     /**
@@ -78,7 +75,7 @@ public final class HeartbeatLoad {
                 Path home = directory.resolve("device-" + i);
                 registered.add(pool.submit(() -> {
                     DeviceIdentity identity = DeviceIdentity.loadOrCreate(home);
-                    AgentClient client = new AgentClient(server, identity, Clock.systemUTC(), http);
+                    AgentClient client = new AgentClient(server, identity, Clock.systemUTC());
                     String id = client.register(new RegisterRequest(token, identity.publicKeyText(), HARDWARE, null,
                             HOST, RUNTIMES)).deviceId();
                     return new Device(new DeviceId(id), client);

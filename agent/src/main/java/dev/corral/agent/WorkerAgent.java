@@ -18,7 +18,6 @@ import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +67,14 @@ public final class WorkerAgent implements AutoCloseable {
     /** The most the agent downloads (and so uploads) for a probe, whatever the coordinator sends: it sends 8 MiB. */
     static final long BANDWIDTH_PROBE_BYTES_MAX = 64L << 20;
     static final int LOG_BATCH_LINES_MAX = 500;
+    /** Connections an agent keeps for reuse: its work poll, its heartbeat, and reports under way. */
+    static final int CONNECTIONS_PER_AGENT = 4;
+    /**
+     * How long an unused connection is kept for the next request: past the agent's default heartbeat
+     * interval, inside the coordinator's own idle timeout (Jetty's 30 s), so that a kept connection
+     * is rarely one the coordinator has closed.
+     */
+    static final Duration CONNECTION_IDLE_MAX = Duration.ofSeconds(20);
     /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
     static final int EXIT_CANNOT_RUN = 127;
     static final int EXIT_LOST = 137;
@@ -86,8 +93,6 @@ public final class WorkerAgent implements AutoCloseable {
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
-    /** The HTTP client this agent made for itself, closed with it; null when it shares its process's. */
-    private HttpClient ownHttp;
     private volatile boolean closing;
 
     private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
@@ -100,31 +105,36 @@ public final class WorkerAgent implements AutoCloseable {
         this.engine = engine;
     }
 
-    /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
-    public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
-        HttpClient own = httpClient();
-        try {
-            WorkerAgent agent = start(config, own);
-            agent.ownHttp = own;
-            return agent;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            own.shutdownNow();
-            throw e;
+    /**
+     * Has this process keep enough connections to the coordinator for this many agents, for
+     * reuse between requests. The JDK keeps 5 idle connections per server, for 5 s when the
+     * server names no time (Jetty names none): a process of many agents would open a connection
+     * for nearly every request, and a lone agent's heartbeats would find theirs closed. Takes
+     * effect only before the process's first request over HTTP (the JDK reads both once); a
+     * value set on the command line stands.
+     */
+    public static void keepConnectionsFor(int agents) {
+        setIfAbsent("http.maxConnections", Integer.toString(Math.multiplyExact(agents, CONNECTIONS_PER_AGENT)));
+        setIfAbsent("http.keepAlive.time.server", Long.toString(CONNECTION_IDLE_MAX.toSeconds()));
+        // A request on a connection the coordinator had closed fails, rather than going again unseen
+        // with the same nonce (which a coordinator that did receive it refuses as a replay): the
+        // agent's own retries sign it anew.
+        setIfAbsent("sun.net.http.retryPost", "false");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 
-    /** An HTTP client as agents use it; agents in one process may share one. */
-    public static HttpClient httpClient() {
-        return HttpClient.newBuilder().connectTimeout(AgentClient.CONNECT_TIMEOUT).build();
-    }
-
-    /** As {@link #start(AgentConfig)}, over an HTTP client shared with other agents in this process. */
-    public static WorkerAgent start(AgentConfig config, HttpClient http) throws IOException, InterruptedException {
+    /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
+    public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
         requireNonNull(config, "config is null");
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
         // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
         RankProcess.stopLeftovers(workRoot(config));
-        AgentClient client = new AgentClient(config.server(), identity, config.clock(), http);
+        AgentClient client = new AgentClient(config.server(), identity, config.clock());
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
         HardwareSpec hardware = probe.detect();
         DeviceId device = identity.deviceId().orElse(null);
@@ -511,9 +521,6 @@ public final class WorkerAgent implements AutoCloseable {
             }));
         }
         engine.close();
-        if (ownHttp != null) {
-            ownHttp.shutdownNow();
-        }
         stopped.countDown();
     }
 }

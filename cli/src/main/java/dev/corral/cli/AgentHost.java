@@ -6,7 +6,6 @@ import dev.corral.scheduler.ClusterRequest;
 import dev.corral.sdk.CorralClient;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,21 +56,20 @@ final class AgentHost implements Callable<Integer> {
         }
         CorralClient supplier = new CorralClient(server, apiKey);
         List<WorkerAgent> agents = new ArrayList<>(count);
-        try (HttpClient http = WorkerAgent.httpClient()) {
-            try {
-                for (int i = 0; i < count; i++) {
-                    agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
-                            data.resolve("agent-" + i), true).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
-                            .withBandwidthProbeInterval(Duration.ZERO)
-                            .withNvidiaSmi(NO_NVIDIA_SMI), http));
-                }
-                spec.commandLine().getOut().println(count + " agents started; close standard input to stop them");
-                spec.commandLine().getOut().flush();
-                System.in.transferTo(OutputStream.nullOutputStream());
-            } finally {
-                try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
-                    agents.forEach(agent -> closing.submit(agent::close));
-                }
+        WorkerAgent.keepConnectionsFor(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
+                        data.resolve("agent-" + i), true).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
+                        .withBandwidthProbeInterval(Duration.ZERO)
+                        .withNvidiaSmi(NO_NVIDIA_SMI)));
+            }
+            spec.commandLine().getOut().println(count + " agents started; close standard input to stop them");
+            spec.commandLine().getOut().flush();
+            System.in.transferTo(OutputStream.nullOutputStream());
+        } finally {
+            try (ExecutorService closing = Executors.newVirtualThreadPerTaskExecutor()) {
+                agents.forEach(agent -> closing.submit(agent::close));
             }
         }
         return 0;

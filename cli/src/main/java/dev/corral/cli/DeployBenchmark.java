@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * `corral bench deploy`: a coordinator on an embedded store in this process and many real
  * worker agents spread over a few agent processes (`corral bench agents`: each agent with its
- * own key, heartbeats and long-poll over loopback, sharing its process's HTTP client), then one
+ * own key, heartbeats and long-poll over loopback, sharing its process's kept connections), then one
  * cluster over all of them: the time from the deploy call until the cluster is RUNNING, that
  * is until every rank's process has started and reported so.
  *

@@ -9,7 +9,6 @@ import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +38,8 @@ final class HeartbeatBenchmark {
                         DeployBenchmark.SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, Duration.ZERO, false);
         CoordinatorConfig config = jdbcUrl == null ? embedded : embedded.withJdbcUrl(jdbcUrl);
-        try (Coordinator coordinator = Coordinator.start(config);
-                HttpClient http = WorkerAgent.httpClient()) {
+        WorkerAgent.keepConnectionsFor(senders);
+        try (Coordinator coordinator = Coordinator.start(config)) {
             URI url = URI.create("http://127.0.0.1:" + coordinator.port());
             CorralClient anonymous = new CorralClient(url, null);
             AccountCreated account = anonymous.createAccount("bench-supplier");
@@ -49,7 +48,7 @@ final class HeartbeatBenchmark {
             for (int i = 0; i < devices; i++) {
                 tokens.add(supplier.joinToken().token());
             }
-            HeartbeatLoad load = new HeartbeatLoad(url, http);
+            HeartbeatLoad load = new HeartbeatLoad(url);
             long start = System.nanoTime();
             load.register(tokens, directory.resolve("devices"), senders);
             double seconds = (System.nanoTime() - start) / 1e9;
