@@ -45,9 +45,9 @@ final class DeployBenchmark {
     /** Enough for every round of the largest cluster of CPU devices, an hour each. */
     static final String CUSTOMER_CREDIT_USD = "100000";
     static final int ROUNDS_DEFAULT = 2;
+    static final int ROUNDS_MAX = 10;
     /** A rank that starts one program and waits: the least work a rank's own process can add. */
     static final String RANK_COMMAND_DEFAULT = "sleep 600";
-    static final int ROUNDS_MAX = 10;
     /** The coordinator's and the agents' own default. */
     static final Duration POLL_WAIT = CoordinatorConfig.POLL_WAIT_DEFAULT;
     /** How long the fleet's CPU is measured at rest by default, once all agents are idle and before the first round. */
