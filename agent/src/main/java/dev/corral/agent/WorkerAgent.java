@@ -90,6 +90,12 @@ public final class WorkerAgent implements AutoCloseable {
     /** Ranks started whose start the coordinator has not yet acknowledged, by key: the next work poll carries them. */
     private final Map<String, StartReport> startsToReport = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    /**
+     * Ranks stopped because the coordinator no longer lists them: it has ended them itself, so
+     * their exit is not reported (a 10,000-device cluster's end would otherwise bring 10,000
+     * reports that change nothing).
+     */
+    private final Set<String> stoppedOnRequest = ConcurrentHashMap.newKeySet();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
@@ -344,6 +350,7 @@ public final class WorkerAgent implements AutoCloseable {
         for (Map.Entry<String, RankProcess> entry : running.entrySet()) {
             if (!wanted.contains(entry.getKey())) {
                 LOG.info("stopping {}: the coordinator no longer wants it", entry.getKey());
+                stoppedOnRequest.add(entry.getKey());
                 entry.getValue().stop();
             }
         }
@@ -429,9 +436,10 @@ public final class WorkerAgent implements AutoCloseable {
             }
             finished.add(key);
             running.remove(key);
-            if (closing) {
-                // The agent is going away and stopped the rank itself: that is not the rank's exit.
-                // The coordinator learns of it when the heartbeats stop.
+            if (stoppedOnRequest.remove(key) || closing) {
+                // Stopped for the coordinator, which has ended the rank; or the agent is going away and
+                // stopped it itself, which is not the rank's exit: the coordinator learns of that when
+                // the heartbeats stop.
                 return;
             }
             int code = exitCode;

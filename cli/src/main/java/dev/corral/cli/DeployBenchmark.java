@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * in /proc/self/fd (to close them in the child), so one process holding every agent's sockets
  * and every rank's pipes pays for all of them on every rank it starts (a kernel profile of
  * 1,111 agents in one process: most of the time in proc inode allocation). A real agent runs
- * one device and holds a handful.
+ * one device and holds a handful. Each agent process talks to a port of the coordinator's own
+ * ({@link dev.corral.server.Coordinator#openExtraPort}), as agents on a real network come from
+ * addresses of their own.
  */
 final class DeployBenchmark {
     static final Duration HEARTBEAT_INTERVAL_MIN = Duration.ofSeconds(15);
@@ -114,7 +116,9 @@ final class DeployBenchmark {
             long start = System.nanoTime();
             for (int p = 0; p < processes; p++) {
                 int count = agentCount / processes + (p < agentCount % processes ? 1 : 0);
-                hosts.add(startAgentHost(url, supplierAccount.apiKey(), count, heartbeatInterval,
+                // A port of its own per agent process: see Coordinator.openExtraPort.
+                URI hostUrl = p == 0 ? url : URI.create("http://127.0.0.1:" + coordinator.openExtraPort());
+                hosts.add(startAgentHost(hostUrl, supplierAccount.apiKey(), count, heartbeatInterval,
                         directory.resolve("host-" + p)));
             }
             awaitIdle(hosts, anonymous, agentCount);

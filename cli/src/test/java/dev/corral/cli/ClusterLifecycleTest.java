@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class ClusterLifecycleTest extends NetworkTest {
     /** A CPU device-hour at the oracle's price for an idle pool: 0.05 USD base x 0.8. */
     static final long CPU_PRICE_MICROS = 40_000;
+    /** Long enough for an agent's report that follows a rank's exit to arrive over loopback. */
+    static final Duration EXIT_REPORT_WAIT = Duration.ofSeconds(1);
 
     /** A customer and its running cluster. */
     private record Running(CorralClient customer, ClusterView cluster) {}
@@ -130,7 +132,7 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     @Test
-    void terminatingStopsTheRanksAndRefundsTheUnusedTimeToTheSecond() throws Exception {
+    void terminatingStopsTheRanksWithoutExitReportsAndRefundsTheUnusedTimeToTheSecond() throws Exception {
         Running running = runningCluster(2);
         CorralClient alice = running.customer();
         ClusterView deployed = running.cluster();
@@ -147,6 +149,16 @@ class ClusterLifecycleTest extends NetworkTest {
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThat(alice.cluster(deployed.clusterId()).charged()).isEqualTo(ended.charged());
         network.awaitIdleDevices(1);
+
+        TestNetwork.await("the agent to stop the rank", () -> ProcessHandle.current().descendants()
+                .noneMatch(process -> process.info().commandLine().orElse("").contains("sleep 300")));
+        // The agent would report an exit straight after it: none comes, the coordinator ended the rank itself.
+        Thread.sleep(EXIT_REPORT_WAIT.toMillis());
+        assertThat(alice.cluster(deployed.clusterId()).ranks()).singleElement().satisfies(rank -> {
+            assertThat(rank.state()).isEqualTo("STARTED");
+            assertThat(rank.exitCode()).isNull();
+            assertThat(rank.endedAt()).isEqualTo(ended.endedAt());
+        });
     }
 
     @Test
