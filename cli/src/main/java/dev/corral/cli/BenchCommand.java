@@ -231,7 +231,8 @@ final class BenchCommand {
 
     @Command(name = "deploy", mixinStandardHelpOptions = true,
             description = "Start a coordinator in this process and many real worker agents in a few agent processes "
-                    + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP; heartbeats spread to "
+                    + "(at niceness 10, yielding the CPU to the coordinator; over loopback HTTP, each process to a port of "
+                    + "its own; heartbeats spread to "
                     + "at most " + DeployBenchmark.HEARTBEATS_PER_SECOND_MAX + " a second in all); each round, deploy "
                     + "a cluster over them and time the deploy call, the time until the cluster is RUNNING, when its "
                     + "ranks started, the CPU the coordinator, the agent processes and the rest of the machine used "

@@ -132,6 +132,22 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     @Test
+    void anAgentOnAnotherPortOfTheCoordinatorServesAClusterLikeAnyOther() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.agentOnExtraPort(supplier);
+        network.awaitIdleDevices(1);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(cpu(1, 1, "echo via the other port"), null);
+
+        ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED");
+        assertThat(done.ranks()).singleElement().satisfies(rank -> assertThat(rank.deviceId())
+                .isEqualTo(agent.deviceId().value()));
+        assertThat(alice.logs(deployed.clusterId(), null).lines()).extracting(LogView.LogLine::line)
+                .containsExactly("via the other port");
+    }
+
+    @Test
     void terminatingStopsTheRanksWithoutExitReportsAndRefundsTheUnusedTimeToTheSecond() throws Exception {
         Running running = runningCluster(2);
         CorralClient alice = running.customer();

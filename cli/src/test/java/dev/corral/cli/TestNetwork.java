@@ -151,8 +151,17 @@ final class TestNetwork implements AutoCloseable {
     }
 
     WorkerAgent agent(CorralClient owner, boolean allowProcessRuntime) throws Exception {
+        return agent(owner, allowProcessRuntime, url);
+    }
+
+    /** A real agent for this owner on a port the coordinator opens for it besides its first. */
+    WorkerAgent agentOnExtraPort(CorralClient owner) throws Exception {
+        return agent(owner, true, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()));
+    }
+
+    private WorkerAgent agent(CorralClient owner, boolean allowProcessRuntime, URI server) throws Exception {
         String token = owner.joinToken().token();
-        AgentConfig agentConfig = AgentConfig.of(url, token, directory.resolve("agent-" + agentCount++),
+        AgentConfig agentConfig = AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++),
                 allowProcessRuntime).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
                 .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO);
         return start(agentConfig);
