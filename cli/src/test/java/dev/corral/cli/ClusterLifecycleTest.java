@@ -113,6 +113,7 @@ class ClusterLifecycleTest extends NetworkTest {
         String metrics = new RawAgent(network.url, network.clock).send("GET", "/metrics", new byte[0], Map.of()).body();
         assertThat(metrics).contains("corral_clusters_deployed_total 1.0")
                 .contains("corral_clusters_ended_total{state=\"COMPLETED\"} 1.0")
+                .contains("corral_rank_exit_reports_total 2.0")
                 .contains("corral_devices_idle 2.0");
     }
 
@@ -170,8 +171,10 @@ class ClusterLifecycleTest extends NetworkTest {
                 .noneMatch(process -> process.info().commandLine().orElse("").contains("sleep 300")));
         // The agent would report an exit straight after it: none comes, the coordinator ended the rank itself.
         Thread.sleep(EXIT_REPORT_WAIT.toMillis());
+        assertThat(new RawAgent(network.url, network.clock).send("GET", "/metrics", new byte[0], Map.of()).body())
+                .contains("corral_rank_exit_reports_total 0.0");
         assertThat(alice.cluster(deployed.clusterId()).ranks()).singleElement().satisfies(rank -> {
-            assertThat(rank.state()).isEqualTo("STARTED");
+            assertThat(rank.state()).isEqualTo("STOPPED");
             assertThat(rank.exitCode()).isNull();
             assertThat(rank.endedAt()).isEqualTo(ended.endedAt());
         });

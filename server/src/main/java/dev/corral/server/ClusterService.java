@@ -51,6 +51,7 @@ import dev.corral.store.Logs;
 import dev.corral.store.Oracle;
 import dev.corral.store.Quotes;
 import dev.corral.store.RankRow;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -107,6 +108,8 @@ final class ClusterService {
     private final Clock clock;
     private final Duration deployTimeout;
     private final MeterRegistry metrics;
+    /** Every rank exit an agent reports, recorded or not: none come for ranks stopped with their cluster. */
+    private final Counter exitReports;
     private final ReentrantLock[] keyStripes = new ReentrantLock[IDEMPOTENT_DEPLOY_STRIPES];
 
     ClusterService(Store store, DeviceIndex index, WorkBoard board, Clock clock, Duration deployTimeout,
@@ -117,6 +120,7 @@ final class ClusterService {
         this.clock = requireNonNull(clock, "clock is null");
         this.deployTimeout = requireNonNull(deployTimeout, "deployTimeout is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.exitReports = metrics.counter("corral_rank_exit_reports");
         Arrays.setAll(keyStripes, i -> new ReentrantLock());
     }
 
@@ -464,6 +468,7 @@ final class ClusterService {
 
     void rankExited(DeviceId device, String clusterId, RankExited exited) {
         ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
+        exitReports.increment();
         Optional<ClusterState> ending = store.db().transaction(c -> {
             ClusterRow cluster = store.clusters().lock(c, id).orElseThrow();
             RankState before = store.clusters().rank(c, id, exited.rank()).orElseThrow().state();

@@ -226,10 +226,11 @@ public final class Clusters {
                 RankState.STARTED.name());
     }
 
-    /** At the cluster's end, every rank still live ends now. */
+    /** At the cluster's end, every rank still live ends now: a running one is STOPPED, one never started stays ASSIGNED. */
     public void endLiveRanks(Connection c, ClusterId id, Instant now) throws SQLException {
-        Sql.update(c, "UPDATE cluster_rank SET ended_at = ? WHERE cluster_id = ? AND ended_at IS NULL",
-                now.toEpochMilli(), id.value());
+        Sql.update(c, "UPDATE cluster_rank SET ended_at = ?, state = CASE WHEN state = ? THEN ? ELSE state END "
+                + "WHERE cluster_id = ? AND ended_at IS NULL", now.toEpochMilli(), RankState.STARTED.name(),
+                RankState.STOPPED.name(), id.value());
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
