@@ -110,41 +110,47 @@ final class DeployBenchmark {
         CoordinatorConfig config = jdbcUrl == null ? embedded : embedded.withJdbcUrl(jdbcUrl);
         List<Process> hosts = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
-            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
-            CorralClient anonymous = new CorralClient(url, null);
-            AccountCreated supplierAccount = anonymous.createAccount("bench-supplier");
-            long start = System.nanoTime();
-            for (int p = 0; p < processes; p++) {
-                int count = agentCount / processes + (p < agentCount % processes ? 1 : 0);
-                // A port of its own per agent process: see Coordinator.openExtraPort.
-                URI hostUrl = p == 0 ? url : URI.create("http://127.0.0.1:" + coordinator.openExtraPort());
-                hosts.add(startAgentHost(hostUrl, supplierAccount.apiKey(), count, heartbeatInterval,
-                        directory.resolve("host-" + p)));
-            }
-            awaitIdle(hosts, anonymous, agentCount);
-            print(out, "%,d agents in %d agent processes (a heartbeat every %d s each) registered and idle in %.1f s",
-                    agentCount, processes, heartbeatInterval.toSeconds(), (System.nanoTime() - start) / 1e9);
-            if (rest.isPositive()) {
-                CpuUse.Snapshot restStart = CpuUse.now(hosts);
-                Thread.sleep(rest.toMillis());
-                print(out, "  CPU used at rest (%,.0f work polls answered and %,.0f heartbeats a second): %s",
-                        agentCount / (double) POLL_WAIT.toSeconds(), agentCount / (double) heartbeatInterval.toSeconds(),
-                        CpuUse.describe(restStart, CpuUse.now(hosts)));
-            }
-
-            AccountCreated customerAccount = anonymous.createAccount("bench-customer");
-            CorralClient customer = anonymous.withKey(customerAccount.apiKey());
-            anonymous.withKey(config.adminKey()).credit(customerAccount.accountId(), CUSTOMER_CREDIT_USD, "bench-credit");
-            for (int round = 1; round <= rounds; round++) {
-                if (round > 1) {
-                    awaitQuiet(hosts, anonymous, agentCount);
+            // The agents stop first: stopped after the coordinator, each would log its refused heartbeats.
+            try {
+                URI url = URI.create("http://127.0.0.1:" + coordinator.port());
+                CorralClient anonymous = new CorralClient(url, null);
+                AccountCreated supplierAccount = anonymous.createAccount("bench-supplier");
+                long start = System.nanoTime();
+                for (int p = 0; p < processes; p++) {
+                    int count = agentCount / processes + (p < agentCount % processes ? 1 : 0);
+                    // A port of its own per agent process: see Coordinator.openExtraPort.
+                    URI hostUrl = p == 0 ? url : URI.create("http://127.0.0.1:" + coordinator.openExtraPort());
+                    hosts.add(startAgentHost(hostUrl, supplierAccount.apiKey(), count, heartbeatInterval,
+                            directory.resolve("host-" + p)));
                 }
-                print(out, "round %d of %d%s:", round, rounds, round == 1 ? " (every process just started: code not yet "
-                        + "compiled by the JVM)" : "");
-                deployOnce(customer, devices, rankCommand, hosts, out);
+                awaitIdle(hosts, anonymous, agentCount);
+                print(out, "%,d agents in %d agent processes (a heartbeat every %d s each) registered and idle in "
+                        + "%.1f s", agentCount, processes, heartbeatInterval.toSeconds(),
+                        (System.nanoTime() - start) / 1e9);
+                if (rest.isPositive()) {
+                    CpuUse.Snapshot restStart = CpuUse.now(hosts);
+                    Thread.sleep(rest.toMillis());
+                    print(out, "  CPU used at rest (%,.0f work polls answered and %,.0f heartbeats a second): %s",
+                            agentCount / (double) POLL_WAIT.toSeconds(),
+                            agentCount / (double) heartbeatInterval.toSeconds(),
+                            CpuUse.describe(restStart, CpuUse.now(hosts)));
+                }
+
+                AccountCreated customerAccount = anonymous.createAccount("bench-customer");
+                CorralClient customer = anonymous.withKey(customerAccount.apiKey());
+                anonymous.withKey(config.adminKey()).credit(customerAccount.accountId(), CUSTOMER_CREDIT_USD,
+                        "bench-credit");
+                for (int round = 1; round <= rounds; round++) {
+                    if (round > 1) {
+                        awaitQuiet(hosts, anonymous, agentCount);
+                    }
+                    print(out, "round %d of %d%s:", round, rounds, round == 1
+                            ? " (every process just started: code not yet compiled by the JVM)" : "");
+                    deployOnce(customer, devices, rankCommand, hosts, out);
+                }
+            } finally {
+                stopAgentHosts(hosts);
             }
-        } finally {
-            stopAgentHosts(hosts);
         }
     }
 
