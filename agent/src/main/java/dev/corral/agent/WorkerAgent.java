@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.Runtimes;
 import dev.corral.core.protocol.Assignment;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
@@ -42,9 +43,7 @@ import org.slf4j.LoggerFactory;
  * and exit. It survives coordinator restarts by retrying with bounded back-off.
  */
 public final class WorkerAgent implements AutoCloseable {
-    public static final String RUNTIME_PROCESS = "process";
     /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
-    public static final String RUNTIME_CUDA = "cuda";
     /** A rank's output is looked for and shipped this soon after it last wrote some... */
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
     /**
@@ -191,10 +190,10 @@ public final class WorkerAgent implements AutoCloseable {
     private static List<String> runtimes(AgentConfig config, ChallengeEngine engine) {
         List<String> runtimes = new ArrayList<>();
         if (config.allowProcessRuntime()) {
-            runtimes.add(RUNTIME_PROCESS);
+            runtimes.add(Runtimes.PROCESS);
         }
         if (engine.gpu()) {
-            runtimes.add(RUNTIME_CUDA);
+            runtimes.add(Runtimes.CUDA);
         }
         return List.copyOf(runtimes);
     }
@@ -358,7 +357,7 @@ public final class WorkerAgent implements AutoCloseable {
 
     private void launch(Assignment assignment) {
         String key = key(assignment);
-        if (!RUNTIME_PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
+        if (!Runtimes.PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
             finished.add(key);
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN,
                     "runtime '" + assignment.type() + "' is not enabled on this device"));

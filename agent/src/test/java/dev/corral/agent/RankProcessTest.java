@@ -3,6 +3,7 @@ package dev.corral.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.core.Runtimes;
 import dev.corral.core.protocol.Assignment;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -127,7 +128,7 @@ class RankProcessTest {
     void aRankRunsInItsDirectoryWithTheClustersVariablesAndNoneOfTheAgentsOwn(RankProcess.Launcher launcher)
             throws Exception {
         Path directory = work.resolve("c-8");
-        Assignment assignment = new Assignment("c", 2, 4, WorkerAgent.RUNTIME_PROCESS,
+        Assignment assignment = new Assignment("c", 2, 4, Runtimes.PROCESS,
                 "pwd; echo \"$CORRAL_RANK/$CORRAL_WORLD_SIZE $CORRAL_HEAD_ADDR $MODEL $HOME\"; env | cut -d= -f1 | sort",
                 Map.of("MODEL", "llama 70b"), "10.0.0.1:5000", List.of(), false);
         assertThat(System.getenv()).as("the agent has variables of its own to hide").isNotEmpty();
@@ -189,7 +190,7 @@ class RankProcessTest {
     }
 
     private static Assignment assignment(String command) {
-        return new Assignment("c", 0, 1, WorkerAgent.RUNTIME_PROCESS, command, Map.of(), null, List.of(), false);
+        return new Assignment("c", 0, 1, Runtimes.PROCESS, command, Map.of(), null, List.of(), false);
     }
 
     private static ProcessHandle awaitPid(Path file) throws Exception {

@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.Runtimes;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
@@ -97,7 +98,7 @@ final class ClusterCommands {
         ClientOptions options;
         @ArgGroup(exclusive = false, multiplicity = "1")
         Shape shape;
-        @Option(names = "--type", defaultValue = "process", description = "Runtime (default ${DEFAULT-VALUE}; the only one so far).")
+        @Option(names = "--type", defaultValue = Runtimes.PROCESS, description = "Runtime (default ${DEFAULT-VALUE}; the only one so far).")
         String type;
         @Option(names = "--cmd", required = true, description = "Shell command every rank runs; it sees CORRAL_RANK, CORRAL_WORLD_SIZE, CORRAL_HEAD_ADDR, CORRAL_PEERS, CORRAL_CLUSTER_ID.")
         String cmd;

@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
@@ -96,7 +97,7 @@ final class Demo {
             Path program = writeProgram();
             String java = ProcessHandle.current().info().command().orElse("java");
             String cmd = "'" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 '" + program + "' " + N;
-            DeployRequest request = new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, "process",
+            DeployRequest request = new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, Runtimes.PROCESS,
                     cmd, Map.of(), null, null);
             QuoteView quote = customer.quote(request);
             say("quote: " + AGENTS + " CPU devices for 1 h cost " + Format.amount(quote.total()) + " ("

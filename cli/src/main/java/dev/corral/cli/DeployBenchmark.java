@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
@@ -157,7 +158,7 @@ final class DeployBenchmark {
     /** Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it; prints the times. */
     private static void deployOnce(CorralClient customer, int devices, String rankCommand, List<Process> hosts,
             PrintWriter out) throws InterruptedException {
-        DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, "process",
+        DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, Runtimes.PROCESS,
                 rankCommand, Map.of(), null, null);
         CpuUse.Snapshot cpuBefore = CpuUse.now(hosts);
         long deployStart = System.nanoTime();

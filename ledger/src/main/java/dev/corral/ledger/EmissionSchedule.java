@@ -42,6 +42,11 @@ public final class EmissionSchedule {
 
     private EmissionSchedule() {}
 
+    /** Whole IO in an amount of base units, rounded down: how stakes count for placement priority. */
+    public static long wholeIo(long baseUnits) {
+        return baseUnits / BASE_UNITS_PER_IO;
+    }
+
     /** Base units minted by block b (0-based; one block per hourly epoch); zero after the last block. */
     public static long blockEmission(long block) {
         if (block < 0) {

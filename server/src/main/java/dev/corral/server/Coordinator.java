@@ -3,28 +3,47 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.Json;
-import dev.corral.core.api.ApiError;
-import dev.corral.store.Database;
-import dev.corral.store.DuplicateException;
-import dev.corral.store.StoreClosedException;
-import dev.corral.store.Ledger;
 import dev.corral.core.auth.KeyFile;
+import dev.corral.server.accounts.AccountService;
+import dev.corral.server.accounts.CustomerHistory;
+import dev.corral.server.challenges.ChallengeService;
+import dev.corral.server.clusters.AgentWork;
+import dev.corral.server.clusters.ClusterControl;
+import dev.corral.server.clusters.ClusterEnd;
+import dev.corral.server.clusters.ClusterServices;
+import dev.corral.server.clusters.ClusterSweep;
+import dev.corral.server.clusters.ClusterViews;
+import dev.corral.server.clusters.DeployService;
+import dev.corral.server.clusters.QuoteService;
+import dev.corral.server.clusters.RankReports;
+import dev.corral.server.devices.DeviceService;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.server.devices.WorkBoard;
+import dev.corral.server.http.AgentAuth;
+import dev.corral.server.http.Errors;
+import dev.corral.server.http.ReplayGuard;
+import dev.corral.server.http.Routes;
+import dev.corral.server.metrics.CoordinatorMetrics;
+import dev.corral.server.network.BandwidthService;
+import dev.corral.server.network.NetworkService;
+import dev.corral.server.network.OfferService;
+import dev.corral.server.tokens.EpochService;
+import dev.corral.server.tokens.StakeService;
+import dev.corral.server.tokens.TokenService;
+import dev.corral.store.Database;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.Gauge;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.KeyPair;
+import java.time.Clock;
+import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: the HTTP API for people and agents over one store. {@link #start} opens
@@ -41,17 +60,18 @@ public final class Coordinator implements AutoCloseable {
     static final int ACCEPT_QUEUE_MAX = 4_096;
     /** The coordinator's Ed25519 key that signs epoch records, kept in the data directory. */
     public static final String KEY_FILE = "coordinator.key";
-    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final Database database;
+    private final CoordinatorMetrics metrics;
     private final Javalin app;
     private final WorkBoard board;
     private final Sweeper sweeper;
     private final Optional<String> generatedAdminKey;
 
-    private Coordinator(Database database, Javalin app, WorkBoard board, Sweeper sweeper,
+    private Coordinator(Database database, CoordinatorMetrics metrics, Javalin app, WorkBoard board, Sweeper sweeper,
             Optional<String> generatedAdminKey) {
         this.database = database;
+        this.metrics = metrics;
         this.app = app;
         this.board = board;
         this.sweeper = sweeper;
@@ -64,30 +84,35 @@ public final class Coordinator implements AutoCloseable {
         Database database = config.jdbcUrl() != null
                 ? Database.connect(config.jdbcUrl())
                 : Database.embedded(config.dataDirectory());
+        CoordinatorMetrics observed = new CoordinatorMetrics();
         try {
             Store store = Store.on(database);
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry metrics = observed.registry();
+            database.publishPoolMetrics(metrics);
             WorkBoard board = new WorkBoard();
             AccountService accounts = new AccountService(store, config.clock());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
-            EpochService epochs = new EpochService(store, config.clock(), config.epochLength(),
+            DeviceState deviceState = DeviceState.load(database, store.devices(), store.stakes(), board, config.clock());
+            EpochService epochs = new EpochService(store, deviceState, metrics, config.clock(), config.epochLength(),
                     config.computeRewardShareBasisPoints(), config.availabilityProofRequired(), key);
-            DeviceIndex index = DeviceIndex.rebuild(store, config.clock());
-            DeviceService devices = new DeviceService(store, index, board, config.clock());
-            ClusterService clusters = new ClusterService(store, index, board, config.clock(), config.deployTimeout(),
-                    metrics);
+            DeviceService devices = new DeviceService(store, deviceState, config.clock(), metrics);
+            ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
+                    store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
+            ClusterServices clusters = clusterServices(store, deviceState, ends, config.clock(), metrics);
             NetworkService network = new NetworkService(store);
-            Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline()).register(metrics);
-            Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle()).register(metrics);
+            Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline())
+                    .description("Devices online, as of at most a few seconds ago").register(metrics);
+            Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle())
+                    .description("Devices online, verified and not hired, as of at most a few seconds ago").register(metrics);
             ReplayGuard replays = new ReplayGuard(config.clock().instant(), config.clockSkewMax(), ReplayGuard.NONCES_MAX);
             AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics, replays);
-            StakeService stakes = new StakeService(store, index, config.clock());
-            ChallengeService challenges = new ChallengeService(store, index, board, config.clock(),
+            StakeService stakes = new StakeService(store, deviceState, config.clock());
+            ChallengeService challenges = new ChallengeService(store, deviceState, metrics, config.clock(),
                     config.challengeMeanInterval(), config.challengeWork(),
                     config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
             Routes routes = new Routes(accounts, devices, clusters, network, epochs,
                     new TokenService(store, config.clock()), stakes, challenges,
-                    new BandwidthService(store, index, config.clock()), new OfferService(index), agentAuth, board,
+                    new BandwidthService(store, deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -95,17 +120,34 @@ public final class Coordinator implements AutoCloseable {
                 javalin.startup.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 javalin.jetty.modifyServer(Coordinator::deepenAcceptQueue);
+                javalin.requestLogger.http(observed::requestDone);
                 routes.register(javalin.routes);
-                errors(javalin.routes);
+                Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, index, clusters, epochs, stakes, challenges, replays, config.clock(),
+            Sweeper sweeper = new Sweeper(store, deviceState, new ClusterSweep(database, store.clusters(), store.stakes(),
+                    deviceState, ends, config.clock(), metrics), epochs, stakes, challenges, replays, config.clock(),
                     config.heartbeatTimeout(), config.sweepInterval());
-            return new Coordinator(database, app, board, sweeper, adminKey);
+            return new Coordinator(database, observed, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {
+            observed.close();
             database.close();
             throw e;
         }
+    }
+
+    private static ClusterServices clusterServices(Store store, DeviceState devices, ClusterEnd ends, Clock clock,
+            MeterRegistry metrics) {
+        Database db = store.db();
+        ClusterViews views = new ClusterViews(db, store.clusters(), store.ledger(), store.logs());
+        QuoteService quotes = new QuoteService(db, store.quotes(),
+                new CustomerHistory(store.clusters(), store.customerReports()), devices, clock);
+        return new ClusterServices(quotes,
+                new DeployService(db, store.clusters(), store.ledger(), store.stakes(), quotes, views, devices, clock,
+                        metrics),
+                views, new ClusterControl(db, store.clusters(), store.ledger(), views, ends, clock),
+                new AgentWork(db, store.clusters(), store.challenges()),
+                new RankReports(db, store.clusters(), store.logs(), devices, ends, clock, metrics));
     }
 
     /** Sets every connector's accept queue just before it binds its socket. */
@@ -119,27 +161,6 @@ public final class Coordinator implements AutoCloseable {
                     }
                 }
             }
-        });
-    }
-
-    private static void errors(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage())));
-        routes.exception(IllegalArgumentException.class, (e, ctx) ->
-                ctx.status(400).json(new ApiError("bad_request", e.getMessage())));
-        routes.exception(DuplicateException.class, (e, ctx) ->
-                ctx.status(409).json(new ApiError("conflict", e.getMessage())));
-        routes.exception(Ledger.IdempotencyConflictException.class, (e, ctx) ->
-                ctx.status(409).json(new ApiError("idempotency_conflict", e.getMessage())));
-        routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(switch (e.getStatus()) {
-            case 404 -> new ApiError("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
-            case 413 -> new ApiError("too_large", "the request body is over the limit of " + BODY_BYTES_MAX + " bytes");
-            default -> new ApiError("http_" + e.getStatus(), e.getMessage());
-        }));
-        routes.exception(StoreClosedException.class, (e, ctx) ->
-                ctx.status(503).json(new ApiError("unavailable", e.getMessage() + "; try again shortly")));
-        routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ApiError("internal", "the coordinator failed; the change was rolled back"));
         });
     }
 
@@ -188,5 +209,6 @@ public final class Coordinator implements AutoCloseable {
         board.close();
         app.stop();
         database.close();
+        metrics.close();
     }
 }

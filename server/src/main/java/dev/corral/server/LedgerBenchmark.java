@@ -1,6 +1,5 @@
 package dev.corral.server;
 
-import dev.corral.proofs.Reputation;
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
@@ -10,10 +9,16 @@ import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
+import dev.corral.core.Runtimes;
 import dev.corral.core.auth.KeyFile;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.Transfer;
 import dev.corral.ledger.TransferKind;
+import dev.corral.proofs.Reputation;
+import dev.corral.server.clusters.ClusterEnd;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.server.devices.WorkBoard;
+import dev.corral.server.tokens.EpochService;
 import dev.corral.store.Accounts;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.Database;
@@ -89,7 +94,7 @@ public final class LedgerBenchmark {
         Money escrow = price.times(devices);
         store.db().transaction(c -> {
             store.clusters().insert(c, new ClusterRow(cluster, customer, null, "bench", ClusterState.RUNNING, null,
-                    ClusterService.RUNTIME_PROCESS, "true", Map.of(), DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
+                    Runtimes.PROCESS, "true", Map.of(), DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
                     "127.0.0.1:1", now.minus(Duration.ofMinutes(40)), now.minus(Duration.ofMinutes(30)),
                     now.plus(Duration.ofMinutes(30)), null));
             store.clusters().markRunning(c, cluster, now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(30)));
@@ -107,9 +112,9 @@ public final class LedgerBenchmark {
             }
             return null;
         });
-        ClusterService clusters = new ClusterService(store, DeviceIndex.rebuild(store, clock), new WorkBoard(), clock,
-                Duration.ofMinutes(3),
-                new SimpleMeterRegistry());
+        ClusterEnd clusters = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
+                store.devices(), DeviceState.load(store.db(), store.devices(), store.stakes(), new WorkBoard(), clock), clock,
+                Duration.ofMinutes(3), new SimpleMeterRegistry());
         long before = journalLength(store);
         long heapBefore = resetPeakHeap();
         long start = System.nanoTime();
@@ -159,8 +164,10 @@ public final class LedgerBenchmark {
             store.settings().put(c, EpochService.GENESIS_SETTING, Long.toString(genesis.toEpochMilli()));
             return null;
         });
+        // loaded before the devices: the index the close keeps in step holds none of them (none is down)
+        DeviceState deviceState = DeviceState.load(store.db(), store.devices(), store.stakes(), new WorkBoard(), clock);
         devices(store, devices, now, genesis.minus(Duration.ofHours(1)));
-        EpochService epochs = new EpochService(store, clock, Duration.ofHours(1), 5_000, false,
+        EpochService epochs = new EpochService(store, deviceState, new SimpleMeterRegistry(), clock, Duration.ofHours(1), 5_000, false,
                 KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
         long before = journalLength(store);
         System.gc();
@@ -183,7 +190,7 @@ public final class LedgerBenchmark {
             for (int i = from; i < Math.min(count, from + LOAD_BATCH); i++) {
                 DeviceId id = DeviceId.random();
                 batch.add(new DeviceRow(id, owners.get(i % owners.size()), "bench-key-" + id.value(), "bench", H100,
-                        "local", "127.0.0.1", List.of(ClusterService.RUNTIME_PROCESS), 0, 0, null, true, onlineSince, null,
+                        "local", "127.0.0.1", List.of(Runtimes.PROCESS), 0, 0, null, true, onlineSince, null,
                         now, DeviceRow.Listing.NEW, Reputation.Standing.NEW, DeviceRow.Verification.NEW));
             }
             store.db().transaction(c -> {

@@ -1,8 +1,5 @@
 package dev.corral.server;
 
-import dev.corral.core.AccountId;
-import dev.corral.scheduler.CustomerDiscount;
-
 import dev.corral.store.Accounts;
 import dev.corral.store.Challenges;
 import dev.corral.store.Clusters;
@@ -17,24 +14,16 @@ import dev.corral.store.Oracle;
 import dev.corral.store.Quotes;
 import dev.corral.store.Settings;
 import dev.corral.store.Stakes;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** The database and its repositories, as the services use them. */
-record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
+public record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
         Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
         Quotes quotes, CustomerReports customerReports) {
 
-    static Store on(Database db) {
+    public static Store on(Database db) {
         Ledger ledger = new Ledger();
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
                 new Challenges(), new Quotes(), new CustomerReports());
-    }
-
-    /** What counts for and against a customer, for its reputation and discount, in the caller's transaction. */
-    CustomerDiscount.History customerHistory(Connection c, AccountId customer) throws SQLException {
-        CustomerReports.Counts reports = customerReports.counts(c, customer);
-        return new CustomerDiscount.History(clusters.countRunToEnd(c, customer), reports.abuse(), reports.disputes());
     }
 }

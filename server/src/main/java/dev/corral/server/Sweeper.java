@@ -3,6 +3,12 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceId;
+import dev.corral.server.challenges.ChallengeService;
+import dev.corral.server.clusters.ClusterSweep;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.server.http.ReplayGuard;
+import dev.corral.server.tokens.EpochService;
+import dev.corral.server.tokens.StakeService;
 import dev.corral.store.DeviceRow;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
  */
-final class Sweeper implements AutoCloseable {
+public final class Sweeper implements AutoCloseable {
     /** How long an expired quote is kept, so a late deploy naming it hears "expired" rather than "unknown". */
     static final Duration QUOTE_RETENTION = Duration.ofDays(1);
     /** How long closed stretches online are kept for uptime: far longer than any epoch left to close. */
@@ -36,8 +42,8 @@ final class Sweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
     private final Store store;
-    private final DeviceIndex index;
-    private final ClusterService clusters;
+    private final DeviceState devices;
+    private final ClusterSweep clusters;
     private final EpochService epochs;
     private final StakeService stakes;
     private final ChallengeService challenges;
@@ -49,10 +55,10 @@ final class Sweeper implements AutoCloseable {
     private Instant nextFullScan;
     private final ScheduledExecutorService executor;
 
-    Sweeper(Store store, DeviceIndex index, ClusterService clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
+    public Sweeper(Store store, DeviceState devices, ClusterSweep clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
             ReplayGuard replays, Clock clock, Duration heartbeatTimeout, Duration interval) {
         this.store = requireNonNull(store, "store is null");
-        this.index = requireNonNull(index, "index is null");
+        this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
@@ -81,11 +87,8 @@ final class Sweeper implements AutoCloseable {
         if (!now.isBefore(graceUntil)) {
             Instant cutoff = now.minus(heartbeatTimeout);
             boolean fullScan = !now.isBefore(nextFullScan);
-            List<DeviceId> silent = fullScan ? List.of() : index.silentSince(cutoff);
-            offline = store.db().transaction(c -> fullScan ? store.devices().markOfflineSince(c, cutoff)
-                    : store.devices().markOffline(c, silent, cutoff));
-            index.offline(offline);
-            index.forgetSilent(fullScan ? offline.stream().map(DeviceRow::id).toList() : silent, cutoff);
+            List<DeviceId> silent = fullScan ? List.of() : devices.silentSince(cutoff);
+            offline = devices.transaction((c, writes) -> writes.markOffline(silent, fullScan, cutoff));
             if (fullScan) {
                 nextFullScan = now.plus(OFFLINE_FULL_SCAN_INTERVAL);
             }

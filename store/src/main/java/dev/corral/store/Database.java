@@ -85,6 +85,15 @@ public final class Database implements AutoCloseable {
         return new Database(jdbcUrl);
     }
 
+    /**
+     * Publishes the connection pool's meters (connections active, idle, pending; acquire, usage
+     * and creation times) to a Micrometer registry, passed untyped so the store needs no
+     * Micrometer of its own: HikariCP recognises the registry's type itself.
+     */
+    public void publishPoolMetrics(Object meterRegistry) {
+        dataSource.setMetricRegistry(meterRegistry);
+    }
+
     public boolean isPostgres() {
         return postgres;
     }

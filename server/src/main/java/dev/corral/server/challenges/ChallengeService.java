@@ -1,0 +1,197 @@
+package dev.corral.server.challenges;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.DeviceId;
+import dev.corral.core.Runtimes;
+import dev.corral.core.protocol.ChallengeOpening;
+import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.proofs.ChallengePolicy;
+import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.Reputation;
+import dev.corral.server.Refusal;
+import dev.corral.server.Store;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.server.metrics.Meters;
+import dev.corral.store.Challenges;
+import dev.corral.store.DeviceRow;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Availability challenges: sent at random times to online devices that are not hired, sized
+ * and timed for the hardware each device claims, each answered in two steps (commit to the
+ * whole product, then open the rows drawn after the commitment) and ending PASSED, WRONG,
+ * LATE (the device answered after its deadline, or was heard from after it but never answered)
+ * or MISSING (silent since before the deadline). An answer is accepted only from the device
+ * the challenge was sent to, once, and before its deadline.
+ */
+public final class ChallengeService {
+    static final int ISSUED_PER_SWEEP_MAX = 1_000;
+    /** This many wrong answers in a row block a device until its owner asks for re-verification and it passes. */
+    static final int WRONG_IN_A_ROW_BLOCKS = 2;
+    /**
+     * After a wrong answer (not yet a block), or a late or missing one from a device not yet
+     * verified, the next challenge comes this soon: a new device whose first answer was late
+     * (its coordinator busy with a burst of registrations, say) should not wait the usual random
+     * gap to be placed.
+     */
+    static final Duration RECHECK = Duration.ofMinutes(1);
+    /**
+     * The runtime an agent declares when it computes challenges on its GPU with CUDA: only then
+     * is the challenge sized for the claimed GPU; otherwise for the claimed CPU cores.
+     */
+    private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
+
+    private final Store store;
+    private final DeviceState devices;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final Duration meanInterval;
+    private final Duration gapMax;
+    private final Duration work;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param gapMax the longest gap between two challenges to a device (half an epoch when
+     *     availability rewards need a passed challenge in every epoch), or null for none
+     */
+    public ChallengeService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration meanInterval,
+            Duration work, Duration gapMax) {
+        this.store = requireNonNull(store, "store is null");
+        this.devices = requireNonNull(devices, "devices is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.meanInterval = requireNonNull(meanInterval, "meanInterval is null");
+        this.gapMax = gapMax;
+        this.work = requireNonNull(work, "work is null");
+    }
+
+    /** Sends a challenge to every device that is due one, and draws when each is due the next. */
+    public void issueDue() {
+        Instant now = clock.instant();
+        List<DeviceId> due = store.db().transaction(c -> store.challenges().devicesDue(c, now, ISSUED_PER_SWEEP_MAX));
+        for (DeviceId device : due) {
+            byte[] id = new byte[10];
+            random.nextBytes(id);
+            devices.transaction((c, writes) -> {
+                DeviceRow row = store.devices().byId(c, device).orElseThrow();
+                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(row.hardware(),
+                        row.runtimes().contains(Runtimes.CUDA)), work);
+                store.challenges().insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
+                        random.nextLong(), sizing.size(), now, now.plus(sizing.deadline()), null, null,
+                        Challenges.ISSUED, null));
+                Duration gap = ChallengePolicy.nextGap(meanInterval, random);
+                store.challenges().setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
+                        : gapMax));
+                writes.wake(device);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Ends the challenges nobody answered in time: LATE with a commitment, or without one from a
+     * device heard from after the deadline (it is up, but too slow for its claim); MISSING from a
+     * device silent since before the deadline. The sweep comes {@link ChallengePolicy#OPEN_GRACE}
+     * after the deadline, time for a live device's heartbeat.
+     */
+    public void expireOverdue() {
+        Instant now = clock.instant();
+        for (Challenges.Challenge challenge : store.db().transaction(c ->
+                store.challenges().overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
+            devices.transaction((c, writes) -> {
+                boolean heardSince = store.devices().byId(c, challenge.device())
+                        .map(row -> row.lastSeenAt().isAfter(challenge.deadline())).orElse(false);
+                boolean silent = challenge.outcome().equals(Challenges.ISSUED) && !heardSince;
+                finish(c, writes, challenge.device(), challenge.id(), silent ? "MISSING" : "LATE", now);
+                return null;
+            });
+        }
+    }
+
+    /** Takes the device's commitment and answers with the rows it must open, drawn now. */
+    public ChallengeRows commit(DeviceId device, String id, String root) {
+        if (root == null || !ROOT.matcher(root).matches()) {
+            throw Refusal.invalid("root must be 64 lower-case hex digits");
+        }
+        Instant now = clock.instant();
+        return devices.transaction((c, writes) -> {
+            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+                    .orElseThrow(() -> Refusal.notFound("challenge", id));
+            if (!challenge.outcome().equals(Challenges.ISSUED)) {
+                throw Refusal.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
+            }
+            if (now.isAfter(challenge.deadline())) {
+                finish(c, writes, device, id, "LATE", now);
+                return new ChallengeRows(new int[0]);
+            }
+            int[] asked = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
+            store.challenges().commit(c, id, root, asked);
+            return new ChallengeRows(asked);
+        });
+    }
+
+    /** Checks the opened rows against the commitment: the outcome is PASSED, WRONG or LATE. */
+    public Map<String, String> open(DeviceId device, String id, ChallengeOpening opening) {
+        if (opening.rows() == null || opening.rows().size() > MatrixChallenge.ROWS_CHECKED) {
+            throw Refusal.invalid("open at most " + MatrixChallenge.ROWS_CHECKED + " rows");
+        }
+        Instant now = clock.instant();
+        String outcome = devices.transaction((c, writes) -> {
+            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+                    .orElseThrow(() -> Refusal.notFound("challenge", id));
+            if (!challenge.outcome().equals(Challenges.COMMITTED)) {
+                throw Refusal.conflict("challenge " + id + " is not waiting for rows (" + challenge.outcome() + ")");
+            }
+            String result;
+            if (now.isAfter(challenge.deadline().plus(ChallengePolicy.OPEN_GRACE))) {
+                result = "LATE";
+            } else {
+                boolean right = MatrixChallenge.verify(new MatrixChallenge.Spec(challenge.seed(), challenge.size()),
+                        challenge.root(), challenge.rowsAsked(), opening.rows(), random);
+                result = right ? "PASSED" : "WRONG";
+            }
+            finish(c, writes, device, id, result, now);
+            return result;
+        });
+        return Map.of("outcome", outcome);
+    }
+
+    /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */
+    private void finish(Connection c, DeviceState.Writes writes, DeviceId device, String id, String outcome, Instant now) throws SQLException {
+        store.challenges().finish(c, id, outcome, now);
+        writes.afterCommit(() -> Meters.challenges(metrics, outcome).increment());
+        Reputation.Event event = switch (outcome) {
+            case "PASSED" -> Reputation.Event.CHALLENGE_PASSED;
+            case "WRONG" -> Reputation.Event.CHALLENGE_WRONG;
+            case "LATE" -> Reputation.Event.CHALLENGE_LATE;
+            case "MISSING" -> Reputation.Event.CHALLENGE_MISSING;
+            default -> throw new IllegalStateException("unknown challenge outcome " + outcome);
+        };
+        writes.recordStanding(device, standing -> Reputation.record(standing, event, now));
+        if (event == Reputation.Event.CHALLENGE_PASSED) {
+            writes.passed(device);
+        } else if (event == Reputation.Event.CHALLENGE_WRONG) {
+            List<Challenges.Challenge> latest = store.challenges().ofDevice(c, device, WRONG_IN_A_ROW_BLOCKS);
+            if (latest.size() == WRONG_IN_A_ROW_BLOCKS && latest.stream().allMatch(k -> k.outcome().equals("WRONG"))) {
+                writes.block(device, WRONG_IN_A_ROW_BLOCKS + " wrong challenge answers in a row (the last "
+                        + id + ")", now);
+            } else {
+                // a wrong answer may be a glitch: ask again soon rather than at the usual random time
+                store.challenges().setNextDue(c, device, now.plus(RECHECK));
+            }
+        } else if (!store.devices().byId(c, device).orElseThrow().verification().verified()) {
+            store.challenges().setNextDue(c, device, now.plus(RECHECK));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.corral.server.clusters;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.Money;
+import dev.corral.core.api.ClusterView;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.Transfer;
+import dev.corral.ledger.TransferKind;
+import dev.corral.scheduler.ClusterRequest;
+import dev.corral.server.Refusal;
+import dev.corral.server.accounts.AccountService;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
+import dev.corral.store.Ledger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** What an owner does to a running cluster: pay for more hours, or end it now (refunded for the rest). */
+public final class ClusterControl {
+    private final Database db;
+    private final Clusters clusters;
+    private final Ledger ledger;
+    private final ClusterViews views;
+    private final ClusterEnd ends;
+    private final Clock clock;
+
+    public ClusterControl(Database db, Clusters clusters, Ledger ledger, ClusterViews views, ClusterEnd ends,
+            Clock clock) {
+        this.db = requireNonNull(db, "db is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.views = requireNonNull(views, "views is null");
+        this.ends = requireNonNull(ends, "ends is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public ClusterView extend(AccountId owner, String clusterId, Integer hours, String idempotencyKey) {
+        ClusterRow cluster = views.owned(owner, clusterId);
+        if (hours == null || hours < 1 || hours > ClusterRequest.HOURS_MAX) {
+            throw Refusal.invalid("hours must be 1.." + ClusterRequest.HOURS_MAX);
+        }
+        String key = "extend:" + cluster.id().value() + ":" + AccountService.requestKey(idempotencyKey);
+        db.transaction(c -> {
+            ClusterRow locked = clusters.lock(c, cluster.id()).orElseThrow();
+            if (locked.state().isFinal()) {
+                throw Refusal.conflict("cluster " + clusterId + " has ended (" + locked.state() + "); deploy a new one");
+            }
+            Money more = locked.pricePerDeviceHour().times(locked.count()).times(hours);
+            int total = locked.hours() + hours;
+            if (total > ClusterRequest.HOURS_MAX) {
+                throw Refusal.invalid("a cluster runs at most " + ClusterRequest.HOURS_MAX + " hours in all");
+            }
+            try {
+                int applied = ledger.apply(c, List.of(new Transfer(key,
+                        LedgerAccounts.user(owner, locked.currency()), LedgerAccounts.escrow(cluster.id(), locked.currency()),
+                        more, TransferKind.ESCROW_HOLD, cluster.id().value())), clock.instant());
+                if (applied == 1) {
+                    Instant expires = locked.expiresAt() == null ? null : locked.expiresAt().plus(Duration.ofHours(hours));
+                    clusters.extend(c, cluster.id(), total, expires);
+                }
+            } catch (Ledger.InsufficientFundsException e) {
+                throw Refusal.insufficientFunds(hours + " more hours cost " + more
+                        + " but the balance is short: add funds first");
+            }
+            return null;
+        });
+        return views.view(cluster.id());
+    }
+
+    public ClusterView terminate(AccountId owner, String clusterId) {
+        ClusterRow cluster = views.owned(owner, clusterId);
+        if (!ends.end(cluster.id(), ClusterState.TERMINATED, "terminated by its owner")) {
+            ClusterView view = views.view(cluster.id());
+            throw Refusal.conflict("cluster " + clusterId + " has already ended (" + view.state() + ")");
+        }
+        return views.view(cluster.id());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.corral.server.clusters;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.ClusterId;
+import dev.corral.core.Ids;
+import dev.corral.core.Money;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.LogView;
+import dev.corral.ledger.TransferKind;
+import dev.corral.server.Refusal;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
+import dev.corral.store.Ledger;
+import dev.corral.store.Logs;
+import java.util.List;
+import java.util.Map;
+
+/** What an owner sees of its clusters: each with its money and ranks, and their logs. Reads only. */
+public final class ClusterViews {
+    static final int CLUSTERS_LIST_MAX = 200;
+    static final int LOG_LINES_READ_MAX = 10_000;
+
+    private final Database db;
+    private final Clusters clusters;
+    private final Ledger ledger;
+    private final Logs logs;
+
+    public ClusterViews(Database db, Clusters clusters, Ledger ledger, Logs logs) {
+        this.db = requireNonNull(db, "db is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.logs = requireNonNull(logs, "logs is null");
+    }
+
+    /** The owner's clusters, newest first, each without its ranks' list (up to 200 of up to 10,000 ranks each). */
+    public List<ClusterView> list(AccountId owner) {
+        List<ClusterRow> rows = db.transaction(c -> clusters.byOwner(c, owner, CLUSTERS_LIST_MAX));
+        return rows.stream().map(row -> view(row.id(), false)).toList();
+    }
+
+    public ClusterView get(AccountId owner, String clusterId, boolean withRanks) {
+        return view(owned(owner, clusterId).id(), withRanks);
+    }
+
+    /** Up to {@code limitAsked} log lines (all ranks', or one rank's), oldest first, and whether more are kept. */
+    public LogView logs(AccountId owner, String clusterId, Integer rank, Integer limitAsked) {
+        ClusterRow cluster = owned(owner, clusterId);
+        int limit = limitAsked == null ? LOG_LINES_READ_MAX : limitAsked;
+        if (limit < 1 || limit > LOG_LINES_READ_MAX) {
+            throw Refusal.invalid("limit must be 1.." + LOG_LINES_READ_MAX);
+        }
+        List<Logs.Line> lines = db.transaction(c -> logs.read(c, cluster.id(), rank, limit + 1));
+        boolean truncated = lines.size() > limit;
+        return new LogView(cluster.id().value(), lines.stream().limit(limit)
+                .map(line -> new LogView.LogLine(line.rank(), line.seq(), line.text())).toList(), truncated);
+    }
+
+    ClusterView view(ClusterId id) {
+        return view(id, true);
+    }
+
+    private ClusterView view(ClusterId id, boolean withRanks) {
+        return db.transaction(c -> {
+            ClusterRow k = clusters.byId(c, id).orElseThrow();
+            Map<TransferKind, Money> sums = ledger.clusterSums(c, id.value(), k.currency());
+            Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.BUYBACK))
+                    .plus(sums.get(TransferKind.NETWORK_FEE));
+            List<ClusterView.RankView> ranks = !withRanks ? List.of() : clusters.ranks(c, id).stream()
+                    .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
+                            r.startedAt(), r.endedAt())).toList();
+            long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
+                    : clusters.ranksStarted(c, id);
+            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(), k.kind().name(),
+                    k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
+                    Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
+                    Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),
+                    Math.toIntExact(started), ranks);
+        });
+    }
+
+    /** The owner's cluster; another account's, or none, is "not found" alike. */
+    ClusterRow owned(AccountId owner, String clusterId) {
+        if (!Ids.looksLike(clusterId, ClusterId.PREFIX)) {
+            throw Refusal.notFound("cluster", String.valueOf(clusterId));
+        }
+        return db.transaction(c -> clusters.owned(c, owner, new ClusterId(clusterId)))
+                .orElseThrow(() -> Refusal.notFound("cluster", clusterId));
+    }
+}

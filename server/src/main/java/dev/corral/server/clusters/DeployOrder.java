@@ -1,0 +1,116 @@
+package dev.corral.server.clusters;
+
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.GpuModel;
+import dev.corral.core.Ids;
+import dev.corral.core.Runtimes;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.Layout;
+import dev.corral.scheduler.OfferQuery;
+import dev.corral.server.Refusal;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A deploy request checked field by field: what the cluster runs, where, how it is laid out
+ * and paid. Pure: a request in, an order or a refusal naming the field out.
+ */
+record DeployOrder(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency,
+        OfferQuery where, Layout layout, String quoteId) {
+    static final int CMD_LENGTH_MAX = 4096;
+    static final int ENV_ENTRIES_MAX = 64;
+    static final int ENV_VALUE_LENGTH_MAX = 4096;
+    static final String QUOTE_PREFIX = "quo";
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    static DeployOrder of(DeployRequest deploy) {
+        if (deploy.type() != null && !Runtimes.PROCESS.equals(deploy.type())) {
+            throw Refusal.invalid("type must be '" + Runtimes.PROCESS + "' (containers come later)");
+        }
+        if (deploy.name() != null && !CLUSTER_NAME.matcher(deploy.name()).matches()) {
+            throw Refusal.invalid("name must be 1-64 letters, digits, '_', '.' or '-'");
+        }
+        if (deploy.cmd() == null || deploy.cmd().isBlank() || deploy.cmd().length() > CMD_LENGTH_MAX) {
+            throw Refusal.invalid("cmd must be 1.." + CMD_LENGTH_MAX + " characters");
+        }
+        Map<String, String> env = deploy.env() == null ? Map.of() : deploy.env();
+        if (env.size() > ENV_ENTRIES_MAX) {
+            throw Refusal.invalid("at most " + ENV_ENTRIES_MAX + " environment variables");
+        }
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            if (!ENV_NAME.matcher(entry.getKey()).matches() || entry.getKey().startsWith("CORRAL_")) {
+                throw Refusal.invalid("environment variable name '" + entry.getKey()
+                        + "' is invalid or reserved (CORRAL_ is ours)");
+            }
+            if (entry.getValue() == null || entry.getValue().length() > ENV_VALUE_LENGTH_MAX) {
+                throw Refusal.invalid("environment variable " + entry.getKey() + " must have a value of at most "
+                        + ENV_VALUE_LENGTH_MAX + " characters");
+            }
+        }
+        ClusterRequest request = request(deploy.gpu(), Boolean.TRUE.equals(deploy.cpu()), deploy.gpusPerDevice(),
+                deploy.count(), deploy.hours(), deploy.region());
+        Currency currency = deploy.pay() == null ? Currency.USD : switch (deploy.pay()) {
+            case "USD" -> Currency.USD;
+            case "IOSD" -> Currency.IOSD;
+            default -> throw Refusal.invalid("pay must be USD or IOSD, not '" + deploy.pay() + "'");
+        };
+        Layout layout = deploy.layout() == null ? Layout.ANY : switch (deploy.layout().toLowerCase(Locale.ROOT)) {
+            case "any" -> Layout.ANY;
+            case "pack" -> Layout.PACK;
+            case "spread" -> Layout.SPREAD;
+            default -> throw Refusal.invalid("layout must be any, pack or spread, not '" + deploy.layout() + "'");
+        };
+        if (deploy.quoteId() != null && !Ids.looksLike(deploy.quoteId(), QUOTE_PREFIX)) {
+            throw Refusal.notFound("quote", deploy.quoteId());
+        }
+        return new DeployOrder(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency,
+                where(deploy.where()), layout, deploy.quoteId());
+    }
+
+    /** The customer's offer conditions, parsed. */
+    static OfferQuery where(String text) {
+        try {
+            return OfferQuery.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid("where: " + e.getMessage());
+        }
+    }
+
+    /** What devices, how many and for how long: a GPU model or a CPU device, never both. */
+    static ClusterRequest request(String gpu, boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
+            String region) {
+        if ((gpu == null) == !cpu) {
+            throw Refusal.invalid("ask for either a GPU model (gpu) or a CPU device (cpu: true)");
+        }
+        if (count == null || hours == null) {
+            throw Refusal.invalid("count and hours are required");
+        }
+        try {
+            return cpu
+                    ? new ClusterRequest(DeviceKind.CPU, null, 0, count, hours, region)
+                    : new ClusterRequest(DeviceKind.GPU, GpuModel.parse(gpu), gpusPerDevice == null ? 1 : gpusPerDevice,
+                            count, hours, region);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid(e.getMessage());
+        }
+    }
+
+    /** A request in one text form, so a quote is honoured only for exactly what it priced. */
+    static String canonical(ClusterRequest request, OfferQuery where) {
+        return request.kind() + " " + (request.gpuModel() == null ? "-" : request.gpuModel().name()) + " x"
+                + request.gpusPerDevice() + ", " + request.count() + " devices, " + request.hours() + " h, region "
+                + (request.region() == null ? "any" : request.region()) + ", where " + where.conditions().stream()
+                        .map(k -> k.field().key() + k.op() + String.join(",", k.values())).sorted().toList();
+    }
+
+    /** The request in a customer's words, for refusals. */
+    static String describe(ClusterRequest request) {
+        String what = request.kind() == DeviceKind.CPU ? "CPU" : request.gpusPerDevice() + "x " + request.gpuModel();
+        return what + (request.region() == null ? "" : " in " + request.region());
+    }
+}

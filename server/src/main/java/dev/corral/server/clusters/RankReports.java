@@ -1,0 +1,185 @@
+package dev.corral.server.clusters;
+
+import io.micrometer.core.instrument.Timer;
+
+import dev.corral.server.metrics.Meters;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.ClusterId;
+import dev.corral.core.ClusterState;
+import dev.corral.core.DeviceId;
+import dev.corral.core.Ids;
+import dev.corral.core.RankState;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankStarted;
+import dev.corral.core.protocol.WorkPoll;
+import dev.corral.server.Refusal;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.store.ClusterRow;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
+import dev.corral.store.Logs;
+import dev.corral.store.RankRow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What agents report of the ranks they run: starts (rank 0's sends the others out, the last
+ * makes the cluster RUNNING), exits (one that fails ends the cluster, the last clean one
+ * completes it) and output. A device reports only on its own ranks.
+ */
+public final class RankReports {
+    static final int LOG_BATCH_LINES_MAX = 1_000;
+    private static final Pattern HEAD_ADDR = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,250}:[0-9]{1,5}");
+
+    private final Database db;
+    private final Clusters clusters;
+    private final Logs logs;
+    private final DeviceState devices;
+    private final ClusterEnd ends;
+    private final Clock clock;
+    /** Every rank exit an agent reports, recorded or not: none come for ranks stopped with their cluster. */
+    private final Counter exitReports;
+    private final Timer timeToRunning;
+
+    public RankReports(Database db, Clusters clusters, Logs logs, DeviceState devices, ClusterEnd ends, Clock clock,
+            MeterRegistry metrics) {
+        this.db = requireNonNull(db, "db is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.logs = requireNonNull(logs, "logs is null");
+        this.devices = requireNonNull(devices, "devices is null");
+        this.ends = requireNonNull(ends, "ends is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.exitReports = Meters.rankExitReports(metrics);
+        this.timeToRunning = Meters.timeToRunning(metrics);
+    }
+
+    public void rankStarted(DeviceId device, String clusterId, RankStarted started) {
+        requireHeadAddr(started.rank(), started.headAddr());
+        ClusterId id = clusterOfDevice(device, clusterId, started.rank());
+        ClusterState ended = applyStart(id, started.rank(), started.headAddr());
+        if (ended != null) {
+            throw Refusal.conflict("cluster " + clusterId + " has ended (" + ended + "); stop the rank");
+        }
+    }
+
+    /**
+     * The start reports a work poll carries. All are checked before any is applied, so a bad one
+     * refuses the poll and changes nothing; one for a cluster that has ended is passed over, as
+     * the poll's answer tells the agent to stop that rank.
+     */
+    public void ranksStarted(DeviceId device, List<WorkPoll.StartedRank> reports) {
+        if (reports.size() > WorkPoll.STARTED_MAX) {
+            throw Refusal.invalid("a work poll carries at most " + WorkPoll.STARTED_MAX + " start reports");
+        }
+        List<ClusterId> ids = new ArrayList<>(reports.size());
+        for (WorkPoll.StartedRank report : reports) {
+            requireHeadAddr(report.rank(), report.headAddr());
+            ids.add(clusterOfDevice(device, report.clusterId(), report.rank()));
+        }
+        for (int i = 0; i < reports.size(); i++) {
+            applyStart(ids.get(i), reports.get(i).rank(), reports.get(i).headAddr());
+        }
+    }
+
+    private static void requireHeadAddr(int rank, String headAddr) {
+        if (rank == 0 && (headAddr == null || !HEAD_ADDR.matcher(headAddr).matches())) {
+            throw Refusal.invalid("rank 0 must report its headAddr as host:port");
+        }
+    }
+
+    /**
+     * Records a rank's start once (a repeated report changes nothing); rank 0's sends the others
+     * out, the last one makes the cluster RUNNING. Returns the cluster's final state if it has
+     * ended, else null.
+     */
+    private ClusterState applyStart(ClusterId id, int rankNo, String headAddr) {
+        List<Duration> deployTook = new ArrayList<>(1);
+        ClusterState ended = devices.transaction((c, writes) -> {
+            deployTook.clear();
+            // The cluster row first, as every transaction that writes a cluster and its ranks takes them
+            // (then its devices): a start report that wrote its rank and then waited for the cluster's
+            // ranks_waiting counter deadlocked with a settlement holding the cluster and ending its ranks.
+            ClusterRow cluster = clusters.lock(c, id).orElseThrow();
+            if (cluster.state().isFinal()) {
+                return cluster.state();
+            }
+            Instant now = clock.instant();
+            if (!clusters.rankStarted(c, id, rankNo, now)) {
+                return null;
+            }
+            if (rankNo == 0) {
+                clusters.setHeadAddr(c, id, headAddr);
+                clusters.transition(c, id, List.of(ClusterState.PENDING), ClusterState.DEPLOYING, null, now);
+                for (RankRow rank : clusters.ranks(c, id)) {
+                    if (rank.rank() > 0) {
+                        writes.wake(rank.device());
+                    }
+                }
+            }
+            boolean allStarted = clusters.rankLeftWaiting(c, id) == 0;
+            if (allStarted && clusters.transition(c, id, List.of(ClusterState.DEPLOYING), ClusterState.RUNNING,
+                    null, now)) {
+                clusters.markRunning(c, id, now, now.plus(Duration.ofHours(cluster.hours())));
+                deployTook.add(Duration.between(cluster.createdAt(), now));
+            }
+            return null;
+        });
+        deployTook.forEach(timeToRunning::record);
+        return ended;
+    }
+
+    public void rankExited(DeviceId device, String clusterId, RankExited exited) {
+        ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
+        exitReports.increment();
+        Optional<ClusterState> ending = db.transaction(c -> {
+            ClusterRow cluster = clusters.lock(c, id).orElseThrow();
+            RankState before = clusters.rank(c, id, exited.rank()).orElseThrow().state();
+            if (!clusters.rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
+                    || cluster.state().isFinal()) {
+                return Optional.<ClusterState>empty();
+            }
+            if (before == RankState.ASSIGNED) {
+                clusters.rankLeftWaiting(c, id);
+            }
+            if (exited.exitCode() != 0 || exited.error() != null) {
+                return Optional.of(ClusterState.FAILED);
+            }
+            boolean allDone = clusters.rankExitedCleanly(c, id) == 0;
+            return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
+        });
+        ending.ifPresent(state -> ends.end(id, state, state != ClusterState.FAILED ? null
+                : exited.error() != null ? "rank " + exited.rank() + " failed: " + exited.error()
+                : "rank " + exited.rank() + " exited with code " + exited.exitCode()));
+    }
+
+    public void appendLogs(DeviceId device, String clusterId, LogBatch batch) {
+        if (batch.lines() == null || batch.lines().size() > LOG_BATCH_LINES_MAX || batch.firstSeq() < 0) {
+            throw Refusal.invalid("a log batch holds 1.." + LOG_BATCH_LINES_MAX + " lines from a seq >= 0");
+        }
+        ClusterId id = clusterOfDevice(device, clusterId, batch.rank());
+        db.transaction(c -> logs.append(c, id, batch.rank(), batch.firstSeq(), batch.lines()));
+    }
+
+    /** The cluster, if this device runs this rank of it: a device cannot report on another device's rank. */
+    private ClusterId clusterOfDevice(DeviceId device, String clusterId, int rank) {
+        if (!Ids.looksLike(clusterId, ClusterId.PREFIX)) {
+            throw Refusal.notFound("cluster", String.valueOf(clusterId));
+        }
+        ClusterId id = new ClusterId(clusterId);
+        boolean mine = db.transaction(c -> clusters.rank(c, id, rank).map(r -> r.device().equals(device)).orElse(false));
+        if (!mine) {
+            throw Refusal.notFound("rank " + rank + " of cluster", clusterId);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.corral.server.tokens;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.AccountId;
+import dev.corral.core.Currency;
+import dev.corral.core.DeviceId;
+import dev.corral.core.Money;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.RewardView;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.ledger.Availability;
+import dev.corral.ledger.BalanceTree;
+import dev.corral.ledger.EmissionSchedule;
+import dev.corral.ledger.EpochClose;
+import dev.corral.ledger.EpochRecord;
+import dev.corral.ledger.JournalEntry;
+import dev.corral.ledger.LedgerAudit;
+import dev.corral.proofs.Reputation;
+import dev.corral.server.Refusal;
+import dev.corral.server.Store;
+import dev.corral.server.devices.DeviceState;
+import dev.corral.server.metrics.Meters;
+import dev.corral.store.Epochs;
+import dev.corral.store.Ledger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Closes epochs: each one mints its block of IO as availability rewards (to devices
+ * {@link Availability} finds eligible) and compute rewards, and
+ * publishes a record of the journal head, the supply and the balance root, signed with the
+ * coordinator's key. Epoch n covers [genesis + n x length, genesis + (n+1) x length), where
+ * genesis is the network's first start. A closing holds the journal's head lock from start
+ * to commit, so the record describes exactly the ledger it closes over.
+ */
+public final class EpochService {
+    public static final String GENESIS_SETTING = "network_genesis_at";
+    static final int EPOCHS_CLOSED_PER_SWEEP_MAX = 24;
+    public static final int JOURNAL_PAGE_MAX = 5_000;
+    public static final int EPOCH_PAGE_MAX = 1_000;
+    static final int REWARDS_LIMIT_MAX = 1_000;
+
+    private final Store store;
+    private final DeviceState devices;
+    private final Timer closes;
+    private final boolean proofRequired;
+    private final Clock clock;
+    private final Duration length;
+    private final int computeShareBasisPoints;
+    private final KeyPair key;
+    private final Instant genesis;
+    /** One epoch's balance tree at a time is built for proofs, and the last one kept. */
+    private final ReentrantLock proofTreeLock = new ReentrantLock();
+    private EpochTree proofTree;
+
+    private record EpochTree(long epoch, BalanceTree.Tree tree) {}
+
+    public EpochService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration length, int computeShareBasisPoints,
+            boolean proofRequired, KeyPair key) {
+        this.store = requireNonNull(store, "store is null");
+        this.devices = requireNonNull(devices, "devices is null");
+        this.closes = Meters.epochsClosed(metrics);
+        this.proofRequired = proofRequired;
+        this.clock = requireNonNull(clock, "clock is null");
+        this.length = requireNonNull(length, "length is null");
+        this.computeShareBasisPoints = computeShareBasisPoints;
+        this.key = requireNonNull(key, "key is null");
+        this.genesis = store.db().transaction(c -> {
+            Optional<String> stored = store.settings().get(c, GENESIS_SETTING);
+            if (stored.isPresent()) {
+                return Instant.ofEpochMilli(Long.parseLong(stored.get()));
+            }
+            Instant now = clock.instant();
+            store.settings().put(c, GENESIS_SETTING, Long.toString(now.toEpochMilli()));
+            return now;
+        });
+    }
+
+    public String publicKey() {
+        return AgentSignature.encodePublicKey(key.getPublic());
+    }
+
+    /** Closes every epoch that has ended, oldest first, at most {@link #EPOCHS_CLOSED_PER_SWEEP_MAX} per call. */
+    public int closeDue() {
+        int closed = 0;
+        while (closed < EPOCHS_CLOSED_PER_SWEEP_MAX) {
+            long next = store.db().transaction(c -> store.epochs().nextToClose(c));
+            if (clock.instant().isBefore(start(next + 1))) {
+                return closed;
+            }
+            long started = System.nanoTime();
+            close(next);
+            closes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            closed++;
+        }
+        return closed;
+    }
+
+    private Instant start(long epoch) {
+        return genesis.plus(length.multipliedBy(epoch));
+    }
+
+    public void close(long epoch) {
+        devices.transaction((c, writes) -> {
+            store.ledger().lockHead(c);
+            if (store.epochs().byEpoch(c, epoch).isPresent()) {
+                return null;
+            }
+            Instant from = start(epoch);
+            Instant to = start(epoch + 1);
+            Set<DeviceId> proven = new HashSet<>();
+            if (proofRequired) {
+                proven.addAll(store.challenges().passedBetween(c, from, to));
+                proven.addAll(store.clusters().servedBetween(c, from, to));
+            }
+            List<EpochClose.Device> earners = store.devices().uptimeBetween(c, from, to).stream()
+                    .map(d -> new EpochClose.Device(d.id(), d.owner(), d.gpuModel(), d.gpuCount(), d.uptimeMillis(),
+                            !proofRequired || proven.contains(d.id())))
+                    .toList();
+            Map<AccountId, EpochClose.Backing> backing = new HashMap<>();
+            store.stakes().activeBacking(c).forEach((target, stakes) ->
+                    backing.put(target, new EpochClose.Backing(stakes.stakeByStaker(), stakes.shareBasisPoints())));
+            EpochClose.Plan plan = EpochClose.plan(new EpochClose.Inputs(epoch, length.toMillis(), computeShareBasisPoints,
+                    earners, store.ledger().computePointsBetween(c, from, to), backing));
+            Instant closedAt = clock.instant();
+            for (Map.Entry<DeviceId, Double> down : plan.uptimeShareOfDevicesDown().entrySet()) {
+                writes.recordStanding(down.getKey(), s -> Reputation.downtime(s, down.getValue(), closedAt));
+            }
+            long mintedBefore = store.ledger().supply(c).minted();
+            store.ledger().apply(c, plan.mints(), clock.instant());
+            store.epochs().insertRewards(c, plan.rewards().stream()
+                    .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
+            Ledger.Head head = store.ledger().lockHead(c);
+            List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(store.ledger().nonZeroBalances(c));
+            Ledger.Supply supply = store.ledger().supply(c);
+            if (supply.minted() - mintedBefore != plan.blockEmission()
+                    || supply.minted() != EmissionSchedule.supplyAfter(epoch + 1)) {
+                throw new IllegalStateException("after epoch " + epoch + " the mint shows " + supply.minted()
+                        + " IO base units (" + (supply.minted() - mintedBefore) + " this epoch), the schedule "
+                        + EmissionSchedule.supplyAfter(epoch + 1) + " (" + plan.blockEmission() + ")");
+            }
+            store.epochs().insert(c, new EpochRecord(epoch, from.toEpochMilli(), to.toEpochMilli(), head.seq(), head.hash(),
+                    plan.blockEmission(), supply.minted(), supply.burned(), supply.current(), BalanceTree.root(leaves),
+                    leaves.size(), null).signedWith(key.getPrivate()));
+            return null;
+        });
+    }
+
+    public List<JournalEntry> journal(long after, int limit) {
+        if (after < 0 || limit < 1 || limit > JOURNAL_PAGE_MAX) {
+            throw Refusal.invalid("after must be >= 0 and limit 1.." + JOURNAL_PAGE_MAX);
+        }
+        return store.db().transaction(c -> store.ledger().journal(c, after, limit));
+    }
+
+    public List<EpochRecord> epochs(long from, int limit) {
+        if (from < 0 || limit < 1 || limit > EPOCH_PAGE_MAX) {
+            throw Refusal.invalid("from must be >= 0 and limit 1.." + EPOCH_PAGE_MAX);
+        }
+        return store.db().transaction(c -> store.epochs().from(c, from, limit));
+    }
+
+    /**
+     * A balance at the close of an epoch, with its path to that epoch's signed root. The tree
+     * is replayed from the journal, one epoch's at a time, and the last one built is kept: proofs
+     * for the epoch people ask about cost a binary search, not a replay of the whole journal.
+     */
+    public BalanceTree.Proof proof(String account, long epoch) {
+        EpochRecord record = store.db().transaction(c -> store.epochs().byEpoch(c, epoch))
+                .orElseThrow(() -> Refusal.notFound("closed epoch", Long.toString(epoch)));
+        BalanceTree.Tree tree = treeAt(record);
+        int index = tree.indexOf(account).orElseThrow(
+                () -> Refusal.notFound("non-zero balance at epoch " + epoch + " for", account));
+        return new BalanceTree.Proof(epoch, tree.leaf(index), tree.proof(index), record.balanceRoot());
+    }
+
+    private BalanceTree.Tree treeAt(EpochRecord record) {
+        proofTreeLock.lock();
+        try {
+            if (proofTree == null || proofTree.epoch() != record.epoch()) {
+                proofTree = new EpochTree(record.epoch(), BalanceTree.Tree.of(LedgerAudit.leaves(balancesAt(record))));
+            }
+            return proofTree.tree();
+        } finally {
+            proofTreeLock.unlock();
+        }
+    }
+
+    private Map<String, Long> balancesAt(EpochRecord record) {
+        Map<String, Long> balances = new HashMap<>();
+        long after = 0;
+        while (after < record.journalSeq()) {
+            List<JournalEntry> page = journal(after, JOURNAL_PAGE_MAX);
+            for (JournalEntry entry : page) {
+                if (entry.seq() > record.journalSeq()) {
+                    break;
+                }
+                balances.merge(entry.transfer().debitAccount(), -entry.transfer().amount().minor(), Long::sum);
+                balances.merge(entry.transfer().creditAccount(), entry.transfer().amount().minor(), Long::sum);
+            }
+            after = page.isEmpty() ? record.journalSeq() : page.getLast().seq();
+        }
+        return balances;
+    }
+
+    public List<RewardView> rewards(AccountId owner, int limit) {
+        if (limit < 1 || limit > REWARDS_LIMIT_MAX) {
+            throw Refusal.invalid("limit must be 1.." + REWARDS_LIMIT_MAX);
+        }
+        return store.db().transaction(c -> store.epochs().rewardsOf(c, owner, limit)).stream()
+                .map(r -> new RewardView(r.epoch(), r.device().value(), Amount.of(new Money(r.amount(), Currency.IO))))
+                .toList();
+    }
+}
