@@ -1,5 +1,7 @@
 package dev.corral.agent;
 
+import dev.corral.core.protocol.WorkPoll;
+
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
@@ -31,8 +33,8 @@ public record AgentConfig(
         String nvidiaSmi,
         Clock clock) {
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
-    /** As long as a coordinator holds a poll by default (its {@code CoordinatorConfig.POLL_WAIT_DEFAULT}). */
-    public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(50);
+    /** As long as a coordinator holds a poll by default. */
+    public static final Duration POLL_WAIT_DEFAULT = WorkPoll.WAIT_DEFAULT;
     public static final Duration BANDWIDTH_PROBE_INTERVAL_DEFAULT = Duration.ofDays(1);
 
     public AgentConfig {

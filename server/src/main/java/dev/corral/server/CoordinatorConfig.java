@@ -1,5 +1,7 @@
 package dev.corral.server;
 
+import dev.corral.core.protocol.WorkPoll;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.ledger.EpochRewards;
@@ -46,12 +48,8 @@ public record CoordinatorConfig(
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
-    /**
-     * Long enough that an idle fleet's polls cost little (a poll answered costs the coordinator and the
-     * agent a signed request each: 11,111 idle agents polled 555 times a second at 20 s), short enough
-     * to pass the 60-second idle timeout common proxies and load balancers put on a quiet connection.
-     */
-    public static final Duration POLL_WAIT_DEFAULT = Duration.ofSeconds(50);
+    /** The longest the coordinator holds a poll: the protocol's {@link WorkPoll#WAIT_DEFAULT}. */
+    public static final Duration POLL_WAIT_DEFAULT = WorkPoll.WAIT_DEFAULT;
     public static final Duration DEPLOY_TIMEOUT_DEFAULT = Duration.ofMinutes(3);
     public static final Duration SWEEP_INTERVAL_DEFAULT = Duration.ofSeconds(1);
     public static final Duration EPOCH_LENGTH_DEFAULT = Duration.ofHours(1);
