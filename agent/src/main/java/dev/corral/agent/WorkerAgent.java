@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * and exit. It survives coordinator restarts by retrying with bounded back-off.
  */
 public final class WorkerAgent implements AutoCloseable {
-    /** Declared when challenges compute on the GPU, so that the coordinator sizes them for the card. */
     /** A rank's output is looked for and shipped this soon after it last wrote some... */
     static final Duration LOG_FLUSH_INTERVAL = Duration.ofMillis(500);
     /**

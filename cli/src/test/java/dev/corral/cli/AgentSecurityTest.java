@@ -5,10 +5,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.Json;
-import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
+import dev.corral.core.protocol.WorkPoll;
 import dev.corral.sdk.CorralClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -110,6 +113,16 @@ class AgentSecurityTest extends NetworkTest {
         HttpResponse<String> refused = other.signedSend("POST", started, body);
         assertThat(refused.statusCode()).isEqualTo(404);
         assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
+        String clusterPath = "/agent/v1/clusters/" + cluster.clusterId();
+        assertThat(other.signedSend("POST", "/agent/v1/work", RawAgent.json(new WorkPoll(List.of(
+                new WorkPoll.StartedRank(cluster.clusterId(), 0, "127.0.0.1:40000"))))).statusCode())
+                .as("a start report carried by a work poll").isEqualTo(404);
+        assertThat(other.signedSend("POST", clusterPath + "/exited", RawAgent.json(new RankExited(0, 1, null)))
+                .statusCode()).as("an exit report").isEqualTo(404);
+        assertThat(other.signedSend("POST", clusterPath + "/logs",
+                RawAgent.json(new LogBatch(0, 0, List.of("forged output")))).statusCode()).as("a log batch").isEqualTo(404);
+        assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
+        assertThat(alice.logs(cluster.clusterId(), null).lines()).isEmpty();
 
         assertThat(device.signedSend("POST", started, body).statusCode()).isEqualTo(200);
         assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("RUNNING");

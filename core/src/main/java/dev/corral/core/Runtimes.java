@@ -4,7 +4,10 @@ package dev.corral.core;
 public final class Runtimes {
     /** A rank as a plain process of the agent's user: for trusted set-ups only. */
     public static final String PROCESS = "process";
-    /** Not a runtime for ranks: the agent's GPU challenge engine runs on CUDA, so its GPUs can prove themselves. */
+    /**
+     * Not a runtime for ranks: declared when the agent computes challenges on its GPU with CUDA.
+     * Only then is a challenge sized for the claimed GPU; otherwise for the claimed CPU cores.
+     */
     public static final String CUDA = "cuda";
 
     private Runtimes() {}

@@ -22,7 +22,10 @@ import java.util.TreeMap;
 public final class ClusterClose {
     private ClusterClose() {}
 
-    /** One rank of the cluster: whom its device pays and when its service ended (its loss, or the cluster's end; null if unknown: nothing served). */
+    /**
+     * One rank of the cluster: whom its device pays and when its service ended (its loss, or the
+     * cluster's end; null if unknown: nothing served).
+     */
     public record Rank(DeviceId device, AccountId supplier, Instant serviceEnd) {
         public Rank {
             requireNonNull(device, "device is null");

@@ -2,8 +2,6 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Optional;
-
 /**
  * Why the coordinator refuses what a caller asked: something the caller caused or can fix,
  * with a stable code and a message that says what to do. Services throw it and change nothing;
@@ -32,35 +30,27 @@ public final class Refusal extends RuntimeException {
 
     private final Kind kind;
     private final String code;
-    private final String field;
 
-    private Refusal(Kind kind, String code, String field, String message) {
+    private Refusal(Kind kind, String code, String message) {
         super(requireNonNull(message, "message is null"), null, false, false);
         this.kind = requireNonNull(kind, "kind is null");
         this.code = requireNonNull(code, "code is null");
-        this.field = field;
     }
 
     public static Refusal invalid(String message) {
-        return new Refusal(Kind.INVALID, Kind.INVALID.defaultCode, null, message);
-    }
-
-    /** An invalid field of a request, named: the message starts with the field's name. */
-    public static Refusal invalidField(String field, String message) {
-        requireNonNull(field, "field is null");
-        return new Refusal(Kind.INVALID, Kind.INVALID.defaultCode, field, field + ": " + message);
+        return new Refusal(Kind.INVALID, Kind.INVALID.defaultCode, message);
     }
 
     public static Refusal notFound(String what, String id) {
-        return new Refusal(Kind.NOT_FOUND, Kind.NOT_FOUND.defaultCode, null, "no " + what + " " + id);
+        return new Refusal(Kind.NOT_FOUND, Kind.NOT_FOUND.defaultCode, "no " + what + " " + id);
     }
 
     public static Refusal conflict(String message) {
-        return new Refusal(Kind.CONFLICT, Kind.CONFLICT.defaultCode, null, message);
+        return new Refusal(Kind.CONFLICT, Kind.CONFLICT.defaultCode, message);
     }
 
     public static Refusal insufficientFunds(String message) {
-        return new Refusal(Kind.INSUFFICIENT_FUNDS, Kind.INSUFFICIENT_FUNDS.defaultCode, null, message);
+        return new Refusal(Kind.INSUFFICIENT_FUNDS, Kind.INSUFFICIENT_FUNDS.defaultCode, message);
     }
 
     public static Refusal unauthenticated(String message) {
@@ -69,19 +59,19 @@ public final class Refusal extends RuntimeException {
 
     /** A request whose sender is not proven, with the precise reason as its code (unsigned, replayed...). */
     public static Refusal unauthenticated(String code, String message) {
-        return new Refusal(Kind.UNAUTHENTICATED, code, null, message);
+        return new Refusal(Kind.UNAUTHENTICATED, code, message);
     }
 
     public static Refusal forbidden(String message) {
-        return new Refusal(Kind.FORBIDDEN, Kind.FORBIDDEN.defaultCode, null, message);
+        return new Refusal(Kind.FORBIDDEN, Kind.FORBIDDEN.defaultCode, message);
     }
 
     public static Refusal limitExceeded(String message) {
-        return new Refusal(Kind.LIMIT_EXCEEDED, Kind.LIMIT_EXCEEDED.defaultCode, null, message);
+        return new Refusal(Kind.LIMIT_EXCEEDED, Kind.LIMIT_EXCEEDED.defaultCode, message);
     }
 
     public static Refusal unavailable(String code, String message) {
-        return new Refusal(Kind.UNAVAILABLE, code, null, message);
+        return new Refusal(Kind.UNAVAILABLE, code, message);
     }
 
     public Kind kind() {
@@ -90,10 +80,5 @@ public final class Refusal extends RuntimeException {
 
     public String code() {
         return code;
-    }
-
-    /** The request field at fault, where one is. */
-    public Optional<String> field() {
-        return Optional.ofNullable(field);
     }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
  */
-public final class Sweeper implements AutoCloseable {
+final class Sweeper implements AutoCloseable {
     /** How long an expired quote is kept, so a late deploy naming it hears "expired" rather than "unknown". */
     static final Duration QUOTE_RETENTION = Duration.ofDays(1);
     /** How long closed stretches online are kept for uptime: far longer than any epoch left to close. */
@@ -55,8 +55,8 @@ public final class Sweeper implements AutoCloseable {
     private Instant nextFullScan;
     private final ScheduledExecutorService executor;
 
-    public Sweeper(Store store, DeviceState devices, ClusterSweep clusters, EpochService epochs, StakeService stakes, ChallengeService challenges,
-            ReplayGuard replays, Clock clock, Duration heartbeatTimeout, Duration interval) {
+    Sweeper(Store store, DeviceState devices, ClusterSweep clusters, EpochService epochs, StakeService stakes,
+            ChallengeService challenges, ReplayGuard replays, Clock clock, Duration heartbeatTimeout, Duration interval) {
         this.store = requireNonNull(store, "store is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");

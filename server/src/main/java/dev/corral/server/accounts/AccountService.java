@@ -47,10 +47,12 @@ public final class AccountService {
 
     private final Store store;
     private final Clock clock;
+    private final CustomerHistory history;
 
     public AccountService(Store store, Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.history = new CustomerHistory(store.clusters(), store.customerReports());
     }
 
     /** Sets the admin key from configuration, or makes one on first start; returns a key made now, if any. */
@@ -106,7 +108,7 @@ public final class AccountService {
         return store.db().transaction(c -> {
             var row = store.accounts().byId(c, account).orElseThrow(() -> Refusal.notFound("account", account.value()));
             String wallet = LedgerAccounts.user(account, Currency.USD);
-            CustomerDiscount.History history = new CustomerHistory(store.clusters(), store.customerReports()).of(c, account);
+            CustomerDiscount.History history = this.history.of(c, account);
             CustomerDiscount.Tier tier = CustomerDiscount.tier(history);
             return new AccountView(account.value(), row.name(),
                     Amount.of(store.ledger().balance(c, wallet, Currency.USD)),

@@ -46,10 +46,6 @@ public final class ChallengeService {
      * gap to be placed.
      */
     static final Duration RECHECK = Duration.ofMinutes(1);
-    /**
-     * The runtime an agent declares when it computes challenges on its GPU with CUDA: only then
-     * is the challenge sized for the claimed GPU; otherwise for the claimed CPU cores.
-     */
     private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
 
     private final Store store;
@@ -168,7 +164,8 @@ public final class ChallengeService {
     }
 
     /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */
-    private void finish(Connection c, DeviceState.Writes writes, DeviceId device, String id, String outcome, Instant now) throws SQLException {
+    private void finish(Connection c, DeviceState.Writes writes, DeviceId device, String id, String outcome,
+            Instant now) throws SQLException {
         store.challenges().finish(c, id, outcome, now);
         writes.afterCommit(() -> Meters.challenges(metrics, outcome).increment());
         Reputation.Event event = switch (outcome) {

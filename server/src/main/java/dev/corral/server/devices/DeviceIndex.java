@@ -1,6 +1,5 @@
 package dev.corral.server.devices;
 
-
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
@@ -12,7 +11,6 @@ import dev.corral.ledger.EmissionSchedule;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.HardwareCatalog;
-import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.SupplierType;
 import dev.corral.store.Database;
@@ -34,7 +32,7 @@ import java.util.Optional;
  * leases). The store stays the authority; a placement the store refuses is undone here and the
  * devices re-read.
  */
-public final class DeviceIndex {
+final class DeviceIndex {
     private final Database db;
     private final Devices devices;
     private final Stakes stakes;
@@ -60,11 +58,6 @@ public final class DeviceIndex {
             }
         }
         return index;
-    }
-
-    /** The customer's conditions plus the reputation a device needs to be placed (or offered) at all. */
-    static OfferQuery placeable(OfferQuery where) {
-        return where.and(OfferQuery.Field.RELIABILITY, ">=", String.valueOf(Reputation.PLACEMENT_MIN));
     }
 
     DevicePool pool() {

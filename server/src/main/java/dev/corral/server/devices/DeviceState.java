@@ -221,7 +221,10 @@ public final class DeviceState {
         return index.pool().place(request, random);
     }
 
-    /** Undoes claims the store refused or a rolled-back transaction never wrote; with {@code reread}, the store is asked again. */
+    /**
+     * Undoes claims the store refused or a rolled-back transaction never wrote; with
+     * {@code reread}, the store is asked again.
+     */
     public void unclaim(List<DeviceId> claimed, boolean reread) {
         index.pool().release(claimed);
         if (reread) {
@@ -238,7 +241,7 @@ public final class DeviceState {
     }
 
     public List<DevicePool.OfferGroup> search(OfferQuery query) {
-        return index.pool().search(DeviceIndex.placeable(query));
+        return index.pool().search(placeable(query));
     }
 
     /** The devices online in the store, as far as the index has heard, not heard from since the cutoff. */
@@ -253,6 +256,6 @@ public final class DeviceState {
 
     /** The customer's conditions plus the reputation a device needs to be placed (or offered) at all. */
     public static OfferQuery placeable(OfferQuery where) {
-        return DeviceIndex.placeable(where);
+        return where.and(OfferQuery.Field.RELIABILITY, ">=", String.valueOf(Reputation.PLACEMENT_MIN));
     }
 }

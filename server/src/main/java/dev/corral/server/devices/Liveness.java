@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (a million rows took 0.3 s on PostgreSQL and seconds on H2). The store stays the authority:
  * a device found silent here is marked offline only if its stored last heartbeat is old too.
  */
-public final class Liveness {
+final class Liveness {
     private final ConcurrentHashMap<DeviceId, Long> heardAtMillis = new ConcurrentHashMap<>();
 
     /** The device was heard at this time (a later time than one already known wins). */

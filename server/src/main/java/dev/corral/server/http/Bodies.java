@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 /** Reads request bodies strictly, turning every JSON problem into a 400 that names it. */
-public final class Bodies {
+final class Bodies {
     private Bodies() {}
 
     static <T> T read(byte[] body, Class<T> type) {

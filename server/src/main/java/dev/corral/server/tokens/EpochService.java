@@ -68,8 +68,8 @@ public final class EpochService {
 
     private record EpochTree(long epoch, BalanceTree.Tree tree) {}
 
-    public EpochService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration length, int computeShareBasisPoints,
-            boolean proofRequired, KeyPair key) {
+    public EpochService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration length,
+            int computeShareBasisPoints, boolean proofRequired, KeyPair key) {
         this.store = requireNonNull(store, "store is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.closes = Meters.epochsClosed(metrics);
