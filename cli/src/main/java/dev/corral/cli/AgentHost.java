@@ -2,7 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.WorkerAgent;
-import dev.corral.scheduler.ClusterRequest;
+import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
 import java.io.OutputStream;
 import java.net.URI;
@@ -44,8 +44,8 @@ final class AgentHost implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || count > ClusterRequest.COUNT_MAX) {
-            throw new IllegalArgumentException("--count must be 1.." + ClusterRequest.COUNT_MAX);
+        if (count < 1 || count > DeployRequest.COUNT_MAX) {
+            throw new IllegalArgumentException("--count must be 1.." + DeployRequest.COUNT_MAX);
         }
         if (heartbeatSeconds < 1) {
             throw new IllegalArgumentException("--heartbeat-interval must be at least 1 second");

@@ -4,12 +4,12 @@ import dev.corral.agent.ChallengeEngine;
 import dev.corral.agent.ChallengeEngines;
 import dev.corral.agent.CudaChallengeEngine;
 import dev.corral.core.GpuModel;
-import dev.corral.core.protocol.OpenedRow;
 import dev.corral.core.Sha256;
+import dev.corral.core.api.DeployRequest;
 import dev.corral.core.merkle.MerkleTree;
+import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
-import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.PlacementBenchmark;
 import dev.corral.server.LedgerBenchmark;
@@ -272,8 +272,8 @@ final class BenchCommand {
             if (rounds < 1 || rounds > DeployBenchmark.ROUNDS_MAX) {
                 throw new IllegalArgumentException("--rounds must be 1.." + DeployBenchmark.ROUNDS_MAX);
             }
-            if (devices < 1 || devices > ClusterRequest.COUNT_MAX) {
-                throw new IllegalArgumentException("--devices must be 1.." + ClusterRequest.COUNT_MAX);
+            if (devices < 1 || devices > DeployRequest.COUNT_MAX) {
+                throw new IllegalArgumentException("--devices must be 1.." + DeployRequest.COUNT_MAX);
             }
             if (processes < 1 || processes > DeployBenchmark.HOSTS_MAX) {
                 throw new IllegalArgumentException("--agent-processes must be 1.." + DeployBenchmark.HOSTS_MAX);

@@ -8,7 +8,7 @@ import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.QuoteView;
-import dev.corral.ledger.EpochRecord;
+import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.proofs.ChallengePolicy;

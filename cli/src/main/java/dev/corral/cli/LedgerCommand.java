@@ -1,8 +1,8 @@
 package dev.corral.cli;
 
-import dev.corral.ledger.BalanceTree;
-import dev.corral.ledger.EpochRecord;
-import dev.corral.ledger.JournalEntry;
+import dev.corral.core.publicledger.BalanceTree;
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.sdk.CorralClient;
 import java.io.PrintWriter;

@@ -6,6 +6,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
+import dev.corral.core.publicledger.Transfer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.corral.ledger;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
+import dev.corral.core.publicledger.TransferKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

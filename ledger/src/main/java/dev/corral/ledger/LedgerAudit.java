@@ -1,6 +1,10 @@
 package dev.corral.ledger;
 
 import dev.corral.core.Currency;
+import dev.corral.core.publicledger.BalanceTree;
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.core.publicledger.JournalEntry;
+import dev.corral.core.publicledger.Transfer;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,6 +3,8 @@ package dev.corral.ledger;
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.Money;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,6 +7,8 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.corral.ledger;
 
+import dev.corral.core.publicledger.TransferKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,6 +8,8 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

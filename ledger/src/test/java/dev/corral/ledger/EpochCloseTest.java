@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

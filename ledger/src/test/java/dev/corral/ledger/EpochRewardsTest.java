@@ -2,6 +2,7 @@ package dev.corral.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.core.publicledger.TransferKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
+import dev.corral.core.publicledger.Transfer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

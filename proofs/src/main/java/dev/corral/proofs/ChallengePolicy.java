@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
-import dev.corral.scheduler.HardwareCatalog;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;

@@ -1,9 +1,9 @@
 package dev.corral.proofs;
 
 import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Telemetry;
-import dev.corral.scheduler.HardwareCatalog;
 import java.util.ArrayList;
 import java.util.List;
 

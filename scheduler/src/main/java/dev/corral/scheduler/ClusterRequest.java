@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.api.DeployRequest;
 
 /**
  * What a customer asks for, validated: a GPU model and GPUs per device (or a CPU device),
@@ -12,10 +13,6 @@ import dev.corral.core.HardwareSpec;
  */
 public record ClusterRequest(DeviceKind kind, GpuModel gpuModel, int gpusPerDevice, int count, int hours,
         String region) {
-    public static final int COUNT_MAX = 10_000;
-    public static final int HOURS_MAX = 24 * 365;
-    public static final int REGION_LENGTH_MAX = 32;
-
     public ClusterRequest {
         requireNonNull(kind, "kind is null");
         if (kind == DeviceKind.GPU) {
@@ -27,14 +24,14 @@ public record ClusterRequest(DeviceKind kind, GpuModel gpuModel, int gpusPerDevi
         } else if (gpuModel != null || gpusPerDevice != 0) {
             throw new IllegalArgumentException("a CPU cluster takes no GPU model");
         }
-        if (count < 1 || count > COUNT_MAX) {
-            throw new IllegalArgumentException("count must be 1.." + COUNT_MAX + " devices");
+        if (count < 1 || count > DeployRequest.COUNT_MAX) {
+            throw new IllegalArgumentException("count must be 1.." + DeployRequest.COUNT_MAX + " devices");
         }
-        if (hours < 1 || hours > HOURS_MAX) {
-            throw new IllegalArgumentException("hours must be 1.." + HOURS_MAX);
+        if (hours < 1 || hours > DeployRequest.HOURS_MAX) {
+            throw new IllegalArgumentException("hours must be 1.." + DeployRequest.HOURS_MAX);
         }
-        if (region != null && (region.isBlank() || region.length() > REGION_LENGTH_MAX)) {
-            throw new IllegalArgumentException("region must be 1.." + REGION_LENGTH_MAX + " characters");
+        if (region != null && (region.isBlank() || region.length() > DeployRequest.REGION_LENGTH_MAX)) {
+            throw new IllegalArgumentException("region must be 1.." + DeployRequest.REGION_LENGTH_MAX + " characters");
         }
     }
 }

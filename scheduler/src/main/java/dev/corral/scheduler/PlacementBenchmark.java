@@ -4,6 +4,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

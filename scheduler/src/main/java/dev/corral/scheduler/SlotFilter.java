@@ -1,6 +1,7 @@
 package dev.corral.scheduler;
 
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

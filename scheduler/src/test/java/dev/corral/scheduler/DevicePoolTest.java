@@ -6,6 +6,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

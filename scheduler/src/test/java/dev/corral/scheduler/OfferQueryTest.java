@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

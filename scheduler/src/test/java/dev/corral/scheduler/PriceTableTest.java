@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.api.DeployRequest;
 import org.junit.jupiter.api.Test;
 
 class PriceTableTest {
@@ -25,7 +26,7 @@ class PriceTableTest {
     @Test
     void requestsOutsideTheLimitsAreRefusedWithTheLimitNamed() {
         assertThatThrownBy(() -> new ClusterRequest(DeviceKind.CPU, null, 0, 0, 1, null)).hasMessageContaining("count");
-        assertThatThrownBy(() -> new ClusterRequest(DeviceKind.CPU, null, 0, 1, ClusterRequest.HOURS_MAX + 1, null))
+        assertThatThrownBy(() -> new ClusterRequest(DeviceKind.CPU, null, 0, 1, DeployRequest.HOURS_MAX + 1, null))
                 .hasMessageContaining("hours");
         assertThatThrownBy(() -> new ClusterRequest(DeviceKind.GPU, GpuModel.parse("H100"), 0, 1, 1, null))
                 .hasMessageContaining("gpusPerDevice");

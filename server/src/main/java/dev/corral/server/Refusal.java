@@ -2,6 +2,8 @@ package dev.corral.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.Money;
+
 /**
  * Why the coordinator refuses what a caller asked: something the caller caused or can fix,
  * with a stable code and a message that says what to do. Services throw it and change nothing;
@@ -51,6 +53,14 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal insufficientFunds(String message) {
         return new Refusal(Kind.INSUFFICIENT_FUNDS, Kind.INSUFFICIENT_FUNDS.defaultCode, message);
+    }
+
+    /**
+     * The one wording of a purchase the balance cannot pay: what it costs (a phrase such as
+     * "this cluster costs 3.80 USD"), the balance now, and what to do.
+     */
+    public static Refusal cannotPay(String whatItCosts, Money balance) {
+        return insufficientFunds(whatItCosts + " but the balance is " + balance + ": add funds first");
     }
 
     public static Refusal unauthenticated(String message) {

@@ -2,7 +2,7 @@ package dev.corral.store;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
-import dev.corral.ledger.EpochRecord;
+import dev.corral.core.publicledger.EpochRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

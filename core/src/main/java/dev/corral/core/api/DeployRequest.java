@@ -25,6 +25,13 @@ public record DeployRequest(
         String where,
         String layout,
         String quoteId) {
+    /** The most devices one cluster may hold. */
+    public static final int COUNT_MAX = 10_000;
+    /** The longest a cluster may be booked for, in hours (a year). */
+    public static final int HOURS_MAX = 24 * 365;
+    /** The longest region name a request may give. */
+    public static final int REGION_LENGTH_MAX = 32;
+
     /** A request with the default layout, at the price of the moment. */
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where) {

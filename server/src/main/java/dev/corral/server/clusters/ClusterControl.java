@@ -6,10 +6,10 @@ import dev.corral.core.AccountId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.Money;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
-import dev.corral.ledger.Transfer;
-import dev.corral.ledger.TransferKind;
-import dev.corral.scheduler.ClusterRequest;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.store.ClusterRow;
@@ -42,8 +42,8 @@ public final class ClusterControl {
 
     public ClusterView extend(AccountId owner, String clusterId, Integer hours, String idempotencyKey) {
         ClusterRow cluster = views.owned(owner, clusterId);
-        if (hours == null || hours < 1 || hours > ClusterRequest.HOURS_MAX) {
-            throw Refusal.invalid("hours must be 1.." + ClusterRequest.HOURS_MAX);
+        if (hours == null || hours < 1 || hours > DeployRequest.HOURS_MAX) {
+            throw Refusal.invalid("hours must be 1.." + DeployRequest.HOURS_MAX);
         }
         String key = "extend:" + cluster.id().value() + ":" + AccountService.requestKey(idempotencyKey);
         db.transaction(c -> {
@@ -53,8 +53,8 @@ public final class ClusterControl {
             }
             Money more = locked.pricePerDeviceHour().times(locked.count()).times(hours);
             int total = locked.hours() + hours;
-            if (total > ClusterRequest.HOURS_MAX) {
-                throw Refusal.invalid("a cluster runs at most " + ClusterRequest.HOURS_MAX + " hours in all");
+            if (total > DeployRequest.HOURS_MAX) {
+                throw Refusal.invalid("a cluster runs at most " + DeployRequest.HOURS_MAX + " hours in all");
             }
             try {
                 int applied = ledger.apply(c, List.of(new Transfer(key,
@@ -65,8 +65,8 @@ public final class ClusterControl {
                     clusters.extend(c, cluster.id(), total, expires);
                 }
             } catch (Ledger.InsufficientFundsException e) {
-                throw Refusal.insufficientFunds(hours + " more hours cost " + more
-                        + " but the balance is short: add funds first");
+                throw Refusal.cannotPay(hours + " more hours cost " + more,
+                        ledger.balance(c, LedgerAccounts.user(owner, locked.currency()), locked.currency()));
             }
             return null;
         });

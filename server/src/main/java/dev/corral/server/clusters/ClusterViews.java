@@ -9,7 +9,7 @@ import dev.corral.core.Money;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.LogView;
-import dev.corral.ledger.TransferKind;
+import dev.corral.core.publicledger.TransferKind;
 import dev.corral.server.Refusal;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.Clusters;

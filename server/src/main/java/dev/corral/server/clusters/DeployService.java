@@ -14,9 +14,9 @@ import dev.corral.core.RankState;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
+import dev.corral.core.publicledger.Transfer;
+import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
-import dev.corral.ledger.Transfer;
-import dev.corral.ledger.TransferKind;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.ScarcityPolicy;
@@ -172,9 +172,8 @@ public final class DeployService {
                     escrow, total, TransferKind.ESCROW_HOLD, id.value())), now);
         } catch (Ledger.InsufficientFundsException e) {
             Money balance = ledger.balance(c, LedgerAccounts.user(owner, currency), currency);
-            throw Refusal.insufficientFunds("this cluster costs " + total + " (" + price
-                    + " per device-hour x " + request.count() + " devices x " + request.hours() + " h) but the balance is "
-                    + balance + ": add funds first");
+            throw Refusal.cannotPay("this cluster costs " + total + " (" + price + " per device-hour x "
+                    + request.count() + " devices x " + request.hours() + " h)", balance);
         }
         for (int rank = 0; rank < chosen.size(); rank++) {
             DevicePool.Chosen device = chosen.get(rank);

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.OfferView;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
-import dev.corral.scheduler.HardwareCatalog;
 import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.PriceOracle;
 import dev.corral.server.Refusal;

@@ -1,4 +1,4 @@
-package dev.corral.ledger;
+package dev.corral.core.publicledger;
 
 /** Why money moved. */
 public enum TransferKind {

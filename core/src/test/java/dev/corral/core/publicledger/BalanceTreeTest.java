@@ -1,4 +1,4 @@
-package dev.corral.ledger;
+package dev.corral.core.publicledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
-package dev.corral.scheduler;
+package dev.corral.core;
 
-import dev.corral.core.GpuModel;
 import java.util.Map;
 import java.util.Optional;
 

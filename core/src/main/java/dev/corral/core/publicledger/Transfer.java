@@ -1,4 +1,4 @@
-package dev.corral.ledger;
+package dev.corral.core.publicledger;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,8 +1,8 @@
-package dev.corral.ledger;
+package dev.corral.core.publicledger;
 
-import dev.corral.core.Sha256;
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.Sha256;
 
 /**
  * A transfer as the public journal holds it: its place in the chain, the hash of the entry

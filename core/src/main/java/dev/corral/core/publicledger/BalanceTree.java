@@ -1,4 +1,4 @@
-package dev.corral.ledger;
+package dev.corral.core.publicledger;
 
 import dev.corral.core.Sha256;
 import dev.corral.core.merkle.MerkleTree;
@@ -13,7 +13,8 @@ import java.util.OptionalInt;
 public final class BalanceTree {
     /** One balance: a ledger account, its currency and its balance in base units. */
     public record Leaf(String account, String currency, long balance) {
-        String hash() {
+        /** The leaf's hash, the Merkle tree's input: SHA-256 of "corral-balance-v1", account, currency, balance. */
+        public String hash() {
             return Sha256.hex("corral-balance-v1\n" + account + "\n" + currency + "\n" + balance);
         }
     }
