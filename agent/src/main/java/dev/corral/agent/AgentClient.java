@@ -40,7 +40,7 @@ import java.util.zip.CRC32C;
  * A timeout is the connect timeout plus the longest the answer may take to start and each read
  * may wait.
  */
-final class AgentClient {
+public final class AgentClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** A bandwidth probe's transfer: 8 MiB takes 11 s at 6 Mbit/s; a slower line stays in the lowest tier anyway. */
@@ -80,17 +80,17 @@ final class AgentClient {
     private final DeviceIdentity identity;
     private final Clock clock;
 
-    AgentClient(URI server, DeviceIdentity identity, Clock clock) {
+    public AgentClient(URI server, DeviceIdentity identity, Clock clock) {
         this.server = requireNonNull(server, "server is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    RegisterResponse register(RegisterRequest request) throws IOException, InterruptedException {
+    public RegisterResponse register(RegisterRequest request) throws IOException, InterruptedException {
         return send("POST", "/agent/v1/register", request, null, RegisterResponse.class, REQUEST_TIMEOUT);
     }
 
-    void heartbeat(DeviceId device, Heartbeat heartbeat) throws IOException, InterruptedException {
+    public void heartbeat(DeviceId device, Heartbeat heartbeat) throws IOException, InterruptedException {
         send("POST", "/agent/v1/heartbeat", heartbeat, device, Map.class, REQUEST_TIMEOUT);
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The device's Ed25519 key pair and, once registered, its id, kept in the agent's data
  * directory. The private key file is readable by its owner only (0600); it never leaves the machine.
  */
-final class DeviceIdentity {
+public final class DeviceIdentity {
     static final String KEY_FILE = "device.key";
     static final String ID_FILE = "device.id";
 
@@ -30,7 +30,7 @@ final class DeviceIdentity {
     }
 
     /** Loads the key from the directory, or creates one there on first use. */
-    static DeviceIdentity loadOrCreate(Path directory) {
+    public static DeviceIdentity loadOrCreate(Path directory) {
         return new DeviceIdentity(directory, KeyFile.loadOrCreate(directory.resolve(KEY_FILE)));
     }
 
@@ -38,7 +38,7 @@ final class DeviceIdentity {
         return keys.getPrivate();
     }
 
-    String publicKeyText() {
+    public String publicKeyText() {
         return AgentSignature.encodePublicKey(keys.getPublic());
     }
 

@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.agent.ChildJvm;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
@@ -18,7 +19,6 @@ import dev.corral.server.CoordinatorConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,8 +121,9 @@ final class Demo {
     private Process startAgent(URI url, String token, int index) throws IOException {
         Path data = directory.resolve("agent-" + index);
         Files.createDirectories(data);
-        List<String> command = Corral.inNewJvm(AGENT_HEAP_MB, "worker", "--server", url.toString(), "--join-token",
-                token, "--data", data.toString(), "--allow-process-runtime", "--heartbeat-interval", "1");
+        List<String> command = ChildJvm.command(Corral.class, AGENT_HEAP_MB, List.of(), List.of("worker", "--server",
+                url.toString(), "--join-token", token, "--data", data.toString(), "--allow-process-runtime",
+                "--heartbeat-interval", "1"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile())
                 .start();
     }
@@ -226,13 +226,5 @@ final class Demo {
     private void say(String line) {
         out.println(line);
         out.flush();
-    }
-
-    static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
             if (keep) {
                 spec.commandLine().getOut().println("kept " + directory);
             } else {
-                Demo.deleteTree(directory);
+                FileTrees.delete(directory);
             }
         }
     }

@@ -105,11 +105,26 @@ class CliTest extends NetworkTest {
                 + "\\d+\\.\\d s, everything else \\(the ranks' own processes, the kernel\\) \\d+\\.\\d s, of \\d+ cores");
         assertThat(bench.out()).containsPattern("CPU used at rest \\(0 work polls answered and 0 heartbeats a second\\): "
                 + "coordinator \\d+\\.\\d s");
+        assertThat(bench.out().lines().filter(l -> l.matches("  floor: 3 processes of the rank command started directly "
+                + "from this process in \\d+\\.\\d\\d s; ratio \\(RUNNING after the call / floor\\) \\d+\\.\\d")).count())
+                .isEqualTo(2);
 
         Result bad = corral("bench", "deploy", "--rounds", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--rounds must be 1..10");
         assertThat(corral("bench", "deploy", "--rank-command", " ").err()).contains("--rank-command must not be empty");
+    }
+
+    @Test
+    void theLedgerBenchmarkPrintsEachMeasurementBesideItsFloorOnTheSameRows() {
+        Result bench = corral("bench", "ledger", "--cluster-devices", "20", "--epoch-devices", "30", "--transfers", "500");
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        assertThat(bench.out()).containsPattern("settle a 20-device cluster +\\d+ transfers in +\\d+\\.\\d{3} s = +\\d+ "
+                + "transfers/s, peak heap +\\d+ MB; floor +\\d+\\.\\d{3} s = +\\d+ rows/s, ratio \\d+\\.\\d");
+        assertThat(bench.out()).containsPattern("close an epoch with 30 devices earning .*; floor .* ratio \\d+\\.\\d");
+        assertThat(bench.out()).containsPattern("apply 500 transfers, 10000 per transaction +500 transfers .*; floor .* "
+                + "ratio \\d+\\.\\d");
+        assertThat(bench.out()).contains("floor: the same journal rows written again by H2 INSERT ... SELECT");
     }
 
     private static String find(String text, String regex) {

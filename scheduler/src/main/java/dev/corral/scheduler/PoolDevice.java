@@ -6,6 +6,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 
 /**
  * One device as the scheduler's index holds it: what it is, where, who runs it, what its
@@ -39,6 +40,31 @@ public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel
         if (priceFloorMicros < 0) {
             throw new IllegalArgumentException("price floor is negative");
         }
+    }
+
+    /**
+     * This device's value of an offer-search field, read straight off the record with its
+     * owner's stake in whole IO: the reference reading, which the index's compiled filter
+     * ({@link SlotFilter}) is tested against and the placement benchmark's floor uses.
+     */
+    public Object value(OfferQuery.Field field, long ownerStakeIo) {
+        return switch (field) {
+            case GPU -> model == null ? null : model.name();
+            case GPUS -> gpuCount;
+            case VRAM -> kind == DeviceKind.GPU ? vramGb : null;
+            case FP16 -> HardwareCatalog.gpu(model).map(HardwareCatalog.Gpu::fp16Tflops).orElse(null);
+            case KIND -> kind.name();
+            case REGION -> region;
+            case COUNTRY -> country;
+            case SUPPLIER -> supplier.name();
+            case SECURITY -> securityTier;
+            case CONNECTIVITY -> connectivityTier;
+            case RELIABILITY -> reliability;
+            case STAKE -> ownerStakeIo;
+            case CPU_CORES -> cpuCores;
+            case DRIVER -> kind == DeviceKind.GPU ? driverVersion : null;
+            case PRICE -> priceFloorMicros / 1e6;
+        };
     }
 
     /** The leading "major.minor" of a driver version string ("550.54.15" is 550.54), 0 when there is none. */

@@ -6,7 +6,6 @@ import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
-import dev.corral.core.HardwareCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,7 +63,7 @@ class DevicePoolTest {
                             && d.kind() == request.cluster().kind()
                             && (d.kind() == DeviceKind.CPU || d.model().equals(request.cluster().gpuModel())
                                     && d.gpuCount() == request.cluster().gpusPerDevice())
-                            && conditions.matches(field -> value(d, stakes.get(d.owner()), field)))
+                            && conditions.matches(field -> d.value(field, stakes.get(d.owner()))))
                     .toList();
 
             DevicePool.Outcome outcome = pool.place(request, random);
@@ -273,27 +272,6 @@ class DevicePoolTest {
             pool.release(List.of(placed.devices().getFirst().device()));
         }
         return wins;
-    }
-
-    /** The reference reading of a device's fields, independent of the index's columns. */
-    private static Object value(PoolDevice d, long stakeIo, OfferQuery.Field field) {
-        return switch (field) {
-            case GPU -> d.model() == null ? null : d.model().name();
-            case GPUS -> d.gpuCount();
-            case VRAM -> d.kind() == DeviceKind.GPU ? d.vramGb() : null;
-            case FP16 -> HardwareCatalog.gpu(d.model()).map(HardwareCatalog.Gpu::fp16Tflops).orElse(null);
-            case KIND -> d.kind().name();
-            case REGION -> d.region();
-            case COUNTRY -> d.country();
-            case SUPPLIER -> d.supplier().name();
-            case SECURITY -> d.securityTier();
-            case CONNECTIVITY -> d.connectivityTier();
-            case RELIABILITY -> d.reliability();
-            case STAKE -> stakeIo;
-            case CPU_CORES -> d.cpuCores();
-            case DRIVER -> d.kind() == DeviceKind.GPU ? d.driverVersion() : null;
-            case PRICE -> d.priceFloorMicros() / 1e6;
-        };
     }
 
     private static PlacementRequest request(SplittableRandom random) {

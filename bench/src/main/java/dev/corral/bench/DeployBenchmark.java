@@ -1,5 +1,6 @@
-package dev.corral.cli;
+package dev.corral.bench;
 
+import dev.corral.agent.ChildJvm;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * worker agents spread over a few agent processes (`corral bench agents`: each agent with its
  * own key, heartbeats and long-poll over loopback, sharing its process's kept connections), then one
  * cluster over all of them: the time from the deploy call until the cluster is RUNNING, that
- * is until every rank's process has started and reported so.
+ * is until every rank's process has started and reported so; and after each round its floor,
+ * the time to start as many rank processes directly ({@link RankStartFloor}).
  *
  * <p>Why several agent processes: the JDK starts a child by listing the parent's open files
  * in /proc/self/fd (to close them in the child), so one process holding every agent's sockets
@@ -142,12 +144,14 @@ final class DeployBenchmark {
                 anonymous.withKey(config.adminKey()).credit(customerAccount.accountId(), CUSTOMER_CREDIT_USD,
                         "bench-credit");
                 for (int round = 1; round <= rounds; round++) {
-                    if (round > 1) {
-                        awaitQuiet(hosts, anonymous, agentCount);
-                    }
                     print(out, "round %d of %d%s:", round, rounds, round == 1
                             ? " (every process just started: code not yet compiled by the JVM)" : "");
-                    deployOnce(customer, devices, rankCommand, hosts, out);
+                    Duration running = deployOnce(customer, devices, rankCommand, hosts, out);
+                    awaitQuiet(hosts, anonymous, agentCount);
+                    Duration floor = RankStartFloor.time(devices, rankCommand);
+                    print(out, "  floor: %,d processes of the rank command started directly from this process in "
+                            + "%.2f s; ratio (RUNNING after the call / floor) %.1f", devices, floor.toNanos() / 1e9,
+                            running.toNanos() / (double) Math.max(1, floor.toNanos()));
                 }
             } finally {
                 stopAgentHosts(hosts);
@@ -155,8 +159,11 @@ final class DeployBenchmark {
         }
     }
 
-    /** Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it; prints the times. */
-    private static void deployOnce(CorralClient customer, int devices, String rankCommand, List<Process> hosts,
+    /**
+     * Deploys a cluster of this many devices, waits until it is RUNNING, then terminates it;
+     * prints the times and returns the time from the call to RUNNING.
+     */
+    private static Duration deployOnce(CorralClient customer, int devices, String rankCommand, List<Process> hosts,
             PrintWriter out) throws InterruptedException {
         DeployRequest request = new DeployRequest("bench", null, true, null, devices, 1, null, Runtimes.PROCESS,
                 rankCommand, Map.of(), null, null);
@@ -175,11 +182,12 @@ final class DeployBenchmark {
         customer.terminate(cluster.clusterId());
         print(out, "  terminate call (escrow settled, devices released; the agents stop their ranks after) took %.2f s",
                 (System.nanoTime() - terminating) / 1e9);
+        return Duration.ofNanos(running - deployStart);
     }
 
     /**
-     * Waits until the last round's ranks have exited (no agent process has a child left) and
-     * every device is idle again, so that a round does not pay for the one before.
+     * Waits until the round's ranks have exited (no agent process has a child left) and every
+     * device is idle again, so that neither the floor nor the next round pays for it.
      */
     private static void awaitQuiet(List<Process> hosts, CorralClient anonymous, int agentCount)
             throws InterruptedException {
@@ -219,16 +227,16 @@ final class DeployBenchmark {
         print(out, "%s", line);
     }
 
-    /** Runs `corral bench agents` in a new JVM; it stops its agents when its standard input closes. */
+    /** Runs {@link AgentHost} (`corral bench agents`) in a new JVM; it stops its agents when its standard input closes. */
     private static Process startAgentHost(URI url, String apiKey, int count, Duration heartbeatInterval, Path data)
             throws IOException {
         Files.createDirectories(data);
         // Niced: on a real network the coordinator has its own machine, and the scheduler shares a CPU by thread,
         // so hundreds of agent threads starved its two carriers (999 woken polls answered over 13 s; niced, in 2 s).
         List<String> command = new ArrayList<>(List.of("nice", "-n", AGENT_NICENESS));
-        command.addAll(Corral.inNewJvm(HOST_HEAP_MB, HOST_JVM_OPTIONS, "bench", "agents", "--server", url.toString(),
-                "--count", Integer.toString(count), "--heartbeat-interval", Long.toString(heartbeatInterval.toSeconds()),
-                "--data", data.toString()));
+        command.addAll(ChildJvm.command(AgentHost.class, HOST_HEAP_MB, HOST_JVM_OPTIONS, List.of("--server",
+                url.toString(), "--count", Integer.toString(count), "--heartbeat-interval",
+                Long.toString(heartbeatInterval.toSeconds()), "--data", data.toString())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("agents.log").toFile());
         builder.environment().put(AgentHost.API_KEY_VARIABLE, apiKey);

@@ -1,7 +1,6 @@
-package dev.corral.cli;
+package dev.corral.bench;
 
 import dev.corral.agent.AgentConfig;
-import dev.corral.agent.HeartbeatLoad;
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.sdk.CorralClient;
@@ -19,13 +18,15 @@ import java.util.List;
  * identities registering, then sending signed heartbeats as fast as it answers them, over
  * loopback HTTP. Gives the coordinator's capacity for agent traffic: registrations and
  * heartbeats a second, and with that how many devices one coordinator serves at the agent's
- * heartbeat interval.
+ * heartbeat interval; then, as its floor, the rate of the same requests to a plain server
+ * ({@link HeartbeatFloor}) for as long, and the ratio.
  */
 final class HeartbeatBenchmark {
     /** The devices never answer work polls or challenges, and must not go offline while measured. */
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(10);
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
     static final Duration WARM_UP = Duration.ofSeconds(10);
+    static final Duration FLOOR_WARM_UP = Duration.ofSeconds(3);
 
     private HeartbeatBenchmark() {}
 
@@ -64,6 +65,10 @@ final class HeartbeatBenchmark {
                     result.senders(), result.elapsed().toNanos() / 1e9, perSecond, result.failed(),
                     result.percentileMicros(50) / 1e3, result.percentileMicros(99) / 1e3,
                     result.percentileMicros(100) / 1e3);
+            double floor = HeartbeatFloor.perSecond(senders, FLOOR_WARM_UP, measured);
+            out.printf("floor: the same body posted by %d senders to the JDK's plain HTTP server on loopback "
+                    + "(no signature, store or JSON read): %,.0f/s; ratio (floor / coordinator) %.1f%n", senders, floor,
+                    floor / Math.max(1e-9, perSecond));
             long interval = AgentConfig.HEARTBEAT_INTERVAL_DEFAULT.toSeconds();
             out.printf("at one heartbeat every %d s (the agent's default), that rate serves %,.0f devices%n", interval,
                     perSecond * interval);

@@ -1,4 +1,4 @@
-package dev.corral.server;
+package dev.corral.bench;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
@@ -15,6 +15,8 @@ import dev.corral.core.publicledger.Transfer;
 import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.proofs.Reputation;
+import dev.corral.server.Coordinator;
+import dev.corral.server.Store;
 import dev.corral.server.clusters.ClusterEnd;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.devices.WorkBoard;
@@ -51,13 +53,27 @@ public final class LedgerBenchmark {
     /** Transfers committed per transaction in the write-path measurement, and the wallets they go to. */
     static final int TRANSFERS_PER_TRANSACTION = 10_000;
     static final int WALLETS = 10_000;
+    /** The floor's rows per transaction for a measurement that commits all its transfers at once. */
+    static final int ONE_TRANSACTION = Integer.MAX_VALUE;
     private static final HardwareSpec H100 = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
             "580.159.04", "bench CPU", 64, 1_024 * 1_024);
 
-    /** One measurement. */
-    public record Result(String what, long transfers, Duration time, long peakHeapMb) {
+    /**
+     * One measurement, and its floor: the time the same journal rows took to write the plainest
+     * way ({@link CopyFloor}), with the same rows per committed transaction.
+     */
+    public record Result(String what, long transfers, Duration time, long peakHeapMb, Duration floor) {
         public double transfersPerSecond() {
             return transfers / Math.max(1e-9, time.toNanos() / 1e9);
+        }
+
+        public double floorPerSecond() {
+            return transfers / Math.max(1e-9, floor.toNanos() / 1e9);
+        }
+
+        /** How many times the floor's time the ledger took. */
+        public double ratio() {
+            return time.toNanos() / (double) Math.max(1, floor.toNanos());
         }
     }
 
@@ -74,16 +90,21 @@ public final class LedgerBenchmark {
                 store.ledger().openSystemAccounts(c, clock.instant());
                 return null;
             });
+            CopyFloor floor = new CopyFloor(db);
             List<Result> results = new ArrayList<>();
-            results.add(settle(store, clock, clusterDevices, out));
-            results.add(closeEpoch(store, clock, directory, epochDevices, out));
+            results.add(settle(store, clock, clusterDevices, floor, out));
+            results.add(closeEpoch(store, clock, directory, epochDevices, floor, out));
             // last, so the journal it grows does not weigh on the two measurements above
-            results.add(applyTransfers(store, clock, transfers, out));
+            results.add(applyTransfers(store, clock, transfers, floor, out));
+            floor.drop();
+            out.printf("floor: the same journal rows written again by %s into a bare table (no key, index, chain or "
+                    + "balances), as many per transaction; ratio = the ledger's time / the floor's%n", floor.method());
+            out.flush();
             return results;
         }
     }
 
-    private static Result settle(Store store, Clock clock, int devices, PrintWriter out) {
+    private static Result settle(Store store, Clock clock, int devices, CopyFloor floor, PrintWriter out) {
         out.println("loading a cluster of " + devices + " devices...");
         out.flush();
         Instant now = clock.instant();
@@ -120,8 +141,10 @@ public final class LedgerBenchmark {
         long start = System.nanoTime();
         clusters.end(cluster, ClusterState.TERMINATED, "benchmark");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        Result result = new Result("settle a " + devices + "-device cluster", journalLength(store) - before, took,
-                Math.max(heapBefore, peakHeapMb()));
+        long peak = Math.max(heapBefore, peakHeapMb());
+        long after = journalLength(store);
+        Result result = new Result("settle a " + devices + "-device cluster", after - before, took, peak,
+                floor.time(before, after, ONE_TRANSACTION));
         print(out, result);
         return result;
     }
@@ -131,7 +154,7 @@ public final class LedgerBenchmark {
      * per transaction, each transaction committed before the next: the ledger's own rate of
      * durable, hash-chained transfers, with nothing else in the transactions.
      */
-    private static Result applyTransfers(Store store, Clock clock, int transfers, PrintWriter out) {
+    private static Result applyTransfers(Store store, Clock clock, int transfers, CopyFloor floor, PrintWriter out) {
         out.println("opening " + WALLETS + " wallets...");
         out.flush();
         List<AccountId> wallets = accounts(store, WALLETS, clock.instant());
@@ -149,13 +172,16 @@ public final class LedgerBenchmark {
             store.db().transaction(c -> store.ledger().apply(c, batch, clock.instant()));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        long peak = Math.max(heapBefore, peakHeapMb());
+        long after = journalLength(store);
         Result result = new Result("apply " + transfers + " transfers, " + TRANSFERS_PER_TRANSACTION
-                + " per transaction", journalLength(store) - before, took, Math.max(heapBefore, peakHeapMb()));
+                + " per transaction", after - before, took, peak, floor.time(before, after, TRANSFERS_PER_TRANSACTION));
         print(out, result);
         return result;
     }
 
-    private static Result closeEpoch(Store store, Clock clock, Path directory, int devices, PrintWriter out) {
+    private static Result closeEpoch(Store store, Clock clock, Path directory, int devices, CopyFloor floor,
+            PrintWriter out) {
         out.println("loading " + devices + " devices online for the whole epoch...");
         out.flush();
         Instant now = clock.instant();
@@ -175,8 +201,10 @@ public final class LedgerBenchmark {
         long start = System.nanoTime();
         epochs.close(0);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        Result result = new Result("close an epoch with " + devices + " devices earning", journalLength(store) - before,
-                took, Math.max(heapBefore, peakHeapMb()));
+        long peak = Math.max(heapBefore, peakHeapMb());
+        long after = journalLength(store);
+        Result result = new Result("close an epoch with " + devices + " devices earning", after - before, took, peak,
+                floor.time(before, after, ONE_TRANSACTION));
         print(out, result);
         return result;
     }
@@ -245,8 +273,10 @@ public final class LedgerBenchmark {
     }
 
     private static void print(PrintWriter out, Result result) {
-        out.printf("%-45s %9d transfers in %8.3f s = %10.0f transfers/s, peak heap %6d MB%n", result.what(),
-                result.transfers(), result.time().toNanos() / 1e9, result.transfersPerSecond(), result.peakHeapMb());
+        out.printf("%-45s %9d transfers in %8.3f s = %10.0f transfers/s, peak heap %6d MB; floor %8.3f s = %10.0f "
+                + "rows/s, ratio %.1f%n", result.what(), result.transfers(), result.time().toNanos() / 1e9,
+                result.transfersPerSecond(), result.peakHeapMb(), result.floor().toNanos() / 1e9,
+                result.floorPerSecond(), result.ratio());
         out.flush();
     }
 }

@@ -1,7 +1,9 @@
-package dev.corral.agent;
+package dev.corral.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.agent.AgentClient;
+import dev.corral.agent.DeviceIdentity;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;

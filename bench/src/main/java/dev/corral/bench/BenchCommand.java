@@ -1,8 +1,9 @@
-package dev.corral.cli;
+package dev.corral.bench;
 
 import dev.corral.agent.ChallengeEngine;
 import dev.corral.agent.ChallengeEngines;
 import dev.corral.agent.CudaChallengeEngine;
+import dev.corral.core.FileTrees;
 import dev.corral.core.GpuModel;
 import dev.corral.core.Sha256;
 import dev.corral.core.api.DeployRequest;
@@ -11,8 +12,6 @@ import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.scheduler.DevicePool;
-import dev.corral.scheduler.PlacementBenchmark;
-import dev.corral.server.LedgerBenchmark;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
                 BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, AgentHost.class})
-final class BenchCommand {
+public final class BenchCommand {
     private BenchCommand() {}
 
     /** A benchmark that keeps its stores, keys and agents' files in a directory of its own. */
@@ -50,7 +49,7 @@ final class BenchCommand {
             benchmark.run(directory);
             return 0;
         } finally {
-            Demo.deleteTree(directory);
+            FileTrees.delete(directory);
         }
     }
 
@@ -180,7 +179,9 @@ final class BenchCommand {
     @Command(name = "ledger", mixinStandardHelpOptions = true,
             description = "Apply many transfers (10,000 per transaction), settle a cluster of many devices and close "
                     + "an epoch with many devices earning, on a fresh embedded store (or an empty PostgreSQL schema "
-                    + "with --db); print time, transfers/s and peak heap.")
+                    + "with --db); print time, transfers/s and peak heap, and for each, as its floor, the time to "
+                    + "write the same journal rows into a bare table (PostgreSQL COPY; on H2, INSERT ... SELECT) and "
+                    + "the ratio of the two.")
     static final class Ledger implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -236,8 +237,9 @@ final class BenchCommand {
                     + "at most " + DeployBenchmark.HEARTBEATS_PER_SECOND_MAX + " a second in all); each round, deploy "
                     + "a cluster over them and time the deploy call, the time until the cluster is RUNNING, when its "
                     + "ranks started, the CPU the coordinator, the agent processes and the rest of the machine used "
-                    + "until then, and the terminate call that settles it. Before the first round it prints the CPU "
-                    + "the idle fleet uses.")
+                    + "until then, and the terminate call that settles it; then, as its floor, the time to start as "
+                    + "many processes of the rank command directly from this process, and the ratio of the two. "
+                    + "Before the first round it prints the CPU the idle fleet uses.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -286,7 +288,8 @@ final class BenchCommand {
     @Command(name = "heartbeats", mixinStandardHelpOptions = true,
             description = "Start a coordinator in this process, register many devices (each with its own key) and "
                     + "send their signed heartbeats as fast as it answers, over loopback HTTP: registrations and "
-                    + "heartbeats a second, and heartbeat latency.")
+                    + "heartbeats a second, and heartbeat latency; then, as its floor, the rate of the same requests to "
+                    + "the JDK's plain HTTP server, and the ratio of the two.")
     static final class Heartbeats implements Callable<Integer> {
         static final int DEVICES_MAX = 100_000;
         static final int SENDERS_MAX = 1_024;

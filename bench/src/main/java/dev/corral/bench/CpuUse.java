@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.bench;
 
 import static java.util.Objects.requireNonNull;
 

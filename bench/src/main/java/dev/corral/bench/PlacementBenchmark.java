@@ -1,15 +1,26 @@
-package dev.corral.scheduler;
+package dev.corral.bench;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareCatalog;
+import dev.corral.scheduler.ClusterRequest;
+import dev.corral.scheduler.DevicePool;
+import dev.corral.scheduler.Layout;
+import dev.corral.scheduler.OfferQuery;
+import dev.corral.scheduler.PlacementRequest;
+import dev.corral.scheduler.PoolDevice;
+import dev.corral.scheduler.PriceTable;
+import dev.corral.scheduler.SupplierType;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * `corral bench placement`: fills an index with synthetic devices in a mix like a public
@@ -55,31 +68,39 @@ public final class PlacementBenchmark {
         SplittableRandom random = new SplittableRandom(42);
         long heapBefore = usedHeap();
         long buildStart = System.nanoTime();
-        DevicePool pool = build(devices, random);
+        DevicePool pool = new DevicePool();
+        generate(devices, random, pool::setOwnerStake, pool::put);
         long buildNanos = System.nanoTime() - buildStart;
         long heapAfter = usedHeap();
         print(out, "index: %,d devices built in %.2f s, heap %.0f bytes per device (%,d MB in all)%n", pool.size(),
                 buildNanos / 1e9, (heapAfter - heapBefore) / (double) devices, (heapAfter - heapBefore) >> 20);
+        // The floor's plain list: the same devices again (the same draws, new ids), once the index's heap is measured.
+        Fleet fleet = new Fleet(new ArrayList<>(devices), new HashMap<>());
+        generate(devices, new SplittableRandom(42), fleet.stakes()::put, fleet.devices()::add);
 
         OfferQuery typical = OfferQuery.parse(TYPICAL_CONSTRAINTS);
-        timeBigPlacement(out, pool, random, runs, "10,000 H100 GPUs (1,250 nodes of 8), " + TYPICAL_CONSTRAINTS,
+        timeBigPlacement(out, pool, fleet, random, runs, "10,000 H100 GPUs (1,250 nodes of 8), " + TYPICAL_CONSTRAINTS,
                 new ClusterRequest(DeviceKind.GPU, new GpuModel("H100"), 8, 1_250, 1, null), typical, Layout.ANY);
-        timeBigPlacement(out, pool, random, runs, "10,000 H100 GPUs (1,250 nodes of 8), packed in one region",
+        timeBigPlacement(out, pool, fleet, random, runs, "10,000 H100 GPUs (1,250 nodes of 8), packed in one region",
                 new ClusterRequest(DeviceKind.GPU, new GpuModel("H100"), 8, 1_250, 1, null), typical, Layout.PACK);
-        timeBigPlacement(out, pool, random, runs, "10,000 RTX 4090 GPUs (10,000 single-GPU devices), " + TYPICAL_CONSTRAINTS,
+        timeBigPlacement(out, pool, fleet, random, runs, "10,000 RTX 4090 GPUs (10,000 single-GPU devices), " + TYPICAL_CONSTRAINTS,
                 new ClusterRequest(DeviceKind.GPU, new GpuModel("RTX 4090"), 1, 10_000, 1, null), typical, Layout.ANY);
         timeSmallPlacements(out, pool, threads, seconds);
         timeSearches(out, pool, runs);
     }
 
-    private static DevicePool build(int devices, SplittableRandom random) {
-        DevicePool pool = new DevicePool();
+    /** The benchmark's devices as a plain list and their owners' stakes: what the floor scans. */
+    private record Fleet(List<PoolDevice> devices, Map<AccountId, Long> stakes) {}
+
+    /** Draws the synthetic devices, handing each owner's stake and then each device to the sinks. */
+    private static void generate(int devices, SplittableRandom random, BiConsumer<AccountId, Long> stakes,
+            Consumer<PoolDevice> sink) {
         int ownerCount = Math.max(1, devices / DEVICES_PER_OWNER_MEAN);
         AccountId[] owners = new AccountId[ownerCount];
         for (int o = 0; o < ownerCount; o++) {
             owners[o] = AccountId.random();
             if (random.nextInt(10) == 0) {
-                pool.setOwnerStake(owners[o], 100 + random.nextLong(20_000));
+                stakes.accept(owners[o], 100 + random.nextLong(20_000));
             }
         }
         for (int d = 0; d < devices; d++) {
@@ -98,13 +119,12 @@ public final class PlacementBenchmark {
             long listPrice = gpu ? PriceTable.pricePerDeviceHour(new ClusterRequest(DeviceKind.GPU, model, gpus, 1, 1,
                     null)).minor() : PriceTable.pricePerDeviceHour(new ClusterRequest(DeviceKind.CPU, null, 0, 1, 1,
                     null)).minor();
-            pool.put(new PoolDevice(DeviceId.random(), owners[owner], gpu ? DeviceKind.GPU : DeviceKind.CPU, model, gpus,
+            sink.accept(new PoolDevice(DeviceId.random(), owners[owner], gpu ? DeviceKind.GPU : DeviceKind.CPU, model, gpus,
                     gpu ? HardwareCatalog.gpu(model).map(HardwareCatalog.Gpu::memoryGb).orElse(24) : 0,
                     8 << random.nextInt(5), REGIONS.get(region), COUNTRIES.get(region), supplier, security,
                     1 + random.nextInt(4), 1 - Math.pow(random.nextDouble(), 4) * 0.5,
                     listPrice * (30 + random.nextInt(61)) / 100, gpu ? 525 + random.nextInt(50) : 0, true));
         }
-        return pool;
     }
 
     private static Mix pick(SplittableRandom random) {
@@ -118,8 +138,8 @@ public final class PlacementBenchmark {
         return MIX.getLast();
     }
 
-    private static void timeBigPlacement(PrintWriter out, DevicePool pool, SplittableRandom random, int runs,
-            String what, ClusterRequest cluster, OfferQuery where, Layout layout) {
+    private static void timeBigPlacement(PrintWriter out, DevicePool pool, Fleet fleet, SplittableRandom random,
+            int runs, String what, ClusterRequest cluster, OfferQuery where, Layout layout) {
         PlacementRequest request = new PlacementRequest(cluster, where,
                 PriceTable.pricePerDeviceHour(cluster).minor(), layout, 0);
         long[] nanos = new long[runs];
@@ -137,9 +157,43 @@ public final class PlacementBenchmark {
             }
         }
         Arrays.sort(nanos);
-        print(out, "placement of %s: median %.1f ms, p99 %.1f ms (%d runs, %,d matching)%n", what,
-                nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.99) - 1)] / 1e6, runs,
-                pool.matching(request));
+        long[] floor = new long[runs];
+        for (int run = -2; run < runs; run++) {
+            long start = System.nanoTime();
+            List<PoolDevice> scanned = scan(fleet, request);
+            long took = System.nanoTime() - start;
+            if (scanned.size() < cluster.count()) {
+                throw new IllegalStateException("the floor's scan found " + scanned.size() + " devices where the index "
+                        + "placed " + cluster.count());
+            }
+            if (run >= 0) {
+                floor[run] = took;
+            }
+        }
+        Arrays.sort(floor);
+        print(out, "placement of %s: median %.1f ms, p99 %.1f ms (%d runs, %,d matching); floor %.1f ms, ratio %.2f%n",
+                what, nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.99) - 1)] / 1e6, runs,
+                pool.matching(request), floor[runs / 2] / 1e6, nanos[runs / 2] / (double) Math.max(1, floor[runs / 2]));
+    }
+
+    /**
+     * The floor of a placement: one pass over a plain list of the same devices, reading each
+     * one's fields straight off its record against the same kind, model, GPUs per device, price
+     * and conditions, and keeping the first the cluster needs of all that match: the candidates
+     * a scheduler without an index must find, with no ranking and no claims.
+     */
+    private static List<PoolDevice> scan(Fleet fleet, PlacementRequest request) {
+        ClusterRequest cluster = request.cluster();
+        List<PoolDevice> matching = new ArrayList<>();
+        for (PoolDevice d : fleet.devices()) {
+            if (d.takesWork() && d.kind() == cluster.kind()
+                    && d.gpuCount() == cluster.gpusPerDevice() && Objects.equals(d.model(), cluster.gpuModel())
+                    && d.priceFloorMicros() <= request.pricePerDeviceHourMicros()
+                    && request.where().matches(field -> d.value(field, fleet.stakes().getOrDefault(d.owner(), 0L)))) {
+                matching.add(d);
+            }
+        }
+        return matching.subList(0, Math.min(cluster.count(), matching.size()));
     }
 
     private static void timeSmallPlacements(PrintWriter out, DevicePool pool, int threads, int seconds) throws Exception {

@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.bench;
 
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.WorkerAgent;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,6 +42,11 @@ final class AgentHost implements Callable<Integer> {
     Path data;
     @Option(names = "--heartbeat-interval", defaultValue = "15", description = "Seconds between each agent's heartbeats.")
     long heartbeatSeconds;
+
+    /** Runs the agents in a JVM of their own, as `corral bench deploy` starts them. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentHost()).execute(args));
+    }
 
     @Override
     public Integer call() throws Exception {
