@@ -199,11 +199,11 @@ final class Demo {
             bobIo = anonymous.withKey(bob.apiKey()).wallet().rewardsIo().minor();
             carolIo = anonymous.withKey(carol.apiKey()).wallet().rewardsIo().minor();
         }
-        List<EpochRecord> epochs = LedgerCommand.allEpochs(anonymous);
+        List<EpochRecord> epochs = anonymous.allEpochs();
         say("IO block rewards: " + epochs.size() + " epochs of " + EPOCH_LENGTH.toSeconds() + " s closed, each minting its "
                 + "block; the suppliers' rewards so far (for the compute they sold, and for being available): bob "
                 + TokenCommand.io(bobIo) + " IO, carol " + TokenCommand.io(carolIo) + " IO");
-        LedgerAudit.Report report = LedgerAudit.verify(LedgerCommand.allJournal(anonymous), epochs,
+        LedgerAudit.Report report = LedgerAudit.verify(anonymous.allJournal(), epochs,
                 anonymous.ledgerKey());
         say("public ledger verified from scratch: " + report.entriesChecked() + " hash-chained transfers, "
                 + report.epochsChecked() + " signed epoch records: "

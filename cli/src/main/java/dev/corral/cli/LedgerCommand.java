@@ -22,9 +22,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "ledger", mixinStandardHelpOptions = true, description = "The public, verifiable ledger.",
         subcommands = {LedgerCommand.Verify.class, LedgerCommand.Epochs.class, LedgerCommand.Proof.class})
 final class LedgerCommand {
-    static final int JOURNAL_PAGE = 5_000;
-    static final int EPOCH_PAGE = 1_000;
-
     private LedgerCommand() {}
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -41,8 +38,8 @@ final class LedgerCommand {
             CorralClient client = options.client();
             PublicKey key = client.ledgerKey();
             // Records first: the journal fetched after them reaches at least as far as the newest record.
-            List<EpochRecord> epochs = allEpochs(client);
-            LedgerAudit.Report report = LedgerAudit.verify(allJournal(client), epochs, key);
+            List<EpochRecord> epochs = client.allEpochs();
+            LedgerAudit.Report report = LedgerAudit.verify(client.allJournal(), epochs, key);
             PrintWriter out = spec.commandLine().getOut();
             if (report.problem().isPresent()) {
                 spec.commandLine().getErr().println("ledger verification FAILED at " + report.problem().get());
@@ -112,21 +109,4 @@ final class LedgerCommand {
     }
 
     /** The whole journal, page by page. */
-    static List<JournalEntry> allJournal(CorralClient client) {
-        List<JournalEntry> journal = new ArrayList<>();
-        for (List<JournalEntry> page = client.journal(0, JOURNAL_PAGE); !page.isEmpty();
-                page = page.size() < JOURNAL_PAGE ? List.of() : client.journal(page.getLast().seq(), JOURNAL_PAGE)) {
-            journal.addAll(page);
-        }
-        return journal;
-    }
-
-    static List<EpochRecord> allEpochs(CorralClient client) {
-        List<EpochRecord> epochs = new ArrayList<>();
-        for (List<EpochRecord> page = client.epochs(0, EPOCH_PAGE); !page.isEmpty();
-                page = page.size() < EPOCH_PAGE ? List.of() : client.epochs(page.getLast().epoch() + 1, EPOCH_PAGE)) {
-            epochs.addAll(page);
-        }
-        return epochs;
-    }
 }

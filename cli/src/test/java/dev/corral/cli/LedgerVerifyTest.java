@@ -1,36 +1,62 @@
 package dev.corral.cli;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.RewardView;
 import dev.corral.core.publicledger.BalanceTree;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.ledger.EmissionSchedule;
+import dev.corral.e2e.TestNetwork;
 import dev.corral.sdk.CorralClient;
 import dev.corral.store.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The public ledger verifies from what the coordinator publishes, and tampering in the store is caught where it is. */
-class LedgerVerifyTest extends NetworkTest {
+/**
+ * `corral ledger verify` and `ledger proof` check the public ledger from what the coordinator
+ * publishes, and catch tampering in the store where it is (the embedded store, changed behind
+ * the coordinator's back).
+ */
+class LedgerVerifyTest {
+    @TempDir
+    Path directory;
+    TestNetwork network;
+
+    @BeforeEach
+    void startNetwork() {
+        network = TestNetwork.on(TestNetwork.Store.H2, directory);
+    }
+
+    @AfterEach
+    void stopNetwork() {
+        network.close();
+    }
+
     @Test
     void epochsMintTheScheduleAsRewardsAndAnyoneCanVerifyTheLedgerAndCatchTampering() throws Exception {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(cpu(2, 1, "sleep 2"), null);
+        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, Runtimes.PROCESS, "sleep 2", Map.of(),
+                null, null), null);
         network.awaitState(alice, cluster.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(30));
         network.awaitState(alice, cluster.clusterId(), "COMPLETED");

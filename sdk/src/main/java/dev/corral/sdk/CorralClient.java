@@ -48,6 +48,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -182,6 +183,27 @@ public final class CorralClient {
     /** Journal entries after a position, in order (public). */
     public List<JournalEntry> journal(long after, int limit) {
         return call("GET", "/api/v1/ledger/journal?after=" + after + "&limit=" + limit, null, null, JOURNAL);
+    }
+
+    /** The whole public journal, read page by page of {@link JournalEntry#PAGE_MAX}. */
+    public List<JournalEntry> allJournal() {
+        List<JournalEntry> all = new ArrayList<>();
+        for (List<JournalEntry> page = journal(0, JournalEntry.PAGE_MAX); !page.isEmpty();
+                page = page.size() < JournalEntry.PAGE_MAX ? List.of() : journal(page.getLast().seq(), JournalEntry.PAGE_MAX)) {
+            all.addAll(page);
+        }
+        return all;
+    }
+
+    /** Every closed epoch's signed record, read page by page of {@link EpochRecord#PAGE_MAX}. */
+    public List<EpochRecord> allEpochs() {
+        List<EpochRecord> all = new ArrayList<>();
+        for (List<EpochRecord> page = epochs(0, EpochRecord.PAGE_MAX); !page.isEmpty();
+                page = page.size() < EpochRecord.PAGE_MAX ? List.of()
+                        : epochs(page.getLast().epoch() + 1, EpochRecord.PAGE_MAX)) {
+            all.addAll(page);
+        }
+        return all;
     }
 
     /** Closed epochs' signed records from an epoch on (public). */

@@ -26,6 +26,8 @@ public record EpochRecord(
         String balanceRoot,
         int balances,
         String signature) {
+    /** The most records one page of the public epochs holds. */
+    public static final int PAGE_MAX = 1_000;
 
     /** The exact text that is signed: every field but the signature. */
     public String canonical() {

@@ -12,6 +12,8 @@ import dev.corral.core.Sha256;
 public record JournalEntry(long seq, Transfer transfer, long createdAtMillis, String prevHash, String hash) {
     /** The previous hash of the first entry. */
     public static final String GENESIS_HASH = "0".repeat(64);
+    /** The most entries one page of the public journal holds. */
+    public static final int PAGE_MAX = 5_000;
 
     public JournalEntry {
         requireNonNull(transfer, "transfer is null");

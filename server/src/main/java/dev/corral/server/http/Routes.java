@@ -28,6 +28,8 @@ import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.server.challenges.ChallengeService;
@@ -107,9 +109,9 @@ public final class Routes {
         routes.get("/api/v1/oracle", ctx -> ctx.json(tokens.prices(Params.intParam(ctx, "limit", ORACLE_LIMIT_DEFAULT))));
         routes.get("/api/v1/ledger/key", ctx -> ctx.json(Map.of("algorithm", "Ed25519", "publicKey", epochs.publicKey())));
         routes.get("/api/v1/ledger/journal", ctx -> ctx.json(epochs.journal(Params.longParam(ctx, "after", 0),
-                Params.intParam(ctx, "limit", EpochService.JOURNAL_PAGE_MAX))));
+                Params.intParam(ctx, "limit", JournalEntry.PAGE_MAX))));
         routes.get("/api/v1/ledger/epochs", ctx -> ctx.json(epochs.epochs(Params.longParam(ctx, "from", 0),
-                Params.intParam(ctx, "limit", EpochService.EPOCH_PAGE_MAX))));
+                Params.intParam(ctx, "limit", EpochRecord.PAGE_MAX))));
         routes.get("/api/v1/ledger/proof", ctx -> {
             String account = ctx.queryParam("account");
             if (account == null || ctx.queryParam("epoch") == null) {

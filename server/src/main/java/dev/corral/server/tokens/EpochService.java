@@ -49,8 +49,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EpochService {
     public static final String GENESIS_SETTING = "network_genesis_at";
     static final int EPOCHS_CLOSED_PER_SWEEP_MAX = 24;
-    public static final int JOURNAL_PAGE_MAX = 5_000;
-    public static final int EPOCH_PAGE_MAX = 1_000;
     static final int REWARDS_LIMIT_MAX = 1_000;
 
     private final Store store;
@@ -160,15 +158,15 @@ public final class EpochService {
     }
 
     public List<JournalEntry> journal(long after, int limit) {
-        if (after < 0 || limit < 1 || limit > JOURNAL_PAGE_MAX) {
-            throw Refusal.invalid("after must be >= 0 and limit 1.." + JOURNAL_PAGE_MAX);
+        if (after < 0 || limit < 1 || limit > JournalEntry.PAGE_MAX) {
+            throw Refusal.invalid("after must be >= 0 and limit 1.." + JournalEntry.PAGE_MAX);
         }
         return store.db().transaction(c -> store.ledger().journal(c, after, limit));
     }
 
     public List<EpochRecord> epochs(long from, int limit) {
-        if (from < 0 || limit < 1 || limit > EPOCH_PAGE_MAX) {
-            throw Refusal.invalid("from must be >= 0 and limit 1.." + EPOCH_PAGE_MAX);
+        if (from < 0 || limit < 1 || limit > EpochRecord.PAGE_MAX) {
+            throw Refusal.invalid("from must be >= 0 and limit 1.." + EpochRecord.PAGE_MAX);
         }
         return store.db().transaction(c -> store.epochs().from(c, from, limit));
     }
@@ -203,7 +201,7 @@ public final class EpochService {
         Map<String, Long> balances = new HashMap<>();
         long after = 0;
         while (after < record.journalSeq()) {
-            List<JournalEntry> page = journal(after, JOURNAL_PAGE_MAX);
+            List<JournalEntry> page = journal(after, JournalEntry.PAGE_MAX);
             for (JournalEntry entry : page) {
                 if (entry.seq() > record.journalSeq()) {
                     break;

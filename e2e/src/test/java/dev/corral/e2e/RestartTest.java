@@ -1,36 +1,18 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.LogView;
 import dev.corral.sdk.CorralClient;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The coordinator restarts while a cluster runs; on H2 and on PostgreSQL. */
-class RestartTest {
-    @TempDir
-    Path directory;
-
+/** The coordinator restarts while a cluster runs; on each store. */
+class RestartTest extends NetworkTest {
     @Test
-    void aRestartOnTheEmbeddedStoreKeepsEverythingAndAgentsReconnect() throws Exception {
-        try (TestNetwork network = TestNetwork.onH2(directory)) {
-            restartMidLife(network);
-        }
-    }
-
-    @Test
-    void aRestartOnPostgresKeepsEverythingAndAgentsReconnect() throws Exception {
-        try (TestNetwork network = TestNetwork.onPostgres(directory)) {
-            restartMidLife(network);
-        }
-    }
-
-    private static void restartMidLife(TestNetwork network) throws Exception {
+    void aRestartKeepsEverythingAndAgentsReconnect() throws Exception {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
         CorralClient alice = network.customer("alice", "5");
         ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 3; echo finished rank $CORRAL_RANK"), null);

@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,14 +30,20 @@ import java.util.function.BooleanSupplier;
  * PostgreSQL schema) with short timeouts, and real worker agents in this JVM that share a
  * clock the test can move forward. Checks on close that every currency's balances sum to zero.
  */
-final class TestNetwork implements AutoCloseable {
+public final class TestNetwork implements AutoCloseable {
+    /** The stores a coordinator runs on: every end-to-end scenario runs on each. */
+    public enum Store {
+        H2,
+        POSTGRES
+    }
+
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(200);
     static final Duration POLL_WAIT = Duration.ofSeconds(2);
     static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
     static final Duration SWEEP_INTERVAL = Duration.ofMillis(100);
     static final Duration WAIT_MAX = Duration.ofSeconds(30);
-    static final String ADMIN_KEY = "test-admin-key-0123456789";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789";
     /**
      * No work asked, so every challenge is the smallest ({@code ChallengePolicy.SIZE_MIN}) and
      * cheap to answer in tests; the standard one is measured by the benchmark.
@@ -57,7 +63,7 @@ final class TestNetwork implements AutoCloseable {
      */
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
 
-    final TestClock clock = new TestClock();
+    public final TestClock clock = new TestClock();
     final Path directory;
     private final String postgresUrl;
     private CoordinatorConfig config;
@@ -65,14 +71,14 @@ final class TestNetwork implements AutoCloseable {
     private final List<WorkerAgent> agents = new ArrayList<>();
     private final Map<WorkerAgent, AgentConfig> agentConfigs = new HashMap<>();
     private int agentCount;
-    URI url;
-    CorralClient anonymous;
+    public URI url;
+    public CorralClient anonymous;
     CorralClient admin;
 
-    private TestNetwork(Path directory, String postgresUrl, UnaryOperator<CoordinatorConfig> adjust,
+    private TestNetwork(Store store, Path directory, UnaryOperator<CoordinatorConfig> adjust,
             Duration devicesJoinAfter) {
         this.directory = directory;
-        this.postgresUrl = postgresUrl;
+        this.postgresUrl = store == Store.POSTGRES ? TestDatabases.newPostgresSchema() : null;
         CoordinatorConfig base = adjust.apply(CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey(ADMIN_KEY).withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
                 .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false));
@@ -81,13 +87,9 @@ final class TestNetwork implements AutoCloseable {
         clock.advance(devicesJoinAfter);
     }
 
-    static TestNetwork onH2(Path directory) {
-        return new TestNetwork(directory, null, UnaryOperator.identity(), FIRST_DEVICES_AFTER_GENESIS);
-    }
-
-    static TestNetwork onPostgres(Path directory) {
-        return new TestNetwork(directory, TestDatabases.newPostgresSchema(), UnaryOperator.identity(),
-                FIRST_DEVICES_AFTER_GENESIS);
+    /** The usual test network on this store, its files (agents', and H2's) in this directory. */
+    public static TestNetwork on(Store store, Path directory) {
+        return new TestNetwork(store, directory, UnaryOperator.identity(), FIRST_DEVICES_AFTER_GENESIS);
     }
 
     /**
@@ -95,15 +97,15 @@ final class TestNetwork implements AutoCloseable {
      * length, challenges about every quarter of one (at most half apart), and availability
      * rewards only for devices that passed one in the epoch.
      */
-    static TestNetwork withAvailabilityProofs(Path directory, Duration epochLength) {
-        return new TestNetwork(directory, null, config -> config
+    static TestNetwork withAvailabilityProofs(Store store, Path directory, Duration epochLength) {
+        return new TestNetwork(store, directory, config -> config
                 .withEpochs(epochLength, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT)
                 .withChallenges(epochLength.dividedBy(4), CHALLENGE_WORK, true), Duration.ZERO);
     }
 
     /** A network whose challenges ask this much work of each device's claimed hardware (the usual network asks none). */
-    static TestNetwork withChallengeWork(Path directory, Duration work) {
-        return new TestNetwork(directory, null, config -> config.withChallenges(CHALLENGE_MEAN_INTERVAL, work, false),
+    static TestNetwork withChallengeWork(Store store, Path directory, Duration work) {
+        return new TestNetwork(store, directory, config -> config.withChallenges(CHALLENGE_MEAN_INTERVAL, work, false),
                 FIRST_DEVICES_AFTER_GENESIS);
     }
 
@@ -122,7 +124,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A new account with this much USD credited. */
-    CorralClient customer(String name, String usd) {
+    public CorralClient customer(String name, String usd) {
         AccountCreated account = anonymous.createAccount(name);
         CorralClient client = anonymous.withKey(account.apiKey());
         if (usd != null) {
@@ -132,7 +134,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A supplier account with this many idle devices, each a real agent running ranks as child processes. */
-    CorralClient supplierWithDevices(String name, int devices) throws Exception {
+    public CorralClient supplierWithDevices(String name, int devices) throws Exception {
         CorralClient supplier = customer(name, null);
         int idleBefore = anonymous.networkStats().devicesIdle();
         int offeredBefore = offered();
@@ -146,7 +148,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A real agent for this owner, running ranks as child processes. */
-    WorkerAgent agent(CorralClient owner) throws Exception {
+    public WorkerAgent agent(CorralClient owner) throws Exception {
         return agent(owner, true);
     }
 
@@ -194,11 +196,11 @@ final class TestNetwork implements AutoCloseable {
         return anonymous.offers(null, null).stream().mapToInt(OfferView::available).sum();
     }
 
-    void awaitIdleDevices(int count) {
+    public void awaitIdleDevices(int count) {
         await("" + count + " idle devices", () -> anonymous.networkStats().devicesIdle() >= count);
     }
 
-    ClusterView awaitState(CorralClient owner, String clusterId, String... states) {
+    public ClusterView awaitState(CorralClient owner, String clusterId, String... states) {
         Set<String> wanted = Set.of(states);
         ClusterView[] last = new ClusterView[1];
         await("cluster " + clusterId + " in " + wanted, () -> {
@@ -208,7 +210,7 @@ final class TestNetwork implements AutoCloseable {
         return last[0];
     }
 
-    static void await(String what, BooleanSupplier condition) {
+    public static void await(String what, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(WAIT_MAX);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

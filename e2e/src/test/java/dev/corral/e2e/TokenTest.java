@@ -1,14 +1,17 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.core.Currency;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.WalletView;
+import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.EmissionSchedule;
+import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
@@ -70,7 +73,7 @@ class TokenTest extends NetworkTest {
         assertThat(after.balances()).extracting(a -> a.currency() + " " + a.minor())
                 .contains("IOSD " + (25_000_000 - fee));
 
-        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
+        assertThat(LedgerAudit.verify(network.anonymous.allJournal(), network.anonymous.allEpochs(),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 
@@ -96,7 +99,7 @@ class TokenTest extends NetworkTest {
         TestNetwork.await("epoch 0 closed", () -> !network.anonymous.epochs(0, 1).isEmpty());
         assertThat(supplier.wallet().rewardsIo().minor()).as("the only seller takes the whole compute pool")
                 .isEqualTo(EmissionSchedule.blockEmission(0) / 2);
-        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
+        assertThat(LedgerAudit.verify(network.anonymous.allJournal(), network.anonymous.allEpochs(),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 
@@ -110,6 +113,27 @@ class TokenTest extends NetworkTest {
         long gross = ended.charged().minor();
         assertThat(supplier.account().earned().minor()).isEqualTo(gross - gross * 5 / 100);
         assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isZero();
+    }
+
+    @Test
+    void whenTheMarketMakerHoldsTooLittleIoTheWholePayIsPaidAndItsIoIsLeftAlone() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 1);
+        supplier.updateDevice(supplier.devices().getFirst().deviceId(), new DeviceUpdate(null, null, 100));
+        network.admin.setIoPrice("0.25");
+        // the IO share of 30 minutes' pay (0.019 USD) buys 0.076 IO at 0.25 USD: more than it holds
+        network.admin.fundMarketMaker("0.05", "mm-short");
+        ClusterView ended = halfAnHourOnOneDevice();
+
+        long gross = ended.charged().minor();
+        assertThat(gross).isPositive();
+        assertThat(supplier.account().earned().minor()).isEqualTo(gross - gross * 5 / 100);
+        assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isZero();
+        LedgerAudit.Report replayed = LedgerAudit.verify(network.anonymous.allJournal(), network.anonymous.allEpochs(),
+                network.anonymous.ledgerKey());
+        assertThat(replayed.problem()).isEmpty();
+        assertThat(replayed.balances().get(LedgerAccounts.marketMaker(Currency.IO))).isEqualTo(50_000_000L);
+        assertThat(network.anonymous.allJournal()).extracting(entry -> entry.transfer().kind())
+                .doesNotContain(TransferKind.BUYBACK, TransferKind.BURN);
     }
 
     /** A customer runs a one-device CPU cluster for 30 minutes and terminates it; the cluster as it ended. */

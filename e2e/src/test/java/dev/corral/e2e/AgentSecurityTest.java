@@ -1,6 +1,6 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,31 +102,34 @@ class AgentSecurityTest extends NetworkTest {
     @Test
     void aDeviceCannotReportOnARankOfAnotherDevice() throws Exception {
         assertThat(device.answer(device.nextChallenge(), true)).as("verified, so it can be placed").contains("PASSED");
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(cpu(1, 1, "true"), null);
-        assertThat(cluster.ranks().getFirst().deviceId()).isEqualTo(device.deviceId);
-        RawAgent other = new RawAgent(network.url, network.clock);
-        other.register(owner.joinToken().token());
-        String started = "/agent/v1/clusters/" + cluster.clusterId() + "/started";
-        byte[] body = RawAgent.json(new RankStarted(0, "127.0.0.1:40000"));
+        // Online throughout: a hand-registered device must not race the 2 s heartbeat timeout.
+        try (AutoCloseable online = device.keepBeating()) {
+            CorralClient alice = network.customer("alice", "5");
+            ClusterView cluster = alice.deploy(cpu(1, 1, "true"), null);
+            assertThat(cluster.ranks().getFirst().deviceId()).isEqualTo(device.deviceId);
+            RawAgent other = new RawAgent(network.url, network.clock);
+            other.register(owner.joinToken().token());
+            String started = "/agent/v1/clusters/" + cluster.clusterId() + "/started";
+            byte[] body = RawAgent.json(new RankStarted(0, "127.0.0.1:40000"));
 
-        HttpResponse<String> refused = other.signedSend("POST", started, body);
-        assertThat(refused.statusCode()).isEqualTo(404);
-        assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
-        String clusterPath = "/agent/v1/clusters/" + cluster.clusterId();
-        assertThat(other.signedSend("POST", "/agent/v1/work", RawAgent.json(new WorkPoll(List.of(
-                new WorkPoll.StartedRank(cluster.clusterId(), 0, "127.0.0.1:40000"))))).statusCode())
-                .as("a start report carried by a work poll").isEqualTo(404);
-        assertThat(other.signedSend("POST", clusterPath + "/exited", RawAgent.json(new RankExited(0, 1, null)))
-                .statusCode()).as("an exit report").isEqualTo(404);
-        assertThat(other.signedSend("POST", clusterPath + "/logs",
-                RawAgent.json(new LogBatch(0, 0, List.of("forged output")))).statusCode()).as("a log batch").isEqualTo(404);
-        assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
-        assertThat(alice.logs(cluster.clusterId(), null).lines()).isEmpty();
+            HttpResponse<String> refused = other.signedSend("POST", started, body);
+            assertThat(refused.statusCode()).isEqualTo(404);
+            assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
+            String clusterPath = "/agent/v1/clusters/" + cluster.clusterId();
+            assertThat(other.signedSend("POST", "/agent/v1/work", RawAgent.json(new WorkPoll(List.of(
+                    new WorkPoll.StartedRank(cluster.clusterId(), 0, "127.0.0.1:40000"))))).statusCode())
+                    .as("a start report carried by a work poll").isEqualTo(404);
+            assertThat(other.signedSend("POST", clusterPath + "/exited", RawAgent.json(new RankExited(0, 1, null)))
+                    .statusCode()).as("an exit report").isEqualTo(404);
+            assertThat(other.signedSend("POST", clusterPath + "/logs",
+                    RawAgent.json(new LogBatch(0, 0, List.of("forged output")))).statusCode()).as("a log batch").isEqualTo(404);
+            assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("PENDING");
+            assertThat(alice.logs(cluster.clusterId(), null).lines()).isEmpty();
 
-        assertThat(device.signedSend("POST", started, body).statusCode()).isEqualTo(200);
-        assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("RUNNING");
-        alice.terminate(cluster.clusterId());
+            assertThat(device.signedSend("POST", started, body).statusCode()).isEqualTo(200);
+            assertThat(alice.cluster(cluster.clusterId()).state()).isEqualTo("RUNNING");
+            alice.terminate(cluster.clusterId());
+        }
     }
 
     @Test

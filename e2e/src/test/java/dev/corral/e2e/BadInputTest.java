@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

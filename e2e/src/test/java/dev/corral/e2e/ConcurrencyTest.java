@@ -1,6 +1,6 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +56,7 @@ class ConcurrencyTest extends NetworkTest {
                 () -> deployOrRefusal(alice, "retry-1"), () -> deployOrRefusal(alice, "retry-1"),
                 () -> deployOrRefusal(alice, "retry-1"), () -> deployOrRefusal(alice, "retry-1")));
 
-        assertThat(outcomes).allMatch(ClusterView.class::isInstance);
+        assertThat(outcomes).hasSize(4).allMatch(ClusterView.class::isInstance);
         assertThat(outcomes.stream().map(o -> ((ClusterView) o).clusterId()).distinct()).hasSize(1);
         assertThat(alice.clusters()).hasSize(1);
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - 2 * ClusterLifecycleTest.CPU_PRICE_MICROS);

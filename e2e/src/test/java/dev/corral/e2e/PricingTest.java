@@ -1,6 +1,6 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,14 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** The coordinator measures each device's link both ways and sets its connectivity tier from it. */
+@OnBothStores
 class BandwidthTest {
+    @Parameter
+    TestNetwork.Store store;
     static final int PROBE_BYTES = 8 << 20;
 
     @Test
     void anAgentHasItsLinkMeasuredOnStartAndItsConnectivityTierFollows(@TempDir Path directory) throws Exception {
-        try (TestNetwork network = TestNetwork.onH2(directory)) {
+        try (TestNetwork network = TestNetwork.on(store, directory)) {
             CorralClient owner = network.customer("owner", null);
             String device = network.agentMeasuringBandwidth(owner).deviceId().value();
             TestNetwork.await("a bandwidth measurement", () -> owner.device(device).bandwidth() != null);
@@ -38,7 +42,7 @@ class BandwidthTest {
 
     @Test
     void aProbeThatDoesNotHoldUpIsRefusedAndRecordsNothing(@TempDir Path directory) throws Exception {
-        try (TestNetwork network = TestNetwork.onH2(directory)) {
+        try (TestNetwork network = TestNetwork.on(store, directory)) {
             CorralClient owner = network.customer("owner", null);
             RawAgent device = registered(network, owner);
             RawAgent other = registered(network, owner);
@@ -84,7 +88,7 @@ class BandwidthTest {
 
     @Test
     void atMostEightProbesRunAtOnceAndAnUnfinishedOneExpires(@TempDir Path directory) throws Exception {
-        try (TestNetwork network = TestNetwork.onH2(directory)) {
+        try (TestNetwork network = TestNetwork.on(store, directory)) {
             CorralClient owner = network.customer("owner", null);
             RawAgent device = registered(network, owner);
             List<HttpResponse<byte[]>> started = new ArrayList<>();

@@ -1,6 +1,6 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -56,7 +56,7 @@ class StakingTest extends NetworkTest {
 
         network.clock.advance(Duration.ofDays(14));
         TestNetwork.await("the stake released", () -> staker.stakes().getFirst().state().equals("RELEASED"));
-        assertThat(LedgerAudit.verify(LedgerCommand.allJournal(network.anonymous), LedgerCommand.allEpochs(network.anonymous),
+        assertThat(LedgerAudit.verify(network.anonymous.allJournal(), network.anonymous.allEpochs(),
                 network.anonymous.ledgerKey()).problem()).isEmpty();
     }
 
@@ -81,9 +81,9 @@ class StakingTest extends NetworkTest {
     /** Moves the clock an epoch at a time until this epoch is closed. */
     private void closeEpochsThrough(long epoch) {
         while (network.anonymous.epochs(epoch, 1).isEmpty()) {
-            int before = LedgerCommand.allEpochs(network.anonymous).size();
+            int before = network.anonymous.allEpochs().size();
             network.clock.advance(Duration.ofMinutes(60));
-            TestNetwork.await("an epoch closed", () -> LedgerCommand.allEpochs(network.anonymous).size() > before);
+            TestNetwork.await("an epoch closed", () -> network.anonymous.allEpochs().size() > before);
         }
     }
 

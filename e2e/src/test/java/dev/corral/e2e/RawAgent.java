@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A device that speaks /agent/v1 by hand, so tests can send requests a real agent never would. */
 final class RawAgent {
@@ -88,6 +89,33 @@ final class RawAgent {
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+
+    /**
+     * Sends this device's heartbeat every {@link TestNetwork#HEARTBEAT_INTERVAL} until the
+     * returned handle is closed, so that a hand-registered device stays online (and placeable)
+     * however slow the machine, instead of racing the coordinator's heartbeat timeout.
+     */
+    AutoCloseable keepBeating() throws Exception {
+        byte[] body = heartbeatBody();
+        AtomicBoolean beating = new AtomicBoolean(true);
+        Thread beater = Thread.ofVirtual().name("heartbeats of " + deviceId).start(() -> {
+            while (beating.get()) {
+                try {
+                    signedSend("POST", "/agent/v1/heartbeat", body);
+                    Thread.sleep(TestNetwork.HEARTBEAT_INTERVAL.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the coordinator is restarting or gone: the next beat tries again
+                }
+            }
+        });
+        return () -> {
+            beating.set(false);
+            beater.interrupt();
+            beater.join();
+        };
     }
 
     static byte[] json(Object value) throws Exception {

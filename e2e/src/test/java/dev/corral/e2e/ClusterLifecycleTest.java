@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,8 +15,10 @@ import dev.corral.core.api.TransferView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ClusterLifecycleTest extends NetworkTest {
@@ -34,6 +36,31 @@ class ClusterLifecycleTest extends NetworkTest {
         CorralClient customer = network.customer("alice", "5");
         ClusterView deployed = customer.deploy(cpu(1, hours, "sleep 300"), null);
         return new Running(customer, network.awaitState(customer, deployed.clusterId(), "RUNNING"));
+    }
+
+    /**
+     * A rank's gross pay by the published rule (docs/economics.md), from the cluster's view alone:
+     * its price for each whole second from RUNNING until the rank's service ended (its loss, else
+     * the cluster's end), at most the paid time, floored to the base unit.
+     */
+    static long grossOf(ClusterView cluster, ClusterView.RankView rank) {
+        if (cluster.runningAt() == null) {
+            return 0;
+        }
+        Instant end = rank.state().equals("LOST") ? rank.endedAt() : cluster.endedAt();
+        long served = Math.min(Math.max(0, Duration.between(cluster.runningAt(), end).toSeconds()),
+                cluster.hours() * 3600L);
+        return cluster.pricePerDeviceHour().minor() * served / 3600;
+    }
+
+    /** What the supplier receives of a gross pay: all but the 5% network fee, the fee floored. */
+    static long netOf(long gross) {
+        return gross - gross * 500 / 10_000;
+    }
+
+    /** The cluster's whole charge by the published rule. */
+    static long chargeOf(ClusterView cluster) {
+        return cluster.ranks().stream().mapToLong(rank -> grossOf(cluster, rank)).sum();
     }
 
     static DeployRequest cpu(int count, int hours, String cmd) {
@@ -79,7 +106,7 @@ class ClusterLifecycleTest extends NetworkTest {
         ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
 
         assertThat(done.state()).isEqualTo("COMPLETED");
-        assertThat(done.ranks()).allSatisfy(rank -> assertThat(rank.exitCode()).isZero());
+        assertThat(done.ranks()).hasSize(2).allSatisfy(rank -> assertThat(rank.exitCode()).isZero());
         assertThat(done.ranksStarted()).isEqualTo(2);
         LogView logs = alice.logs(done.clusterId(), null);
         assertThat(logs.lines()).extracting(LogView.LogLine::line).anySatisfy(line -> assertThat(line)
@@ -89,7 +116,7 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(System.getenv("AGENT_SECRET")).as("the agents' environment holds a secret").isEqualTo("s3cret");
         assertThat(logs.lines()).extracting(LogView.LogLine::line).filteredOn(line -> line.startsWith("secret="))
                 .hasSize(2).allSatisfy(line -> assertThat(line).startsWith("secret=none home=/").endsWith(" mine=yes"));
-        assertThat(alice.logs(done.clusterId(), 1).lines()).allMatch(line -> line.rank() == 1);
+        assertThat(alice.logs(done.clusterId(), 1).lines()).isNotEmpty().allMatch(line -> line.rank() == 1);
 
         long servedSeconds = Duration.between(done.runningAt(), done.endedAt()).toSeconds();
         assertThat(servedSeconds).isBetween(1800L, 1900L);
@@ -104,7 +131,7 @@ class ClusterLifecycleTest extends NetworkTest {
         String supplierId = supplierAccount.accountId();
         assertThat(alice.transfers(50)).extracting(TransferView::kind)
                 .contains("DEPOSIT", "ESCROW_HOLD", "SUPPLIER_PAYMENT", "NETWORK_FEE", "REFUND");
-        assertThat(alice.transfers(50)).allSatisfy(t -> assertThat(t.debitAccount() + t.creditAccount())
+        assertThat(alice.transfers(50)).isNotEmpty().allSatisfy(t -> assertThat(t.debitAccount() + t.creditAccount())
                 .doesNotContain(supplierId));
         assertThat(supplier.transfers(50)).extracting(TransferView::kind).containsOnly("SUPPLIER_PAYMENT");
         NetworkStats stats = network.anonymous.networkStats();
@@ -130,6 +157,14 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(failed.reason()).isEqualTo("rank 1 exited with code 3");
         network.awaitIdleDevices(2);
         assertThat(supplier.devices()).extracting(DeviceView::status).containsOnly("IDLE");
+        // paid for the seconds served until the failure, the rest refunded, to the base unit
+        long charged = chargeOf(failed);
+        assertThat(failed.charged().minor()).isEqualTo(charged);
+        assertThat(failed.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS - charged);
+        assertThat(supplier.account().earned().minor()).isEqualTo(failed.ranks().stream()
+                .mapToLong(rank -> netOf(grossOf(failed, rank))).sum());
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - charged);
+        assertThat(alice.account().heldInEscrow().minor()).isZero();
     }
 
     @Test
@@ -210,7 +245,17 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(again.hours()).isEqualTo(3);
         assertThat(again.escrowHeld()).isEqualTo(extended.escrowHeld());
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - 3 * CPU_PRICE_MICROS);
-        alice.terminate(running.clusterId());
+
+        // past the first paid hour it runs on, and its end pays the 90 minutes served out of the 3 h held
+        network.clock.advance(Duration.ofMinutes(90));
+        ClusterView ended = alice.terminate(running.clusterId());
+        assertThat(ended.state()).isEqualTo("TERMINATED");
+        long charged = chargeOf(ended);
+        assertThat(charged).isBetween(CPU_PRICE_MICROS * 3 / 2, CPU_PRICE_MICROS * 3 / 2 + CPU_PRICE_MICROS / 60);
+        assertThat(ended.charged().minor()).isEqualTo(charged);
+        assertThat(ended.refunded().minor()).isEqualTo(3 * CPU_PRICE_MICROS - charged);
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - charged);
+        assertThat(alice.account().heldInEscrow().minor()).isZero();
     }
 
     @Test
@@ -224,7 +269,9 @@ class ClusterLifecycleTest extends NetworkTest {
         ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 300"), null);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(10));
-        Thread.sleep(TestNetwork.HEARTBEAT_TIMEOUT.toMillis());
+        Instant advanced = network.clock.instant();
+        TestNetwork.await("both devices seen since the clock moved", () -> Stream.of(steady, flaky)
+                .allMatch(owner -> owner.devices().getFirst().lastSeenAt().isAfter(advanced)));
 
         lost.close();
         ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
@@ -233,6 +280,18 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(failed.ranks()).anySatisfy(rank -> assertThat(rank.state()).isEqualTo("LOST"));
         assertThat(flaky.account().earned().minor()).isPositive()
                 .isLessThan(steady.account().earned().minor());
+        // each paid to the base unit: the lost one until it was last seen, the other until the end
+        ClusterView.RankView lostRank = failed.ranks().stream().filter(rank -> rank.state().equals("LOST"))
+                .findFirst().orElseThrow();
+        ClusterView.RankView keptRank = failed.ranks().stream().filter(rank -> rank != lostRank).findFirst()
+                .orElseThrow();
+        assertThat(lostRank.deviceId()).isEqualTo(lost.deviceId().value());
+        assertThat(lostRank.endedAt()).isBefore(failed.endedAt());
+        assertThat(flaky.account().earned().minor()).isEqualTo(netOf(grossOf(failed, lostRank)));
+        assertThat(steady.account().earned().minor()).isEqualTo(netOf(grossOf(failed, keptRank)));
+        assertThat(failed.charged().minor()).isEqualTo(grossOf(failed, lostRank) + grossOf(failed, keptRank));
+        assertThat(failed.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS - failed.charged().minor());
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - failed.charged().minor());
         assertThat(flaky.devices()).extracting(DeviceView::status).containsExactly("OFFLINE");
     }
 
@@ -242,10 +301,14 @@ class ClusterLifecycleTest extends NetworkTest {
         RawAgent placedThenGone = new RawAgent(network.url, network.clock);
         assertThat(placedThenGone.register(vanishing.joinToken().token()).statusCode()).isEqualTo(201);
         assertThat(placedThenGone.answer(placedThenGone.nextChallenge(), true)).contains("PASSED");
-        network.awaitIdleDevices(1);
         CorralClient alice = network.customer("alice", "5");
-        ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 300",
-                Map.of(), null, "cpu_cores>=1"), null);
+        ClusterView deployed;
+        // online until placed (not racing the 2 s heartbeat timeout), then gone for good
+        try (AutoCloseable online = placedThenGone.keepBeating()) {
+            network.awaitIdleDevices(1);
+            deployed = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 300",
+                    Map.of(), null, "cpu_cores>=1"), null);
+        }
         assertThat(deployed.ranks().getFirst().deviceId()).isEqualTo(placedThenGone.deviceId);
 
         CorralClient steady = network.customer("steady", null);
@@ -266,6 +329,32 @@ class ClusterLifecycleTest extends NetworkTest {
         alice.terminate(deployed.clusterId());
         assertThat(vanishing.account().earned().minor()).isZero();
         assertThat(steady.account().earned().minor()).isPositive();
+    }
+
+    @Test
+    void aClusterWhoseRankNeverStartsTimesOutChargingNothingAndRefundingEverything() throws Exception {
+        CorralClient owner = network.customer("silent", null);
+        RawAgent silent = new RawAgent(network.url, network.clock);
+        assertThat(silent.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
+        assertThat(silent.answer(silent.nextChallenge(), true)).contains("PASSED");
+        CorralClient alice = network.customer("alice", "5");
+        // online throughout, but it never takes its rank
+        try (AutoCloseable online = silent.keepBeating()) {
+            ClusterView deployed = alice.deploy(cpu(1, 2, "sleep 300"), null);
+            assertThat(alice.account().heldInEscrow().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
+
+            network.clock.advance(TestNetwork.DEPLOY_TIMEOUT.plusSeconds(1));
+            ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
+
+            assertThat(failed.reason()).isEqualTo("deployment timed out after " + TestNetwork.DEPLOY_TIMEOUT.toSeconds()
+                    + " s: not every rank started");
+            assertThat(failed.runningAt()).isNull();
+            assertThat(failed.charged().minor()).isZero();
+            assertThat(failed.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS);
+            assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
+            assertThat(alice.account().heldInEscrow().minor()).isZero();
+            assertThat(owner.account().earned().minor()).isZero();
+        }
     }
 
     @Test

@@ -1,6 +1,6 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
-import static dev.corral.cli.ClusterLifecycleTest.cpu;
+import static dev.corral.e2e.ClusterLifecycleTest.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.Json;
@@ -45,28 +45,31 @@ class WorkPollTest extends NetworkTest {
         RawAgent device = new RawAgent(network.url, network.clock);
         assertThat(device.register(network.customer("owner", null).joinToken().token()).statusCode()).isEqualTo(201);
         assertThat(device.answer(device.nextChallenge(), true)).as("verified, so it can be placed").contains("PASSED");
-        CorralClient alice = network.customer("alice", "5");
-        String cluster = alice.deploy(cpu(1, 1, "sleep 60"), null).clusterId();
-        WorkPoll.StartedRank rank0 = new WorkPoll.StartedRank(cluster, 0, "127.0.0.1:40000");
+        // Online throughout: a hand-registered device must not race the 2 s heartbeat timeout.
+        try (AutoCloseable online = device.keepBeating()) {
+            CorralClient alice = network.customer("alice", "5");
+            String cluster = alice.deploy(cpu(1, 1, "sleep 60"), null).clusterId();
+            WorkPoll.StartedRank rank0 = new WorkPoll.StartedRank(cluster, 0, "127.0.0.1:40000");
 
-        // A good report beside one for a rank this device does not hold, then rank 0 without its address.
-        assertThat(poll(device, rank0, new WorkPoll.StartedRank(cluster, 1, null)).statusCode()).isEqualTo(404);
-        assertThat(poll(device, new WorkPoll.StartedRank(cluster, 0, null)).body()).contains("headAddr");
-        assertThat(alice.cluster(cluster).state()).as("nothing recorded").isEqualTo("PENDING");
+            // A good report beside one for a rank this device does not hold, then rank 0 without its address.
+            assertThat(poll(device, rank0, new WorkPoll.StartedRank(cluster, 1, null)).statusCode()).isEqualTo(404);
+            assertThat(poll(device, new WorkPoll.StartedRank(cluster, 0, null)).body()).contains("headAddr");
+            assertThat(alice.cluster(cluster).state()).as("nothing recorded").isEqualTo("PENDING");
 
-        HttpResponse<String> answered = poll(device, rank0);
-        assertThat(answered.statusCode()).isEqualTo(200);
-        assertThat(Json.mapper().readValue(answered.body(), WorkResponse.class).assignments()).singleElement()
-                .satisfies(assignment -> assertThat(assignment.headAddr()).isEqualTo("127.0.0.1:40000"));
-        ClusterView running = alice.cluster(cluster);
-        assertThat(running.state()).isEqualTo("RUNNING");
+            HttpResponse<String> answered = poll(device, rank0);
+            assertThat(answered.statusCode()).isEqualTo(200);
+            assertThat(Json.mapper().readValue(answered.body(), WorkResponse.class).assignments()).singleElement()
+                    .satisfies(assignment -> assertThat(assignment.headAddr()).isEqualTo("127.0.0.1:40000"));
+            ClusterView running = alice.cluster(cluster);
+            assertThat(running.state()).isEqualTo("RUNNING");
 
-        assertThat(poll(device, rank0).statusCode()).as("a poll sent again").isEqualTo(200);
-        assertThat(alice.cluster(cluster).ranks().getFirst().startedAt()).isEqualTo(
-                running.ranks().getFirst().startedAt());
-        alice.terminate(cluster);
-        assertThat(poll(device, rank0).statusCode()).as("the cluster has ended").isEqualTo(200);
-        assertThat(alice.cluster(cluster).state()).isEqualTo("TERMINATED");
+            assertThat(poll(device, rank0).statusCode()).as("a poll sent again").isEqualTo(200);
+            assertThat(alice.cluster(cluster).ranks().getFirst().startedAt()).isEqualTo(
+                    running.ranks().getFirst().startedAt());
+            alice.terminate(cluster);
+            assertThat(poll(device, rank0).statusCode()).as("the cluster has ended").isEqualTo(200);
+            assertThat(alice.cluster(cluster).state()).isEqualTo("TERMINATED");
+        }
     }
 
     private static HttpResponse<String> poll(RawAgent device, WorkPoll.StartedRank... started) throws Exception {

@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -142,7 +142,7 @@ class ChallengeTest extends NetworkTest {
     void aChallengeIsSizedForTheClaimedHardwareAndADeviceTooSlowForItsClaimIsLate(@TempDir Path elsewhere)
             throws Exception {
         Duration work = Duration.ofMillis(1);
-        try (TestNetwork sized = TestNetwork.withChallengeWork(elsewhere, work)) {
+        try (TestNetwork sized = TestNetwork.withChallengeWork(store, elsewhere, work)) {
             CorralClient owner = sized.customer("owner", null);
             RawAgent cpu = registered(sized, owner, RawAgent.CPU, List.of("process"));
             RawAgent gpu = registered(sized, owner, H100, List.of("process", "cuda"));

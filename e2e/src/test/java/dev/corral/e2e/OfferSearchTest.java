@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

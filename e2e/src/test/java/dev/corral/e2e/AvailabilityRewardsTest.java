@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,16 +13,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * On a network that runs its epochs in real time (4 s) and wants a passed challenge in each:
  * an honest agent earns availability rewards; a device that is online but answers at random,
  * or never answers, earns none.
  */
+@OnBothStores
 class AvailabilityRewardsTest {
     static final Duration EPOCH = Duration.ofSeconds(4);
     static final long EPOCHS_WATCHED = 3;
 
+    @Parameter
+    TestNetwork.Store store;
     @TempDir
     Path directory;
     TestNetwork network;
@@ -36,7 +40,7 @@ class AvailabilityRewardsTest {
 
     @Test
     void onlyDevicesThatPassChallengesEarnAvailabilityRewards() throws Exception {
-        network = TestNetwork.withAvailabilityProofs(directory, EPOCH);
+        network = TestNetwork.withAvailabilityProofs(store, directory, EPOCH);
         CorralClient honestOwner = network.customer("honest", null);
         WorkerAgent honest = network.agent(honestOwner);
         CorralClient guesserOwner = network.customer("guesser", null);
