@@ -237,8 +237,8 @@ public final class BenchCommand {
                     + "at most " + DeployBenchmark.HEARTBEATS_PER_SECOND_MAX + " a second in all); each round, deploy "
                     + "a cluster over them and time the deploy call, the time until the cluster is RUNNING, when its "
                     + "ranks started, the CPU the coordinator, the agent processes and the rest of the machine used "
-                    + "until then, and the terminate call that settles it; then, as its floor, the time to start as "
-                    + "many processes of the rank command directly from this process, and the ratio of the two. "
+                    + "until then, and the terminate call that settles it, with its ratio to the floor: the time to "
+                    + "start as many processes of the rank command directly from this process, measured first. "
                     + "Before the first round it prints the CPU the idle fleet uses.")
     static final class Deploy implements Callable<Integer> {
         @Spec
