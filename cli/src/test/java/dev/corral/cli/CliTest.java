@@ -6,34 +6,16 @@ import dev.corral.core.Json;
 import dev.corral.e2e.TestNetwork;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The `corral` commands against a real coordinator (on the embedded store), as a person would type them. */
-class CliTest {
+class CliTest extends OnTestNetwork {
     record Result(int exit, String out, String err) {}
-
-    @TempDir
-    Path directory;
-    TestNetwork network;
-
-    @BeforeEach
-    void startNetwork() {
-        network = TestNetwork.on(TestNetwork.Store.H2, directory);
-    }
-
-    @AfterEach
-    void stopNetwork() {
-        network.close();
-    }
 
     Result corral(String... args) {
         StringWriter out = new StringWriter();

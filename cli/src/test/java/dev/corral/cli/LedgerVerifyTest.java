@@ -16,7 +16,6 @@ import dev.corral.sdk.CorralClient;
 import dev.corral.store.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -25,10 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -36,21 +32,7 @@ import picocli.CommandLine;
  * publishes, and catch tampering in the store where it is (the embedded store, changed behind
  * the coordinator's back).
  */
-class LedgerVerifyTest {
-    @TempDir
-    Path directory;
-    TestNetwork network;
-
-    @BeforeEach
-    void startNetwork() {
-        network = TestNetwork.on(TestNetwork.Store.H2, directory);
-    }
-
-    @AfterEach
-    void stopNetwork() {
-        network.close();
-    }
-
+class LedgerVerifyTest extends OnTestNetwork {
     @Test
     void epochsMintTheScheduleAsRewardsAndAnyoneCanVerifyTheLedgerAndCatchTampering() throws Exception {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
