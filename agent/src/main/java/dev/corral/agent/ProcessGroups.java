@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * negative process id: one system call, where walking the process tree reads all of /proc,
  * and a grandchild that its parent left behind (a double fork) is still in the group.
  */
-final class ProcessGroups {
+public final class ProcessGroups {
     static final int SIGTERM = 15;
-    static final int SIGKILL = 9;
+    public static final int SIGKILL = 9;
     /** Signal 0: nothing is sent; the call says whether the group still has a process. */
     static final int EXISTS = 0;
     private static final List<Path> SETSID_PATHS = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
@@ -67,7 +67,7 @@ final class ProcessGroups {
      * (its process id is the group's), waiting for it; empty where there is no setsid, or no
      * way to signal a group.
      */
-    static Optional<List<String>> inNewGroup(List<String> command) {
+    public static Optional<List<String>> inNewGroup(List<String> command) {
         if (Holder.LIBC.isEmpty()) {
             return Optional.empty();
         }
@@ -82,7 +82,7 @@ final class ProcessGroups {
      * Sends the signal to every process in the group; false if no process is in it, none may be
      * signalled, or the C library cannot be called.
      */
-    static boolean signal(long groupId, int signal) {
+    public static boolean signal(long groupId, int signal) {
         if (groupId <= 1 || groupId > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("not a process group id: " + groupId);
         }

@@ -136,17 +136,8 @@ public final class LedgerBenchmark {
         ClusterEnd clusters = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                 store.devices(), DeviceState.load(store.db(), store.devices(), store.stakes(), new WorkBoard(), clock), clock,
                 Duration.ofMinutes(3), new SimpleMeterRegistry());
-        long before = journalLength(store);
-        long heapBefore = resetPeakHeap();
-        long start = System.nanoTime();
-        clusters.end(cluster, ClusterState.TERMINATED, "benchmark");
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        long peak = Math.max(heapBefore, peakHeapMb());
-        long after = journalLength(store);
-        Result result = new Result("settle a " + devices + "-device cluster", after - before, took, peak,
-                floor.time(before, after, ONE_TRANSACTION));
-        print(out, result);
-        return result;
+        return measure(store, floor, "settle a " + devices + "-device cluster", ONE_TRANSACTION, out,
+                () -> clusters.end(cluster, ClusterState.TERMINATED, "benchmark"));
     }
 
     /**
@@ -159,25 +150,18 @@ public final class LedgerBenchmark {
         out.flush();
         List<AccountId> wallets = accounts(store, WALLETS, clock.instant());
         SplittableRandom random = new SplittableRandom(1);
-        long before = journalLength(store);
-        long heapBefore = resetPeakHeap();
-        long start = System.nanoTime();
-        for (int from = 0; from < transfers; from += TRANSFERS_PER_TRANSACTION) {
-            List<Transfer> batch = new ArrayList<>(TRANSFERS_PER_TRANSACTION);
-            for (int i = from; i < Math.min(transfers, from + TRANSFERS_PER_TRANSACTION); i++) {
-                batch.add(new Transfer("bench:deposit:" + i, LedgerAccounts.external(Currency.USD),
-                        LedgerAccounts.user(wallets.get(random.nextInt(WALLETS)), Currency.USD),
-                        Money.usd(1 + random.nextInt(1_000_000)), TransferKind.DEPOSIT, null));
-            }
-            store.db().transaction(c -> store.ledger().apply(c, batch, clock.instant()));
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        long peak = Math.max(heapBefore, peakHeapMb());
-        long after = journalLength(store);
-        Result result = new Result("apply " + transfers + " transfers, " + TRANSFERS_PER_TRANSACTION
-                + " per transaction", after - before, took, peak, floor.time(before, after, TRANSFERS_PER_TRANSACTION));
-        print(out, result);
-        return result;
+        return measure(store, floor, "apply " + transfers + " transfers, " + TRANSFERS_PER_TRANSACTION
+                + " per transaction", TRANSFERS_PER_TRANSACTION, out, () -> {
+                    for (int from = 0; from < transfers; from += TRANSFERS_PER_TRANSACTION) {
+                        List<Transfer> batch = new ArrayList<>(TRANSFERS_PER_TRANSACTION);
+                        for (int i = from; i < Math.min(transfers, from + TRANSFERS_PER_TRANSACTION); i++) {
+                            batch.add(new Transfer("bench:deposit:" + i, LedgerAccounts.external(Currency.USD),
+                                    LedgerAccounts.user(wallets.get(random.nextInt(WALLETS)), Currency.USD),
+                                    Money.usd(1 + random.nextInt(1_000_000)), TransferKind.DEPOSIT, null));
+                        }
+                        store.db().transaction(c -> store.ledger().apply(c, batch, clock.instant()));
+                    }
+                });
     }
 
     private static Result closeEpoch(Store store, Clock clock, Path directory, int devices, CopyFloor floor,
@@ -195,16 +179,26 @@ public final class LedgerBenchmark {
         devices(store, devices, now, genesis.minus(Duration.ofHours(1)));
         EpochService epochs = new EpochService(store, deviceState, new SimpleMeterRegistry(), clock, Duration.ofHours(1),
                 5_000, false, KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
-        long before = journalLength(store);
         System.gc();
+        return measure(store, floor, "close an epoch with " + devices + " devices earning", ONE_TRANSACTION, out,
+                () -> epochs.close(0));
+    }
+
+    /**
+     * Times the work, the journal entries it wrote and the peak heap meanwhile; then the floor,
+     * the same entries written the plainest way with as many per transaction. Prints and
+     * returns both.
+     */
+    private static Result measure(Store store, CopyFloor floor, String what, int rowsPerTransaction, PrintWriter out,
+            Runnable work) {
+        long before = journalLength(store);
         long heapBefore = resetPeakHeap();
         long start = System.nanoTime();
-        epochs.close(0);
+        work.run();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         long peak = Math.max(heapBefore, peakHeapMb());
         long after = journalLength(store);
-        Result result = new Result("close an epoch with " + devices + " devices earning", after - before, took, peak,
-                floor.time(before, after, ONE_TRANSACTION));
+        Result result = new Result(what, after - before, took, peak, floor.time(before, after, rowsPerTransaction));
         print(out, result);
         return result;
     }

@@ -54,6 +54,8 @@ public final class PlacementBenchmark {
             "AE", "ZA");
     static final int DEVICES_PER_OWNER_MEAN = 20;
     static final int SMALL_PLACEMENTS_LIVE_MAX = 2_000;
+    /** Untimed runs before the timed ones of each placement, search and floor. */
+    static final int WARM_UP_RUNS = 2;
     static final String TYPICAL_CONSTRAINTS = "reliability>=0.9 security>=2 region in us-east,us-west,us-central,"
             + "eu-west,eu-central,eu-north";
     private static final List<String> SEARCHES = List.of(
@@ -143,7 +145,7 @@ public final class PlacementBenchmark {
         PlacementRequest request = new PlacementRequest(cluster, where,
                 PriceTable.pricePerDeviceHour(cluster).minor(), layout, 0);
         long[] nanos = new long[runs];
-        for (int run = -2; run < runs; run++) {
+        for (int run = -WARM_UP_RUNS; run < runs; run++) {
             long start = System.nanoTime();
             DevicePool.Outcome outcome = pool.place(request, random);
             long took = System.nanoTime() - start;
@@ -157,20 +159,13 @@ public final class PlacementBenchmark {
             }
         }
         Arrays.sort(nanos);
-        long[] floor = new long[runs];
-        for (int run = -2; run < runs; run++) {
-            long start = System.nanoTime();
+        long[] floor = timed(runs, () -> {
             List<PoolDevice> scanned = scan(fleet, request);
-            long took = System.nanoTime() - start;
             if (scanned.size() < cluster.count()) {
                 throw new IllegalStateException("the floor's scan found " + scanned.size() + " devices where the index "
                         + "placed " + cluster.count());
             }
-            if (run >= 0) {
-                floor[run] = took;
-            }
-        }
-        Arrays.sort(floor);
+        });
         print(out, "placement of %s: median %.1f ms, p99 %.1f ms (%d runs, %,d matching); floor %.1f ms, ratio %.2f%n",
                 what, nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.99) - 1)] / 1e6, runs,
                 pool.matching(request), floor[runs / 2] / 1e6, nanos[runs / 2] / (double) Math.max(1, floor[runs / 2]));
@@ -252,19 +247,25 @@ public final class PlacementBenchmark {
     private static void timeSearches(PrintWriter out, DevicePool pool, int runs) {
         for (String text : SEARCHES) {
             OfferQuery query = OfferQuery.parse(text);
-            long[] nanos = new long[runs];
-            int groups = 0;
-            for (int run = -2; run < runs; run++) {
-                long start = System.nanoTime();
-                groups = pool.search(query).size();
-                if (run >= 0) {
-                    nanos[run] = System.nanoTime() - start;
-                }
-            }
-            Arrays.sort(nanos);
+            int[] groups = new int[1];
+            long[] nanos = timed(runs, () -> groups[0] = pool.search(query).size());
             print(out, "offer search '%s': median %.1f ms, p99 %.1f ms (%d groups)%n", text, nanos[runs / 2] / 1e6,
-                    nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.99) - 1)] / 1e6, groups);
+                    nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.99) - 1)] / 1e6, groups[0]);
         }
+    }
+
+    /** Runs the work {@link #WARM_UP_RUNS} times untimed, then {@code runs} times timed: the times, sorted. */
+    private static long[] timed(int runs, Runnable work) {
+        long[] nanos = new long[runs];
+        for (int run = -WARM_UP_RUNS; run < runs; run++) {
+            long start = System.nanoTime();
+            work.run();
+            if (run >= 0) {
+                nanos[run] = System.nanoTime() - start;
+            }
+        }
+        Arrays.sort(nanos);
+        return nanos;
     }
 
     private static void print(PrintWriter out, String format, Object... args) {

@@ -8,6 +8,7 @@ import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.sdk.CorralClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +32,14 @@ class AvailabilityRewardsTest {
     Path directory;
     TestNetwork network;
     final AtomicBoolean beating = new AtomicBoolean(true);
+    final List<AutoCloseable> heartbeats = new ArrayList<>();
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         beating.set(false);
+        for (AutoCloseable device : heartbeats) {
+            device.close();
+        }
         network.close();
     }
 
@@ -75,16 +80,7 @@ class AvailabilityRewardsTest {
     private RawAgent online(CorralClient owner) throws Exception {
         RawAgent device = new RawAgent(network.url, network.clock);
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
-        Thread.ofVirtual().start(() -> {
-            while (beating.get()) {
-                try {
-                    device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody());
-                    Thread.sleep(TestNetwork.HEARTBEAT_INTERVAL.toMillis());
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
+        heartbeats.add(device.keepBeating());
         return device;
     }
 }

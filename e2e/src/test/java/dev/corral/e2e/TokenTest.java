@@ -126,7 +126,7 @@ class TokenTest extends NetworkTest {
 
         long gross = ended.charged().minor();
         assertThat(gross).isPositive();
-        assertThat(supplier.account().earned().minor()).isEqualTo(gross - gross * 5 / 100);
+        assertThat(supplier.account().earned().minor()).isEqualTo(ClusterLifecycleTest.netOf(gross));
         assertThat(network.anonymous.networkStats().token().burnedBaseUnits()).isZero();
         LedgerAudit.Report replayed = LedgerAudit.verify(network.anonymous.allJournal(), network.anonymous.allEpochs(),
                 network.anonymous.ledgerKey());
