@@ -177,8 +177,9 @@ public final class LedgerBenchmark {
         // loaded before the devices: the index the close keeps in step holds none of them (none is down)
         DeviceState deviceState = DeviceState.load(store.db(), store.devices(), store.stakes(), new WorkBoard(), clock);
         devices(store, devices, now, genesis.minus(Duration.ofHours(1)));
-        EpochService epochs = new EpochService(store, deviceState, new SimpleMeterRegistry(), clock, Duration.ofHours(1),
-                5_000, false, KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
+        EpochService epochs = new EpochService(store.db(), store.devices(), store.clusters(), store.ledger(),
+                store.settings(), store.epochs(), store.stakes(), store.challenges(), deviceState,
+                new SimpleMeterRegistry(), clock, Duration.ofHours(1), 5_000, false, KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE)));
         System.gc();
         return measure(store, floor, "close an epoch with " + devices + " devices earning", ONE_TRANSACTION, out,
                 () -> epochs.close(0));

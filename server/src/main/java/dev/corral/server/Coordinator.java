@@ -90,29 +90,36 @@ public final class Coordinator implements AutoCloseable {
             PrometheusMeterRegistry metrics = observed.registry();
             database.publishPoolMetrics(metrics);
             WorkBoard board = new WorkBoard();
-            AccountService accounts = new AccountService(store, config.clock());
+            AccountService accounts = new AccountService(database, store.accounts(), store.clusters(),
+                    store.ledger(), store.settings(), store.customerReports(), config.clock());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             DeviceState deviceState = DeviceState.load(database, store.devices(), store.stakes(), board, config.clock());
-            EpochService epochs = new EpochService(store, deviceState, metrics, config.clock(), config.epochLength(),
-                    config.computeRewardShareBasisPoints(), config.availabilityProofRequired(), key);
-            DeviceService devices = new DeviceService(store, deviceState, config.clock(), metrics);
+            EpochService epochs = new EpochService(database, store.devices(), store.clusters(), store.ledger(),
+                    store.settings(), store.epochs(), store.stakes(), store.challenges(), deviceState, metrics,
+                    config.clock(), config.epochLength(), config.computeRewardShareBasisPoints(),
+                    config.availabilityProofRequired(), key);
+            DeviceService devices = new DeviceService(database, store.devices(), store.joinTokens(), store.challenges(),
+                    deviceState, config.clock(), metrics);
             ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                     store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
             ClusterServices clusters = clusterServices(store, deviceState, ends, config.clock(), metrics);
-            NetworkService network = new NetworkService(store);
+            NetworkService network = new NetworkService(database, store.devices(), store.clusters(), store.ledger());
             Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline())
                     .description("Devices online, as of at most a few seconds ago").register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle())
                     .description("Devices online, verified and not hired, as of at most a few seconds ago").register(metrics);
             ReplayGuard replays = new ReplayGuard(config.clock().instant(), config.clockSkewMax(), ReplayGuard.NONCES_MAX);
-            AgentAuth agentAuth = new AgentAuth(store, config.clock(), config.clockSkewMax(), metrics, replays);
-            StakeService stakes = new StakeService(store, deviceState, config.clock());
-            ChallengeService challenges = new ChallengeService(store, deviceState, metrics, config.clock(),
-                    config.challengeMeanInterval(), config.challengeWork(),
+            AgentAuth agentAuth = new AgentAuth(database, store.devices(), config.clock(), config.clockSkewMax(), metrics,
+                    replays);
+            StakeService stakes = new StakeService(database, store.accounts(), store.ledger(), store.stakes(), deviceState,
+                    config.clock());
+            ChallengeService challenges = new ChallengeService(database, store.devices(), store.challenges(), deviceState,
+                    metrics, config.clock(), config.challengeMeanInterval(), config.challengeWork(),
                     config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
-            Routes routes = new Routes(accounts, devices, clusters, network, epochs,
-                    new TokenService(store, config.clock()), stakes, challenges,
-                    new BandwidthService(store, deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
+            TokenService tokens = new TokenService(database, store.clusters(), store.ledger(), store.oracle(),
+                    config.clock());
+            Routes routes = new Routes(accounts, devices, clusters, network, epochs, tokens, stakes, challenges,
+                    new BandwidthService(deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
                     config.pollWait(), metrics);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
@@ -125,9 +132,10 @@ public final class Coordinator implements AutoCloseable {
                 Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
             app.start(config.bindHost(), config.port());
-            Sweeper sweeper = new Sweeper(store, deviceState, new ClusterSweep(database, store.clusters(), store.stakes(),
-                    deviceState, ends, config.clock(), metrics), epochs, stakes, challenges, replays, config.clock(),
-                    config.heartbeatTimeout(), config.sweepInterval());
+            ClusterSweep clusterSweep = new ClusterSweep(database, store.clusters(), store.stakes(), deviceState, ends,
+                    config.clock(), metrics);
+            Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
+                    stakes, challenges, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey);
         } catch (RuntimeException e) {
             observed.close();

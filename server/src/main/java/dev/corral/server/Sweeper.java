@@ -9,7 +9,10 @@ import dev.corral.server.devices.DeviceState;
 import dev.corral.server.http.ReplayGuard;
 import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.StakeService;
+import dev.corral.store.Database;
 import dev.corral.store.DeviceRow;
+import dev.corral.store.Devices;
+import dev.corral.store.Quotes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +44,9 @@ final class Sweeper implements AutoCloseable {
     static final Duration OFFLINE_FULL_SCAN_INTERVAL = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
+    private final Quotes quotes;
     private final DeviceState devices;
     private final ClusterSweep clusters;
     private final EpochService epochs;
@@ -55,9 +60,12 @@ final class Sweeper implements AutoCloseable {
     private Instant nextFullScan;
     private final ScheduledExecutorService executor;
 
-    Sweeper(Store store, DeviceState devices, ClusterSweep clusters, EpochService epochs, StakeService stakes,
-            ChallengeService challenges, ReplayGuard replays, Clock clock, Duration heartbeatTimeout, Duration interval) {
-        this.store = requireNonNull(store, "store is null");
+    Sweeper(Database db, Devices deviceRows, Quotes quotes, DeviceState devices, ClusterSweep clusters,
+            EpochService epochs, StakeService stakes, ChallengeService challenges, ReplayGuard replays, Clock clock,
+            Duration heartbeatTimeout, Duration interval) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
+        this.quotes = requireNonNull(quotes, "quotes is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.epochs = requireNonNull(epochs, "epochs is null");
@@ -99,8 +107,8 @@ final class Sweeper implements AutoCloseable {
         challenges.expireOverdue();
         challenges.issueDue();
         replays.prune(now);
-        store.db().transaction(c -> store.quotes().pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
-        store.db().transaction(c -> store.devices().pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));
+        db.transaction(c -> quotes.pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
+        db.transaction(c -> deviceRows.pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));
     }
 
     private void sweepSafely() {

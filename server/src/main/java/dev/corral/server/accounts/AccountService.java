@@ -18,10 +18,13 @@ import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.store.AccountRow;
+import dev.corral.store.Accounts;
+import dev.corral.store.Clusters;
 import dev.corral.store.CustomerReports;
+import dev.corral.store.Database;
 import dev.corral.store.Ledger;
+import dev.corral.store.Settings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -45,33 +48,44 @@ public final class AccountService {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + IDEMPOTENCY_KEY_LENGTH_MAX + "}");
 
-    private final Store store;
+    private final Database db;
+    private final Accounts accounts;
+    private final Clusters clusters;
+    private final Ledger ledger;
+    private final Settings settings;
+    private final CustomerReports customerReports;
     private final Clock clock;
     private final CustomerHistory history;
 
-    public AccountService(Store store, Clock clock) {
-        this.store = requireNonNull(store, "store is null");
+    public AccountService(Database db, Accounts accounts, Clusters clusters, Ledger ledger, Settings settings,
+            CustomerReports customerReports, Clock clock) {
+        this.db = requireNonNull(db, "db is null");
+        this.accounts = requireNonNull(accounts, "accounts is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.customerReports = requireNonNull(customerReports, "customerReports is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.history = new CustomerHistory(store.clusters(), store.customerReports());
+        this.history = new CustomerHistory(clusters, customerReports);
     }
 
     /** Sets the admin key from configuration, or makes one on first start; returns a key made now, if any. */
     public Optional<String> initAdminKey(String configured) {
-        return store.db().transaction(c -> {
-            store.ledger().requireChained(c);
-            store.ledger().openSystemAccounts(c, clock.instant());
+        return db.transaction(c -> {
+            ledger.requireChained(c);
+            ledger.openSystemAccounts(c, clock.instant());
             if (configured != null) {
                 if (configured.length() < 16) {
                     throw new IllegalArgumentException("the admin key must be at least 16 characters");
                 }
-                store.settings().put(c, ADMIN_KEY_SETTING, Secrets.hash(configured));
+                settings.put(c, ADMIN_KEY_SETTING, Secrets.hash(configured));
                 return Optional.empty();
             }
-            if (store.settings().get(c, ADMIN_KEY_SETTING).isPresent()) {
+            if (settings.get(c, ADMIN_KEY_SETTING).isPresent()) {
                 return Optional.empty();
             }
             String key = Secrets.newSecret("cadm");
-            store.settings().put(c, ADMIN_KEY_SETTING, Secrets.hash(key));
+            settings.put(c, ADMIN_KEY_SETTING, Secrets.hash(key));
             return Optional.of(key);
         });
     }
@@ -82,41 +96,41 @@ public final class AccountService {
         }
         AccountId id = AccountId.random();
         String apiKey = Secrets.newSecret("ck");
-        String code = store.db().transaction(c -> {
+        String code = db.transaction(c -> {
             AccountId referrer = null;
             if (referralCode != null) {
-                referrer = store.accounts().byReferralCode(c, referralCode).map(AccountRow::id).orElseThrow(() ->
+                referrer = accounts.byReferralCode(c, referralCode).map(AccountRow::id).orElseThrow(() ->
                         Refusal.invalid("unknown referral code '" + referralCode + "'"));
             }
-            store.accounts().create(c, id, name, Secrets.hash(apiKey), clock.instant(), referrer);
-            return store.accounts().byId(c, id).orElseThrow().referralCode();
+            accounts.create(c, id, name, Secrets.hash(apiKey), clock.instant(), referrer);
+            return accounts.byId(c, id).orElseThrow().referralCode();
         });
         return new AccountCreated(id.value(), name, apiKey, code);
     }
 
     public Optional<AccountId> authenticate(String apiKey) {
-        return store.db().transaction(c -> store.accounts().byApiKeyHash(c, Secrets.hash(apiKey)))
+        return db.transaction(c -> accounts.byApiKeyHash(c, Secrets.hash(apiKey)))
                 .map(row -> row.id());
     }
 
     public boolean isAdmin(String key) {
         String hash = Secrets.hash(key);
-        return store.db().transaction(c -> store.settings().get(c, ADMIN_KEY_SETTING)).map(hash::equals).orElse(false);
+        return db.transaction(c -> settings.get(c, ADMIN_KEY_SETTING)).map(hash::equals).orElse(false);
     }
 
     public AccountView view(AccountId account) {
-        return store.db().transaction(c -> {
-            var row = store.accounts().byId(c, account).orElseThrow(() -> Refusal.notFound("account", account.value()));
+        return db.transaction(c -> {
+            var row = accounts.byId(c, account).orElseThrow(() -> Refusal.notFound("account", account.value()));
             String wallet = LedgerAccounts.user(account, Currency.USD);
             CustomerDiscount.History history = this.history.of(c, account);
             CustomerDiscount.Tier tier = CustomerDiscount.tier(history);
             return new AccountView(account.value(), row.name(),
-                    Amount.of(store.ledger().balance(c, wallet, Currency.USD)),
-                    Amount.of(store.clusters().heldInEscrow(c, account, Currency.USD)),
-                    Amount.of(store.ledger().earned(c, wallet, Currency.USD)), row.referralCode(),
-                    Amount.of(store.ledger().creditedOfKind(c, wallet, Currency.USD, TransferKind.REFERRAL_REWARD)),
+                    Amount.of(ledger.balance(c, wallet, Currency.USD)),
+                    Amount.of(clusters.heldInEscrow(c, account, Currency.USD)),
+                    Amount.of(ledger.earned(c, wallet, Currency.USD)), row.referralCode(),
+                    Amount.of(ledger.creditedOfKind(c, wallet, Currency.USD, TransferKind.REFERRAL_REWARD)),
                     CustomerDiscount.reputation(history), tier.name(), tier.basisPoints() / 100.0,
-                    history.clustersRunToEnd(), store.customerReports().of(c, account, REPORTS_LISTED_MAX).stream()
+                    history.clustersRunToEnd(), customerReports.of(c, account, REPORTS_LISTED_MAX).stream()
                             .map(AccountService::view).toList());
         });
     }
@@ -140,14 +154,14 @@ public final class AccountService {
         }
         CustomerReports.Report report = new CustomerReports.Report(Ids.random(REPORT_PREFIX), account, kind, reason,
                 request.clusterId(), clock.instant());
-        store.db().transaction(c -> {
-            store.accounts().byId(c, account).orElseThrow(() -> Refusal.notFound("account", accountId));
+        db.transaction(c -> {
+            accounts.byId(c, account).orElseThrow(() -> Refusal.notFound("account", accountId));
             if (request.clusterId() != null && (!Ids.looksLike(request.clusterId(), ClusterId.PREFIX)
-                    || store.clusters().owned(c, account, new ClusterId(request.clusterId())).isEmpty())) {
+                    || clusters.owned(c, account, new ClusterId(request.clusterId())).isEmpty())) {
                 throw Refusal.invalid("cluster " + request.clusterId() + " is not one of account " + accountId
                         + "'s clusters");
             }
-            store.customerReports().insert(c, report);
+            customerReports.insert(c, report);
             return null;
         });
         return view(report);
@@ -169,9 +183,9 @@ public final class AccountService {
             throw Refusal.invalid("amount must be more than zero");
         }
         String key = "credit:" + requestKey(idempotencyKey);
-        store.db().transaction(c -> {
-            store.accounts().byId(c, account).orElseThrow(() -> Refusal.notFound("account", accountId));
-            store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.external(Currency.USD),
+        db.transaction(c -> {
+            accounts.byId(c, account).orElseThrow(() -> Refusal.notFound("account", accountId));
+            ledger.apply(c, List.of(new Transfer(key, LedgerAccounts.external(Currency.USD),
                     LedgerAccounts.user(account, Currency.USD), amount, TransferKind.DEPOSIT, null)), clock.instant());
             return null;
         });
@@ -183,7 +197,7 @@ public final class AccountService {
             throw Refusal.invalid("limit must be 1.." + TRANSFERS_LIMIT_MAX);
         }
         String wallet = LedgerAccounts.user(account, Currency.USD);
-        return store.db().transaction(c -> store.ledger().entriesOfOwner(c, account, Currency.USD, limit)).stream()
+        return db.transaction(c -> ledger.entriesOfOwner(c, account, Currency.USD, limit)).stream()
                 .map(entry -> view(entry, wallet)).toList();
     }
 

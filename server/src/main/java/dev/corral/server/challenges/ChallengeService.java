@@ -10,11 +10,12 @@ import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.metrics.Meters;
 import dev.corral.store.Challenges;
+import dev.corral.store.Database;
 import dev.corral.store.DeviceRow;
+import dev.corral.store.Devices;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -48,7 +49,9 @@ public final class ChallengeService {
     static final Duration RECHECK = Duration.ofMinutes(1);
     private static final Pattern ROOT = Pattern.compile("[0-9a-f]{64}");
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
+    private final Challenges challenges;
     private final DeviceState devices;
     private final MeterRegistry metrics;
     private final Clock clock;
@@ -61,9 +64,11 @@ public final class ChallengeService {
      * @param gapMax the longest gap between two challenges to a device (half an epoch when
      *     availability rewards need a passed challenge in every epoch), or null for none
      */
-    public ChallengeService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration meanInterval,
-            Duration work, Duration gapMax) {
-        this.store = requireNonNull(store, "store is null");
+    public ChallengeService(Database db, Devices deviceRows, Challenges challenges, DeviceState devices,
+            MeterRegistry metrics, Clock clock, Duration meanInterval, Duration work, Duration gapMax) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
+        this.challenges = requireNonNull(challenges, "challenges is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -75,19 +80,19 @@ public final class ChallengeService {
     /** Sends a challenge to every device that is due one, and draws when each is due the next. */
     public void issueDue() {
         Instant now = clock.instant();
-        List<DeviceId> due = store.db().transaction(c -> store.challenges().devicesDue(c, now, ISSUED_PER_SWEEP_MAX));
+        List<DeviceId> due = db.transaction(c -> challenges.devicesDue(c, now, ISSUED_PER_SWEEP_MAX));
         for (DeviceId device : due) {
             byte[] id = new byte[10];
             random.nextBytes(id);
             devices.transaction((c, writes) -> {
-                DeviceRow row = store.devices().byId(c, device).orElseThrow();
+                DeviceRow row = deviceRows.byId(c, device).orElseThrow();
                 ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(row.hardware(),
                         row.runtimes().contains(Runtimes.CUDA)), work);
-                store.challenges().insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
+                challenges.insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
                         random.nextLong(), sizing.size(), now, now.plus(sizing.deadline()), null, null,
                         Challenges.ISSUED, null));
                 Duration gap = ChallengePolicy.nextGap(meanInterval, random);
-                store.challenges().setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
+                challenges.setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
                         : gapMax));
                 writes.wake(device);
                 return null;
@@ -103,10 +108,10 @@ public final class ChallengeService {
      */
     public void expireOverdue() {
         Instant now = clock.instant();
-        for (Challenges.Challenge challenge : store.db().transaction(c ->
-                store.challenges().overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
+        for (Challenges.Challenge challenge : db.transaction(c ->
+                challenges.overdue(c, now.minus(ChallengePolicy.OPEN_GRACE)))) {
             devices.transaction((c, writes) -> {
-                boolean heardSince = store.devices().byId(c, challenge.device())
+                boolean heardSince = deviceRows.byId(c, challenge.device())
                         .map(row -> row.lastSeenAt().isAfter(challenge.deadline())).orElse(false);
                 boolean silent = challenge.outcome().equals(Challenges.ISSUED) && !heardSince;
                 finish(c, writes, challenge.device(), challenge.id(), silent ? "MISSING" : "LATE", now);
@@ -122,7 +127,7 @@ public final class ChallengeService {
         }
         Instant now = clock.instant();
         return devices.transaction((c, writes) -> {
-            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+            Challenges.Challenge challenge = challenges.lockOwned(c, device, id)
                     .orElseThrow(() -> Refusal.notFound("challenge", id));
             if (!challenge.outcome().equals(Challenges.ISSUED)) {
                 throw Refusal.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
@@ -132,7 +137,7 @@ public final class ChallengeService {
                 return new ChallengeRows(new int[0]);
             }
             int[] asked = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
-            store.challenges().commit(c, id, root, asked);
+            challenges.commit(c, id, root, asked);
             return new ChallengeRows(asked);
         });
     }
@@ -144,7 +149,7 @@ public final class ChallengeService {
         }
         Instant now = clock.instant();
         String outcome = devices.transaction((c, writes) -> {
-            Challenges.Challenge challenge = store.challenges().lockOwned(c, device, id)
+            Challenges.Challenge challenge = challenges.lockOwned(c, device, id)
                     .orElseThrow(() -> Refusal.notFound("challenge", id));
             if (!challenge.outcome().equals(Challenges.COMMITTED)) {
                 throw Refusal.conflict("challenge " + id + " is not waiting for rows (" + challenge.outcome() + ")");
@@ -166,7 +171,7 @@ public final class ChallengeService {
     /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */
     private void finish(Connection c, DeviceState.Writes writes, DeviceId device, String id, String outcome,
             Instant now) throws SQLException {
-        store.challenges().finish(c, id, outcome, now);
+        challenges.finish(c, id, outcome, now);
         writes.afterCommit(() -> Meters.challenges(metrics, outcome).increment());
         Reputation.Event event = switch (outcome) {
             case "PASSED" -> Reputation.Event.CHALLENGE_PASSED;
@@ -179,16 +184,16 @@ public final class ChallengeService {
         if (event == Reputation.Event.CHALLENGE_PASSED) {
             writes.passed(device);
         } else if (event == Reputation.Event.CHALLENGE_WRONG) {
-            List<Challenges.Challenge> latest = store.challenges().ofDevice(c, device, WRONG_IN_A_ROW_BLOCKS);
+            List<Challenges.Challenge> latest = challenges.ofDevice(c, device, WRONG_IN_A_ROW_BLOCKS);
             if (latest.size() == WRONG_IN_A_ROW_BLOCKS && latest.stream().allMatch(k -> k.outcome().equals("WRONG"))) {
                 writes.block(device, WRONG_IN_A_ROW_BLOCKS + " wrong challenge answers in a row (the last "
                         + id + ")", now);
             } else {
                 // a wrong answer may be a glitch: ask again soon rather than at the usual random time
-                store.challenges().setNextDue(c, device, now.plus(RECHECK));
+                challenges.setNextDue(c, device, now.plus(RECHECK));
             }
-        } else if (!store.devices().byId(c, device).orElseThrow().verification().verified()) {
-            store.challenges().setNextDue(c, device, now.plus(RECHECK));
+        } else if (!deviceRows.byId(c, device).orElseThrow().verification().verified()) {
+            challenges.setNextDue(c, device, now.plus(RECHECK));
         }
     }
 }

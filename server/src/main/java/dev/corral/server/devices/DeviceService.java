@@ -22,10 +22,13 @@ import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.SupplierType;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.accounts.Secrets;
 import dev.corral.server.metrics.Meters;
+import dev.corral.store.Challenges;
+import dev.corral.store.Database;
 import dev.corral.store.DeviceRow;
+import dev.corral.store.Devices;
+import dev.corral.store.JoinTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -56,13 +59,20 @@ public final class DeviceService {
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Money MIN_PRICE_MAX = Money.usd(1_000L * 1_000_000L);
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
+    private final JoinTokens joinTokens;
+    private final Challenges challenges;
     private final DeviceState devices;
     private final Counter heartbeats;
     private final Clock clock;
 
-    public DeviceService(Store store, DeviceState devices, Clock clock, MeterRegistry metrics) {
-        this.store = requireNonNull(store, "store is null");
+    public DeviceService(Database db, Devices deviceRows, JoinTokens joinTokens, Challenges challenges,
+            DeviceState devices, Clock clock, MeterRegistry metrics) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
+        this.joinTokens = requireNonNull(joinTokens, "joinTokens is null");
+        this.challenges = requireNonNull(challenges, "challenges is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.heartbeats = Meters.heartbeats(metrics);
         this.clock = requireNonNull(clock, "clock is null");
@@ -71,8 +81,8 @@ public final class DeviceService {
     public JoinTokenView joinToken(AccountId owner) {
         String token = Secrets.newSecret("cjt");
         Instant expires = clock.instant().plus(JOIN_TOKEN_TTL);
-        store.db().transaction(c -> {
-            store.joinTokens().create(c, Secrets.hash(token), owner, expires);
+        db.transaction(c -> {
+            joinTokens.create(c, Secrets.hash(token), owner, expires);
             return null;
         });
         return new JoinTokenView(token, expires);
@@ -89,7 +99,7 @@ public final class DeviceService {
         Instant now = clock.instant();
         DeviceId fresh = DeviceId.random();
         return devices.transaction((c, writes) -> {
-            var admission = store.joinTokens().consume(c, Secrets.hash(request.joinToken()), fresh, request.publicKey(), now)
+            var admission = joinTokens.consume(c, Secrets.hash(request.joinToken()), fresh, request.publicKey(), now)
                     .orElseThrow(() -> Refusal.unauthenticated(
                             "join token is unknown, used or expired: ask the owner for a new one (corral device join-token)"));
             if (admission.existingDevice().isPresent()) {
@@ -125,9 +135,9 @@ public final class DeviceService {
     }
 
     public List<DeviceView> list(AccountId owner) {
-        return store.db().transaction(c -> {
+        return db.transaction(c -> {
             List<DeviceView> views = new ArrayList<>();
-            for (DeviceRow row : store.devices().byOwner(c, owner)) {
+            for (DeviceRow row : deviceRows.byOwner(c, owner)) {
                 views.add(view(c, row));
             }
             return views;
@@ -136,8 +146,8 @@ public final class DeviceService {
 
     public DeviceView get(AccountId owner, String deviceId) {
         DeviceId id = parseId(deviceId);
-        return store.db().transaction(c -> {
-            Optional<DeviceRow> row = store.devices().owned(c, owner, id);
+        return db.transaction(c -> {
+            Optional<DeviceRow> row = deviceRows.owned(c, owner, id);
             return row.isPresent() ? Optional.of(view(c, row.get())) : Optional.<DeviceView>empty();
         }).orElseThrow(() -> Refusal.notFound("device", deviceId));
     }
@@ -170,13 +180,13 @@ public final class DeviceService {
         }
         Long newMinPrice = minPrice;
         return devices.transaction((c, writes) -> {
-            DeviceRow row = store.devices().owned(c, owner, id).orElseThrow(() -> Refusal.notFound("device", deviceId));
+            DeviceRow row = deviceRows.owned(c, owner, id).orElseThrow(() -> Refusal.notFound("device", deviceId));
             writes.updateOwnerFields(id, update.name() != null ? update.name() : row.name(),
                     newMinPrice != null ? newMinPrice : row.minPricePerHourMicros(),
                     update.rewardSplitIoPercent() != null ? update.rewardSplitIoPercent() : row.rewardSplitIoPercent(),
                     update.country() != null ? update.country() : row.listing().country(),
                     supplierType != null ? supplierType : row.listing().supplierType());
-            return view(c, store.devices().byId(c, id).orElseThrow());
+            return view(c, deviceRows.byId(c, id).orElseThrow());
         });
     }
 
@@ -225,13 +235,13 @@ public final class DeviceService {
     public DeviceView reverify(AccountId owner, String deviceId) {
         DeviceId id = parseId(deviceId);
         return devices.transaction((c, writes) -> {
-            DeviceRow row = store.devices().owned(c, owner, id).orElseThrow(() -> Refusal.notFound("device", deviceId));
+            DeviceRow row = deviceRows.owned(c, owner, id).orElseThrow(() -> Refusal.notFound("device", deviceId));
             if (!row.verification().blocked()) {
                 throw Refusal.conflict("device " + deviceId + " is not blocked (" + status(row) + ")");
             }
             writes.requestReverify(id, clock.instant());
             writes.wake(id);
-            return view(c, store.devices().byId(c, id).orElseThrow());
+            return view(c, deviceRows.byId(c, id).orElseThrow());
         });
     }
 
@@ -243,7 +253,7 @@ public final class DeviceService {
     }
 
     private DeviceView view(Connection c, DeviceRow row) throws SQLException {
-        String lastChallenge = store.challenges().ofDevice(c, row.id(), 1).stream().findFirst()
+        String lastChallenge = challenges.ofDevice(c, row.id(), 1).stream().findFirst()
                 .map(k -> k.outcome() + " (issued " + k.issuedAt() + ")").orElse(null);
         Reason reason = reason(row);
         return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),

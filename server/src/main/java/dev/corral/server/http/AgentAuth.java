@@ -8,8 +8,9 @@ import dev.corral.core.Sha256;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.auth.Signatures;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.metrics.Meters;
+import dev.corral.store.Database;
+import dev.corral.store.Devices;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.PublicKey;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
 public final class AgentAuth {
     private static final Pattern NONCE = Pattern.compile("[0-9a-f]{32}");
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
     private final Clock clock;
     private final Duration skewMax;
     private final MeterRegistry metrics;
@@ -38,8 +40,10 @@ public final class AgentAuth {
     /** Each device's key as a decoded point: its signatures are checked without decoding it again. */
     private final Map<DeviceId, Signatures.Verifier> keys = new ConcurrentHashMap<>();
 
-    public AgentAuth(Store store, Clock clock, Duration skewMax, MeterRegistry metrics, ReplayGuard replays) {
-        this.store = requireNonNull(store, "store is null");
+    public AgentAuth(Database db, Devices deviceRows, Clock clock, Duration skewMax, MeterRegistry metrics,
+            ReplayGuard replays) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.skewMax = requireNonNull(skewMax, "skewMax is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -125,7 +129,7 @@ public final class AgentAuth {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Signatures.Verifier> stored = store.db().transaction(c -> store.devices().byId(c, device))
+        Optional<Signatures.Verifier> stored = db.transaction(c -> deviceRows.byId(c, device))
                 .flatMap(row -> Signatures.verifier(AgentSignature.decodePublicKey(row.publicKey())));
         stored.ifPresent(key -> keys.put(device, key));
         return stored;

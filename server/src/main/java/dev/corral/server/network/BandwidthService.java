@@ -6,7 +6,6 @@ import dev.corral.core.Crc32c;
 import dev.corral.core.DeviceId;
 import dev.corral.scheduler.ConnectivityTier;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.store.DeviceRow;
 import java.security.SecureRandom;
@@ -46,15 +45,13 @@ public final class BandwidthService {
     /** What the device downloads: the probe's id and its bytes. */
     public record Download(String probeId, byte[] bytes) {}
 
-    private final Store store;
     private final DeviceState devices;
     private final Clock clock;
     private final ConcurrentHashMap<String, Probe> probes = new ConcurrentHashMap<>();
     private final Semaphore inFlight = new Semaphore(PROBES_IN_FLIGHT_MAX);
     private final SecureRandom random = new SecureRandom();
 
-    public BandwidthService(Store store, DeviceState devices, Clock clock) {
-        this.store = requireNonNull(store, "store is null");
+    public BandwidthService(DeviceState devices, Clock clock) {
         this.devices = requireNonNull(devices, "devices is null");
         this.clock = requireNonNull(clock, "clock is null");
     }

@@ -6,7 +6,8 @@ import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.ledger.EmissionSchedule;
-import dev.corral.server.Store;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
 import dev.corral.store.Devices;
 import dev.corral.store.Ledger;
 import java.time.Duration;
@@ -33,16 +34,22 @@ public final class NetworkService {
 
     private record DeviceFigures(int online, int idle, Map<String, Integer> onlineByModel) {}
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
+    private final Clusters clusters;
+    private final Ledger ledger;
     private final Recent<NetworkStats> forMetrics;
     private final Recent<Map<Currency, Long>> balanceSums;
     private final Recent<DeviceFigures> deviceFigures;
 
-    public NetworkService(Store store) {
-        this.store = requireNonNull(store, "store is null");
+    public NetworkService(Database db, Devices deviceRows, Clusters clusters, Ledger ledger) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
         this.forMetrics = new Recent<>(METRICS_FIGURES_AGE_MAX, this::stats);
         this.balanceSums = new Recent<>(BALANCE_SUMS_AGE_MAX,
-                () -> store.db().transaction(c -> store.ledger().balanceSums(c)));
+                () -> db.transaction(c -> ledger.balanceSums(c)));
         this.deviceFigures = new Recent<>(DEVICE_FIGURES_AGE_MAX, this::countDevices);
     }
 
@@ -54,20 +61,20 @@ public final class NetworkService {
     public NetworkStats stats() {
         Map<Currency, Long> sums = balanceSums.get();
         DeviceFigures devices = deviceFigures.get();
-        return store.db().transaction(c -> {
+        return db.transaction(c -> {
             Map<String, Integer> byState = new TreeMap<>();
-            for (Map.Entry<ClusterState, Integer> entry : store.clusters().countByState(c).entrySet()) {
+            for (Map.Entry<ClusterState, Integer> entry : clusters.countByState(c).entrySet()) {
                 byState.put(entry.getKey().name(), entry.getValue());
             }
-            List<NetworkStats.LedgerTotal> ledger = store.ledger().totals(c, sums).stream()
+            List<NetworkStats.LedgerTotal> totals = ledger.totals(c, sums).stream()
                     .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
                             t.networkFees(), t.transfers()))
                     .toList();
-            Ledger.Supply supply = store.ledger().supply(c);
+            Ledger.Supply supply = ledger.supply(c);
             NetworkStats.TokenSupply token = new NetworkStats.TokenSupply(EmissionSchedule.GENESIS_SUPPLY,
                     supply.minted(), supply.burned(), supply.current(), EmissionSchedule.HARD_CAP);
             return new NetworkStats(devices.online(), devices.idle(), devices.online() - devices.idle(),
-                    devices.onlineByModel(), byState, ledger, token);
+                    devices.onlineByModel(), byState, totals, token);
         });
     }
 
@@ -75,7 +82,7 @@ public final class NetworkService {
         Map<String, Integer> byModel = new TreeMap<>();
         int online = 0;
         int idle = 0;
-        for (Devices.OnlineCount count : store.db().transaction(c -> store.devices().onlineByModel(c))) {
+        for (Devices.OnlineCount count : db.transaction(c -> deviceRows.onlineByModel(c))) {
             online += count.online();
             idle += count.idle();
             byModel.merge(count.gpuModel() == null ? "CPU" : count.gpuModel(), count.online(), Integer::sum);

@@ -18,11 +18,16 @@ import dev.corral.ledger.EpochClose;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.metrics.Meters;
+import dev.corral.store.Challenges;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
+import dev.corral.store.Devices;
 import dev.corral.store.Epochs;
 import dev.corral.store.Ledger;
+import dev.corral.store.Settings;
+import dev.corral.store.Stakes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.security.KeyPair;
@@ -51,7 +56,14 @@ public final class EpochService {
     static final int EPOCHS_CLOSED_PER_SWEEP_MAX = 24;
     static final int REWARDS_LIMIT_MAX = 1_000;
 
-    private final Store store;
+    private final Database db;
+    private final Devices deviceRows;
+    private final Clusters clusters;
+    private final Ledger ledger;
+    private final Settings settings;
+    private final Epochs epochs;
+    private final Stakes stakes;
+    private final Challenges challenges;
     private final DeviceState devices;
     private final Timer closes;
     private final boolean proofRequired;
@@ -66,9 +78,17 @@ public final class EpochService {
 
     private record EpochTree(long epoch, BalanceTree.Tree tree) {}
 
-    public EpochService(Store store, DeviceState devices, MeterRegistry metrics, Clock clock, Duration length,
-            int computeShareBasisPoints, boolean proofRequired, KeyPair key) {
-        this.store = requireNonNull(store, "store is null");
+    public EpochService(Database db, Devices deviceRows, Clusters clusters, Ledger ledger, Settings settings,
+            Epochs epochs, Stakes stakes, Challenges challenges, DeviceState devices, MeterRegistry metrics,
+            Clock clock, Duration length, int computeShareBasisPoints, boolean proofRequired, KeyPair key) {
+        this.db = requireNonNull(db, "db is null");
+        this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.epochs = requireNonNull(epochs, "epochs is null");
+        this.stakes = requireNonNull(stakes, "stakes is null");
+        this.challenges = requireNonNull(challenges, "challenges is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.closes = Meters.epochsClosed(metrics);
         this.proofRequired = proofRequired;
@@ -76,13 +96,13 @@ public final class EpochService {
         this.length = requireNonNull(length, "length is null");
         this.computeShareBasisPoints = computeShareBasisPoints;
         this.key = requireNonNull(key, "key is null");
-        this.genesis = store.db().transaction(c -> {
-            Optional<String> stored = store.settings().get(c, GENESIS_SETTING);
+        this.genesis = db.transaction(c -> {
+            Optional<String> stored = settings.get(c, GENESIS_SETTING);
             if (stored.isPresent()) {
                 return Instant.ofEpochMilli(Long.parseLong(stored.get()));
             }
             Instant now = clock.instant();
-            store.settings().put(c, GENESIS_SETTING, Long.toString(now.toEpochMilli()));
+            settings.put(c, GENESIS_SETTING, Long.toString(now.toEpochMilli()));
             return now;
         });
     }
@@ -95,7 +115,7 @@ public final class EpochService {
     public int closeDue() {
         int closed = 0;
         while (closed < EPOCHS_CLOSED_PER_SWEEP_MAX) {
-            long next = store.db().transaction(c -> store.epochs().nextToClose(c));
+            long next = db.transaction(c -> epochs.nextToClose(c));
             if (clock.instant().isBefore(start(next + 1))) {
                 return closed;
             }
@@ -113,44 +133,44 @@ public final class EpochService {
 
     public void close(long epoch) {
         devices.transaction((c, writes) -> {
-            store.ledger().lockHead(c);
-            if (store.epochs().byEpoch(c, epoch).isPresent()) {
+            ledger.lockHead(c);
+            if (epochs.byEpoch(c, epoch).isPresent()) {
                 return null;
             }
             Instant from = start(epoch);
             Instant to = start(epoch + 1);
             Set<DeviceId> proven = new HashSet<>();
             if (proofRequired) {
-                proven.addAll(store.challenges().passedBetween(c, from, to));
-                proven.addAll(store.clusters().servedBetween(c, from, to));
+                proven.addAll(challenges.passedBetween(c, from, to));
+                proven.addAll(clusters.servedBetween(c, from, to));
             }
-            List<EpochClose.Device> earners = store.devices().uptimeBetween(c, from, to).stream()
+            List<EpochClose.Device> earners = deviceRows.uptimeBetween(c, from, to).stream()
                     .map(d -> new EpochClose.Device(d.id(), d.owner(), d.gpuModel(), d.gpuCount(), d.uptimeMillis(),
                             !proofRequired || proven.contains(d.id())))
                     .toList();
             Map<AccountId, EpochClose.Backing> backing = new HashMap<>();
-            store.stakes().activeBacking(c).forEach((target, stakes) ->
+            stakes.activeBacking(c).forEach((target, stakes) ->
                     backing.put(target, new EpochClose.Backing(stakes.stakeByStaker(), stakes.shareBasisPoints())));
             EpochClose.Plan plan = EpochClose.plan(new EpochClose.Inputs(epoch, length.toMillis(), computeShareBasisPoints,
-                    earners, store.ledger().computePointsBetween(c, from, to), backing));
+                    earners, ledger.computePointsBetween(c, from, to), backing));
             Instant closedAt = clock.instant();
             for (Map.Entry<DeviceId, Double> down : plan.uptimeShareOfDevicesDown().entrySet()) {
                 writes.recordStanding(down.getKey(), s -> Reputation.downtime(s, down.getValue(), closedAt));
             }
-            long mintedBefore = store.ledger().supply(c).minted();
-            store.ledger().apply(c, plan.mints(), clock.instant());
-            store.epochs().insertRewards(c, plan.rewards().stream()
+            long mintedBefore = ledger.supply(c).minted();
+            ledger.apply(c, plan.mints(), clock.instant());
+            epochs.insertRewards(c, plan.rewards().stream()
                     .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
-            Ledger.Head head = store.ledger().lockHead(c);
-            List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(store.ledger().nonZeroBalances(c));
-            Ledger.Supply supply = store.ledger().supply(c);
+            Ledger.Head head = ledger.lockHead(c);
+            List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(ledger.nonZeroBalances(c));
+            Ledger.Supply supply = ledger.supply(c);
             if (supply.minted() - mintedBefore != plan.blockEmission()
                     || supply.minted() != EmissionSchedule.supplyAfter(epoch + 1)) {
                 throw new IllegalStateException("after epoch " + epoch + " the mint shows " + supply.minted()
                         + " IO base units (" + (supply.minted() - mintedBefore) + " this epoch), the schedule "
                         + EmissionSchedule.supplyAfter(epoch + 1) + " (" + plan.blockEmission() + ")");
             }
-            store.epochs().insert(c, new EpochRecord(epoch, from.toEpochMilli(), to.toEpochMilli(), head.seq(), head.hash(),
+            epochs.insert(c, new EpochRecord(epoch, from.toEpochMilli(), to.toEpochMilli(), head.seq(), head.hash(),
                     plan.blockEmission(), supply.minted(), supply.burned(), supply.current(), BalanceTree.root(leaves),
                     leaves.size(), null).signedWith(key.getPrivate()));
             return null;
@@ -161,14 +181,14 @@ public final class EpochService {
         if (after < 0 || limit < 1 || limit > JournalEntry.PAGE_MAX) {
             throw Refusal.invalid("after must be >= 0 and limit 1.." + JournalEntry.PAGE_MAX);
         }
-        return store.db().transaction(c -> store.ledger().journal(c, after, limit));
+        return db.transaction(c -> ledger.journal(c, after, limit));
     }
 
     public List<EpochRecord> epochs(long from, int limit) {
         if (from < 0 || limit < 1 || limit > EpochRecord.PAGE_MAX) {
             throw Refusal.invalid("from must be >= 0 and limit 1.." + EpochRecord.PAGE_MAX);
         }
-        return store.db().transaction(c -> store.epochs().from(c, from, limit));
+        return db.transaction(c -> epochs.from(c, from, limit));
     }
 
     /**
@@ -177,7 +197,7 @@ public final class EpochService {
      * for the epoch people ask about cost a binary search, not a replay of the whole journal.
      */
     public BalanceTree.Proof proof(String account, long epoch) {
-        EpochRecord record = store.db().transaction(c -> store.epochs().byEpoch(c, epoch))
+        EpochRecord record = db.transaction(c -> epochs.byEpoch(c, epoch))
                 .orElseThrow(() -> Refusal.notFound("closed epoch", Long.toString(epoch)));
         BalanceTree.Tree tree = treeAt(record);
         int index = tree.indexOf(account).orElseThrow(
@@ -218,7 +238,7 @@ public final class EpochService {
         if (limit < 1 || limit > REWARDS_LIMIT_MAX) {
             throw Refusal.invalid("limit must be 1.." + REWARDS_LIMIT_MAX);
         }
-        return store.db().transaction(c -> store.epochs().rewardsOf(c, owner, limit)).stream()
+        return db.transaction(c -> epochs.rewardsOf(c, owner, limit)).stream()
                 .map(r -> new RewardView(r.epoch(), r.device().value(), Amount.of(new Money(r.amount(), Currency.IO))))
                 .toList();
     }

@@ -14,9 +14,10 @@ import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.ledger.StakerShare;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.store.Accounts;
+import dev.corral.store.Database;
 import dev.corral.store.Ledger;
 import dev.corral.store.Stakes;
 import java.time.Clock;
@@ -39,12 +40,19 @@ public final class StakeService {
     static final int RELEASES_PER_SWEEP_MAX = 1_000;
     private static final String PREFIX = "stk";
 
-    private final Store store;
+    private final Database db;
+    private final Accounts accounts;
+    private final Ledger ledger;
+    private final Stakes stakes;
     private final DeviceState devices;
     private final Clock clock;
 
-    public StakeService(Store store, DeviceState devices, Clock clock) {
-        this.store = requireNonNull(store, "store is null");
+    public StakeService(Database db, Accounts accounts, Ledger ledger, Stakes stakes, DeviceState devices,
+            Clock clock) {
+        this.db = requireNonNull(db, "db is null");
+        this.accounts = requireNonNull(accounts, "accounts is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.stakes = requireNonNull(stakes, "stakes is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -61,22 +69,22 @@ public final class StakeService {
         // A retried request with the same key names the same stake, so it is made once.
         String id = PREFIX + "_" + Sha256.hex(staker.value() + "\n" + AccountService.requestKey(idempotencyKey))
                 .substring(0, 20);
-        StakeView staked = store.db().transaction(c -> {
-            store.accounts().byId(c, target).orElseThrow(() -> Refusal.notFound("account", targetText));
-            Optional<Stakes.Stake> existing = store.stakes().ownedForUpdate(c, staker, id);
+        StakeView staked = db.transaction(c -> {
+            accounts.byId(c, target).orElseThrow(() -> Refusal.notFound("account", targetText));
+            Optional<Stakes.Stake> existing = stakes.ownedForUpdate(c, staker, id);
             if (existing.isPresent()) {
                 return view(existing.get());
             }
             Instant now = clock.instant();
-            store.ledger().open(c, LedgerAccounts.stake(id), Currency.IO);
+            ledger.open(c, LedgerAccounts.stake(id), Currency.IO);
             try {
-                store.ledger().apply(c, List.of(new Transfer("stake:" + id, LedgerAccounts.user(staker, Currency.IO),
+                ledger.apply(c, List.of(new Transfer("stake:" + id, LedgerAccounts.user(staker, Currency.IO),
                         LedgerAccounts.stake(id), io, TransferKind.STAKE, null)), now);
             } catch (Ledger.InsufficientFundsException e) {
                 throw Refusal.insufficientFunds("the IO balance is short of " + io);
             }
             Stakes.Stake stake = new Stakes.Stake(id, staker, target, io.minor(), Stakes.ACTIVE, now, null);
-            store.stakes().insert(c, stake);
+            stakes.insert(c, stake);
             return view(stake);
         });
         devices.stakeChanged(target);
@@ -85,22 +93,22 @@ public final class StakeService {
 
     /** Stops the stake now; its IO comes back after the cool-down. */
     public StakeView unstake(AccountId staker, String id) {
-        Stakes.Stake cooling = store.db().transaction(c -> {
-            Stakes.Stake stake = store.stakes().ownedForUpdate(c, staker, id)
+        Stakes.Stake cooling = db.transaction(c -> {
+            Stakes.Stake stake = stakes.ownedForUpdate(c, staker, id)
                     .orElseThrow(() -> Refusal.notFound("stake", id));
             if (!stake.state().equals(Stakes.ACTIVE)) {
                 throw Refusal.conflict("stake " + id + " is " + stake.state().toLowerCase().replace('_', ' ')
                         + " already");
             }
-            store.stakes().coolDown(c, id, clock.instant().plus(UNSTAKE_COOLDOWN));
-            return store.stakes().ownedForUpdate(c, staker, id).orElseThrow();
+            stakes.coolDown(c, id, clock.instant().plus(UNSTAKE_COOLDOWN));
+            return stakes.ownedForUpdate(c, staker, id).orElseThrow();
         });
         devices.stakeChanged(cooling.target());
         return view(cooling);
     }
 
     public List<StakeView> list(AccountId account) {
-        return store.db().transaction(c -> store.stakes().involving(c, account, STAKES_LIST_MAX)).stream()
+        return db.transaction(c -> stakes.involving(c, account, STAKES_LIST_MAX)).stream()
                 .map(StakeService::view).toList();
     }
 
@@ -109,8 +117,8 @@ public final class StakeService {
         if (basisPoints < StakerShare.SHARE_BASIS_POINTS_MIN || basisPoints > StakerShare.SHARE_BASIS_POINTS_MAX) {
             throw Refusal.invalid("percent must be 1, 2 or 3");
         }
-        store.db().transaction(c -> {
-            store.stakes().setShareBasisPoints(c, account, basisPoints);
+        db.transaction(c -> {
+            stakes.setShareBasisPoints(c, account, basisPoints);
             return null;
         });
         return Map.of("stakerSharePercent", percent);
@@ -119,14 +127,14 @@ public final class StakeService {
     /** Gives back the IO of stakes whose cool-down is over; at most {@link #RELEASES_PER_SWEEP_MAX} per call. */
     public int releaseDue() {
         Instant now = clock.instant();
-        List<Stakes.Stake> due = store.db().transaction(c -> store.stakes().dueForRelease(c, now));
+        List<Stakes.Stake> due = db.transaction(c -> stakes.dueForRelease(c, now));
         int released = 0;
         for (Stakes.Stake stake : due.subList(0, Math.min(due.size(), RELEASES_PER_SWEEP_MAX))) {
-            boolean done = store.db().transaction(c -> {
-                if (!store.stakes().release(c, stake.id())) {
+            boolean done = db.transaction(c -> {
+                if (!stakes.release(c, stake.id())) {
                     return false;
                 }
-                store.ledger().apply(c, List.of(new Transfer("unstake:" + stake.id(), LedgerAccounts.stake(stake.id()),
+                ledger.apply(c, List.of(new Transfer("unstake:" + stake.id(), LedgerAccounts.stake(stake.id()),
                         LedgerAccounts.user(stake.staker(), Currency.IO), new Money(stake.amount(), Currency.IO),
                         TransferKind.UNSTAKE, null)), now);
                 return true;

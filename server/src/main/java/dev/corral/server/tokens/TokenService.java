@@ -13,8 +13,9 @@ import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.IoPrice;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.server.Refusal;
-import dev.corral.server.Store;
 import dev.corral.server.accounts.AccountService;
+import dev.corral.store.Clusters;
+import dev.corral.store.Database;
 import dev.corral.store.Ledger;
 import dev.corral.store.Oracle;
 import java.time.Clock;
@@ -31,11 +32,17 @@ public final class TokenService {
     static final int ORACLE_HISTORY_MAX = 500;
     private static final List<Currency> WALLET_CURRENCIES = List.of(Currency.USD, Currency.IO, Currency.IOSD);
 
-    private final Store store;
+    private final Database db;
+    private final Clusters clusters;
+    private final Ledger ledger;
+    private final Oracle oracle;
     private final Clock clock;
 
-    public TokenService(Store store, Clock clock) {
-        this.store = requireNonNull(store, "store is null");
+    public TokenService(Database db, Clusters clusters, Ledger ledger, Oracle oracle, Clock clock) {
+        this.db = requireNonNull(db, "db is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.oracle = requireNonNull(oracle, "oracle is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -44,8 +51,8 @@ public final class TokenService {
         if (price.minor() == 0) {
             throw Refusal.invalid("usdPerIo must be more than zero");
         }
-        store.db().transaction(c -> {
-            store.oracle().set(c, price.minor(), clock.instant());
+        db.transaction(c -> {
+            oracle.set(c, price.minor(), clock.instant());
             return null;
         });
         return currentPrice().orElseThrow();
@@ -55,11 +62,11 @@ public final class TokenService {
         if (limit < 1 || limit > ORACLE_HISTORY_MAX) {
             throw Refusal.invalid("limit must be 1.." + ORACLE_HISTORY_MAX);
         }
-        return store.db().transaction(c -> store.oracle().history(c, limit)).stream().map(TokenService::view).toList();
+        return db.transaction(c -> oracle.history(c, limit)).stream().map(TokenService::view).toList();
     }
 
     Optional<OraclePrice> currentPrice() {
-        return store.db().transaction(c -> store.oracle().current(c)).map(TokenService::view);
+        return db.transaction(c -> oracle.current(c)).map(TokenService::view);
     }
 
     /** Burns IO from the account at the oracle price and mints IOSD 1:1 to the USD value: the only way to get IOSD. */
@@ -69,8 +76,8 @@ public final class TokenService {
             throw Refusal.invalid("io must be more than zero");
         }
         String key = "iosd:" + account.value() + ":" + AccountService.requestKey(idempotencyKey);
-        store.db().transaction(c -> {
-            Oracle.Price price = store.oracle().current(c).orElseThrow(() -> Refusal.conflict(
+        db.transaction(c -> {
+            Oracle.Price price = oracle.current(c).orElseThrow(() -> Refusal.conflict(
                     "there is no IO price yet: the admin sets it with corral admin set-price"));
             long iosd = IoPrice.microsFor(io.minor(), price.microsPerIo());
             if (iosd == 0) {
@@ -78,7 +85,7 @@ public final class TokenService {
                         + " micro-USD per IO");
             }
             try {
-                store.ledger().apply(c, List.of(
+                ledger.apply(c, List.of(
                         new Transfer(key + ":burn", LedgerAccounts.user(account, Currency.IO),
                                 LedgerAccounts.burn(Currency.IO), io, TransferKind.BURN, null),
                         new Transfer(key + ":mint", LedgerAccounts.mint(Currency.IOSD),
@@ -99,35 +106,35 @@ public final class TokenService {
             throw Refusal.invalid("io must be more than zero");
         }
         String key = "market-maker:" + AccountService.requestKey(idempotencyKey);
-        Money held = store.db().transaction(c -> {
+        Money held = db.transaction(c -> {
             try {
-                store.ledger().apply(c, List.of(new Transfer(key, LedgerAccounts.genesis("community"),
+                ledger.apply(c, List.of(new Transfer(key, LedgerAccounts.genesis("community"),
                         LedgerAccounts.marketMaker(Currency.IO), io, TransferKind.MARKET_MAKER_FUNDING, null)),
                         clock.instant());
             } catch (Ledger.InsufficientFundsException e) {
                 throw Refusal.insufficientFunds("the community allocation holds less than " + io);
             }
-            return store.ledger().balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO);
+            return ledger.balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO);
         });
         return Map.of("marketMakerIo", held.toDecimal().toPlainString());
     }
 
     public WalletView wallet(AccountId account) {
-        return store.db().transaction(c -> {
+        return db.transaction(c -> {
             List<Amount> balances = new ArrayList<>();
             List<Amount> escrow = new ArrayList<>();
             List<Amount> earned = new ArrayList<>();
             for (Currency currency : WALLET_CURRENCIES) {
                 String wallet = LedgerAccounts.user(account, currency);
-                balances.add(Amount.of(store.ledger().balance(c, wallet, currency)));
+                balances.add(Amount.of(ledger.balance(c, wallet, currency)));
                 if (currency != Currency.IO) {
-                    escrow.add(Amount.of(store.clusters().heldInEscrow(c, account, currency)));
-                    earned.add(Amount.of(store.ledger().earned(c, wallet, currency)));
+                    escrow.add(Amount.of(clusters.heldInEscrow(c, account, currency)));
+                    earned.add(Amount.of(ledger.earned(c, wallet, currency)));
                 }
             }
-            Amount rewards = Amount.of(store.ledger().rewarded(c, LedgerAccounts.user(account, Currency.IO)));
+            Amount rewards = Amount.of(ledger.rewarded(c, LedgerAccounts.user(account, Currency.IO)));
             return new WalletView(account.value(), balances, escrow, earned, rewards,
-                    store.oracle().current(c).map(TokenService::view).orElse(null));
+                    oracle.current(c).map(TokenService::view).orElse(null));
         });
     }
 
