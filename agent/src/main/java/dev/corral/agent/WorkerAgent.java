@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,7 @@ public final class WorkerAgent implements AutoCloseable {
      * reports that change nothing).
      */
     private final Set<String> stoppedOnRequest = ConcurrentHashMap.newKeySet();
+    private final AtomicLong exitsNotReported = new AtomicLong();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
@@ -175,6 +177,14 @@ public final class WorkerAgent implements AutoCloseable {
 
     public DeviceId deviceId() {
         return device;
+    }
+
+    /**
+     * Ranks whose process ended and whose exit this agent did not report, because it stopped them
+     * itself: for the coordinator, which had ended them, or on its way out.
+     */
+    public long exitsNotReported() {
+        return exitsNotReported.get();
     }
 
     public HardwareSpec hardware() {
@@ -438,6 +448,7 @@ public final class WorkerAgent implements AutoCloseable {
                 // Stopped for the coordinator, which has ended the rank; or the agent is going away and
                 // stopped it itself, which is not the rank's exit: the coordinator learns of that when
                 // the heartbeats stop.
+                exitsNotReported.incrementAndGet();
                 return;
             }
             int code = exitCode;

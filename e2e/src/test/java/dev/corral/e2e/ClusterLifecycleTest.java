@@ -25,17 +25,16 @@ class ClusterLifecycleTest extends NetworkTest {
     /** A CPU device-hour at the oracle's price for an idle pool: 0.05 USD base x 0.8. */
     static final long CPU_PRICE_MICROS = 40_000;
     /** Long enough for an agent's report that follows a rank's exit to arrive over loopback. */
-    static final Duration EXIT_REPORT_WAIT = Duration.ofSeconds(1);
 
     /** A customer and its running cluster. */
-    private record Running(CorralClient customer, ClusterView cluster) {}
+    private record Running(CorralClient customer, WorkerAgent agent, ClusterView cluster) {}
 
     /** One supplier device and a customer with $5 whose 1-device cluster of this many hours is running. */
     private Running runningCluster(int hours) throws Exception {
-        network.supplierWithDevices("supplier", 1);
+        WorkerAgent agent = network.offeredAgents(network.customer("supplier", null), 1).getFirst();
         CorralClient customer = network.customer("alice", "5");
         ClusterView deployed = customer.deploy(cpu(1, hours, "sleep 300"), null);
-        return new Running(customer, network.awaitState(customer, deployed.clusterId(), "RUNNING"));
+        return new Running(customer, agent, network.awaitState(customer, deployed.clusterId(), "RUNNING"));
     }
 
     /**
@@ -204,8 +203,8 @@ class ClusterLifecycleTest extends NetworkTest {
 
         TestNetwork.await("the agent to stop the rank", () -> ProcessHandle.current().descendants()
                 .noneMatch(process -> process.info().commandLine().orElse("").contains("sleep 300")));
-        // The agent would report an exit straight after it: none comes, the coordinator ended the rank itself.
-        Thread.sleep(EXIT_REPORT_WAIT.toMillis());
+        // The agent decides, once the process has ended, not to report its exit: the coordinator ended the rank.
+        TestNetwork.await("the agent to let the rank's exit go unreported", () -> running.agent().exitsNotReported() == 1);
         assertThat(new RawAgent(network.url, network.clock).send("GET", "/metrics", new byte[0], Map.of()).body())
                 .contains("corral_rank_exit_reports_total 0.0");
         assertThat(alice.cluster(deployed.clusterId()).ranks()).singleElement().satisfies(rank -> {

@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Corral network on loopback for one test: a coordinator (embedded H2 or a fresh
@@ -136,15 +136,22 @@ public final class TestNetwork implements AutoCloseable {
     /** A supplier account with this many idle devices, each a real agent running ranks as child processes. */
     public CorralClient supplierWithDevices(String name, int devices) throws Exception {
         CorralClient supplier = customer(name, null);
+        offeredAgents(supplier, devices);
+        return supplier;
+    }
+
+    /** Starts this many agents for the owner and returns them once placement offers all their devices. */
+    List<WorkerAgent> offeredAgents(CorralClient owner, int devices) throws Exception {
         int idleBefore = anonymous.networkStats().devicesIdle();
         int offeredBefore = offered();
+        List<WorkerAgent> started = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
-            agent(supplier);
+            started.add(agent(owner));
         }
         awaitIdleDevices(idleBefore + devices);
         // The store says idle a moment before placement's index has them: wait for what deploys and quotes see.
         await(devices + " more devices offered", () -> offered() >= offeredBefore + devices);
-        return supplier;
+        return started;
     }
 
     /** A real agent for this owner, running ranks as child processes. */
