@@ -1,9 +1,8 @@
 package dev.corral.agent;
 
-import dev.corral.core.protocol.WorkPoll;
-
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.protocol.WorkPoll;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +18,8 @@ import java.time.Duration;
  * @param pollWait how long the coordinator may hold a work poll (it holds it for less where it allows less)
  * @param bandwidthProbeInterval how often the coordinator measures the link to this device (its
  *     connectivity tier), the first time at start; zero for never
+ * @param containerEngine the container engine's socket ({@code unix:///path}); null to look for
+ *     one, {@value #NO_CONTAINER_ENGINE} to run no containers
  */
 public record AgentConfig(
         URI server,
@@ -31,11 +32,14 @@ public record AgentConfig(
         Duration pollWait,
         Duration bandwidthProbeInterval,
         String nvidiaSmi,
+        String containerEngine,
         Clock clock) {
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
     /** As long as a coordinator holds a poll by default. */
     public static final Duration POLL_WAIT_DEFAULT = WorkPoll.WAIT_DEFAULT;
     public static final Duration BANDWIDTH_PROBE_INTERVAL_DEFAULT = Duration.ofDays(1);
+    /** Configured as the container engine: run no containers on this machine. */
+    public static final String NO_CONTAINER_ENGINE = "none";
 
     public AgentConfig {
         requireNonNull(server, "server is null");
@@ -53,36 +57,46 @@ public record AgentConfig(
 
     public static AgentConfig of(URI server, String joinToken, Path dataDirectory, boolean allowProcessRuntime) {
         return new AgentConfig(server, joinToken, dataDirectory, null, "127.0.0.1", allowProcessRuntime,
-                HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, BANDWIDTH_PROBE_INTERVAL_DEFAULT, "nvidia-smi", Clock.systemUTC());
+                HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, BANDWIDTH_PROBE_INTERVAL_DEFAULT, "nvidia-smi",
+                null, Clock.systemUTC());
     }
 
     public AgentConfig withRegion(String newRegion) {
         return new AgentConfig(server, joinToken, dataDirectory, newRegion, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
     }
 
     public AgentConfig withAdvertiseHost(String host) {
         return new AgentConfig(server, joinToken, dataDirectory, region, host, allowProcessRuntime, heartbeatInterval,
-                pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
     }
 
     public AgentConfig withHeartbeatInterval(Duration interval) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime, interval,
-                pollWait, bandwidthProbeInterval, nvidiaSmi, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
     }
 
     public AgentConfig withNvidiaSmi(String command) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, command, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, command, containerEngine, clock);
     }
 
     public AgentConfig withClock(Clock newClock) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, newClock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, newClock);
     }
 
     public AgentConfig withBandwidthProbeInterval(Duration interval) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, interval, nvidiaSmi, clock);
+                heartbeatInterval, pollWait, interval, nvidiaSmi, containerEngine, clock);
+    }
+
+    /**
+     * The container engine's socket ({@code unix:///path}); null to look for one (DOCKER_HOST,
+     * then the usual sockets); {@code none} to run no containers.
+     */
+    public AgentConfig withContainerEngine(String engine) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, engine, clock);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,20 @@ final class HardwareProbe {
         NvidiaSmi.Gpu first = offered.getFirst();
         return new HardwareSpec(DeviceKind.GPU, first.name(), offered.size(), first.memoryMb(), first.driverVersion(),
                 cpuModel, cores, memoryMb);
+    }
+
+    /**
+     * The GPUs this device offers, by index in nvidia-smi's order (the driver's): those of the
+     * offered model. What a rank's container is given of the host's GPUs.
+     */
+    List<String> offeredGpuIds(HardwareSpec hardware) {
+        if (hardware.kind() != DeviceKind.GPU) {
+            return List.of();
+        }
+        List<NvidiaSmi.Gpu> all = run(NvidiaSmi.INVENTORY_QUERY).map(NvidiaSmi::parseInventory).orElse(List.of());
+        GpuModel model = GpuModel.parse(hardware.gpuModel());
+        return IntStream.range(0, all.size()).filter(i -> GpuModel.parse(all.get(i).name()).equals(model))
+                .mapToObj(Integer::toString).toList();
     }
 
     Telemetry telemetry(HardwareSpec hardware) {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * starts again and stops what is still running ({@link #stopLeftovers}): otherwise the rank
  * the coordinator has written off as lost would hold the device's CPU, memory and GPU on.
  */
-final class RankProcess {
+final class RankProcess implements RunningRank {
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How often a stopping rank's group is looked at during the grace period. */
     static final Duration STOP_POLL = Duration.ofMillis(20);
@@ -124,11 +124,7 @@ final class RankProcess {
         // What a shell would have set: a program started without one sees the same.
         env.put("PWD", workDirectory.toAbsolutePath().toString());
         env.putAll(assignment.env());
-        env.put("CORRAL_CLUSTER_ID", assignment.clusterId());
-        env.put("CORRAL_RANK", Integer.toString(assignment.rank()));
-        env.put("CORRAL_WORLD_SIZE", Integer.toString(assignment.worldSize()));
-        env.put("CORRAL_HEAD_ADDR", headAddr);
-        env.put("CORRAL_PEERS", String.join(",", assignment.peers()));
+        env.putAll(assignment.corralEnv(headAddr));
         return env;
     }
 
@@ -180,8 +176,8 @@ final class RankProcess {
         return handle.info().startInstant().map(Instant::toEpochMilli);
     }
 
-    /** Waits up to the timeout; the exit code if the process ended. */
-    Integer waitFor(Duration timeout) throws InterruptedException {
+    @Override
+    public Integer waitFor(Duration timeout) throws InterruptedException {
         if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             if (grouped) {
                 // What the rank started in the background ends with it, as in a container.
@@ -193,12 +189,8 @@ final class RankProcess {
         return null;
     }
 
-    /**
-     * Lines from index {@code from} on, at most {@code max} of them, after reading what the rank
-     * wrote since the last call ({@code ended}: the rank has exited, so its unfinished last line
-     * counts). Called by the one thread that ships the rank's output.
-     */
-    List<String> linesFrom(int from, int max, boolean ended) {
+    @Override
+    public List<String> linesFrom(int from, int max, boolean ended) {
         try {
             output.readNew(ended);
         } catch (IOException e) {
@@ -208,7 +200,8 @@ final class RankProcess {
     }
 
     /** Asks the process and all it started to stop, then kills what is left after a grace period. */
-    void stop() throws InterruptedException {
+    @Override
+    public void stop() throws InterruptedException {
         if (grouped) {
             stopGroup(process.toHandle());
         } else {

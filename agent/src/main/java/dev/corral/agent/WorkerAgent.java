@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +86,13 @@ public final class WorkerAgent implements AutoCloseable {
     private final HardwareSpec hardware;
     private final DeviceId device;
     private final ChallengeEngine engine;
-    private final Map<String, RankProcess> running = new ConcurrentHashMap<>();
+    private final Optional<ContainerEngine> containers;
+    private final ContainerPlan.DeviceLimits limits;
+    private final Map<String, RunningRank> running = new ConcurrentHashMap<>();
+    /** Container ranks whose image is being pulled or whose container is being made, by key. */
+    private final Set<String> starting = ConcurrentHashMap.newKeySet();
+    /** The ranks the coordinator listed in its latest answer: a container that finishes starting after it dropped one stops. */
+    private volatile Set<String> wantedNow = Set.of();
     /** Ranks started whose start the coordinator has not yet acknowledged, by key: the next work poll carries them. */
     private final Map<String, StartReport> startsToReport = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
@@ -102,13 +109,16 @@ public final class WorkerAgent implements AutoCloseable {
     private volatile boolean closing;
 
     private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
-            DeviceId device, ChallengeEngine engine) {
+            DeviceId device, ChallengeEngine engine, Optional<ContainerEngine> containers) {
         this.config = config;
         this.client = client;
         this.probe = probe;
         this.hardware = hardware;
         this.device = device;
         this.engine = engine;
+        this.containers = containers;
+        this.limits = new ContainerPlan.DeviceLimits(hardware.memoryMb(), hardware.cpuCores(),
+                containers.isPresent() ? probe.offeredGpuIds(hardware) : List.of());
     }
 
     /**
@@ -148,9 +158,11 @@ public final class WorkerAgent implements AutoCloseable {
             throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
         }
         ChallengeEngine engine = ChallengeEngines.best(hardware);
+        Optional<ContainerEngine> containers = ContainerEngine.detect(config.containerEngine());
+        containers.ifPresent(c -> LOG.info("ranks run in containers: {}", c.description()));
         if (device == null) {
             RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
-                    config.region(), config.advertiseHost(), runtimes(config, engine));
+                    config.region(), config.advertiseHost(), runtimes(config, engine, containers));
             String[] registered = new String[1];
             try {
                 if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
@@ -158,12 +170,16 @@ public final class WorkerAgent implements AutoCloseable {
                 }
             } catch (IOException | InterruptedException | RuntimeException e) {
                 engine.close();
+                containers.ifPresent(ContainerEngine::close);
                 throw e;
             }
             device = new DeviceId(registered[0]);
             identity.saveDeviceId(device);
         }
-        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine);
+        if (containers.isPresent()) {
+            removeLeftovers(containers.get(), device);
+        }
+        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers);
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         // Virtual threads: an agent blocks only on HTTP, timers and its ranks' exits, so a host running
         // thousands of agents (`corral bench deploy`) needs no operating-system thread per agent.
@@ -191,13 +207,33 @@ public final class WorkerAgent implements AutoCloseable {
         return hardware;
     }
 
+    /** The runtimes this agent runs ranks in: {@code container} with an engine, {@code process} where allowed. */
+    public List<String> rankRuntimes() {
+        return runtimes(config, engine, containers).stream().filter(r -> !Runtimes.CUDA.equals(r)).toList();
+    }
+
     /** Blocks until {@link #close} is called. */
     public void awaitClose() throws InterruptedException {
         stopped.await();
     }
 
-    private static List<String> runtimes(AgentConfig config, ChallengeEngine engine) {
+    /**
+     * Removes the rank containers of this device that an earlier run of the agent left: the
+     * coordinator has written off the ranks a restarted agent ran (as it does a process's).
+     */
+    private static void removeLeftovers(ContainerEngine containers, DeviceId device) {
+        for (var leftover : containers.ranksOf(device.value())) {
+            LOG.info("removing container {} of an earlier run", leftover.getId());
+            containers.stopAndRemove(leftover.getId(), RankContainer.STOP_GRACE);
+        }
+    }
+
+    private static List<String> runtimes(AgentConfig config, ChallengeEngine engine,
+            Optional<ContainerEngine> containers) {
         List<String> runtimes = new ArrayList<>();
+        if (containers.isPresent()) {
+            runtimes.add(Runtimes.CONTAINER);
+        }
         if (config.allowProcessRuntime()) {
             runtimes.add(Runtimes.PROCESS);
         }
@@ -212,7 +248,7 @@ public final class WorkerAgent implements AutoCloseable {
         while (!closing) {
             try {
                 client.heartbeat(device, new Heartbeat(hardware, probe.telemetry(hardware), config.advertiseHost(),
-                        runtimes(config, engine)));
+                        runtimes(config, engine, containers)));
                 if (failing) {
                     LOG.info("heartbeats reach {} again", config.server());
                 }
@@ -341,9 +377,12 @@ public final class WorkerAgent implements AutoCloseable {
     private void reconcile(List<Assignment> assignments) throws InterruptedException {
         Set<String> wanted = new HashSet<>();
         for (Assignment assignment : assignments) {
+            wanted.add(key(assignment));
+        }
+        wantedNow = Set.copyOf(wanted);
+        for (Assignment assignment : assignments) {
             String key = key(assignment);
-            wanted.add(key);
-            if (running.containsKey(key) || finished.contains(key)) {
+            if (running.containsKey(key) || finished.contains(key) || starting.contains(key)) {
                 continue;
             }
             if (assignment.started()) {
@@ -355,7 +394,7 @@ public final class WorkerAgent implements AutoCloseable {
                 launch(assignment);
             }
         }
-        for (Map.Entry<String, RankProcess> entry : running.entrySet()) {
+        for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
             if (!wanted.contains(entry.getKey())) {
                 LOG.info("stopping {}: the coordinator no longer wants it", entry.getKey());
                 stoppedOnRequest.add(entry.getKey());
@@ -366,6 +405,11 @@ public final class WorkerAgent implements AutoCloseable {
 
     private void launch(Assignment assignment) {
         String key = key(assignment);
+        if (Runtimes.CONTAINER.equals(assignment.type()) && containers.isPresent() && assignment.container() != null) {
+            starting.add(key);
+            Thread.ofVirtual().name("start-" + key).start(() -> startContainer(assignment));
+            return;
+        }
         if (!Runtimes.PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
             finished.add(key);
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN,
@@ -385,11 +429,51 @@ public final class WorkerAgent implements AutoCloseable {
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
             return;
         }
-        running.put(key, process);
+        started(assignment, process, headAddr);
+    }
+
+    /** A rank now running: its start goes with the next work poll, and a thread ships its output and exit. */
+    private void started(Assignment assignment, RunningRank rank, String headAddr) {
+        String key = key(assignment);
+        running.put(key, rank);
         StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
                 assignment.rank() == 0 ? headAddr : null));
         startsToReport.put(key, start);
-        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, process, start));
+        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start));
+    }
+
+    /**
+     * Pulls the rank's image if the engine lacks it and starts its container; a rank that cannot
+     * start fails with the reason. Rank 0 publishes a free port of this host as the cluster's
+     * head address, and every rank a free host port for each port it declares.
+     */
+    private void startContainer(Assignment assignment) {
+        String key = key(assignment);
+        try {
+            Optional<Integer> headPort = assignment.rank() == 0 ? Optional.of(freePort()) : Optional.empty();
+            String headAddr = headPort.map(port -> config.advertiseHost() + ":" + port).orElse(assignment.headAddr());
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < assignment.container().declaredPorts().size(); i++) {
+                ports.add(freePort());
+            }
+            ContainerPlan plan = ContainerPlan.of(device.value(), assignment, headAddr, headPort, ports, limits);
+            RankContainer container = containers.orElseThrow().start(plan, config.advertiseHost(),
+                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
+                            .resolve(RankProcess.OUTPUT_FILE));
+            if (closing || !wantedNow.contains(key)) {
+                container.stop();
+                finished.add(key);
+                return;
+            }
+            started(assignment, container, headAddr);
+        } catch (IOException | RuntimeException e) {
+            finished.add(key);
+            LOG.warn("{} cannot start: {}", key, e.getMessage());
+            reportFailure(assignment, EXIT_CANNOT_RUN, e instanceof ContainerEngine.ImageUnavailable
+                    ? e.getMessage() : "cannot start its container: " + ContainerEngine.firstLine(e.getMessage()));
+        } finally {
+            starting.remove(key);
+        }
     }
 
     /** A rank's start, reported by the next work poll, or on its own if the rank exits before that poll is answered. */
@@ -427,7 +511,7 @@ public final class WorkerAgent implements AutoCloseable {
      * own first if no work poll has delivered it yet (the coordinator must learn of the start before
      * the exit, and a poll carrying it may be held for its whole wait).
      */
-    private void supervise(Assignment assignment, RankProcess process, StartReport start) {
+    private void supervise(Assignment assignment, RunningRank process, StartReport start) {
         String key = key(assignment);
         String cluster = assignment.clusterId();
         try {
@@ -463,7 +547,7 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
-    private int shipLogs(Assignment assignment, RankProcess process, int sent, boolean all) throws InterruptedException {
+    private int shipLogs(Assignment assignment, RunningRank process, int sent, boolean all) throws InterruptedException {
         while (true) {
             List<String> batch = process.linesFrom(sent, LOG_BATCH_LINES_MAX, all);
             if (batch.isEmpty()) {
@@ -538,6 +622,7 @@ public final class WorkerAgent implements AutoCloseable {
             }));
         }
         engine.close();
+        containers.ifPresent(ContainerEngine::close);
         stopped.countDown();
     }
 }

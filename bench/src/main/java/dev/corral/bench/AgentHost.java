@@ -68,7 +68,7 @@ final class AgentHost implements Callable<Integer> {
                 agents.add(WorkerAgent.start(AgentConfig.of(server, supplier.joinToken().token(),
                         data.resolve("agent-" + i), true).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
                         .withBandwidthProbeInterval(Duration.ZERO)
-                        .withNvidiaSmi(NO_NVIDIA_SMI)));
+                        .withNvidiaSmi(NO_NVIDIA_SMI).withContainerEngine(AgentConfig.NO_CONTAINER_ENGINE)));
             }
             spec.commandLine().getOut().println(count + " agents started; close standard input to stop them");
             spec.commandLine().getOut().flush();

@@ -115,7 +115,7 @@ public final class LedgerBenchmark {
         Money escrow = price.times(devices);
         store.db().transaction(c -> {
             store.clusters().insert(c, new ClusterRow(cluster, customer, null, "bench", ClusterState.RUNNING, null,
-                    Runtimes.PROCESS, "true", Map.of(), DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
+                    Runtimes.PROCESS, "true", Map.of(), null, DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
                     "127.0.0.1:1", now.minus(Duration.ofMinutes(40)), now.minus(Duration.ofMinutes(30)),
                     now.plus(Duration.ofMinutes(30)), null));
             store.clusters().markRunning(c, cluster, now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(30)));

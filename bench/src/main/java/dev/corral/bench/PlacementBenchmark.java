@@ -181,7 +181,7 @@ public final class PlacementBenchmark {
         ClusterRequest cluster = request.cluster();
         List<PoolDevice> matching = new ArrayList<>();
         for (PoolDevice d : fleet.devices()) {
-            if (d.takesWork() && d.kind() == cluster.kind()
+            if (d.takesWork() && (d.runtimes() & request.runtime()) != 0 && d.kind() == cluster.kind()
                     && d.gpuCount() == cluster.gpusPerDevice() && Objects.equals(d.model(), cluster.gpuModel())
                     && d.priceFloorMicros() <= request.pricePerDeviceHourMicros()
                     && request.where().matches(field -> d.value(field, fleet.stakes().getOrDefault(d.owner(), 0L)))) {

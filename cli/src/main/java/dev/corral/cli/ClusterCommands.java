@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
@@ -9,6 +10,7 @@ import dev.corral.sdk.CorralClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +59,10 @@ final class ClusterCommands {
         }
 
         DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay, String layout,
-                String quoteId) {
+                String quoteId, ContainerSpec container) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
                     processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout,
-                    quoteId);
+                    quoteId, container);
         }
     }
 
@@ -71,7 +73,7 @@ final class ClusterCommands {
 
         @Override
         QuoteView fetch(CorralClient client) {
-            return client.quote(shape.request(null, null, null, null, null, null, null));
+            return client.quote(shape.request(null, null, null, null, null, null, null, null));
         }
 
         @Override
@@ -90,7 +92,8 @@ final class ClusterCommands {
     }
 
     @Command(name = "deploy", mixinStandardHelpOptions = true,
-            description = "Deploy a cluster: holds price x hours in escrow, places it, runs the command on every rank.")
+            description = "Deploy a cluster: holds price x hours in escrow, places it, runs the image (or the command) "
+                    + "on every rank.")
     static final class Deploy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -98,12 +101,26 @@ final class ClusterCommands {
         ClientOptions options;
         @ArgGroup(exclusive = false, multiplicity = "1")
         Shape shape;
-        @Option(names = "--type", defaultValue = Runtimes.PROCESS, description = "Runtime (default ${DEFAULT-VALUE}; the only one so far).")
+        @Option(names = "--type", description = "Runtime: " + Runtimes.CONTAINER + " (the default; needs --image) or "
+                + Runtimes.PROCESS + " (a plain process, on devices whose owners allow it).")
         String type;
-        @Option(names = "--cmd", required = true, description = "Shell command every rank runs; it sees CORRAL_RANK, CORRAL_WORLD_SIZE, CORRAL_HEAD_ADDR, CORRAL_PEERS, CORRAL_CLUSTER_ID.")
+        @Option(names = "--image", description = "Container image every rank runs, e.g. pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime.")
+        String image;
+        @Option(names = "--cmd", description = "Shell command every rank runs (in a container, instead of the image's own); "
+                + "it sees CORRAL_RANK, CORRAL_WORLD_SIZE, CORRAL_HEAD_ADDR, CORRAL_PEERS, CORRAL_CLUSTER_ID.")
         String cmd;
+        @Option(names = "--entrypoint", description = "Replace the image's entrypoint with this program.")
+        String entrypoint;
         @Option(names = "--env", description = "Extra environment variable NAME=VALUE (repeatable).")
         Map<String, String> env = new LinkedHashMap<>();
+        @Option(names = "--secret-env", description = "Environment variable NAME=VALUE only the container sees, never "
+                + "shown in any view or log (repeatable).")
+        Map<String, String> secretEnv = new LinkedHashMap<>();
+        @Option(names = "--port", description = "A port the container serves, N or N/tcp or N/udp, published on the "
+                + "supplier's host (repeatable).")
+        List<String> ports = new ArrayList<>();
+        @Option(names = "--shm-size", description = "Shared memory for the container, e.g. 2g (the engine's default is 64m).")
+        String shmSize;
         @Option(names = "--name", description = "A name for the cluster.")
         String name;
         @Option(names = "--idempotency-key", description = "Repeat the same key to be sure a retried deploy makes one cluster.")
@@ -123,7 +140,9 @@ final class ClusterCommands {
         @Override
         public Integer call() throws InterruptedException {
             CorralClient client = options.client();
-            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId),
+            ContainerSpec container = image == null && entrypoint == null && secretEnv.isEmpty() && ports.isEmpty()
+                    && shmSize == null ? null : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize);
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container),
                     idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
             if (options.printedJson(out, cluster)) {
@@ -215,7 +234,14 @@ final class ClusterCommands {
         out.println("devices    " + c.count() + "x " + (c.gpuModel() == null ? "CPU" : c.gpusPerDevice() + "x " + c.gpuModel())
                 + (c.region() == null ? "" : " in " + c.region()) + ", " + c.hours() + " h at "
                 + Format.amount(c.pricePerDeviceHour()) + " per device-hour");
-        out.println("command    " + c.cmd());
+        if (c.container() != null) {
+            out.println("image      " + c.container().image()
+                    + (c.container().ports() == null || c.container().ports().isEmpty() ? ""
+                            : ", ports " + String.join(" ", c.container().ports()))
+                    + (c.container().secretEnv() == null || c.container().secretEnv().isEmpty() ? ""
+                            : ", secrets " + String.join(" ", c.container().secretEnv().keySet())));
+        }
+        out.println("command    " + (c.cmd() == null ? "(the image's own)" : c.cmd()));
         out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "
                 + Format.amount(c.refunded()) + " refunded");
         out.println("times      created " + c.createdAt() + (c.runningAt() == null ? "" : ", running " + c.runningAt())

@@ -5,6 +5,7 @@ import dev.corral.agent.WorkerAgent;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,16 +50,25 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--nvidia-smi", defaultValue = "nvidia-smi", description = "The nvidia-smi command to query GPUs with (default ${DEFAULT-VALUE}).")
     String nvidiaSmi;
 
+    @Option(names = "--container-engine", description = "The Docker Engine API socket ranks' containers run through, "
+            + "unix:///path; by default DOCKER_HOST, else /var/run/docker.sock, else /run/podman/podman.sock; "
+            + "'" + AgentConfig.NO_CONTAINER_ENGINE + "' for no containers.")
+    String containerEngine;
+
     @Override
     public Integer call() throws Exception {
         AgentConfig config = AgentConfig.of(server, joinToken, data, allowProcessRuntime).withRegion(region)
                 .withAdvertiseHost(advertiseHost).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
-                .withNvidiaSmi(nvidiaSmi).withBandwidthProbeInterval(Duration.ofHours(bandwidthProbeHours));
+                .withNvidiaSmi(nvidiaSmi).withBandwidthProbeInterval(Duration.ofHours(bandwidthProbeHours))
+                .withContainerEngine(containerEngine);
         WorkerAgent.keepConnectionsFor(1);
         WorkerAgent agent = WorkerAgent.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        List<String> runtimes = agent.rankRuntimes();
         spec.commandLine().getOut().println("device " + agent.deviceId() + " (" + agent.hardware().describe()
-                + ") is serving " + server + (allowProcessRuntime ? " with the process runtime" : " (no runtime enabled: it will not be placed)"));
+                + ") is serving " + server + (runtimes.isEmpty()
+                        ? " (no container engine and no --allow-process-runtime: it will not be placed)"
+                        : " running ranks as " + String.join(" and ", runtimes)));
         spec.commandLine().getOut().flush();
         agent.awaitClose();
         return 0;

@@ -50,7 +50,8 @@ class CliTest extends OnTestNetwork {
         assertThat(corral("quote", "--cpu", "--count", "1", "--hours", "3", "--server", server, "--key", aliceKey).out())
                 .contains("0.12 USD").contains("utilisation 0.800 (0% hired)").contains("--quote quo_").contains("1 matching devices idle now");
 
-        Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--cmd", "echo hello from $CORRAL_RANK; sleep 2",
+        Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--type", "process",
+                "--cmd", "echo hello from $CORRAL_RANK; sleep 2",
                 "--server", server, "--key", aliceKey);
         assertThat(deploy.exit()).as(deploy.err()).isZero();
         assertThat(deploy.out()).contains("1 devices placed").contains("state RUNNING");

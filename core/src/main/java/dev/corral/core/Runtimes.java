@@ -2,6 +2,11 @@ package dev.corral.core;
 
 /** The runtimes an agent can run a rank in, by the name agents declare and deploys ask for. */
 public final class Runtimes {
+    /**
+     * A rank in a container of the customer's image, through the Docker Engine API (Docker, or
+     * Podman's compatible service), isolated from the supplier's machine: the default.
+     */
+    public static final String CONTAINER = "container";
     /** A rank as a plain process of the agent's user: for trusted set-ups only. */
     public static final String PROCESS = "process";
     /**

@@ -52,7 +52,7 @@ class BadInputTest extends NetworkTest {
         expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"true\", "
                 + "\"env\": {\"CORRAL_RANK\": \"7\"}}", aliceKey), 400, "reserved");
         expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"true\", "
-                + "\"type\": \"vm\"}", aliceKey), 400, "type must be 'process'");
+                + "\"type\": \"vm\"}", aliceKey), 400, "type must be 'container' (the default) or 'process'");
         expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"\"}", aliceKey), 400,
                 "cmd must be");
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"rewardSplitIoPercent\": 150}", aliceKey), 400, "0..100");

@@ -378,7 +378,7 @@ class ClusterLifecycleTest extends NetworkTest {
     void tooFewIdleDevicesIsAConflictThatNamesTheShortfallAndChangesNothing() throws Exception {
         CorralClient supplier = network.customer("supplier", null);
         network.agent(supplier);
-        network.agent(supplier, false);
+        network.agentWithoutRuntimes(supplier);
         network.awaitIdleDevices(2);
         CorralClient alice = network.customer("alice", "5");
 

@@ -154,24 +154,28 @@ public final class TestNetwork implements AutoCloseable {
         return started;
     }
 
-    /** A real agent for this owner, running ranks as child processes. */
+    /** A real agent for this owner, running ranks as child processes or, through the engine, in containers. */
     public WorkerAgent agent(CorralClient owner) throws Exception {
-        return agent(owner, true);
+        return agent(owner, url);
     }
 
-    WorkerAgent agent(CorralClient owner, boolean allowProcessRuntime) throws Exception {
-        return agent(owner, allowProcessRuntime, url);
+    /** A real agent for this owner that runs no ranks: no processes, and no container engine. */
+    WorkerAgent agentWithoutRuntimes(CorralClient owner) throws Exception {
+        String token = owner.joinToken().token();
+        return start(AgentConfig.of(url, token, directory.resolve("agent-" + agentCount++), false)
+                .withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock).withNvidiaSmi("/nonexistent/nvidia-smi")
+                .withBandwidthProbeInterval(Duration.ZERO).withContainerEngine(AgentConfig.NO_CONTAINER_ENGINE));
     }
 
     /** A real agent for this owner on a port the coordinator opens for it besides its first. */
     WorkerAgent agentOnExtraPort(CorralClient owner) throws Exception {
-        return agent(owner, true, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()));
+        return agent(owner, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()));
     }
 
-    private WorkerAgent agent(CorralClient owner, boolean allowProcessRuntime, URI server) throws Exception {
+    private WorkerAgent agent(CorralClient owner, URI server) throws Exception {
         String token = owner.joinToken().token();
         AgentConfig agentConfig = AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++),
-                allowProcessRuntime).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
+                true).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
                 .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO);
         return start(agentConfig);
     }
@@ -188,7 +192,13 @@ public final class TestNetwork implements AutoCloseable {
         AgentConfig previous = agentConfigs.get(agent);
         return start(new AgentConfig(previous.server(), null, previous.dataDirectory(), previous.region(),
                 previous.advertiseHost(), previous.allowProcessRuntime(), previous.heartbeatInterval(),
-                previous.pollWait(), previous.bandwidthProbeInterval(), previous.nvidiaSmi(), previous.clock()));
+                previous.pollWait(), previous.bandwidthProbeInterval(), previous.nvidiaSmi(), previous.containerEngine(),
+                previous.clock()));
+    }
+
+    /** Where this agent keeps its key, its device id and its ranks' work directories. */
+    Path dataDirectory(WorkerAgent agent) {
+        return agentConfigs.get(agent).dataDirectory();
     }
 
     private WorkerAgent start(AgentConfig agentConfig) throws Exception {

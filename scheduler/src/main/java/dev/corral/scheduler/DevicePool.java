@@ -98,6 +98,7 @@ public final class DevicePool {
         final short[] reliabilityBp = new short[CHUNK_SLOTS];
         final long[] floorMicros = new long[CHUNK_SLOTS];
         final double[] driver = new double[CHUNK_SLOTS];
+        final byte[] runtimes = new byte[CHUNK_SLOTS];
         final int[] bucket = new int[CHUNK_SLOTS];
         final AtomicIntegerArray state = new AtomicIntegerArray(CHUNK_SLOTS);
     }
@@ -161,6 +162,7 @@ public final class DevicePool {
             c.reliabilityBp[i] = (short) Math.round(device.reliability() * BASIS_POINTS);
             c.floorMicros[i] = device.priceFloorMicros();
             c.driver[i] = device.driverVersion();
+            c.runtimes[i] = (byte) device.runtimes();
             c.state.getAndUpdate(i, s -> device.takesWork() ? s & ~OFFLINE : s | OFFLINE);
             if (known == null) {
                 c.bucket[i] = bucket;
@@ -366,12 +368,14 @@ public final class DevicePool {
         int n = members.size();
         int start = n == 0 ? 0 : random.nextInt(n);
         long price = request.pricePerDeviceHourMicros();
+        int runtime = request.runtime();
         long[] stakes = ownerStakesIo;
         for (int k = 0; k < n && window.count < sampleMax; k++) {
             int slot = members.slots()[(start + k) % n];
             Chunk c = chunk(slot);
             int i = slot % CHUNK_SLOTS;
-            if (c.state.get(i) != 0 || c.floorMicros[i] > price || !filter.test(c, i)) {
+            if (c.state.get(i) != 0 || c.floorMicros[i] > price || (c.runtimes[i] & runtime) == 0
+                    || !filter.test(c, i)) {
                 continue;
             }
             long stake = c.owner[i] < stakes.length ? stakes[c.owner[i]] : 0;

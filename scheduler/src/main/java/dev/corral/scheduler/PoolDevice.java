@@ -7,18 +7,34 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareCatalog;
+import dev.corral.core.Runtimes;
+import java.util.Collection;
 
 /**
  * One device as the scheduler's index holds it: what it is, where, who runs it, what its
- * owner asks at least, and whether it can take work now (online, with a runtime we deploy).
+ * owner asks at least, whether it can take work now (online, with a runtime we deploy), and
+ * which runtimes it runs ranks in ({@link #RUNTIME_CONTAINER}, {@link #RUNTIME_PROCESS}).
  * VRAM is in whole GB per GPU (0 for a CPU device); the driver version is its leading
  * "major.minor" as a number (0 when unknown); tiers are 1 (lowest) to 4.
  */
 public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel model, int gpuCount, int vramGb,
         int cpuCores, String region, String country, SupplierType supplier, int securityTier, int connectivityTier,
-        double reliability, long priceFloorMicros, double driverVersion, boolean takesWork) {
+        double reliability, long priceFloorMicros, double driverVersion, boolean takesWork, int runtimes) {
     public static final int TIER_MIN = 1;
     public static final int TIER_MAX = 4;
+    /** Runtime bits: the device runs ranks in containers. */
+    public static final int RUNTIME_CONTAINER = 1;
+    /** Runtime bits: the device runs ranks as plain processes (its owner allows it). */
+    public static final int RUNTIME_PROCESS = 2;
+    public static final int RUNTIMES_ALL = RUNTIME_CONTAINER | RUNTIME_PROCESS;
+
+    /** A device that runs ranks in every runtime. */
+    public PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel model, int gpuCount, int vramGb,
+            int cpuCores, String region, String country, SupplierType supplier, int securityTier, int connectivityTier,
+            double reliability, long priceFloorMicros, double driverVersion, boolean takesWork) {
+        this(id, owner, kind, model, gpuCount, vramGb, cpuCores, region, country, supplier, securityTier,
+                connectivityTier, reliability, priceFloorMicros, driverVersion, takesWork, RUNTIMES_ALL);
+    }
 
     public PoolDevice {
         requireNonNull(id, "id is null");
@@ -40,6 +56,27 @@ public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel
         if (priceFloorMicros < 0) {
             throw new IllegalArgumentException("price floor is negative");
         }
+        if ((runtimes & ~RUNTIMES_ALL) != 0) {
+            throw new IllegalArgumentException("unknown runtime bits " + runtimes);
+        }
+    }
+
+    /** The runtime bit of a runtime's name ({@link Runtimes}); 0 for a name that is not a rank runtime. */
+    public static int runtimeBit(String runtime) {
+        return switch (runtime) {
+            case Runtimes.CONTAINER -> RUNTIME_CONTAINER;
+            case Runtimes.PROCESS -> RUNTIME_PROCESS;
+            default -> 0;
+        };
+    }
+
+    /** The runtime bits of the runtimes a device declares. */
+    public static int runtimeBits(Collection<String> runtimes) {
+        int bits = 0;
+        for (String runtime : runtimes) {
+            bits |= runtimeBit(runtime);
+        }
+        return bits;
     }
 
     /**

@@ -6,10 +6,14 @@ import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.Money;
+import dev.corral.core.api.ContainerSpec;
 import java.time.Instant;
 import java.util.Map;
 
-/** A stored cluster: what was asked, its price, where it stands and its times. */
+/**
+ * A stored cluster: what was asked (the command, null when a container runs its image's own;
+ * the container, null for a process cluster), its price, where it stands and its times.
+ */
 public record ClusterRow(
         ClusterId id,
         AccountId owner,
@@ -20,6 +24,7 @@ public record ClusterRow(
         String type,
         String cmd,
         Map<String, String> env,
+        ContainerSpec container,
         DeviceKind kind,
         String gpuModel,
         int gpusPerDevice,

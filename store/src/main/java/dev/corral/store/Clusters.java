@@ -10,6 +10,7 @@ import dev.corral.core.DeviceKind;
 import dev.corral.core.Json;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
+import dev.corral.core.api.ContainerSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,9 +18,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -34,12 +35,12 @@ public final class Clusters {
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
                 + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at, "
-                + "ranks_waiting, conditions, ranks_open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, "
-                + "?, ?)",
+                + "ranks_waiting, conditions, ranks_open, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "NULL, ?, ?, ?, ?, ?)",
                 k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
                 k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
                 k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count(),
-                k.conditions(), k.count());
+                k.conditions(), k.count(), k.container() == null ? null : Devices.json(k.container()));
     }
 
     public void insertRank(Connection c, RankRow r) throws SQLException {
@@ -241,14 +242,17 @@ public final class Clusters {
     private static ClusterRow map(ResultSet row) throws SQLException {
         Currency currency = Currency.valueOf(row.getString("currency"));
         Map<String, String> env;
+        ContainerSpec container;
         try {
             env = Json.mapper().readValue(row.getString("env"), ENV);
+            String containerJson = row.getString("container");
+            container = containerJson == null ? null : Json.mapper().readValue(containerJson, ContainerSpec.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("stored environment is not valid JSON", e);
+            throw new IllegalStateException("stored environment or container is not valid JSON", e);
         }
         return new ClusterRow(new ClusterId(row.getString("id")), new AccountId(row.getString("owner_id")),
                 row.getString("idempotency_key"), row.getString("name"), ClusterState.valueOf(row.getString("state")),
-                row.getString("reason"), row.getString("type"), row.getString("cmd"), env,
+                row.getString("reason"), row.getString("type"), row.getString("cmd"), env, container,
                 DeviceKind.valueOf(row.getString("kind")), row.getString("gpu_model"), row.getInt("gpus_per_device"),
                 row.getInt("device_count"), row.getInt("hours"), row.getString("region"), row.getString("conditions"),
                 new Money(row.getLong("price_micros"), currency), row.getString("head_addr"),

@@ -7,7 +7,7 @@ import java.util.List;
  * A cluster as its owner sees it, with each rank's device and progress, and the money so far.
  * {@code ranksStarted} counts the ranks that have started (running or since ended); {@code ranks}
  * is empty when the view was asked for without them (a cluster of 10,000 ranks is over a
- * megabyte with them).
+ * megabyte with them). {@code container} is shown with its secrets' values hidden.
  */
 public record ClusterView(
         String clusterId,
@@ -16,6 +16,7 @@ public record ClusterView(
         String reason,
         String type,
         String cmd,
+        ContainerSpec container,
         String kind,
         String gpuModel,
         int gpusPerDevice,

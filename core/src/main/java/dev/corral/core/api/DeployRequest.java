@@ -8,7 +8,9 @@ import java.util.Map;
  * USD (the default) or IOSD, and optional further conditions on the devices in the offer
  * search language ("vram>=80 region in eu-west,us-east"), and a layout: "any" (the
  * default), "pack" (one region, few suppliers) or "spread" (many suppliers); and optionally
- * the id of an unexpired quote for this same request, whose price it then pays.
+ * the id of an unexpired quote for this same request, whose price it then pays. The runtime
+ * ({@code type}) is a container of {@code container.image} by default; "process" runs the
+ * command as a plain process, on devices whose owners allow it (trusted set-ups only).
  */
 public record DeployRequest(
         String name,
@@ -24,7 +26,8 @@ public record DeployRequest(
         String pay,
         String where,
         String layout,
-        String quoteId) {
+        String quoteId,
+        ContainerSpec container) {
     /** The most devices one cluster may hold. */
     public static final int COUNT_MAX = 10_000;
     /** The longest a cluster may be booked for, in hours (a year). */
@@ -32,9 +35,22 @@ public record DeployRequest(
     /** The longest region name a request may give. */
     public static final int REGION_LENGTH_MAX = 32;
 
-    /** A request with the default layout, at the price of the moment. */
+    /** A request with the default layout, at the price of the moment, and no container. */
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where) {
-        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null);
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null, null);
+    }
+
+    /** A request with no container. */
+    public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
+            String region, String type, String cmd, Map<String, String> env, String pay, String where, String layout,
+            String quoteId) {
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout, quoteId, null);
+    }
+
+    /** The same request with this container. */
+    public DeployRequest withContainer(ContainerSpec spec) {
+        return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
+                layout, quoteId, spec);
     }
 }

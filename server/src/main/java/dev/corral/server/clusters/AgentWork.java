@@ -48,7 +48,8 @@ public final class AgentWork {
                 List<String> peers = cluster.count() > PEERS_LISTED_MAX ? List.of()
                         : clusters.hostsInRankOrder(c, cluster.id());
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
-                        cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED));
+                        cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED,
+                        cluster.container()));
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
                     .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();

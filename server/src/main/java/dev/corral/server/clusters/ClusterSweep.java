@@ -1,7 +1,5 @@
 package dev.corral.server.clusters;
 
-import dev.corral.server.metrics.Meters;
-
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.ClusterId;
@@ -13,7 +11,9 @@ import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
+import dev.corral.scheduler.PoolDevice;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.server.metrics.Meters;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
@@ -88,7 +88,8 @@ public final class ClusterSweep {
         ClusterRequest one = new ClusterRequest(cluster.kind(), cluster.gpuModel() == null ? null
                 : new GpuModel(cluster.gpuModel()), cluster.gpusPerDevice(), 1, cluster.hours(), cluster.region());
         if (!(devices.place(Placements.of(one, OfferQuery.parse(cluster.conditions()), cluster.pricePerDeviceHour(),
-                Layout.ANY, Placements.customerStakeIo(db, stakes, cluster.owner())), ThreadLocalRandom.current())
+                Layout.ANY, Placements.customerStakeIo(db, stakes, cluster.owner()), PoolDevice.runtimeBit(cluster.type())),
+                ThreadLocalRandom.current())
                 instanceof DevicePool.Placed placed)) {
             return false;
         }

@@ -74,7 +74,8 @@ public final class ClusterViews {
                             r.startedAt(), r.endedAt())).toList();
             long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
                     : clusters.ranksStarted(c, id);
-            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(), k.kind().name(),
+            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(),
+                    k.container() == null ? null : k.container().redacted(), k.kind().name(),
                     k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
                     Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
                     Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),

@@ -5,6 +5,7 @@ import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.Ids;
 import dev.corral.core.Runtimes;
+import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.Layout;
@@ -16,11 +17,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A deploy request checked field by field: what the cluster runs, where, how it is laid out
- * and paid. Pure: a request in, an order or a refusal naming the field out.
+ * A deploy request checked field by field: what the cluster runs and in which runtime (a
+ * container unless it asks for a process), where, how it is laid out and paid. Pure: a
+ * request in, an order or a refusal naming the field out.
  */
-record DeployOrder(ClusterRequest request, String name, String cmd, Map<String, String> env, Currency currency,
-        OfferQuery where, Layout layout, String quoteId) {
+record DeployOrder(ClusterRequest request, String name, String type, String cmd, Map<String, String> env,
+        ContainerSpec container, Currency currency, OfferQuery where, Layout layout, String quoteId) {
     static final int CMD_LENGTH_MAX = 4096;
     static final int ENV_ENTRIES_MAX = 64;
     static final int ENV_VALUE_LENGTH_MAX = 4096;
@@ -29,13 +31,17 @@ record DeployOrder(ClusterRequest request, String name, String cmd, Map<String, 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     static DeployOrder of(DeployRequest deploy) {
-        if (deploy.type() != null && !Runtimes.PROCESS.equals(deploy.type())) {
-            throw Refusal.invalid("type must be '" + Runtimes.PROCESS + "' (containers come later)");
+        String type = deploy.type() == null ? Runtimes.CONTAINER : deploy.type();
+        if (!Runtimes.CONTAINER.equals(type) && !Runtimes.PROCESS.equals(type)) {
+            throw Refusal.invalid("type must be '" + Runtimes.CONTAINER + "' (the default) or '" + Runtimes.PROCESS
+                    + "' (on devices whose owners allow plain processes)");
         }
         if (deploy.name() != null && !CLUSTER_NAME.matcher(deploy.name()).matches()) {
             throw Refusal.invalid("name must be 1-64 letters, digits, '_', '.' or '-'");
         }
-        if (deploy.cmd() == null || deploy.cmd().isBlank() || deploy.cmd().length() > CMD_LENGTH_MAX) {
+        boolean container = Runtimes.CONTAINER.equals(type);
+        // A container may run its image's own command; a process has nothing else to run.
+        if (deploy.cmd() == null ? !container : deploy.cmd().isBlank() || deploy.cmd().length() > CMD_LENGTH_MAX) {
             throw Refusal.invalid("cmd must be 1.." + CMD_LENGTH_MAX + " characters");
         }
         Map<String, String> env = deploy.env() == null ? Map.of() : deploy.env();
@@ -68,8 +74,19 @@ record DeployOrder(ClusterRequest request, String name, String cmd, Map<String, 
         if (deploy.quoteId() != null && !Ids.looksLike(deploy.quoteId(), QUOTE_PREFIX)) {
             throw Refusal.notFound("quote", deploy.quoteId());
         }
-        return new DeployOrder(request, deploy.name(), deploy.cmd(), new LinkedHashMap<>(env), currency,
-                where(deploy.where()), layout, deploy.quoteId());
+        if (container) {
+            if (deploy.container() == null) {
+                throw Refusal.invalid("container.image is required (a container is the default type; type '"
+                        + Runtimes.PROCESS + "' runs a plain process on devices that allow it)");
+            }
+            deploy.container().problem().ifPresent(problem -> {
+                throw Refusal.invalid(problem);
+            });
+        } else if (deploy.container() != null) {
+            throw Refusal.invalid("container is for type '" + Runtimes.CONTAINER + "', not '" + type + "'");
+        }
+        return new DeployOrder(request, deploy.name(), type, deploy.cmd(), new LinkedHashMap<>(env),
+                container ? deploy.container() : null, currency, where(deploy.where()), layout, deploy.quoteId());
     }
 
     /** The customer's offer conditions, parsed. */

@@ -1,7 +1,5 @@
 package dev.corral.server.clusters;
 
-import dev.corral.server.metrics.Meters;
-
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
@@ -11,7 +9,6 @@ import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
-import dev.corral.core.Runtimes;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.publicledger.Transfer;
@@ -19,10 +16,12 @@ import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
+import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.server.metrics.Meters;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
@@ -133,7 +132,8 @@ public final class DeployService {
     private List<DevicePool.Chosen> choose(AccountId owner, DeployOrder order, Money price) {
         ClusterRequest request = order.request();
         DevicePool.Outcome outcome = devices.place(Placements.of(request, order.where(), price, order.layout(),
-                Placements.customerStakeIo(db, stakes, owner)), ThreadLocalRandom.current());
+                Placements.customerStakeIo(db, stakes, owner), PoolDevice.runtimeBit(order.type())),
+                ThreadLocalRandom.current());
         Meters.placements(metrics, switch (outcome) {
             case DevicePool.Placed placed -> "placed";
             case DevicePool.TooFew tooFew -> "too_few";
@@ -161,7 +161,7 @@ public final class DeployService {
         Instant now = clock.instant();
         ClusterId id = ClusterId.random();
         clusters.insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
-                ClusterState.PENDING, null, Runtimes.PROCESS, order.cmd(), order.env(), request.kind(),
+                ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), order.container(), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
                 request.hours(), request.region(), order.where().text(), price, null, now, null, null, null));
         Currency currency = order.currency();

@@ -7,6 +7,7 @@ import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
 import dev.corral.scheduler.PlacementRequest;
+import dev.corral.scheduler.PoolDevice;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.store.Database;
 import dev.corral.store.Stakes;
@@ -15,10 +16,11 @@ import dev.corral.store.Stakes;
 final class Placements {
     private Placements() {}
 
+    /** A placement on devices that run ranks in the given runtime bits ({@link PoolDevice#runtimeBit}). */
     static PlacementRequest of(ClusterRequest request, OfferQuery where, Money pricePerDeviceHour, Layout layout,
-            long customerStakeIo) {
+            long customerStakeIo, int runtimes) {
         return new PlacementRequest(request, DeviceState.placeable(where), pricePerDeviceHour.minor(), layout,
-                customerStakeIo);
+                customerStakeIo, runtimes);
     }
 
     /** The whole IO staked on the customer, which gives it access to scarce devices. */

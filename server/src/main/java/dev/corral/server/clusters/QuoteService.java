@@ -12,6 +12,7 @@ import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.scheduler.Layout;
 import dev.corral.scheduler.OfferQuery;
+import dev.corral.scheduler.PoolDevice;
 import dev.corral.scheduler.PriceOracle;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.CustomerHistory;
@@ -50,7 +51,9 @@ public final class QuoteService {
         OfferQuery where = DeployOrder.where(asked.where());
         CustomerDiscount.Tier tier = customerTier(owner);
         PriceOracle.Price price = oraclePrice(request, where, tier);
-        int available = devices.matching(Placements.of(request, where, price.perDeviceHour(), Layout.ANY, 0));
+        // A quote does not name a runtime: it counts the devices that run ranks in any.
+        int available = devices.matching(Placements.of(request, where, price.perDeviceHour(), Layout.ANY, 0,
+                PoolDevice.RUNTIMES_ALL));
         Instant now = clock.instant();
         Quotes.Quote quote = new Quotes.Quote(Ids.random(DeployOrder.QUOTE_PREFIX), owner,
                 DeployOrder.canonical(request, where), price.perDeviceHour().minor(), now, now.plus(QUOTE_TTL));

@@ -7,7 +7,6 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
-import dev.corral.core.Runtimes;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.DevicePool;
@@ -145,7 +144,8 @@ final class DeviceIndex {
                 hardware.cpuCores(), row.region(), listing.country(), SupplierType.parse(listing.supplierType()),
                 listing.securityTier(), listing.connectivityTier(), Reputation.score(row.standing(), clock.instant()),
                 row.minPricePerHourMicros(), gpu ? PoolDevice.driverNumber(hardware.driverVersion()) : 0,
-                row.online() && row.runtimes().contains(Runtimes.PROCESS) && row.verification().verified()
-                        && !row.verification().blocked() && row.verification().claimFlags().isEmpty());
+                row.online() && PoolDevice.runtimeBits(row.runtimes()) != 0 && row.verification().verified()
+                        && !row.verification().blocked() && row.verification().claimFlags().isEmpty(),
+                PoolDevice.runtimeBits(row.runtimes()));
     }
 }

@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  */
 public final class DeviceService {
     static final Duration JOIN_TOKEN_TTL = Duration.ofHours(24);
-    static final Set<String> RUNTIMES_KNOWN = Set.of(Runtimes.PROCESS, Runtimes.CUDA);
+    static final Set<String> RUNTIMES_KNOWN = Set.of(Runtimes.CONTAINER, Runtimes.PROCESS, Runtimes.CUDA);
     static final int RUNTIMES_MAX = 8;
     static final String REGION_DEFAULT = "local";
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");

@@ -1,0 +1,291 @@
+package dev.corral.agent;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Docker Engine API on this machine (Docker Engine, or Podman's compatible service) over
+ * its unix socket, through docker-java: what the agent asks of it to run ranks in containers.
+ * Two clients on the same socket: one for commands, whose answers come within
+ * {@link #RESPONSE_TIMEOUT}, and one for the streams that stay open as long as a rank runs
+ * (its log and its exit), which have no read timeout.
+ */
+final class ContainerEngine implements Closeable {
+    /** Where the engine's socket is looked for when none is configured and DOCKER_HOST is not set, in order. */
+    static final List<Path> SOCKETS = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"));
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest an image pull may take before the rank fails. */
+    static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+    /** Connections one client keeps to the engine: one per rank's log and exit streams, and commands beside them. */
+    static final int CONNECTIONS_MAX = 64;
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:]+]?");
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerEngine.class);
+
+    private final URI host;
+    private final String description;
+    private final DockerClient commands;
+    private final DockerClient streams;
+
+    private ContainerEngine(URI host, String description, DockerClient commands, DockerClient streams) {
+        this.host = host;
+        this.description = description;
+        this.commands = commands;
+        this.streams = streams;
+    }
+
+    /**
+     * The engine at the configured socket ({@code unix:///path}), or with none configured at
+     * DOCKER_HOST or the first of {@link #SOCKETS} that exists; empty when configured as
+     * {@link AgentConfig#NO_CONTAINER_ENGINE}, when there is none, or when it does not answer.
+     */
+    static Optional<ContainerEngine> detect(String configured) {
+        if (AgentConfig.NO_CONTAINER_ENGINE.equals(configured)) {
+            return Optional.empty();
+        }
+        Optional<URI> host = configured != null ? Optional.of(URI.create(configured))
+                : Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(h -> h.startsWith("unix://")).map(URI::create)
+                        .or(() -> SOCKETS.stream().filter(Files::exists).findFirst()
+                                .map(socket -> URI.create("unix://" + socket)));
+        if (host.isEmpty()) {
+            LOG.info("no container engine found (looked at DOCKER_HOST and {}): ranks run only as processes", SOCKETS);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(connect(host.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("the container engine at {} does not answer ({}): ranks run only as processes", host.get(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Connects to the engine at this unix socket and asks its version; fails when it does not answer. */
+    static ContainerEngine connect(URI host) {
+        if (!"unix".equals(host.getScheme())) {
+            throw new IllegalArgumentException("the container engine is reached over a unix socket (unix:///path), not "
+                    + host);
+        }
+        DockerClient commands = client(host, RESPONSE_TIMEOUT);
+        DockerClient streams = client(host, null);
+        try {
+            Version version = commands.versionCmd().exec();
+            String name = version.getComponents() == null ? "Docker Engine" : version.getComponents().stream()
+                    .map(c -> c.getName()).filter(n -> n.toLowerCase().contains("podman")).findFirst()
+                    .orElse("Docker Engine");
+            return new ContainerEngine(host, name + " " + version.getVersion() + " (API " + version.getApiVersion()
+                    + ") at " + host, commands, streams);
+        } catch (RuntimeException e) {
+            closeQuietly(commands);
+            closeQuietly(streams);
+            throw e;
+        }
+    }
+
+    private static DockerClient client(URI host, Duration responseTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host.toString()).withDockerTlsVerify(false).build();
+        ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder().dockerHost(host)
+                .maxConnections(CONNECTIONS_MAX).connectionTimeout(CONNECT_TIMEOUT);
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        return DockerClientImpl.getInstance(config, http.build());
+    }
+
+    /** The engine and its version, for the agent's log and the device's description. */
+    String description() {
+        return description;
+    }
+
+    URI host() {
+        return host;
+    }
+
+    /**
+     * Starts the rank's container: pulls its image when the engine does not have it, creates
+     * the container as planned and starts it, and follows its log into {@code outputFile}.
+     */
+    RankContainer start(ContainerPlan plan, String bindHost, Path outputFile) throws IOException {
+        pullIfMissing(plan.image());
+        remove(plan.name());
+        CreateContainerCmd create = commands.createContainerCmd(plan.image()).withName(plan.name())
+                .withLabels(plan.labels()).withEnv(plan.env()).withHostConfig(hostConfig(plan, bindHost))
+                .withExposedPorts(plan.ports().stream().map(ContainerEngine::exposed).toList());
+        plan.entrypoint().ifPresent(create::withEntrypoint);
+        plan.cmd().ifPresent(create::withCmd);
+        String id = create.exec().getId();
+        try {
+            commands.startContainerCmd(id).exec();
+            return RankContainer.follow(this, id, outputFile);
+        } catch (RuntimeException | IOException e) {
+            remove(plan.name());
+            throw e;
+        }
+    }
+
+    /** The engine's settings for the planned container: its isolation and limits, its ports and its GPUs. */
+    static HostConfig hostConfig(ContainerPlan plan, String bindHost) {
+        String bindIp = bindHost != null && IP_LITERAL.matcher(bindHost).matches() ? bindHost : null;
+        List<PortBinding> bindings = new ArrayList<>();
+        for (ContainerPlan.Publish port : plan.ports()) {
+            bindings.add(new PortBinding(bindIp == null ? Ports.Binding.bindPort(port.hostPort())
+                    : Ports.Binding.bindIpAndPort(bindIp, port.hostPort()), exposed(port)));
+        }
+        HostConfig config = HostConfig.newHostConfig()
+                .withPrivileged(false)
+                .withCapDrop(Capability.ALL)
+                .withCapAdd(ContainerPlan.CAPABILITIES.stream().map(Capability::valueOf).toArray(Capability[]::new))
+                .withSecurityOpts(ContainerPlan.SECURITY_OPTIONS)
+                .withPidsLimit(ContainerPlan.PIDS_MAX)
+                .withMemory(plan.memoryBytes())
+                .withMemorySwap(plan.memoryBytes())
+                .withNanoCPUs(plan.nanoCpus())
+                .withPortBindings(bindings);
+        plan.shmBytes().ifPresent(config::withShmSize);
+        if (!plan.gpuIds().isEmpty()) {
+            config.withDeviceRequests(List.of(new DeviceRequest().withDriver("nvidia").withDeviceIds(plan.gpuIds())
+                    .withCapabilities(List.of(List.of("gpu")))));
+        }
+        return config;
+    }
+
+    private static ExposedPort exposed(ContainerPlan.Publish port) {
+        return new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
+    }
+
+    private void pullIfMissing(String image) throws IOException {
+        try {
+            commands.inspectImageCmd(image).exec();
+            return;
+        } catch (NotFoundException e) {
+            // pulled below
+        }
+        LOG.info("pulling {}", image);
+        // The engine reports a failed pull in the stream (Podman) or as the answer's status (Docker).
+        StringBuilder error = new StringBuilder();
+        try (ResultCallback.Adapter<PullResponseItem> pull = streams.pullImageCmd(image)
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(PullResponseItem item) {
+                        if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                            error.append(item.getErrorDetail().getMessage());
+                        } else if (item.getError() != null) {
+                            error.append(item.getError());
+                        }
+                    }
+                })) {
+            if (!pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new ImageUnavailable("pulling " + image + " took longer than " + PULL_TIMEOUT.toMinutes()
+                        + " min");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageUnavailable("interrupted while pulling " + image);
+        } catch (RuntimeException e) {
+            error.append(e.getMessage());
+        }
+        try {
+            commands.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            throw new ImageUnavailable("image " + image + " cannot be pulled: "
+                    + firstLine(error.isEmpty() ? "the engine does not have it after the pull" : error.toString()));
+        }
+    }
+
+    /** The client for streams that stay open as long as a rank runs. */
+    DockerClient streams() {
+        return streams;
+    }
+
+    /** The client for commands answered within {@link #RESPONSE_TIMEOUT}. */
+    DockerClient commands() {
+        return commands;
+    }
+
+    /** Stops the container (SIGTERM, then SIGKILL after the grace period) and removes it with its scratch space. */
+    void stopAndRemove(String idOrName, Duration grace) {
+        try {
+            commands.stopContainerCmd(idOrName).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (NotFoundException e) {
+            return;
+        } catch (DockerException e) {
+            LOG.debug("stopping {}: {}", idOrName, e.getMessage());
+        }
+        remove(idOrName);
+    }
+
+    /** Removes the container, running or not, with its anonymous volumes; nothing when there is none. */
+    void remove(String idOrName) {
+        try {
+            commands.removeContainerCmd(idOrName).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+    }
+
+    /** This device's rank containers, running or not, as labelled when they were made. */
+    List<Container> ranksOf(String device) {
+        return commands.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerPlan.LABEL_DEVICE, device)).exec();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(commands);
+        closeQuietly(streams);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOG.debug("closing the container engine's client: {}", e.getMessage());
+        }
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "no reason given";
+        }
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
+    }
+
+    /** The rank's image is not on this machine and cannot be pulled: the rank cannot run here. */
+    static final class ImageUnavailable extends IOException {
+        ImageUnavailable(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.corral.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.protocol.Assignment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The container one rank runs in, decided from its assignment and the device's offer before
+ * anything is asked of the engine. Pure.
+ *
+ * <p>Isolated by default: not privileged; every capability dropped but {@link #CAPABILITIES};
+ * no new privileges; the engine's default seccomp profile (none is named, so the engine's
+ * applies); at most {@link #PIDS_MAX} processes; memory and CPUs no more than the device offers;
+ * its own network namespace with only the declared ports published; nothing of the supplier's
+ * disks mounted (its scratch space is its own layer, removed with it); and of the host's GPUs
+ * exactly those of the device.
+ */
+record ContainerPlan(String name, String image, Optional<String> entrypoint, Optional<List<String>> cmd,
+        List<String> env, Map<String, String> labels, long memoryBytes, long nanoCpus, Optional<Long> shmBytes,
+        List<Publish> ports, List<String> gpuIds) {
+    /** The capabilities a rank keeps, of the engine's default set: what a program's own set-up as root needs. */
+    static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",
+            "SETUID", "NET_BIND_SERVICE");
+    /** Security options on every rank: no process in it gains privileges it was not started with (setuid files). */
+    static final List<String> SECURITY_OPTIONS = List.of("no-new-privileges");
+    /** The most processes and threads one rank may have at once: a fork bomb stops here. */
+    static final long PIDS_MAX = 4_096;
+    /** Labels that find a rank's container again after the agent restarts. */
+    static final String LABEL_DEVICE = "dev.corral.device";
+    static final String LABEL_CLUSTER = "dev.corral.cluster";
+    static final String LABEL_RANK = "dev.corral.rank";
+    static final String NAME_PREFIX = "corral-";
+
+    ContainerPlan {
+        requireNonNull(name, "name is null");
+        requireNonNull(image, "image is null");
+        env = List.copyOf(env);
+        labels = Map.copyOf(labels);
+        ports = List.copyOf(ports);
+        gpuIds = List.copyOf(gpuIds);
+    }
+
+    /** A port of the host published to the same port of the container. */
+    record Publish(int hostPort, int containerPort, String protocol) {}
+
+    /** What the device offers a rank: its memory, its CPU cores and the indexes of its GPUs. */
+    record DeviceLimits(long memoryMb, int cpuCores, List<String> gpuIds) {
+        DeviceLimits {
+            gpuIds = List.copyOf(gpuIds);
+        }
+    }
+
+    /**
+     * The container for this rank of this device. {@code headPort}: for rank 0, the port of
+     * the supplier's host its peers reach it on, published to the same port in the container
+     * and given to it as {@code CORRAL_HEAD_PORT}; {@code portsOnHost}: a free host port for
+     * each declared port, in order.
+     */
+    static ContainerPlan of(String device, Assignment assignment, String headAddr, Optional<Integer> headPort,
+            List<Integer> portsOnHost, DeviceLimits limits) {
+        ContainerSpec spec = requireNonNull(assignment.container(), "not a container assignment");
+        List<ContainerSpec.Port> declared = spec.declaredPorts();
+        if (portsOnHost.size() != declared.size()) {
+            throw new IllegalArgumentException(declared.size() + " ports declared, " + portsOnHost.size() + " given");
+        }
+        Map<String, String> variables = new LinkedHashMap<>(assignment.env());
+        if (spec.secretEnv() != null) {
+            variables.putAll(spec.secretEnv());
+        }
+        variables.putAll(assignment.corralEnv(headAddr));
+        List<Publish> ports = new ArrayList<>();
+        headPort.ifPresent(port -> {
+            variables.put("CORRAL_HEAD_PORT", Integer.toString(port));
+            ports.add(new Publish(port, port, "tcp"));
+        });
+        for (int i = 0; i < declared.size(); i++) {
+            ports.add(new Publish(portsOnHost.get(i), declared.get(i).number(), declared.get(i).protocol()));
+        }
+        List<String> env = variables.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        Optional<List<String>> cmd = Optional.ofNullable(assignment.cmd()).map(ShellCommand::argv);
+        return new ContainerPlan(name(assignment.clusterId(), assignment.rank()), spec.image(),
+                Optional.ofNullable(spec.entrypoint()), cmd, env,
+                Map.of(LABEL_DEVICE, device, LABEL_CLUSTER, assignment.clusterId(),
+                        LABEL_RANK, Integer.toString(assignment.rank())),
+                limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, limits.gpuIds());
+    }
+
+    /** The container's name: one per rank, so a second start of the same rank finds the first. */
+    static String name(String cluster, int rank) {
+        return NAME_PREFIX + cluster + "-" + rank;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.corral.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.WaitResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A rank running in a container: its log, followed through the engine's log API into a file
+ * the agent reads as it reads a process rank's output, and its exit, from the engine's wait.
+ * Stopping it stops and removes the container.
+ */
+final class RankContainer implements RunningRank {
+    /** How long a rank has to stop after SIGTERM before the engine kills it. */
+    static final Duration STOP_GRACE = RankProcess.STOP_GRACE;
+    /** How long the log may go on arriving after the exit, before the output is read for the last time. */
+    static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(RankContainer.class);
+
+    private final ContainerEngine engine;
+    private final String id;
+    private final RankOutput output;
+    private final LogToFile log;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile boolean removed;
+
+    private RankContainer(ContainerEngine engine, String id, RankOutput output, LogToFile log) {
+        this.engine = engine;
+        this.id = id;
+        this.output = output;
+        this.log = log;
+    }
+
+    /** Follows a started container's log and exit. */
+    static RankContainer follow(ContainerEngine engine, String id, Path outputFile) throws IOException {
+        requireNonNull(engine, "engine is null");
+        Files.createDirectories(outputFile.getParent());
+        Files.deleteIfExists(outputFile);
+        Files.createFile(outputFile);
+        LogToFile log = new LogToFile(outputFile);
+        RankContainer rank = new RankContainer(engine, id, new RankOutput(outputFile), log);
+        engine.streams().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(log);
+        engine.streams().waitContainerCmd(id).exec(new ResultCallback.Adapter<WaitResponse>() {
+            @Override
+            public void onNext(WaitResponse response) {
+                rank.exit.complete(response.getStatusCode());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                rank.exit.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                rank.exit.completeExceptionally(new IllegalStateException("the engine ended the wait without a code"));
+            }
+        });
+        return rank;
+    }
+
+    String id() {
+        return id;
+    }
+
+    @Override
+    public Integer waitFor(Duration timeout) throws InterruptedException {
+        try {
+            int code = exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // The log stream ends when the container does: what it wrote last is in the file before it is read.
+            log.awaitEnd(LOG_DRAIN_WAIT);
+            return code;
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            if (removed) {
+                return WorkerAgent.EXIT_LOST;
+            }
+            LOG.warn("lost the exit of container {}: {}", id, e.getCause().getMessage());
+            return WorkerAgent.EXIT_LOST;
+        }
+    }
+
+    @Override
+    public List<String> linesFrom(int from, int max, boolean ended) {
+        try {
+            output.readNew(ended);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", output.file(), e.getMessage());
+        }
+        return output.linesFrom(from, max);
+    }
+
+    @Override
+    public void stop() {
+        removed = true;
+        engine.stopAndRemove(id, STOP_GRACE);
+        log.close();
+    }
+
+    /** The container's log frames appended to a file as they come (standard output and error together). */
+    private static final class LogToFile extends ResultCallback.Adapter<Frame> {
+        private final OutputStream out;
+
+        LogToFile(Path file) throws IOException {
+            this.out = Files.newOutputStream(file, StandardOpenOption.APPEND);
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            try {
+                synchronized (out) {
+                    out.write(frame.getPayload());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot write a container's log: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            closeFile();
+            super.onComplete();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            closeFile();
+            super.onError(throwable);
+        }
+
+        void awaitEnd(Duration wait) throws InterruptedException {
+            awaitCompletion(wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void closeFile() {
+            synchronized (out) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    LOG.debug("closing a container's log: {}", e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                super.close();
+            } catch (IOException e) {
+                LOG.debug("closing a container's log stream: {}", e.getMessage());
+            }
+            closeFile();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.corral.core.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a container rank runs: the image, optionally its entrypoint replaced, the ports it
+ * serves ("8080" or "8080/tcp", "53/udp"), environment variables only the container sees
+ * (secrets: never shown in any view or log), and the size of its shared memory ("1g", "512m";
+ * PyTorch's data loaders need more than the engine's 64 MiB). The cluster's {@code cmd} and
+ * {@code env} apply as for every runtime; a container cluster may leave {@code cmd} out to run
+ * the image's own command.
+ */
+public record ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
+        String shmSize) {
+    public static final int IMAGE_LENGTH_MAX = 255;
+    public static final int ENTRYPOINT_LENGTH_MAX = 1024;
+    public static final int PORTS_MAX = 16;
+    public static final int SECRETS_MAX = 32;
+    public static final int SECRET_VALUE_LENGTH_MAX = 8192;
+    public static final long SHM_BYTES_MAX = 64L << 30;
+    /**
+     * A reference as Docker's distribution library reads it: an optional registry host (with
+     * a port), path components of lower-case letters and digits joined by '.', '_', '__' or
+     * '-', then an optional tag and an optional sha256 digest.
+     */
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?"
+                    + "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
+    private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp))?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,12})([kmg]?)b?", Pattern.CASE_INSENSITIVE);
+
+    /** One declared port: its number and protocol. */
+    public record Port(int number, String protocol) {
+        @Override
+        public String toString() {
+            return number + "/" + protocol;
+        }
+    }
+
+    /**
+     * Why this spec cannot be run, naming the field (as the API spells it), or empty when it can.
+     * Pure: the coordinator refuses a deploy with it, the CLI and SDK can check before sending.
+     */
+    public Optional<String> problem() {
+        if (image == null || image.isBlank()) {
+            return Optional.of("container.image is required");
+        }
+        if (image.length() > IMAGE_LENGTH_MAX || !IMAGE.matcher(image).matches()) {
+            return Optional.of("container.image '" + shorten(image) + "' is not an image reference (such as "
+                    + "'busybox', 'ghcr.io/org/app:1.2' or 'name@sha256:<64 hex digits>')");
+        }
+        if (entrypoint != null && (entrypoint.isBlank() || entrypoint.length() > ENTRYPOINT_LENGTH_MAX
+                || entrypoint.indexOf('\0') >= 0)) {
+            return Optional.of("container.entrypoint must be 1.." + ENTRYPOINT_LENGTH_MAX + " characters");
+        }
+        List<String> declared = ports == null ? List.of() : ports;
+        if (declared.size() > PORTS_MAX) {
+            return Optional.of("container.ports: at most " + PORTS_MAX + " ports");
+        }
+        List<Port> seen = new ArrayList<>();
+        for (String text : declared) {
+            Optional<Port> port = port(text);
+            if (port.isEmpty()) {
+                return Optional.of("container.ports: '" + shorten(String.valueOf(text))
+                        + "' is not a port (1-65535, optionally /tcp or /udp)");
+            }
+            if (seen.contains(port.get())) {
+                return Optional.of("container.ports: " + port.get() + " is declared twice");
+            }
+            seen.add(port.get());
+        }
+        Map<String, String> secrets = secretEnv == null ? Map.of() : secretEnv;
+        if (secrets.size() > SECRETS_MAX) {
+            return Optional.of("container.secretEnv: at most " + SECRETS_MAX + " variables");
+        }
+        for (Map.Entry<String, String> entry : secrets.entrySet()) {
+            if (entry.getKey() == null || !NAME.matcher(entry.getKey()).matches() || entry.getKey().startsWith("CORRAL_")) {
+                return Optional.of("container.secretEnv: '" + shorten(String.valueOf(entry.getKey()))
+                        + "' is not a variable name, or is reserved (CORRAL_ is ours)");
+            }
+            if (entry.getValue() == null || entry.getValue().length() > SECRET_VALUE_LENGTH_MAX) {
+                return Optional.of("container.secretEnv: " + entry.getKey() + " must have a value of at most "
+                        + SECRET_VALUE_LENGTH_MAX + " characters");
+            }
+        }
+        if (shmSize != null && shmBytes().isEmpty()) {
+            return Optional.of("container.shmSize must be a size such as '512m' or '2g', at most "
+                    + (SHM_BYTES_MAX >> 30) + "g");
+        }
+        return Optional.empty();
+    }
+
+    /** The declared ports, parsed; call only on a spec without a {@link #problem()}. */
+    public List<Port> declaredPorts() {
+        return ports == null ? List.of() : ports.stream().map(p -> port(p).orElseThrow()).toList();
+    }
+
+    /** The shared memory size in bytes, when one is asked for and valid. */
+    public Optional<Long> shmBytes() {
+        if (shmSize == null) {
+            return Optional.empty();
+        }
+        Matcher m = SIZE.matcher(shmSize.strip());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        long number = Long.parseLong(m.group(1));
+        return number > 0 && number <= SHM_BYTES_MAX >> shift ? Optional.of(number << shift) : Optional.empty();
+    }
+
+    /** The same spec with its secrets' values hidden: what views show. */
+    public ContainerSpec redacted() {
+        Map<String, String> hidden = new LinkedHashMap<>();
+        (secretEnv == null ? Map.<String, String>of() : secretEnv).keySet().forEach(name -> hidden.put(name, "(secret)"));
+        return new ContainerSpec(image, entrypoint, ports, hidden, shmSize);
+    }
+
+    private static Optional<Port> port(String text) {
+        Matcher m = text == null ? null : PORT.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (m == null || !m.matches()) {
+            return Optional.empty();
+        }
+        int number = Integer.parseInt(m.group(1));
+        return number < 1 || number > 65_535 ? Optional.empty()
+                : Optional.of(new Port(number, m.group(2) == null ? "tcp" : m.group(2)));
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

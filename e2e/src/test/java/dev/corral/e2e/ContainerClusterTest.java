@@ -1,0 +1,115 @@
+package dev.corral.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.agent.TestImages;
+import dev.corral.agent.WorkerAgent;
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.LogView;
+import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.CorralException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Customers' clusters run in containers of their images, isolated from the supplier's machine. */
+class ContainerClusterTest extends NetworkTest {
+    private String image;
+
+    @BeforeEach
+    void image() throws Exception {
+        image = TestImages.busybox();
+    }
+
+    /** A container cluster of one CPU device running this command in the test image, its type left to the default. */
+    private DeployRequest inContainer(String cmd, ContainerSpec spec) {
+        return new DeployRequest(null, null, true, null, 1, 1, null, null, cmd, Map.of("GREETING", "hello"), null,
+                null).withContainer(spec);
+    }
+
+    @Test
+    void aCustomersImageRunsInAContainerWithItsVariablesAndSecretsAndEndsWithTheCluster() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.offeredAgents(supplier, 1).getFirst();
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(inContainer("echo $GREETING from rank $CORRAL_RANK; "
+                + "echo token has ${#API_TOKEN} characters; sleep 300",
+                new ContainerSpec(image, null, null, Map.of("API_TOKEN", "s3cret-value"), "64m")), null);
+
+        assertThat(deployed.type()).isEqualTo("container");
+        assertThat(deployed.container().image()).isEqualTo(image);
+        assertThat(deployed.container().secretEnv()).containsExactly(Map.entry("API_TOKEN", "(secret)"));
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        TestNetwork.await("the container's output in the logs", () -> lines(alice, deployed.clusterId())
+                .contains("token has 12 characters"));
+        assertThat(lines(alice, deployed.clusterId())).startsWith("hello from rank 0");
+        assertThat(TestImages.containersOf(agent.deviceId().value())).hasSize(1);
+        assertThat(alice.cluster(deployed.clusterId()).toString()).doesNotContain("s3cret-value");
+        assertThat(alice.clusters().toString()).doesNotContain("s3cret-value");
+
+        alice.terminate(deployed.clusterId());
+
+        TestNetwork.await("the rank's container removed", () -> TestImages.containersOf(agent.deviceId().value())
+                .isEmpty());
+    }
+
+    /**
+     * The attack found on the process runtime, re-run in a container: the rank tries the
+     * supplier's device key by the relative path that worked, and by its absolute path.
+     */
+    @Test
+    void aRankInAContainerCannotReadTheSuppliersDeviceKey() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.offeredAgents(supplier, 1).getFirst();
+        Path key = network.dataDirectory(agent).resolve("device.key").toAbsolutePath();
+        String secret = Files.readString(key).strip();
+        CorralClient mallory = network.customer("mallory", "5");
+
+        ClusterView deployed = mallory.deploy(inContainer("echo KEY=$(cat ../../device.key " + key
+                + "); echo attempted; sleep 300", new ContainerSpec(image, null, null, null, null)), null);
+        network.awaitState(mallory, deployed.clusterId(), "RUNNING");
+        TestNetwork.await("the rank's output", () -> lines(mallory, deployed.clusterId()).contains("attempted"));
+
+        assertThat(lines(mallory, deployed.clusterId())).contains("KEY=").noneMatch(line -> line.contains(secret)
+                || line.length() > "KEY=".length() && secret.contains(line.substring("KEY=".length())));
+    }
+
+    @Test
+    void aContainerSpecThatCannotRunIsRefusedNamingTheFieldAndNothingIsPlacedOrCharged() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+        Map<ContainerSpec, String> refusals = Map.of(
+                new ContainerSpec("Not An Image!", null, null, null, null), "container.image",
+                new ContainerSpec(image, null, List.of("70000"), null, null), "container.ports",
+                new ContainerSpec(image, null, List.of("8080", "8080/tcp"), null, null), "declared twice",
+                new ContainerSpec(image, null, null, Map.of("1BAD", "x"), null), "container.secretEnv",
+                new ContainerSpec(image, null, null, Map.of("BIG", "x".repeat(ContainerSpec.SECRET_VALUE_LENGTH_MAX + 1)),
+                        null), "container.secretEnv",
+                new ContainerSpec(image, null, null, null, "lots"), "container.shmSize");
+        for (Map.Entry<ContainerSpec, String> refused : refusals.entrySet()) {
+            assertThatThrownBy(() -> alice.deploy(inContainer("true", refused.getKey()), null))
+                    .isInstanceOfSatisfying(CorralException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains(refused.getValue());
+                    });
+        }
+        assertThatThrownBy(() -> alice.deploy(inContainer("true", null), null))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.getMessage())
+                        .contains("container.image is required"));
+
+        assertThat(alice.clusters()).isEmpty();
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
+        assertThat(network.anonymous.networkStats().devicesIdle()).isEqualTo(1);
+    }
+
+    private static List<String> lines(CorralClient owner, String cluster) {
+        return owner.logs(cluster, null).lines().stream().map(LogView.LogLine::line).toList();
+    }
+}
