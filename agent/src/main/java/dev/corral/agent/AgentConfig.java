@@ -20,6 +20,8 @@ import java.time.Duration;
  *     connectivity tier), the first time at start; zero for never
  * @param containerEngine the container engine's socket ({@code unix:///path}); null to look for
  *     one, {@value #NO_CONTAINER_ENGINE} to run no containers
+ * @param watchdog start an {@link AgentWatchdog} that stops this agent's ranks if its process
+ *     dies without stopping them
  */
 public record AgentConfig(
         URI server,
@@ -33,6 +35,7 @@ public record AgentConfig(
         Duration bandwidthProbeInterval,
         String nvidiaSmi,
         String containerEngine,
+        boolean watchdog,
         Clock clock) {
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
     /** As long as a coordinator holds a poll by default. */
@@ -58,37 +61,37 @@ public record AgentConfig(
     public static AgentConfig of(URI server, String joinToken, Path dataDirectory, boolean allowProcessRuntime) {
         return new AgentConfig(server, joinToken, dataDirectory, null, "127.0.0.1", allowProcessRuntime,
                 HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, BANDWIDTH_PROBE_INTERVAL_DEFAULT, "nvidia-smi",
-                null, Clock.systemUTC());
+                null, false, Clock.systemUTC());
     }
 
     public AgentConfig withRegion(String newRegion) {
         return new AgentConfig(server, joinToken, dataDirectory, newRegion, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, watchdog, clock);
     }
 
     public AgentConfig withAdvertiseHost(String host) {
         return new AgentConfig(server, joinToken, dataDirectory, region, host, allowProcessRuntime, heartbeatInterval,
-                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, watchdog, clock);
     }
 
     public AgentConfig withHeartbeatInterval(Duration interval) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime, interval,
-                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, clock);
+                pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, watchdog, clock);
     }
 
     public AgentConfig withNvidiaSmi(String command) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, command, containerEngine, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, command, containerEngine, watchdog, clock);
     }
 
     public AgentConfig withClock(Clock newClock) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, newClock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, watchdog, newClock);
     }
 
     public AgentConfig withBandwidthProbeInterval(Duration interval) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, interval, nvidiaSmi, containerEngine, clock);
+                heartbeatInterval, pollWait, interval, nvidiaSmi, containerEngine, watchdog, clock);
     }
 
     /**
@@ -97,6 +100,12 @@ public record AgentConfig(
      */
     public AgentConfig withContainerEngine(String engine) {
         return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
-                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, engine, clock);
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, engine, watchdog, clock);
+    }
+
+    /** With a watchdog that stops this agent's ranks if its process dies without stopping them ({@code kill -9}). */
+    public AgentConfig withWatchdog(boolean on) {
+        return new AgentConfig(server, joinToken, dataDirectory, region, advertiseHost, allowProcessRuntime,
+                heartbeatInterval, pollWait, bandwidthProbeInterval, nvidiaSmi, containerEngine, on, clock);
     }
 }

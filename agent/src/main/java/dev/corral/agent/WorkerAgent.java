@@ -78,6 +78,13 @@ public final class WorkerAgent implements AutoCloseable {
     /** Exit codes for ranks the agent ended or could not start; the report's error says which. */
     static final int EXIT_CANNOT_RUN = 127;
     static final int EXIT_LOST = 137;
+    /**
+     * The shortest lease: an agent that has not reached the coordinator for its heartbeat timeout
+     * less one heartbeat interval stops its ranks (the coordinator is about to declare the device
+     * lost and refund the customer), but never after less than this, so a blip or a quick
+     * coordinator restart stops nothing.
+     */
+    static final Duration RANK_LEASE_MIN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
     private final AgentConfig config;
@@ -102,6 +109,11 @@ public final class WorkerAgent implements AutoCloseable {
      * reports that change nothing).
      */
     private final Set<String> stoppedOnRequest = ConcurrentHashMap.newKeySet();
+    /** Ranks stopped because the coordinator could not be reached for longer than the lease: their exit is reported as lost. */
+    private final Set<String> stoppedForLease = ConcurrentHashMap.newKeySet();
+    /** When a heartbeat last reached the coordinator ({@link System#nanoTime}), and its heartbeat timeout as it last said. */
+    private volatile long lastHeartbeatNanos = System.nanoTime();
+    private volatile long heartbeatTimeoutMillis;
     private final AtomicLong exitsNotReported = new AtomicLong();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -179,6 +191,9 @@ public final class WorkerAgent implements AutoCloseable {
         if (containers.isPresent()) {
             removeLeftovers(containers.get(), device);
         }
+        if (config.watchdog()) {
+            AgentWatchdog.watch(config.dataDirectory(), device, containers.map(ContainerEngine::host));
+        }
         WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers);
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         // Virtual threads: an agent blocks only on HTTP, timers and its ranks' exits, so a host running
@@ -249,6 +264,7 @@ public final class WorkerAgent implements AutoCloseable {
             try {
                 client.heartbeat(device, new Heartbeat(hardware, probe.telemetry(hardware), config.advertiseHost(),
                         runtimes(config, engine, containers)));
+                lastHeartbeatNanos = System.nanoTime();
                 if (failing) {
                     LOG.info("heartbeats reach {} again", config.server());
                 }
@@ -261,8 +277,41 @@ public final class WorkerAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            stopRanksPastLease();
             if (!sleep(config.heartbeatInterval())) {
                 return;
+            }
+        }
+    }
+
+    /** How long this agent runs its ranks without reaching the coordinator; empty until the coordinator said its timeout. */
+    Optional<Duration> rankLease() {
+        long timeout = heartbeatTimeoutMillis;
+        if (timeout <= 0) {
+            return Optional.empty();
+        }
+        Duration lease = Duration.ofMillis(timeout).minus(config.heartbeatInterval());
+        return Optional.of(lease.compareTo(RANK_LEASE_MIN) < 0 ? RANK_LEASE_MIN : lease);
+    }
+
+    /** Stops every rank when no heartbeat has reached the coordinator for longer than the lease. */
+    private void stopRanksPastLease() {
+        Optional<Duration> lease = rankLease();
+        Duration silent = Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos);
+        if (lease.isEmpty() || silent.compareTo(lease.get()) <= 0 || running.isEmpty()) {
+            return;
+        }
+        LOG.warn("no heartbeat has reached {} for {} s (lease {} s): stopping {} ranks", config.server(),
+                silent.toSeconds(), lease.get().toSeconds(), running.size());
+        for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
+            if (stoppedForLease.add(entry.getKey())) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        entry.getValue().stop();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
             }
         }
     }
@@ -312,6 +361,7 @@ public final class WorkerAgent implements AutoCloseable {
                         new WorkPoll(carried.stream().map(StartReport::started).toList()));
                 carried.forEach(this::delivered);
                 known = work.version();
+                heartbeatTimeoutMillis = work.heartbeatTimeoutMillis();
                 backoff = Retry.DELAY_FIRST;
                 reconcile(work.assignments());
                 answer(work.challenges());
@@ -535,6 +585,11 @@ public final class WorkerAgent implements AutoCloseable {
                 exitsNotReported.incrementAndGet();
                 return;
             }
+            if (stoppedForLease.remove(key)) {
+                reportFailure(assignment, EXIT_LOST, "stopped by its agent, which could not reach the coordinator for "
+                        + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
+                return;
+            }
             int code = exitCode;
             LOG.info("{} exited with {}", key, code);
             if (!start.delivered) {
@@ -593,7 +648,12 @@ public final class WorkerAgent implements AutoCloseable {
 
     /** Where the ranks' work directories are, one per rank. */
     private static Path workRoot(AgentConfig config) {
-        return config.dataDirectory().resolve("work");
+        return workRoot(config.dataDirectory());
+    }
+
+    /** Where the ranks' work directories are under an agent's data directory. */
+    static Path workRoot(Path dataDirectory) {
+        return dataDirectory.resolve("work");
     }
 
     private static String key(Assignment assignment) {

@@ -60,7 +60,7 @@ final class WorkerCommand implements Callable<Integer> {
         AgentConfig config = AgentConfig.of(server, joinToken, data, allowProcessRuntime).withRegion(region)
                 .withAdvertiseHost(advertiseHost).withHeartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
                 .withNvidiaSmi(nvidiaSmi).withBandwidthProbeInterval(Duration.ofHours(bandwidthProbeHours))
-                .withContainerEngine(containerEngine);
+                .withContainerEngine(containerEngine).withWatchdog(true);
         WorkerAgent.keepConnectionsFor(1);
         WorkerAgent agent = WorkerAgent.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close));

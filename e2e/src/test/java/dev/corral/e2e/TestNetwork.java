@@ -103,6 +103,12 @@ public final class TestNetwork implements AutoCloseable {
                 .withChallenges(epochLength.dividedBy(4), CHALLENGE_WORK, true), Duration.ZERO);
     }
 
+    /** A network that declares a silent device lost after this long instead of {@link #HEARTBEAT_TIMEOUT}. */
+    static TestNetwork withHeartbeatTimeout(Store store, Path directory, Duration timeout) {
+        return new TestNetwork(store, directory, config -> config.withTimeouts(timeout, POLL_WAIT, DEPLOY_TIMEOUT,
+                SWEEP_INTERVAL), FIRST_DEVICES_AFTER_GENESIS);
+    }
+
     /** A network whose challenges ask this much work of each device's claimed hardware (the usual network asks none). */
     static TestNetwork withChallengeWork(Store store, Path directory, Duration work) {
         return new TestNetwork(store, directory, config -> config.withChallenges(CHALLENGE_MEAN_INTERVAL, work, false),
@@ -121,6 +127,21 @@ public final class TestNetwork implements AutoCloseable {
     void restartCoordinator() {
         coordinator.close();
         startCoordinator();
+    }
+
+    /** Stops the coordinator, runs this while it is down, then starts it again on the same store and port. */
+    void restartCoordinatorAfter(ThrowingRunnable whileDown) throws Exception {
+        coordinator.close();
+        try {
+            whileDown.run();
+        } finally {
+            startCoordinator();
+        }
+    }
+
+    /** Work done while the coordinator is down. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     /** A new account with this much USD credited. */
@@ -193,7 +214,7 @@ public final class TestNetwork implements AutoCloseable {
         return start(new AgentConfig(previous.server(), null, previous.dataDirectory(), previous.region(),
                 previous.advertiseHost(), previous.allowProcessRuntime(), previous.heartbeatInterval(),
                 previous.pollWait(), previous.bandwidthProbeInterval(), previous.nvidiaSmi(), previous.containerEngine(),
-                previous.clock()));
+                previous.watchdog(), previous.clock()));
     }
 
     /** Where this agent keeps its key, its device id and its ranks' work directories. */

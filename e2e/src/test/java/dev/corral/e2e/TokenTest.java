@@ -42,6 +42,10 @@ class TokenTest extends NetworkTest {
 
         WalletView minted = supplier.mintIosd("100", "first-mint");
         supplier.mintIosd("100", "first-mint");
+        network.admin.setIoPrice("0.40");
+        assertThat(supplier.mintIosd("100", "first-mint").balances()).as("a retry after the price moved changes nothing")
+                .isEqualTo(minted.balances());
+        network.admin.setIoPrice("0.25");
         assertThat(minted.balances()).extracting(a -> a.currency() + " " + a.minor())
                 .contains("IO " + (earned - 100 * NANO), "IOSD 25000000");
         NetworkStats stats = network.anonymous.networkStats();

@@ -38,6 +38,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -102,7 +103,8 @@ public final class Coordinator implements AutoCloseable {
                     deviceState, config.clock(), metrics);
             ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                     store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
-            ClusterServices clusters = clusterServices(store, deviceState, ends, config.clock(), metrics);
+            ClusterServices clusters = clusterServices(store, deviceState, ends, config.clock(), config.heartbeatTimeout(),
+                    metrics);
             NetworkService network = new NetworkService(database, store.devices(), store.clusters(), store.ledger());
             Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline())
                     .description("Devices online, as of at most a few seconds ago").register(metrics);
@@ -145,7 +147,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private static ClusterServices clusterServices(Store store, DeviceState devices, ClusterEnd ends, Clock clock,
-            MeterRegistry metrics) {
+            Duration heartbeatTimeout, MeterRegistry metrics) {
         Database db = store.db();
         ClusterViews views = new ClusterViews(db, store.clusters(), store.ledger(), store.logs());
         QuoteService quotes = new QuoteService(db, store.quotes(),
@@ -154,7 +156,7 @@ public final class Coordinator implements AutoCloseable {
                 new DeployService(db, store.clusters(), store.ledger(), store.stakes(), quotes, views, devices, clock,
                         metrics),
                 views, new ClusterControl(db, store.clusters(), store.ledger(), views, ends, clock),
-                new AgentWork(db, store.clusters(), store.challenges()),
+                new AgentWork(db, store.clusters(), store.challenges(), heartbeatTimeout),
                 new RankReports(db, store.clusters(), store.logs(), devices, ends, clock, metrics));
     }
 

@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -106,7 +107,7 @@ public final class Ledger {
         // The head lock first, then the keys: a concurrent first try of the same key has then either committed
         // (its transfer is found) or not begun, so it is never inserted twice.
         Head head = lockHead(c);
-        Map<String, Transfer> seen = existing(c, transfers);
+        Map<String, Transfer> seen = existing(c, transfers.stream().map(Transfer::idempotencyKey).distinct().toList());
         List<Transfer> fresh = new ArrayList<>();
         for (Transfer transfer : transfers) {
             Transfer before = seen.putIfAbsent(transfer.idempotencyKey(), transfer);
@@ -202,9 +203,13 @@ public final class Ledger {
     }
 
     /** The transfers among these that were applied before, by idempotency key. */
-    private static Map<String, Transfer> existing(Connection c, List<Transfer> transfers) throws SQLException {
+    /** The transfer applied under this idempotency key, if one was. */
+    public Optional<Transfer> applied(Connection c, String idempotencyKey) throws SQLException {
+        return Optional.ofNullable(existing(c, List.of(idempotencyKey)).get(idempotencyKey));
+    }
+
+    private static Map<String, Transfer> existing(Connection c, List<String> keys) throws SQLException {
         Map<String, Transfer> found = new HashMap<>();
-        List<String> keys = transfers.stream().map(Transfer::idempotencyKey).distinct().toList();
         Sql.RowMapper<Void> collect = row -> {
             Entry entry = map(row);
             found.put(entry.transfer().idempotencyKey(), entry.transfer());

@@ -14,6 +14,7 @@ import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.RankRow;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,11 +30,13 @@ public final class AgentWork {
     private final Database db;
     private final Clusters clusters;
     private final Challenges challenges;
+    private final Duration heartbeatTimeout;
 
-    public AgentWork(Database db, Clusters clusters, Challenges challenges) {
+    public AgentWork(Database db, Clusters clusters, Challenges challenges, Duration heartbeatTimeout) {
         this.db = requireNonNull(db, "db is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
+        this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
     }
 
     /** Everything the device must run now, and a version that changes when that does. */
@@ -53,7 +56,7 @@ public final class AgentWork {
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
                     .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();
-            return new WorkResponse(version(assignments, tasks), assignments, tasks);
+            return new WorkResponse(version(assignments, tasks), assignments, tasks, heartbeatTimeout.toMillis());
         });
     }
 

@@ -76,7 +76,13 @@ public final class TokenService {
             throw Refusal.invalid("io must be more than zero");
         }
         String key = "iosd:" + account.value() + ":" + AccountService.requestKey(idempotencyKey);
+        Transfer burn = new Transfer(key + ":burn", LedgerAccounts.user(account, Currency.IO),
+                LedgerAccounts.burn(Currency.IO), io, TransferKind.BURN, null);
         db.transaction(c -> {
+            if (ledger.applied(c, burn.idempotencyKey()).filter(burn::equals).isPresent()) {
+                // A retry: the mint stands at the price of its first try, whatever the price is now.
+                return null;
+            }
             Oracle.Price price = oracle.current(c).orElseThrow(() -> Refusal.conflict(
                     "there is no IO price yet: the admin sets it with corral admin set-price"));
             long iosd = IoPrice.microsFor(io.minor(), price.microsPerIo());
@@ -85,9 +91,7 @@ public final class TokenService {
                         + " micro-USD per IO");
             }
             try {
-                ledger.apply(c, List.of(
-                        new Transfer(key + ":burn", LedgerAccounts.user(account, Currency.IO),
-                                LedgerAccounts.burn(Currency.IO), io, TransferKind.BURN, null),
+                ledger.apply(c, List.of(burn,
                         new Transfer(key + ":mint", LedgerAccounts.mint(Currency.IOSD),
                                 LedgerAccounts.user(account, Currency.IOSD), new Money(iosd, Currency.IOSD),
                                 TransferKind.IOSD_MINT, null)), clock.instant());
