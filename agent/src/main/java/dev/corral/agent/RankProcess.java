@@ -68,15 +68,26 @@ final class RankProcess implements RunningRank {
         }
     }
 
-    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory) throws IOException {
-        return start(assignment, headAddr, workDirectory, Launcher.best());
+    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Optional<RankUser> user)
+            throws IOException {
+        return start(assignment, headAddr, workDirectory, Launcher.best(), user);
     }
 
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Launcher launcher)
             throws IOException {
+        return start(assignment, headAddr, workDirectory, launcher, Optional.empty());
+    }
+
+    /** Starts the rank's command in its work directory, as the rank user where there is one. */
+    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Launcher launcher,
+            Optional<RankUser> user) throws IOException {
         requireNonNull(assignment, "assignment is null");
         Files.createDirectories(workDirectory);
         List<String> argv = ShellCommand.argv(assignment.cmd());
+        if (user.isPresent()) {
+            user.get().own(workDirectory);
+            argv = user.get().wrap(argv);
+        }
         Path outputFile = workDirectory.resolve(OUTPUT_FILE);
         Files.deleteIfExists(outputFile);
         Map<String, String> env = environment(assignment, headAddr, workDirectory);

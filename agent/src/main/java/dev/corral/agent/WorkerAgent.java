@@ -94,6 +94,8 @@ public final class WorkerAgent implements AutoCloseable {
     private final DeviceId device;
     private final ChallengeEngine engine;
     private final Optional<ContainerEngine> containers;
+    /** The user process ranks run as, apart from the agent's: none where the agent cannot switch users. */
+    private final Optional<RankUser> rankUser;
     private final ContainerPlan.DeviceLimits limits;
     private final Map<String, RunningRank> running = new ConcurrentHashMap<>();
     /** Container ranks whose image is being pulled or whose container is being made, by key. */
@@ -129,6 +131,7 @@ public final class WorkerAgent implements AutoCloseable {
         this.device = device;
         this.engine = engine;
         this.containers = containers;
+        this.rankUser = RankUser.of(device);
         this.limits = new ContainerPlan.DeviceLimits(hardware.memoryMb(), hardware.cpuCores(),
                 containers.isPresent() ? probe.offeredGpuIds(hardware) : List.of());
     }
@@ -195,6 +198,10 @@ public final class WorkerAgent implements AutoCloseable {
             AgentWatchdog.watch(config.dataDirectory(), device, containers.map(ContainerEngine::host));
         }
         WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers);
+        if (config.allowProcessRuntime() && agent.rankUser.isEmpty()) {
+            LOG.warn("process ranks run as this agent's own user and can read its files, its device key included: "
+                    + "only an agent running as root (with util-linux setpriv) runs them as a user of their own");
+        }
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         // Virtual threads: an agent blocks only on HTTP, timers and its ranks' exits, so a host running
         // thousands of agents (`corral bench deploy`) needs no operating-system thread per agent.
@@ -473,7 +480,7 @@ public final class WorkerAgent implements AutoCloseable {
                 headAddr = config.advertiseHost() + ":" + freePort();
             }
             process = RankProcess.start(assignment, headAddr,
-                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()));
+                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankUser);
         } catch (IOException e) {
             finished.add(key);
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));

@@ -23,6 +23,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,6 +140,11 @@ final class Demo {
         }
     }
 
+    /**
+     * Writes the ranks' program where they can read it: an agent running as root runs process
+     * ranks as users of their own, who may pass through the demo's directory (not list it) and
+     * read the program.
+     */
     private Path writeProgram() throws IOException {
         Path program = directory.resolve("SumOfSquares.java");
         try (InputStream source = Demo.class.getResourceAsStream("/examples/SumOfSquares.java")) {
@@ -147,6 +153,8 @@ final class Demo {
             }
             Files.copy(source, program);
         }
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         return program;
     }
 

@@ -81,6 +81,36 @@ class ContainerClusterTest extends NetworkTest {
                 || line.length() > "KEY=".length() && secret.contains(line.substring("KEY=".length())));
     }
 
+    /**
+     * The same attack on the process runtime (for trusted set-ups), whose ranks run as a user of
+     * their own: neither the key nor another rank's directory can be read, and so no heartbeat forged.
+     */
+    @Test
+    void aProcessRankCannotReadTheSuppliersDeviceKeyNorAnotherRanksDirectory() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        List<WorkerAgent> agents = network.offeredAgents(supplier, 2);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView victim = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "echo private > notes.txt; sleep 300"), null);
+        network.awaitState(alice, victim.clusterId(), "RUNNING");
+        WorkerAgent victimsAgent = agents.stream().filter(a -> a.deviceId().value()
+                .equals(alice.cluster(victim.clusterId()).ranks().getFirst().deviceId())).findFirst().orElseThrow();
+        WorkerAgent attackersAgent = agents.stream().filter(a -> a != victimsAgent).findFirst().orElseThrow();
+        Path key = network.dataDirectory(attackersAgent).resolve("device.key").toAbsolutePath();
+        Path victimsNotes = network.dataDirectory(victimsAgent).resolve("work").resolve(victim.clusterId() + "-0")
+                .resolve("notes.txt").toAbsolutePath();
+        TestNetwork.await("the victim's notes", () -> Files.exists(victimsNotes));
+        String secret = Files.readString(key).strip();
+        CorralClient mallory = network.customer("mallory", "5");
+
+        ClusterView attack = mallory.deploy(ClusterLifecycleTest.cpu(1, 1, "echo KEY=$(cat ../../device.key " + key
+                + "); echo NOTES=$(cat " + victimsNotes + "); echo attempted; sleep 300"), null);
+        network.awaitState(mallory, attack.clusterId(), "RUNNING");
+        TestNetwork.await("the rank's output", () -> lines(mallory, attack.clusterId()).contains("attempted"));
+
+        assertThat(lines(mallory, attack.clusterId())).contains("KEY=", "NOTES=")
+                .noneMatch(line -> line.contains(secret) || line.contains("private"));
+    }
+
     @Test
     void aContainerSpecThatCannotRunIsRefusedNamingTheFieldAndNothingIsPlacedOrCharged() throws Exception {
         network.supplierWithDevices("supplier", 1);
