@@ -108,7 +108,11 @@ final class RankContainer implements RunningRank {
     @Override
     public void stop() {
         removed = true;
-        engine.stopAndRemove(id, STOP_GRACE);
+        try {
+            engine.stopAndRemove(id, STOP_GRACE);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot stop container {}: {}", id, ContainerEngine.firstLine(e.getMessage()));
+        }
         log.close();
     }
 

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Runtimes;
+import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.api.Endpoint;
 import dev.corral.core.protocol.Assignment;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
@@ -312,14 +314,18 @@ public final class WorkerAgent implements AutoCloseable {
                 silent.toSeconds(), lease.get().toSeconds(), running.size());
         for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
             if (stoppedForLease.add(entry.getKey())) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        entry.getValue().stop();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                Thread.ofVirtual().name("stop-" + entry.getKey()).start(() -> stop(entry.getValue()));
             }
+        }
+    }
+
+    private static void stop(RunningRank rank) {
+        try {
+            rank.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping a rank failed: {}", e.getMessage());
         }
     }
 
@@ -454,8 +460,10 @@ public final class WorkerAgent implements AutoCloseable {
         for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
             if (!wanted.contains(entry.getKey())) {
                 LOG.info("stopping {}: the coordinator no longer wants it", entry.getKey());
-                stoppedOnRequest.add(entry.getKey());
-                entry.getValue().stop();
+                if (stoppedOnRequest.add(entry.getKey())) {
+                    // In the background: a stop waits out the rank's grace period, and polls go on meanwhile.
+                    Thread.ofVirtual().name("stop-" + entry.getKey()).start(() -> stop(entry.getValue()));
+                }
             }
         }
     }
@@ -486,15 +494,15 @@ public final class WorkerAgent implements AutoCloseable {
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
             return;
         }
-        started(assignment, process, headAddr);
+        started(assignment, process, headAddr, List.of());
     }
 
     /** A rank now running: its start goes with the next work poll, and a thread ships its output and exit. */
-    private void started(Assignment assignment, RunningRank rank, String headAddr) {
+    private void started(Assignment assignment, RunningRank rank, String headAddr, List<Endpoint> endpoints) {
         String key = key(assignment);
         running.put(key, rank);
         StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
-                assignment.rank() == 0 ? headAddr : null));
+                assignment.rank() == 0 ? headAddr : null, endpoints));
         startsToReport.put(key, start);
         Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start));
     }
@@ -522,7 +530,12 @@ public final class WorkerAgent implements AutoCloseable {
                 finished.add(key);
                 return;
             }
-            started(assignment, container, headAddr);
+            List<ContainerSpec.Port> declared = assignment.container().declaredPorts();
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < declared.size(); i++) {
+                endpoints.add(new Endpoint(declared.get(i).toString(), config.advertiseHost() + ":" + ports.get(i)));
+            }
+            started(assignment, container, headAddr, endpoints);
         } catch (IOException | RuntimeException e) {
             finished.add(key);
             LOG.warn("{} cannot start: {}", key, e.getMessage());
@@ -559,7 +572,7 @@ public final class WorkerAgent implements AutoCloseable {
         startsToReport.remove(start.key, start);
         WorkPoll.StartedRank started = start.started();
         Retry.call("start report for " + start.key, () -> client.started(device, started.clusterId(),
-                new RankStarted(started.rank(), started.headAddr())));
+                new RankStarted(started.rank(), started.headAddr(), started.endpoints())));
         start.delivered = true;
     }
 

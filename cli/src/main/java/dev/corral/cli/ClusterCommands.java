@@ -249,7 +249,9 @@ final class ClusterCommands {
                 + (c.endedAt() == null ? "" : ", ended " + c.endedAt()));
         for (ClusterView.RankView r : c.ranks()) {
             out.println("  rank " + r.rank() + " on " + r.deviceId() + ": " + r.state()
-                    + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")"));
+                    + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")")
+                    + (r.endpoints().isEmpty() ? "" : ", " + String.join(", ", r.endpoints().stream()
+                            .map(e -> e.port() + " at " + e.address()).toList())));
         }
     }
 

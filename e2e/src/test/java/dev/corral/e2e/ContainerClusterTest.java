@@ -8,11 +8,18 @@ import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.Endpoint;
 import dev.corral.core.api.LogView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +86,37 @@ class ContainerClusterTest extends NetworkTest {
 
         assertThat(lines(mallory, deployed.clusterId())).contains("KEY=").noneMatch(line -> line.contains(secret)
                 || line.length() > "KEY=".length() && secret.contains(line.substring("KEY=".length())));
+    }
+
+    @Test
+    void aDeclaredPortIsPublishedOnTheSuppliersHostListedToTheOwnerAndClosedWithTheCluster() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(inContainer("mkdir -p /tmp/www && echo served by rank $CORRAL_RANK "
+                + "> /tmp/www/index.html && exec busybox httpd -f -p 8080 -h /tmp/www",
+                new ContainerSpec(image, null, List.of("8080"), null, null)), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        List<Endpoint> endpoints = alice.cluster(deployed.clusterId()).ranks().getFirst().endpoints();
+        assertThat(endpoints).singleElement().satisfies(e -> assertThat(e.port()).isEqualTo("8080/tcp"));
+        URI page = URI.create("http://" + endpoints.getFirst().address() + "/index.html");
+        TestNetwork.await("the rank's web server at its endpoint", () -> fetch(page).contains("served by rank 0"));
+
+        alice.terminate(deployed.clusterId());
+        TestNetwork.await("the endpoint closed with the cluster", () -> fetch(page).isEmpty());
+    }
+
+    /** The page's text, or nothing where nothing answers. */
+    private static String fetch(URI page) {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(page).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /**

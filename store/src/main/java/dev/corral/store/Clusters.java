@@ -11,6 +11,7 @@ import dev.corral.core.Json;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
 import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.api.Endpoint;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -170,10 +171,11 @@ public final class Clusters {
     }
 
     /** ASSIGNED to STARTED; false if the rank was not waiting to start, or its cluster has ended. */
-    public boolean rankStarted(Connection c, ClusterId id, int rank, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE cluster_rank SET state = ?, started_at = ? WHERE cluster_id = ? AND rank_no = ? "
-                + "AND state = ? AND ended_at IS NULL", RankState.STARTED.name(), now.toEpochMilli(), id.value(), rank,
-                RankState.ASSIGNED.name()) == 1;
+    public boolean rankStarted(Connection c, ClusterId id, int rank, Instant now, List<Endpoint> endpoints)
+            throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET state = ?, started_at = ?, endpoints = ? WHERE cluster_id = ? "
+                + "AND rank_no = ? AND state = ? AND ended_at IS NULL", RankState.STARTED.name(), now.toEpochMilli(),
+                endpoints.isEmpty() ? null : Devices.json(endpoints), id.value(), rank, RankState.ASSIGNED.name()) == 1;
     }
 
     /**
@@ -261,9 +263,11 @@ public final class Clusters {
     }
 
     private static RankRow mapRank(ResultSet row) throws SQLException {
+        String endpoints = row.getString("endpoints");
         return new RankRow(new ClusterId(row.getString("cluster_id")), row.getInt("rank_no"),
                 new DeviceId(row.getString("device_id")), new AccountId(row.getString("supplier_id")),
                 RankState.valueOf(row.getString("state")), Sql.nullableInt(row, "exit_code"),
-                instant(row, "started_at"), instant(row, "ended_at"));
+                instant(row, "started_at"), instant(row, "ended_at"),
+                endpoints == null ? List.of() : List.of(Devices.fromJson(endpoints, Endpoint[].class)));
     }
 }

@@ -4,8 +4,20 @@ import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.RankState;
+import dev.corral.core.api.Endpoint;
 import java.time.Instant;
+import java.util.List;
 
-/** One rank of a cluster: the device that runs it, its supplier, and how far it got. */
+/** One rank of a cluster: the device that runs it, its supplier, how far it got, and where its ports are published. */
 public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
-        Integer exitCode, Instant startedAt, Instant endedAt) {}
+        Integer exitCode, Instant startedAt, Instant endedAt, List<Endpoint> endpoints) {
+    public RankRow {
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    }
+
+    /** A rank that has published no ports (yet). */
+    public RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
+            Integer exitCode, Instant startedAt, Instant endedAt) {
+        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of());
+    }
+}

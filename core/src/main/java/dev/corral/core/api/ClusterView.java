@@ -34,7 +34,7 @@ public record ClusterView(
         int ranksStarted,
         List<RankView> ranks) {
 
-    /** One rank: its device, state, exit code and the seconds it served. */
+    /** One rank: its device, state, exit code, the seconds it served, and where its declared ports are published. */
     public record RankView(int rank, String deviceId, String state, Integer exitCode, Instant startedAt,
-            Instant endedAt) {}
+            Instant endedAt, List<Endpoint> endpoints) {}
 }

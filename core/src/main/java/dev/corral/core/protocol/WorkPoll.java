@@ -1,5 +1,6 @@
 package dev.corral.core.protocol;
 
+import dev.corral.core.api.Endpoint;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,6 +24,15 @@ public record WorkPoll(List<StartedRank> started) {
         started = started == null ? List.of() : List.copyOf(started);
     }
 
-    /** A rank's process started; rank 0 says where its head listens. */
-    public record StartedRank(String clusterId, int rank, String headAddr) {}
+    /** A rank started; rank 0 says where its head listens, a container where its declared ports are published. */
+    public record StartedRank(String clusterId, int rank, String headAddr, List<Endpoint> endpoints) {
+        public StartedRank {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+
+        /** A rank that publishes no ports. */
+        public StartedRank(String clusterId, int rank, String headAddr) {
+            this(clusterId, rank, headAddr, List.of());
+        }
+    }
 }

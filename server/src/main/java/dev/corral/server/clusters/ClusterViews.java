@@ -71,7 +71,7 @@ public final class ClusterViews {
                     .plus(sums.get(TransferKind.NETWORK_FEE));
             List<ClusterView.RankView> ranks = !withRanks ? List.of() : clusters.ranks(c, id).stream()
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
-                            r.startedAt(), r.endedAt())).toList();
+                            r.startedAt(), r.endedAt(), r.endpoints())).toList();
             long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
                     : clusters.ranksStarted(c, id);
             return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(),

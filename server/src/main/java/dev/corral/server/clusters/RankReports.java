@@ -1,9 +1,5 @@
 package dev.corral.server.clusters;
 
-import io.micrometer.core.instrument.Timer;
-
-import dev.corral.server.metrics.Meters;
-
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.ClusterId;
@@ -11,12 +7,15 @@ import dev.corral.core.ClusterState;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Ids;
 import dev.corral.core.RankState;
+import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.api.Endpoint;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkPoll;
 import dev.corral.server.Refusal;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.server.metrics.Meters;
 import dev.corral.store.ClusterRow;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
@@ -24,6 +23,7 @@ import dev.corral.store.Logs;
 import dev.corral.store.RankRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  */
 public final class RankReports {
     static final int LOG_BATCH_LINES_MAX = 1_000;
-    private static final Pattern HEAD_ADDR = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,250}:[0-9]{1,5}");
+    /** A head address is what an endpoint's address is: a host and a port. */
+    private static final Pattern HEAD_ADDR = Endpoint.ADDRESS;
+    private static final Pattern ENDPOINT_PORT = Pattern.compile("[0-9]{1,5}/(tcp|udp)");
 
     private final Database db;
     private final Clusters clusters;
@@ -65,8 +67,9 @@ public final class RankReports {
 
     public void rankStarted(DeviceId device, String clusterId, RankStarted started) {
         requireHeadAddr(started.rank(), started.headAddr());
+        requireEndpoints(started.endpoints());
         ClusterId id = clusterOfDevice(device, clusterId, started.rank());
-        ClusterState ended = applyStart(id, started.rank(), started.headAddr());
+        ClusterState ended = applyStart(id, started.rank(), started.headAddr(), started.endpoints());
         if (ended != null) {
             throw Refusal.conflict("cluster " + clusterId + " has ended (" + ended + "); stop the rank");
         }
@@ -84,10 +87,24 @@ public final class RankReports {
         List<ClusterId> ids = new ArrayList<>(reports.size());
         for (WorkPoll.StartedRank report : reports) {
             requireHeadAddr(report.rank(), report.headAddr());
+            requireEndpoints(report.endpoints());
             ids.add(clusterOfDevice(device, report.clusterId(), report.rank()));
         }
         for (int i = 0; i < reports.size(); i++) {
-            applyStart(ids.get(i), reports.get(i).rank(), reports.get(i).headAddr());
+            applyStart(ids.get(i), reports.get(i).rank(), reports.get(i).headAddr(), reports.get(i).endpoints());
+        }
+    }
+
+    /** A container's published ports: at most as many as a cluster declares, each a port and a {@code host:port}. */
+    private static void requireEndpoints(List<Endpoint> endpoints) {
+        if (endpoints.size() > ContainerSpec.PORTS_MAX) {
+            throw Refusal.invalid("a rank publishes at most " + ContainerSpec.PORTS_MAX + " ports");
+        }
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint == null || endpoint.port() == null || !ENDPOINT_PORT.matcher(endpoint.port()).matches()
+                    || endpoint.address() == null || !Endpoint.ADDRESS.matcher(endpoint.address()).matches()) {
+                throw Refusal.invalid("an endpoint is a port (8080/tcp) and an address (host:port)");
+            }
         }
     }
 
@@ -102,7 +119,7 @@ public final class RankReports {
      * out, the last one makes the cluster RUNNING. Returns the cluster's final state if it has
      * ended, else null.
      */
-    private ClusterState applyStart(ClusterId id, int rankNo, String headAddr) {
+    private ClusterState applyStart(ClusterId id, int rankNo, String headAddr, List<Endpoint> endpoints) {
         List<Duration> deployTook = new ArrayList<>(1);
         ClusterState ended = devices.transaction((c, writes) -> {
             deployTook.clear();
@@ -114,7 +131,7 @@ public final class RankReports {
                 return cluster.state();
             }
             Instant now = clock.instant();
-            if (!clusters.rankStarted(c, id, rankNo, now)) {
+            if (!clusters.rankStarted(c, id, rankNo, now, endpoints)) {
                 return null;
             }
             if (rankNo == 0) {
