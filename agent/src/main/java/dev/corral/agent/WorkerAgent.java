@@ -498,13 +498,14 @@ public final class WorkerAgent implements AutoCloseable {
     }
 
     /** A rank now running: its start goes with the next work poll, and a thread ships its output and exit. */
-    private void started(Assignment assignment, RunningRank rank, String headAddr, List<Endpoint> endpoints) {
+    private StartReport started(Assignment assignment, RunningRank rank, String headAddr, List<Endpoint> endpoints) {
         String key = key(assignment);
         running.put(key, rank);
         StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
                 assignment.rank() == 0 ? headAddr : null, endpoints));
         startsToReport.put(key, start);
         Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start));
+        return start;
     }
 
     /**
@@ -535,12 +536,19 @@ public final class WorkerAgent implements AutoCloseable {
             for (int i = 0; i < declared.size(); i++) {
                 endpoints.add(new Endpoint(declared.get(i).toString(), config.advertiseHost() + ":" + ports.get(i)));
             }
-            started(assignment, container, headAddr, endpoints);
+            StartReport start = started(assignment, container, headAddr, endpoints);
+            // Started after the poll that asked for it went out, which the coordinator may hold for its whole
+            // wait: the start goes on its own now.
+            if (!start.delivered) {
+                reportAlone(start);
+            }
         } catch (IOException | RuntimeException e) {
             finished.add(key);
             LOG.warn("{} cannot start: {}", key, e.getMessage());
             reportFailure(assignment, EXIT_CANNOT_RUN, e instanceof ContainerEngine.ImageUnavailable
                     ? e.getMessage() : "cannot start its container: " + ContainerEngine.firstLine(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             starting.remove(key);
         }

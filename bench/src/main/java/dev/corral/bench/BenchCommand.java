@@ -27,12 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `corral bench ledger|challenge|placement|deploy|heartbeats` (and `agents`, which `deploy` runs):
+ * `corral bench ledger|challenge|placement|deploy|heartbeats|rank-start` (and `agents`, which `deploy` runs):
  * benchmarks for BENCHMARKS.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
-                BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, AgentHost.class})
+                BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, BenchCommand.RankStart.class,
+                AgentHost.class})
 public final class BenchCommand {
     private BenchCommand() {}
 
@@ -317,6 +318,31 @@ public final class BenchCommand {
             }
             return inScratchDirectory(directory -> HeartbeatBenchmark.run(devices, senders, Duration.ofSeconds(seconds),
                     db, directory, spec.commandLine().getOut()));
+        }
+    }
+
+    @Command(name = "rank-start", mixinStandardHelpOptions = true,
+            description = "Start a coordinator and one agent in this process, on a machine with a container engine "
+                    + "(and the podman command), and deploy one-rank clusters round after round: the time from the "
+                    + "deploy call to RUNNING in a container and as a process; then, as the floor, `podman run -d` of "
+                    + "the same image and command; medians and the ratios.")
+    static final class RankStart implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--image", defaultValue = "localhost/corral-test/busybox:1", description = "An image the "
+                + "engine has, with sleep (default ${DEFAULT-VALUE}, which the agent's tests build).")
+        String image;
+        @Option(names = "--rounds", defaultValue = "10", description = "Timed rounds, after an untimed one "
+                + "(default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || rounds > RankStartBenchmark.ROUNDS_MAX) {
+                throw new IllegalArgumentException("--rounds must be 1.." + RankStartBenchmark.ROUNDS_MAX);
+            }
+            return inScratchDirectory(directory -> RankStartBenchmark.run(image, rounds, directory,
+                    spec.commandLine().getOut()));
         }
     }
 }
