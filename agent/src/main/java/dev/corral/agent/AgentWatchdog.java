@@ -15,16 +15,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops a dead agent's ranks: a small shell loop, in a session of its own, waits for the agent's
  * process to end (however it ends, {@code kill -9} included) and then starts this class in a new
- * JVM, which stops the rank processes recorded in the agent's work directory and removes its
- * device's containers. An agent that closes normally has stopped them already: the watchdog
- * then finds nothing. Nothing of a cluster runs on after its agent, whose device the coordinator
- * will declare lost and whose customer it will refund.
+ * JVM. It gives a restarted agent {@link #TAKEOVER_GRACE} to take the data directory's lock
+ * (and adopt the containers still running); if none has, it stops the rank processes recorded
+ * in the work directory and removes the device's containers. Nothing of a cluster runs on
+ * after its agent, whose device the coordinator declares lost once its heartbeat timeout (30 s
+ * by default; more than this grace and a JVM's start) has passed, and whose customer it refunds.
  */
 public final class AgentWatchdog {
     /** How often the shell loop looks whether the agent still runs. */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     static final int HEAP_MB = 64;
     static final String LOG_FILE = "watchdog.log";
+    /** How long a dead agent's containers wait for a restarted agent to adopt them. */
+    static final Duration TAKEOVER_GRACE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(AgentWatchdog.class);
 
     private AgentWatchdog() {}
@@ -47,12 +50,24 @@ public final class AgentWatchdog {
     public static void main(String[] args) throws Exception {
         Path dataDirectory = Path.of(args[0]);
         String device = args[1];
+        Thread.sleep(TAKEOVER_GRACE.toMillis());
+        Optional<DataDirectoryLock> lock = DataDirectoryLock.tryTake(dataDirectory);
+        if (lock.isEmpty()) {
+            LOG.info("a new agent serves device {}: it keeps its ranks", device);
+            return;
+        }
+        try (DataDirectoryLock held = lock.get()) {
+            cleanUp(dataDirectory, device, args[2]);
+        }
+    }
+
+    private static void cleanUp(Path dataDirectory, String device, String engineSocket) throws Exception {
         int processes = RankProcess.stopLeftovers(WorkerAgent.workRoot(dataDirectory));
         int containers = 0;
-        if (!"-".equals(args[2])) {
-            try (ContainerEngine engine = ContainerEngine.connect(URI.create(args[2]))) {
+        if (!"-".equals(engineSocket)) {
+            try (ContainerEngine engine = ContainerEngine.connect(URI.create(engineSocket))) {
                 for (var leftover : engine.ranksOf(device)) {
-                    // The agent is gone and its device about to be declared lost: no grace period.
+                    // The agent is gone and its device about to be declared lost: no stop grace.
                     engine.remove(leftover.getId());
                     containers++;
                 }

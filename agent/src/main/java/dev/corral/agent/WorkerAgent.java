@@ -2,6 +2,7 @@ package dev.corral.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.dockerjava.api.model.Container;
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Runtimes;
@@ -22,9 +23,11 @@ import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +99,12 @@ public final class WorkerAgent implements AutoCloseable {
     private final DeviceId device;
     private final ChallengeEngine engine;
     private final Optional<ContainerEngine> containers;
+    private final DataDirectoryLock lock;
+    /**
+     * Rank containers of this device left by an earlier run of the agent, by rank key: the first
+     * work answer adopts those of clusters still live and removes the rest.
+     */
+    private final Map<String, String> leftoverContainers;
     /** The user process ranks run as, apart from the agent's: none where the agent cannot switch users. */
     private final Optional<RankUser> rankUser;
     private final ContainerPlan.DeviceLimits limits;
@@ -125,7 +134,8 @@ public final class WorkerAgent implements AutoCloseable {
     private volatile boolean closing;
 
     private WorkerAgent(AgentConfig config, AgentClient client, HardwareProbe probe, HardwareSpec hardware,
-            DeviceId device, ChallengeEngine engine, Optional<ContainerEngine> containers) {
+            DeviceId device, ChallengeEngine engine, Optional<ContainerEngine> containers, DataDirectoryLock lock,
+            Map<String, String> leftoverContainers) {
         this.config = config;
         this.client = client;
         this.probe = probe;
@@ -133,6 +143,8 @@ public final class WorkerAgent implements AutoCloseable {
         this.device = device;
         this.engine = engine;
         this.containers = containers;
+        this.lock = lock;
+        this.leftoverContainers = new ConcurrentHashMap<>(leftoverContainers);
         this.rankUser = RankUser.of(device);
         this.limits = new ContainerPlan.DeviceLimits(hardware.memoryMb(), hardware.cpuCores(),
                 containers.isPresent() ? probe.offeredGpuIds(hardware) : List.of());
@@ -164,6 +176,8 @@ public final class WorkerAgent implements AutoCloseable {
     /** Registers if needed (blocking, with bounded retries), then runs in background threads until closed. */
     public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
         requireNonNull(config, "config is null");
+        Files.createDirectories(config.dataDirectory());
+        DataDirectoryLock lock = DataDirectoryLock.take(config.dataDirectory());
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
         // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
         RankProcess.stopLeftovers(workRoot(config));
@@ -188,18 +202,18 @@ public final class WorkerAgent implements AutoCloseable {
             } catch (IOException | InterruptedException | RuntimeException e) {
                 engine.close();
                 containers.ifPresent(ContainerEngine::close);
+                lock.close();
                 throw e;
             }
             device = new DeviceId(registered[0]);
             identity.saveDeviceId(device);
         }
-        if (containers.isPresent()) {
-            removeLeftovers(containers.get(), device);
-        }
+        Map<String, String> leftovers = containers.isPresent() ? leftovers(containers.get(), device) : Map.of();
         if (config.watchdog()) {
             AgentWatchdog.watch(config.dataDirectory(), device, containers.map(ContainerEngine::host));
         }
-        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers);
+        WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers, lock,
+                leftovers);
         if (config.allowProcessRuntime() && agent.rankUser.isEmpty()) {
             LOG.warn("process ranks run as this agent's own user and can read its files, its device key included: "
                     + "only an agent running as root (with util-linux setpriv) runs them as a user of their own");
@@ -241,14 +255,43 @@ public final class WorkerAgent implements AutoCloseable {
         stopped.await();
     }
 
+    /** The running rank containers of this device that an earlier run of the agent left, by rank key; the others removed. */
+    private static Map<String, String> leftovers(ContainerEngine containers, DeviceId device) {
+        Map<String, String> running = new HashMap<>();
+        for (Container leftover : containers.ranksOf(device.value())) {
+            Map<String, String> labels = leftover.getLabels() == null ? Map.of() : leftover.getLabels();
+            if ("running".equals(leftover.getState()) && labels.containsKey(ContainerPlan.LABEL_CLUSTER)) {
+                running.put(labels.get(ContainerPlan.LABEL_CLUSTER) + "/" + labels.get(ContainerPlan.LABEL_RANK),
+                        leftover.getId());
+            } else {
+                containers.remove(leftover.getId());
+            }
+        }
+        return running;
+    }
+
     /**
-     * Removes the rank containers of this device that an earlier run of the agent left: the
-     * coordinator has written off the ranks a restarted agent ran (as it does a process's).
+     * Follows a container an earlier run of this agent started for this rank, which still runs:
+     * its log from the start (the coordinator stores a line it has once) and its exit.
      */
-    private static void removeLeftovers(ContainerEngine containers, DeviceId device) {
-        for (var leftover : containers.ranksOf(device.value())) {
-            LOG.info("removing container {} of an earlier run", leftover.getId());
-            containers.stopAndRemove(leftover.getId(), RankContainer.STOP_GRACE);
+    private boolean adopt(Assignment assignment) {
+        String key = key(assignment);
+        String id = leftoverContainers.remove(key);
+        if (id == null || containers.isEmpty()) {
+            return false;
+        }
+        try {
+            RankContainer container = RankContainer.follow(containers.get(), id,
+                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
+                            .resolve(RankProcess.OUTPUT_FILE));
+            LOG.info("{}: serving again the container an earlier run of this agent started", key);
+            StartReport start = started(assignment, container, assignment.headAddr(), List.of());
+            delivered(start);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot follow its container {} again: {}", key, id, e.getMessage());
+            containers.get().remove(id);
+            return false;
         }
     }
 
@@ -448,6 +491,9 @@ public final class WorkerAgent implements AutoCloseable {
             if (running.containsKey(key) || finished.contains(key) || starting.contains(key)) {
                 continue;
             }
+            if (assignment.started() && adopt(assignment)) {
+                continue;
+            }
             if (assignment.started()) {
                 // This agent reported the rank started, then restarted: the process it ran is gone.
                 finished.add(key);
@@ -455,6 +501,14 @@ public final class WorkerAgent implements AutoCloseable {
                         "the worker agent restarted while the rank ran"));
             } else {
                 launch(assignment);
+            }
+        }
+        // What the first answer did not adopt belongs to clusters that have ended.
+        for (String key : List.copyOf(leftoverContainers.keySet())) {
+            String id = leftoverContainers.remove(key);
+            if (id != null) {
+                LOG.info("{}: removing the container an earlier run of this agent left; its cluster has ended", key);
+                containers.ifPresent(engine -> Thread.ofVirtual().start(() -> engine.remove(id)));
             }
         }
         for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
@@ -702,15 +756,22 @@ public final class WorkerAgent implements AutoCloseable {
     public void close() {
         closing = true;
         threads.forEach(Thread::interrupt);
-        // Each rank has a grace period to stop in: they run out together, not one after another.
+        // Each rank has a grace period to stop in: they run out together, not one after another. With a watchdog,
+        // containers run on: an agent restarted within its grace adopts them, else the watchdog removes them.
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
-            running.values().forEach(process -> stopping.submit(() -> {
-                process.stop();
-                return null;
-            }));
+            running.values().stream().filter(rank -> !(config.watchdog() && rank instanceof RankContainer))
+                    .forEach(rank -> stopping.submit(() -> {
+                        rank.stop();
+                        return null;
+                    }));
         }
         engine.close();
         containers.ifPresent(ContainerEngine::close);
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release {}: {}", DataDirectoryLock.FILE, e.getMessage());
+        }
         stopped.countDown();
     }
 }

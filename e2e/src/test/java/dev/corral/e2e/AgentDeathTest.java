@@ -28,8 +28,8 @@ import org.junit.jupiter.params.Parameter;
  */
 @OnBothStores
 class AgentDeathTest {
-    /** Long enough for the watchdog (a JVM started once the agent is gone) on a slow machine; the product's is 30 s. */
-    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+    /** Long enough for the watchdog (its takeover grace, then a JVM) on a slow machine; the product's is 30 s. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
     private static final int AGENT_HEAP_MB = 128;
 
     @Parameter

@@ -89,6 +89,35 @@ class ContainerClusterTest extends NetworkTest {
     }
 
     @Test
+    void anAgentRestartedWithinItsWatchdogsGraceServesItsRunningContainerAgain() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        WorkerAgent agent = network.offeredAgents(supplier, 1, true).getFirst();
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(inContainer("i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done",
+                new ContainerSpec(image, null, null, null, null)), null);
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        TestNetwork.await("ticks in the logs", () -> lines(alice, deployed.clusterId()).size() >= 3);
+        List<String> container = TestImages.containersOf(agent.deviceId().value());
+        assertThat(container).hasSize(1);
+
+        WorkerAgent restarted = network.restartAgent(agent);
+        int shippedBefore = lines(alice, deployed.clusterId()).size();
+
+        TestNetwork.await("ticks shipped by the restarted agent", () -> lines(alice, deployed.clusterId()).size()
+                > shippedBefore + 10);
+        assertThat(TestImages.containersOf(restarted.deviceId().value())).as("the same container, not a new one")
+                .isEqualTo(container);
+        ClusterView still = alice.cluster(deployed.clusterId());
+        assertThat(still.state()).isEqualTo("RUNNING");
+        assertThat(still.ranks()).singleElement().satisfies(rank -> assertThat(rank.exitCode()).isNull());
+        assertThat(lines(alice, deployed.clusterId())).doesNotHaveDuplicates();
+
+        alice.terminate(deployed.clusterId());
+        TestNetwork.await("the container removed", () -> TestImages.containersOf(restarted.deviceId().value())
+                .isEmpty());
+    }
+
+    @Test
     void aDeclaredPortIsPublishedOnTheSuppliersHostListedToTheOwnerAndClosedWithTheCluster() throws Exception {
         network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "5");

@@ -163,11 +163,19 @@ public final class TestNetwork implements AutoCloseable {
 
     /** Starts this many agents for the owner and returns them once placement offers all their devices. */
     List<WorkerAgent> offeredAgents(CorralClient owner, int devices) throws Exception {
+        return offeredAgents(owner, devices, false);
+    }
+
+    /**
+     * The same, with watchdogs if asked: the agents then leave their containers running when
+     * closed, for themselves restarted (and at this JVM's end, their watchdogs remove them).
+     */
+    List<WorkerAgent> offeredAgents(CorralClient owner, int devices, boolean watchdog) throws Exception {
         int idleBefore = anonymous.networkStats().devicesIdle();
         int offeredBefore = offered();
         List<WorkerAgent> started = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
-            started.add(agent(owner));
+            started.add(agent(owner, url, watchdog));
         }
         awaitIdleDevices(idleBefore + devices);
         // The store says idle a moment before placement's index has them: wait for what deploys and quotes see.
@@ -177,7 +185,7 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A real agent for this owner, running ranks as child processes or, through the engine, in containers. */
     public WorkerAgent agent(CorralClient owner) throws Exception {
-        return agent(owner, url);
+        return agent(owner, url, false);
     }
 
     /** A real agent for this owner that runs no ranks: no processes, and no container engine. */
@@ -190,14 +198,15 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A real agent for this owner on a port the coordinator opens for it besides its first. */
     WorkerAgent agentOnExtraPort(CorralClient owner) throws Exception {
-        return agent(owner, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()));
+        return agent(owner, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()), false);
     }
 
-    private WorkerAgent agent(CorralClient owner, URI server) throws Exception {
+    private WorkerAgent agent(CorralClient owner, URI server, boolean watchdog) throws Exception {
         String token = owner.joinToken().token();
         AgentConfig agentConfig = AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++),
                 true).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
-                .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO);
+                .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO)
+                .withWatchdog(watchdog);
         return start(agentConfig);
     }
 
