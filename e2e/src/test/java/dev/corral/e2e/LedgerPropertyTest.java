@@ -273,8 +273,12 @@ class LedgerPropertyTest extends NetworkTest {
         purse.available.merge(cluster.currency(), view.refunded().minor(), Long::sum);
     }
 
-    /** After the clock moved: waits for every cluster whose paid time ran out, or whose start timed out, to end. */
+    /**
+     * After the clock moved: waits for every epoch it passed to close (its rewards are paid in the
+     * background) and every cluster whose paid time ran out, or whose start timed out, to end.
+     */
     private void awaitEndsDue() {
+        network.awaitEpochsDue();
         Instant now = network.clock.instant();
         for (Map.Entry<String, Live> cluster : live.entrySet()) {
             ClusterView view = cluster.getValue().owner().cluster(cluster.getKey());

@@ -8,6 +8,7 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OfferView;
+import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
@@ -64,6 +65,8 @@ public final class TestNetwork implements AutoCloseable {
     static final Duration CHALLENGE_MEAN_INTERVAL = Duration.ofDays(365);
 
     public final TestClock clock = new TestClock();
+    /** No later than the coordinator's genesis, which its first start takes from the clock. */
+    private final Instant genesisAtLatest;
     final Path directory;
     private final String postgresUrl;
     private CoordinatorConfig config;
@@ -83,6 +86,7 @@ public final class TestNetwork implements AutoCloseable {
                 .withAdminKey(ADMIN_KEY).withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
                 .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false));
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
+        this.genesisAtLatest = clock.instant();
         startCoordinator();
         clock.advance(devicesJoinAfter);
     }
@@ -121,6 +125,17 @@ public final class TestNetwork implements AutoCloseable {
         url = URI.create("http://127.0.0.1:" + coordinator.port());
         anonymous = new CorralClient(url, null);
         admin = anonymous.withKey(ADMIN_KEY);
+    }
+
+    /**
+     * Waits until the coordinator has closed every epoch whose end the clock has passed (by more
+     * than a second, the most its genesis can lie after {@link #genesisAtLatest}): their rewards
+     * are paid in the background, after the clock moved.
+     */
+    void awaitEpochsDue() {
+        Duration length = config.epochLength();
+        long due = Duration.between(genesisAtLatest, clock.instant().minusSeconds(1)).toMillis() / length.toMillis();
+        await(due + " epochs closed", () -> anonymous.epochs(0, EpochRecord.PAGE_MAX).size() >= due);
     }
 
     /** Stops the coordinator and starts it again on the same store and port; agents keep running. */
