@@ -218,8 +218,8 @@ final class ContainerEngine implements Closeable {
         try {
             commands.inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
-            throw new ImageUnavailable("image " + image + " cannot be pulled: "
-                    + firstLine(error.isEmpty() ? "the engine does not have it after the pull" : error.toString()));
+            throw new ImageUnavailable(ImageProblem.describe(image,
+                    error.isEmpty() ? "the engine does not have it after the pull" : error.toString()));
         }
     }
 

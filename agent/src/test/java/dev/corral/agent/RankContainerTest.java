@@ -87,7 +87,8 @@ class RankContainerTest {
     void anImageThatCannotBePulledFailsWithAReasonNamingIt() {
         assertThatThrownBy(() -> start("clu_noimage", "true", "localhost:1/corral-test/absent:1"))
                 .isInstanceOf(ContainerEngine.ImageUnavailable.class)
-                .hasMessageContaining("localhost:1/corral-test/absent:1");
+                .hasMessageContaining("localhost:1/corral-test/absent:1")
+                .hasMessageContaining("its registry cannot be reached from the device");
     }
 
     private RankContainer start(String cluster, String command) throws Exception {

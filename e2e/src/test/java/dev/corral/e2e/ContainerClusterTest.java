@@ -118,6 +118,22 @@ class ContainerClusterTest extends NetworkTest {
     }
 
     @Test
+    void anImageThatCannotBePulledFailsTheClusterWithItsReasonAndRefundsItAll() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(inContainer("true", new ContainerSpec("localhost:1/corral-test/absent:1",
+                null, null, null, null)), null);
+        ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
+
+        assertThat(failed.reason()).contains("image localhost:1/corral-test/absent:1 cannot be pulled")
+                .contains("its registry cannot be reached from the device");
+        assertThat(failed.charged().minor()).isZero();
+        assertThat(failed.refunded()).isEqualTo(deployed.escrowHeld());
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
+    }
+
+    @Test
     void aDeclaredPortIsPublishedOnTheSuppliersHostListedToTheOwnerAndClosedWithTheCluster() throws Exception {
         network.supplierWithDevices("supplier", 1);
         CorralClient alice = network.customer("alice", "5");
