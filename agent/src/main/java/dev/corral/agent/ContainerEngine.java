@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +102,7 @@ final class ContainerEngine implements Closeable {
         try {
             Version version = commands.versionCmd().exec();
             String name = version.getComponents() == null ? "Docker Engine" : version.getComponents().stream()
-                    .map(c -> c.getName()).filter(n -> n.toLowerCase().contains("podman")).findFirst()
+                    .map(c -> c.getName()).filter(n -> n.toLowerCase(Locale.ROOT).contains("podman")).findFirst()
                     .orElse("Docker Engine");
             return new ContainerEngine(host, name + " " + version.getVersion() + " (API " + version.getApiVersion()
                     + ") at " + host, commands, streams);

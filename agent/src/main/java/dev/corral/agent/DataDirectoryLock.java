@@ -58,9 +58,12 @@ final class DataDirectoryLock implements AutoCloseable {
         }
     }
 
+    /** Releases the lock; again, nothing. */
     @Override
     public void close() throws IOException {
-        lock.release();
-        channel.close();
+        if (channel.isOpen()) {
+            lock.release();
+            channel.close();
+        }
     }
 }

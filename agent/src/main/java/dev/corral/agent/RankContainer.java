@@ -73,10 +73,6 @@ final class RankContainer implements RunningRank {
         return rank;
     }
 
-    String id() {
-        return id;
-    }
-
     @Override
     public Integer waitFor(Duration timeout) throws InterruptedException {
         try {
@@ -87,22 +83,17 @@ final class RankContainer implements RunningRank {
         } catch (TimeoutException e) {
             return null;
         } catch (ExecutionException e) {
-            if (removed) {
-                return WorkerAgent.EXIT_LOST;
+            // The wait's stream ended without a code: the container was removed under it, or the engine went away.
+            if (!removed) {
+                LOG.warn("lost the exit of container {}: {}", id, e.getCause().getMessage());
             }
-            LOG.warn("lost the exit of container {}: {}", id, e.getCause().getMessage());
             return WorkerAgent.EXIT_LOST;
         }
     }
 
     @Override
     public List<String> linesFrom(int from, int max, boolean ended) {
-        try {
-            output.readNew(ended);
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", output.file(), e.getMessage());
-        }
-        return output.linesFrom(from, max);
+        return output.readAndList(from, max, ended);
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A rank's output as numbered lines, read from the file the rank writes its standard output
@@ -37,6 +39,7 @@ final class RankOutput {
     static final long FILE_BYTES_MAX = 16L << 20;
     static final int READ_BYTES_MAX = 8 << 20;
     private static final int CHUNK_BYTES = 64 << 10;
+    private static final Logger LOG = LoggerFactory.getLogger(RankOutput.class);
 
     private final Path file;
     private final List<String> lines = new ArrayList<>();
@@ -95,6 +98,19 @@ final class RankOutput {
     }
 
     /** Lines from index {@code from} on, at most {@code max} of them. */
+    /**
+     * Reads what is new ({@link #readNew}; a failed read is logged, and what was read before is
+     * listed still), then the lines from index {@code from} on, at most {@code max}.
+     */
+    List<String> readAndList(int from, int max, boolean ended) {
+        try {
+            readNew(ended);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", file, e.getMessage());
+        }
+        return linesFrom(from, max);
+    }
+
     List<String> linesFrom(int from, int max) {
         int to = Math.min(lines.size(), from + max);
         return from >= to ? List.of() : List.copyOf(lines.subList(from, to));

@@ -202,12 +202,7 @@ final class RankProcess implements RunningRank {
 
     @Override
     public List<String> linesFrom(int from, int max, boolean ended) {
-        try {
-            output.readNew(ended);
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", output.file(), e.getMessage());
-        }
-        return output.linesFrom(from, max);
+        return output.readAndList(from, max, ended);
     }
 
     /** Asks the process and all it started to stop, then kills what is left after a grace period. */
