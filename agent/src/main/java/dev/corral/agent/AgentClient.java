@@ -14,6 +14,7 @@ import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
@@ -104,6 +105,10 @@ public final class AgentClient {
 
     void started(DeviceId device, String cluster, RankStarted started) throws IOException, InterruptedException {
         send("POST", "/agent/v1/clusters/" + cluster + "/started", started, device, Map.class, REQUEST_TIMEOUT);
+    }
+
+    void pulling(DeviceId device, String cluster, RankPulling pulling) throws IOException, InterruptedException {
+        send("POST", "/agent/v1/clusters/" + cluster + "/pulling", pulling, device, Map.class, REQUEST_TIMEOUT);
     }
 
     void exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {

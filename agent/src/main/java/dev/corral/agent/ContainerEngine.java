@@ -3,8 +3,10 @@ package dev.corral.agent;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
@@ -14,10 +16,13 @@ import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.ResponseItem;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.corral.core.api.ContainerSpec;
+import dev.corral.core.protocol.RankPulling;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -47,9 +52,11 @@ final class ContainerEngine implements Closeable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     /** The longest an image pull may take before the rank fails. */
-    static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration PULL_TIMEOUT = RankPulling.TIME_MAX;
     /** Connections one client keeps to the engine: one per rank's log and exit streams, and commands beside them. */
     static final int CONNECTIONS_MAX = 64;
+    /** The registry of an image reference without a host, as credentials for it name it. */
+    static final String DOCKER_HUB = "https://index.docker.io/v1/";
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:]+]?");
     private static final Logger LOG = LoggerFactory.getLogger(ContainerEngine.class);
 
@@ -134,11 +141,12 @@ final class ContainerEngine implements Closeable {
     }
 
     /**
-     * Starts the rank's container: pulls its image when the engine does not have it, creates
+     * Starts the rank's container: pulls its image when the engine does not have it (counting
+     * the pull's progress in {@code pull}, with the plan's registry credentials if any), creates
      * the container as planned and starts it, and follows its log into {@code outputFile}.
      */
-    RankContainer start(ContainerPlan plan, String bindHost, Path outputFile) throws IOException {
-        pullIfMissing(plan.image());
+    RankContainer start(ContainerPlan plan, String bindHost, Path outputFile, PullTally pull) throws IOException {
+        pullIfMissing(plan.image(), plan.registryAuth(), pull);
         remove(plan.name());
         CreateContainerCmd create = commands.createContainerCmd(plan.image()).withName(plan.name())
                 .withLabels(plan.labels()).withEnv(plan.env()).withHostConfig(hostConfig(plan, bindHost))
@@ -185,20 +193,28 @@ final class ContainerEngine implements Closeable {
         return new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
     }
 
-    private void pullIfMissing(String image) throws IOException {
+    private void pullIfMissing(String image, Optional<ContainerSpec.RegistryAuth> auth, PullTally tally)
+            throws IOException {
         try {
             commands.inspectImageCmd(image).exec();
             return;
         } catch (NotFoundException e) {
             // pulled below
         }
-        LOG.info("pulling {}", image);
+        LOG.info("pulling {}{}", image, auth.isPresent() ? " with the cluster's registry credentials" : "");
+        tally.start();
         // The engine reports a failed pull in the stream (Podman) or as the answer's status (Docker).
         StringBuilder error = new StringBuilder();
-        try (ResultCallback.Adapter<PullResponseItem> pull = streams.pullImageCmd(image)
+        PullImageCmd command = streams.pullImageCmd(image);
+        auth.ifPresent(credentials -> command.withAuthConfig(new AuthConfig().withUsername(credentials.username())
+                .withPassword(credentials.token()).withRegistryAddress(registryOf(image))));
+        try (ResultCallback.Adapter<PullResponseItem> pull = command
                 .exec(new ResultCallback.Adapter<>() {
                     @Override
                     public void onNext(PullResponseItem item) {
+                        ResponseItem.ProgressDetail detail = item.getProgressDetail();
+                        tally.add(item.getId(), item.getStatus(), detail == null ? null : detail.getCurrent(),
+                                detail == null ? null : detail.getTotal());
                         if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
                             error.append(item.getErrorDetail().getMessage());
                         } else if (item.getError() != null) {
@@ -222,6 +238,17 @@ final class ContainerEngine implements Closeable {
             throw new ImageUnavailable(ImageProblem.describe(image,
                     error.isEmpty() ? "the engine does not have it after the pull" : error.toString()));
         }
+    }
+
+    /**
+     * The registry an image reference names: its first component when that is a host (it has a
+     * dot or a port, or is localhost), else Docker Hub, as the engine reads it.
+     */
+    static String registryOf(String image) {
+        int slash = image.indexOf('/');
+        String first = slash < 0 ? "" : image.substring(0, slash);
+        return !first.isEmpty() && (first.contains(".") || first.contains(":") || first.equals("localhost"))
+                ? first : DOCKER_HUB;
     }
 
     /** The client for streams that stay open as long as a rank runs. */

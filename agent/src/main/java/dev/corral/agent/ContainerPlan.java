@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 record ContainerPlan(String name, String image, Optional<String> entrypoint, Optional<List<String>> cmd,
         List<String> env, Map<String, String> labels, long memoryBytes, long nanoCpus, Optional<Long> shmBytes,
-        List<Publish> ports, List<String> gpuIds) {
+        List<Publish> ports, List<String> gpuIds, Optional<ContainerSpec.RegistryAuth> registryAuth) {
     /** The capabilities a rank keeps, of the engine's default set: what a program's own set-up as root needs. */
     static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",
             "SETUID", "NET_BIND_SERVICE");
@@ -44,6 +44,16 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
         labels = Map.copyOf(labels);
         ports = List.copyOf(ports);
         gpuIds = List.copyOf(gpuIds);
+        requireNonNull(registryAuth, "registryAuth is null");
+    }
+
+    /** What a log may show of the plan: its environment's names, not their values (some are secrets). */
+    @Override
+    public String toString() {
+        return "ContainerPlan[name=" + name + ", image=" + image + ", env names="
+                + env.stream().map(variable -> variable.substring(0, variable.indexOf('='))).toList() + ", ports="
+                + ports + ", gpus=" + gpuIds + ", registryAuth=" + registryAuth.map(auth -> "(secret)").orElse("none")
+                + "]";
     }
 
     /** A port of the host published to the same port of the container. */
@@ -88,7 +98,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
                 Optional.ofNullable(spec.entrypoint()), cmd, env,
                 Map.of(LABEL_DEVICE, device, LABEL_CLUSTER, assignment.clusterId(),
                         LABEL_RANK, Integer.toString(assignment.rank())),
-                limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, limits.gpuIds());
+                limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, limits.gpuIds(),
+                Optional.ofNullable(spec.registryAuth()));
     }
 
     /** The container's name: one per rank, so a second start of the same rank finds the first. */

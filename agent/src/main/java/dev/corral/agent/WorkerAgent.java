@@ -16,6 +16,7 @@ import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkPoll;
@@ -26,6 +27,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,6 +92,12 @@ public final class WorkerAgent implements AutoCloseable {
      * coordinator restart stops nothing.
      */
     static final Duration RANK_LEASE_MIN = Duration.ofSeconds(10);
+    /**
+     * While a rank's image is pulled, its progress goes to the coordinator (for the cluster's
+     * view) this often when it has changed, and every {@link RankPulling#REPORT_EVERY_MAX} when
+     * not, which keeps the cluster's deployment waiting for it.
+     */
+    static final Duration PULL_REPORT_INTERVAL = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
     private final AgentConfig config;
@@ -577,9 +585,16 @@ public final class WorkerAgent implements AutoCloseable {
                 ports.add(freePort());
             }
             ContainerPlan plan = ContainerPlan.of(device.value(), assignment, headAddr, headPort, ports, limits);
-            RankContainer container = containers.orElseThrow().start(plan, config.advertiseHost(),
-                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
-                            .resolve(RankProcess.OUTPUT_FILE));
+            PullTally pull = new PullTally();
+            Thread pullReports = reportPull(assignment, pull);
+            RankContainer container;
+            try {
+                container = containers.orElseThrow().start(plan, config.advertiseHost(),
+                        workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
+                                .resolve(RankProcess.OUTPUT_FILE), pull);
+            } finally {
+                pullReports.interrupt();
+            }
             if (closing || !wantedNow.contains(key)) {
                 container.stop();
                 finished.add(key);
@@ -606,6 +621,35 @@ public final class WorkerAgent implements AutoCloseable {
         } finally {
             starting.remove(key);
         }
+    }
+
+    /**
+     * Reports the progress of the rank's image pull, once it begins, until interrupted: every
+     * {@link #PULL_REPORT_INTERVAL} while it changes, at least every
+     * {@link RankPulling#REPORT_EVERY_MAX}. A report that does not arrive is not sent again: the
+     * next one says more.
+     */
+    private Thread reportPull(Assignment assignment, PullTally pull) {
+        return Thread.ofVirtual().name("pull-" + key(assignment)).start(() -> {
+            PullTally.Progress sent = null;
+            Instant sentAt = Instant.MIN;
+            while (sleep(PULL_REPORT_INTERVAL)) {
+                PullTally.Progress now = pull.progress();
+                Instant at = Instant.now();
+                if (!pull.started() || now.equals(sent) && at.isBefore(sentAt.plus(RankPulling.REPORT_EVERY_MAX))) {
+                    continue;
+                }
+                try {
+                    if (tryOnce(() -> client.pulling(device, assignment.clusterId(),
+                            new RankPulling(assignment.rank(), now.bytesDone(), now.bytesTotal())))) {
+                        sent = now;
+                        sentAt = at;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     /** A rank's start, reported by the next work poll, or on its own if the rank exits before that poll is answered. */

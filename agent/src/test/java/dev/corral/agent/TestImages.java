@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -86,8 +87,16 @@ public final class TestImages {
 
     /** A file system holding a static busybox and links to the programs the tests use. */
     private static byte[] busyboxLayer() throws IOException {
+        return busyboxLayer(Map.of());
+    }
+
+    /** The busybox file system with these files beside it (name to content, mode 0644). */
+    static byte[] busyboxLayer(Map<String, byte[]> extraFiles) throws IOException {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            for (Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
+                file(out, extra.getKey(), extra.getValue(), 0644);
+            }
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             directory(out, "bin/");
             directory(out, "tmp/");

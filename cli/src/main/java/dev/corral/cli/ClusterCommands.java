@@ -4,6 +4,7 @@ import dev.corral.core.Runtimes;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.ImagePull;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
 import dev.corral.sdk.CorralClient;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -119,6 +121,9 @@ final class ClusterCommands {
         @Option(names = "--port", description = "A port the container serves, N or N/tcp or N/udp, published on the "
                 + "supplier's host (repeatable).")
         List<String> ports = new ArrayList<>();
+        @Option(names = "--registry-auth", paramLabel = "USER:TOKEN", description = "Credentials of the image's "
+                + "registry, for a private image; kept sealed, shown nowhere, given only to the engine that pulls it.")
+        String registryAuth;
         @Option(names = "--shm-size", description = "Shared memory for the container, e.g. 2g (the engine's default is 64m).")
         String shmSize;
         @Option(names = "--name", description = "A name for the cluster.")
@@ -139,9 +144,15 @@ final class ClusterCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            ContainerSpec.RegistryAuth auth = null;
+            if (registryAuth != null) {
+                auth = ContainerSpec.RegistryAuth.parse(registryAuth).orElseThrow(() -> new ParameterException(
+                        spec.commandLine(), "--registry-auth takes USER:TOKEN"));
+            }
             CorralClient client = options.client();
             ContainerSpec container = image == null && entrypoint == null && secretEnv.isEmpty() && ports.isEmpty()
-                    && shmSize == null ? null : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize);
+                    && shmSize == null && auth == null ? null
+                    : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth);
             ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container),
                     idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
@@ -169,6 +180,7 @@ final class ClusterCommands {
         Instant deadline = Instant.now().plus(WAIT_MAX);
         String lastState = null;
         long lastStarted = -1;
+        ImagePull lastPull = null;
         ClusterView cluster = first;
         while (Instant.now().isBefore(deadline)) {
             cluster = client.clusterSummary(first.clusterId());
@@ -177,6 +189,10 @@ final class ClusterCommands {
                 out.println("  " + started + "/" + cluster.count() + " ranks started");
                 lastStarted = started;
             }
+            if (cluster.pulling() != null && !cluster.pulling().equals(lastPull)) {
+                out.println("  " + ClusterView.PULLING + " " + pulled(cluster.pulling()));
+            }
+            lastPull = cluster.pulling();
             if (!cluster.state().equals(lastState)) {
                 out.println("  state " + cluster.state() + (cluster.reason() == null ? "" : ": " + cluster.reason()));
                 lastState = cluster.state();
@@ -191,6 +207,12 @@ final class ClusterCommands {
         out.println("  still " + cluster.state() + " after " + WAIT_MAX.toMinutes() + " minutes; check with 'corral cluster "
                 + cluster.clusterId() + "'");
         return cluster;
+    }
+
+    /** "12.0 MB of 40.5 MB on 2 ranks": how far an image pull has got. */
+    static String pulled(ImagePull pull) {
+        return Format.bytes(pull.bytesDone()) + " of " + (pull.bytesTotal() == 0 ? "?" : Format.bytes(pull.bytesTotal()))
+                + (pull.ranks() == 1 ? "" : " on " + pull.ranks() + " ranks");
     }
 
     @Command(name = "clusters", mixinStandardHelpOptions = true, description = "List your clusters, newest first.")
@@ -239,7 +261,8 @@ final class ClusterCommands {
                     + (c.container().ports() == null || c.container().ports().isEmpty() ? ""
                             : ", ports " + String.join(" ", c.container().ports()))
                     + (c.container().secretEnv() == null || c.container().secretEnv().isEmpty() ? ""
-                            : ", secrets " + String.join(" ", c.container().secretEnv().keySet())));
+                            : ", secrets " + String.join(" ", c.container().secretEnv().keySet()))
+                    + (c.container().registryAuth() == null ? "" : ", registry credentials given"));
         }
         out.println("command    " + (c.cmd() == null ? "(the image's own)" : c.cmd()));
         out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "
@@ -249,6 +272,7 @@ final class ClusterCommands {
                 + (c.endedAt() == null ? "" : ", ended " + c.endedAt()));
         for (ClusterView.RankView r : c.ranks()) {
             out.println("  rank " + r.rank() + " on " + r.deviceId() + ": " + r.state()
+                    + (r.pull() == null ? "" : " " + pulled(r.pull()))
                     + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")")
                     + (r.endpoints().isEmpty() ? "" : ", " + String.join(", ", r.endpoints().stream()
                             .map(e -> e.port() + " at " + e.address()).toList())));

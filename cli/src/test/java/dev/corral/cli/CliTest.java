@@ -2,15 +2,20 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.agent.TestRegistry;
 import dev.corral.core.Json;
 import dev.corral.e2e.TestNetwork;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The `corral` commands against a real coordinator (on the embedded store), as a person would type them. */
@@ -69,6 +74,35 @@ class CliTest extends OnTestNetwork {
         assertThat(again.err()).contains("error: cluster " + cluster + " has already ended (COMPLETED) (409 conflict)");
         assertThat(corral("cluster", cluster, "--server", server, "--key", samKey).err()).contains("404 not_found");
         assertThat(corral("network", "--server", server).out()).contains("balances sum to 0");
+    }
+
+    @Test
+    void aContainerDeployShowsItsImagePullAndNeverItsCredentials(@TempDir Path scratch) throws Exception {
+        String server = network.url.toString();
+        network.supplierWithDevices("sam", 1);
+        Result alice = corral("account", "create", "alice", "--server", server, "--json");
+        String key = Json.mapper().readTree(alice.out()).get("apiKey").asText();
+        corral("admin", "credit", Json.mapper().readTree(alice.out()).get("accountId").asText(), "5", "--server", server,
+                "--key", TestNetwork.ADMIN_KEY);
+        String token = "registry-token-" + UUID.randomUUID();
+        try (TestRegistry registry = TestRegistry.start("corral-test/cli", "1", 6 << 20, 2 << 20,
+                Optional.of("alice"), Optional.of(token), scratch)) {
+            Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", registry.image(),
+                    "--registry-auth", "alice:" + token, "--cmd", "sleep 300", "--server", server, "--key", key);
+
+            assertThat(deploy.exit()).as(deploy.err()).isZero();
+            assertThat(deploy.out()).containsPattern("PULLING \\d+\\.\\d MB of \\d+\\.\\d MB")
+                    .contains("state RUNNING").doesNotContain(token);
+            String cluster = find(deploy.out(), "cluster (clu_\\w+)");
+            assertThat(corral("cluster", cluster, "--server", server, "--key", key).out())
+                    .contains("image      " + registry.image() + ", registry credentials given").doesNotContain(token);
+            assertThat(corral("cluster", cluster, "--server", server, "--key", key, "--json").out()).doesNotContain(token);
+            corral("terminate", cluster, "--server", server, "--key", key);
+        }
+        Result bad = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", "busybox",
+                "--registry-auth", "no-colon", "--server", server, "--key", key);
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--registry-auth takes USER:TOKEN");
     }
 
     @Test

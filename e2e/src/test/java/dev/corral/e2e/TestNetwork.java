@@ -15,6 +15,8 @@ import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.store.TestDatabases;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * A real Corral network on loopback for one test: a coordinator (embedded H2 or a fresh
@@ -239,6 +242,45 @@ public final class TestNetwork implements AutoCloseable {
                 previous.advertiseHost(), previous.allowProcessRuntime(), previous.heartbeatInterval(),
                 previous.pollWait(), previous.bandwidthProbeInterval(), previous.nvidiaSmi(), previous.containerEngine(),
                 previous.watchdog(), previous.clock()));
+    }
+
+    /**
+     * Whether this text is anywhere in the coordinator's store, as its bytes on disk: every
+     * file of the H2 store (read with the coordinator stopped, then started again), or a
+     * pg_dump of the PostgreSQL schema's data.
+     */
+    boolean storeHolds(String text) throws Exception {
+        byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+        if (postgresUrl == null) {
+            boolean[] found = new boolean[1];
+            restartCoordinatorAfter(() -> {
+                try (Stream<Path> files = Files.walk(config.dataDirectory())) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        found[0] |= contains(Files.readAllBytes(file), wanted);
+                    }
+                }
+            });
+            return found[0];
+        }
+        String schema = postgresUrl.substring(postgresUrl.indexOf("currentSchema=") + "currentSchema=".length());
+        Process dump = new ProcessBuilder("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-n", schema,
+                "--data-only").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] data = dump.getInputStream().readAllBytes();
+        assertThat(dump.waitFor()).as("pg_dump of schema %s", schema).isZero();
+        return contains(data, wanted);
+    }
+
+    private static boolean contains(byte[] data, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= data.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (data[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Where this agent keeps its key, its device id and its ranks' work directories. */

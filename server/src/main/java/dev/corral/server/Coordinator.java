@@ -11,6 +11,7 @@ import dev.corral.server.clusters.AgentWork;
 import dev.corral.server.clusters.ClusterControl;
 import dev.corral.server.clusters.ClusterEnd;
 import dev.corral.server.clusters.ClusterServices;
+import dev.corral.server.clusters.SecretSeal;
 import dev.corral.server.clusters.ClusterSweep;
 import dev.corral.server.clusters.ClusterViews;
 import dev.corral.server.clusters.DeployService;
@@ -103,7 +104,8 @@ public final class Coordinator implements AutoCloseable {
                     deviceState, config.clock(), metrics);
             ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                     store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
-            ClusterServices clusters = clusterServices(store, deviceState, ends, config.clock(), config.heartbeatTimeout(),
+            SecretSeal seal = SecretSeal.loadOrCreate(config.dataDirectory().resolve(SecretSeal.KEY_FILE));
+            ClusterServices clusters = clusterServices(store, deviceState, ends, seal, config.clock(), config.heartbeatTimeout(),
                     metrics);
             NetworkService network = new NetworkService(database, store.devices(), store.clusters(), store.ledger());
             Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline())
@@ -146,17 +148,17 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private static ClusterServices clusterServices(Store store, DeviceState devices, ClusterEnd ends, Clock clock,
-            Duration heartbeatTimeout, MeterRegistry metrics) {
+    private static ClusterServices clusterServices(Store store, DeviceState devices, ClusterEnd ends, SecretSeal seal,
+            Clock clock, Duration heartbeatTimeout, MeterRegistry metrics) {
         Database db = store.db();
         ClusterViews views = new ClusterViews(db, store.clusters(), store.ledger(), store.logs());
         QuoteService quotes = new QuoteService(db, store.quotes(),
                 new CustomerHistory(store.clusters(), store.customerReports()), devices, clock);
         return new ClusterServices(quotes,
-                new DeployService(db, store.clusters(), store.ledger(), store.stakes(), quotes, views, devices, clock,
-                        metrics),
+                new DeployService(db, store.clusters(), store.ledger(), store.stakes(), quotes, views, devices, seal,
+                        clock, metrics),
                 views, new ClusterControl(db, store.clusters(), store.ledger(), views, ends, clock),
-                new AgentWork(db, store.clusters(), store.challenges(), heartbeatTimeout),
+                new AgentWork(db, store.clusters(), store.challenges(), seal, heartbeatTimeout),
                 new RankReports(db, store.clusters(), store.logs(), devices, ends, clock, metrics));
     }
 

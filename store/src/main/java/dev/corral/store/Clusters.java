@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -177,6 +178,31 @@ public final class Clusters {
                 + "AND rank_no = ? AND state = ? AND ended_at IS NULL", RankState.STARTED.name(), now.toEpochMilli(),
                 endpoints.isEmpty() ? null : Devices.json(endpoints), id.value(), rank, RankState.ASSIGNED.name()) == 1;
     }
+
+    /** How far the image pull of a rank still waiting to start has got; false if it no longer waits. */
+    public boolean rankPulling(Connection c, ClusterId id, int rank, long bytesDone, long bytesTotal, Instant now)
+            throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET pull_done = ?, pull_total = ?, pull_at = ? WHERE cluster_id = ? "
+                + "AND rank_no = ? AND state = ? AND ended_at IS NULL", bytesDone, bytesTotal, now.toEpochMilli(),
+                id.value(), rank, RankState.ASSIGNED.name()) == 1;
+    }
+
+    /** When an agent last reported the pull of one of the cluster's ranks still waiting to start, if ever. */
+    public Optional<Instant> lastPullReport(Connection c, ClusterId id) throws SQLException {
+        return Sql.list(c, "SELECT MAX(pull_at) AS at FROM cluster_rank WHERE cluster_id = ? AND state = ? "
+                + "AND ended_at IS NULL", row -> Sql.nullableLong(row, "at"), id.value(), RankState.ASSIGNED.name())
+                .stream().filter(Objects::nonNull).findFirst().map(Instant::ofEpochMilli);
+    }
+
+    /** The image pulls of a cluster's ranks still waiting to start, in rank order. */
+    public List<Pull> pulls(Connection c, ClusterId id) throws SQLException {
+        return Sql.list(c, "SELECT rank_no, pull_done, pull_total FROM cluster_rank WHERE cluster_id = ? AND state = ? "
+                + "AND ended_at IS NULL AND pull_done IS NOT NULL ORDER BY rank_no",
+                row -> new Pull(row.getInt(1), row.getLong(2), row.getLong(3)), id.value(), RankState.ASSIGNED.name());
+    }
+
+    /** One rank's image pull: bytes downloaded of the total its engine knows so far. */
+    public record Pull(int rank, long bytesDone, long bytesTotal) {}
 
     /**
      * One more rank left ASSIGNED (started or exited); returns how many still wait. The update

@@ -7,7 +7,9 @@ import java.util.List;
  * A cluster as its owner sees it, with each rank's device and progress, and the money so far.
  * {@code ranksStarted} counts the ranks that have started (running or since ended); {@code ranks}
  * is empty when the view was asked for without them (a cluster of 10,000 ranks is over a
- * megabyte with them). {@code container} is shown with its secrets' values hidden.
+ * megabyte with them). {@code container} is shown with its secrets' values hidden. While ranks
+ * wait for their image, {@code pulling} sums their pulls (null when none is pulling), and each
+ * such rank is in state PULLING with its own {@code pull}.
  */
 public record ClusterView(
         String clusterId,
@@ -32,9 +34,16 @@ public record ClusterView(
         Instant expiresAt,
         Instant endedAt,
         int ranksStarted,
+        ImagePull pulling,
         List<RankView> ranks) {
 
-    /** One rank: its device, state, exit code, the seconds it served, and where its declared ports are published. */
+    /** The state a rank shows while its agent pulls its image: it is still ASSIGNED to its device. */
+    public static final String PULLING = "PULLING";
+
+    /**
+     * One rank: its device, state, exit code, the seconds it served, where its declared ports
+     * are published, and its image pull while in state PULLING (else null).
+     */
     public record RankView(int rank, String deviceId, String state, Integer exitCode, Instant startedAt,
-            Instant endedAt, List<Endpoint> endpoints) {}
+            Instant endedAt, List<Endpoint> endpoints, ImagePull pull) {}
 }

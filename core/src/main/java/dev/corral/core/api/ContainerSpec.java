@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,18 +14,23 @@ import java.util.regex.Pattern;
  * What a container rank runs: the image, optionally its entrypoint replaced, the ports it
  * serves ("8080" or "8080/tcp", "53/udp"), environment variables only the container sees
  * (secrets: never shown in any view or log), and the size of its shared memory ("1g", "512m";
- * PyTorch's data loaders need more than the engine's 64 MiB). The cluster's {@code cmd} and
+ * PyTorch's data loaders need more than the engine's 64 MiB), and the credentials that pull the
+ * image from a private registry (as secret as the secrets). The cluster's {@code cmd} and
  * {@code env} apply as for every runtime; a container cluster may leave {@code cmd} out to run
  * the image's own command.
  */
 public record ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
-        String shmSize) {
+        String shmSize, RegistryAuth registryAuth) {
     public static final int IMAGE_LENGTH_MAX = 255;
     public static final int ENTRYPOINT_LENGTH_MAX = 1024;
     public static final int PORTS_MAX = 16;
     public static final int SECRETS_MAX = 32;
     public static final int SECRET_VALUE_LENGTH_MAX = 8192;
     public static final long SHM_BYTES_MAX = 64L << 30;
+    public static final int REGISTRY_USERNAME_LENGTH_MAX = 256;
+    public static final int REGISTRY_TOKEN_LENGTH_MAX = 8192;
+    /** What a view shows in place of a secret's value. */
+    public static final String HIDDEN = "(secret)";
     /**
      * A reference as Docker's distribution library reads it: an optional registry host (with
      * a port), path components of lower-case letters and digits joined by '.', '_', '__' or
@@ -37,6 +43,27 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
     private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp))?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,12})([kmg]?)b?", Pattern.CASE_INSENSITIVE);
+
+    /** A spec that pulls its image without credentials. */
+    public ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
+            String shmSize) {
+        this(image, entrypoint, ports, secretEnv, shmSize, null);
+    }
+
+    /** A user name and a token (or password) of the image's registry. */
+    public record RegistryAuth(String username, String token) {
+        /** {@code USER:TOKEN}, split at the first colon, as the CLI takes it; empty when there is no colon. */
+        public static Optional<RegistryAuth> parse(String text) {
+            int colon = text == null ? -1 : text.indexOf(':');
+            return colon < 0 ? Optional.empty()
+                    : Optional.of(new RegistryAuth(text.substring(0, colon), text.substring(colon + 1)));
+        }
+
+        @Override
+        public String toString() {
+            return "RegistryAuth[" + HIDDEN + "]";
+        }
+    }
 
     /** One declared port: its number and protocol. */
     public record Port(int number, String protocol) {
@@ -92,6 +119,12 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
                         + SECRET_VALUE_LENGTH_MAX + " characters");
             }
         }
+        if (registryAuth != null && (!printable(registryAuth.username(), REGISTRY_USERNAME_LENGTH_MAX)
+                || registryAuth.username().indexOf(':') >= 0
+                || !printable(registryAuth.token(), REGISTRY_TOKEN_LENGTH_MAX))) {
+            return Optional.of("container.registryAuth needs a username (1.." + REGISTRY_USERNAME_LENGTH_MAX
+                    + " characters, no ':') and a token (1.." + REGISTRY_TOKEN_LENGTH_MAX + " characters)");
+        }
         if (shmSize != null && shmBytes().isEmpty()) {
             return Optional.of("container.shmSize must be a size such as '512m' or '2g', at most "
                     + (SHM_BYTES_MAX >> 30) + "g");
@@ -123,11 +156,35 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
         return number > 0 && number <= SHM_BYTES_MAX >> shift ? Optional.of(number << shift) : Optional.empty();
     }
 
-    /** The same spec with its secrets' values hidden: what views show. */
+    /** The same spec with its secrets' values and its registry credentials hidden: what views show. */
     public ContainerSpec redacted() {
-        Map<String, String> hidden = new LinkedHashMap<>();
-        (secretEnv == null ? Map.<String, String>of() : secretEnv).keySet().forEach(name -> hidden.put(name, "(secret)"));
-        return new ContainerSpec(image, entrypoint, ports, hidden, shmSize);
+        return withSecrets(secret -> HIDDEN);
+    }
+
+    /**
+     * The same spec with every secret (each secret variable's value, the registry's user name and
+     * token) passed through {@code change}: sealed for the store, opened for the agent, hidden
+     * for a view.
+     */
+    public ContainerSpec withSecrets(UnaryOperator<String> change) {
+        Map<String, String> changed = new LinkedHashMap<>();
+        (secretEnv == null ? Map.<String, String>of() : secretEnv).forEach((name, value) -> changed.put(name,
+                change.apply(value)));
+        RegistryAuth auth = registryAuth == null ? null : new RegistryAuth(
+                change.apply(registryAuth.username()), change.apply(registryAuth.token()));
+        return new ContainerSpec(image, entrypoint, ports, changed, shmSize, auth);
+    }
+
+    @Override
+    public String toString() {
+        ContainerSpec shown = redacted();
+        return "ContainerSpec[image=" + image + ", entrypoint=" + entrypoint + ", ports=" + ports + ", secretEnv="
+                + shown.secretEnv + ", shmSize=" + shmSize + ", registryAuth=" + shown.registryAuth + "]";
+    }
+
+    private static boolean printable(String text, int lengthMax) {
+        return text != null && !text.isEmpty() && text.length() <= lengthMax
+                && text.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f);
     }
 
     private static Optional<Port> port(String text) {

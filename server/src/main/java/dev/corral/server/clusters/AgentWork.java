@@ -30,12 +30,14 @@ public final class AgentWork {
     private final Database db;
     private final Clusters clusters;
     private final Challenges challenges;
+    private final SecretSeal seal;
     private final Duration heartbeatTimeout;
 
-    public AgentWork(Database db, Clusters clusters, Challenges challenges, Duration heartbeatTimeout) {
+    public AgentWork(Database db, Clusters clusters, Challenges challenges, SecretSeal seal, Duration heartbeatTimeout) {
         this.db = requireNonNull(db, "db is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
+        this.seal = requireNonNull(seal, "seal is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
     }
 
@@ -52,7 +54,7 @@ public final class AgentWork {
                         : clusters.hostsInRankOrder(c, cluster.id());
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
                         cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED,
-                        cluster.container()));
+                        seal.open(cluster.container())));
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
                     .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();

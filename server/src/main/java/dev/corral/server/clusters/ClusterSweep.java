@@ -6,6 +6,7 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.GpuModel;
 import dev.corral.core.RankState;
+import dev.corral.core.protocol.RankPulling;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
@@ -34,6 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * with its device, and its cluster fails).
  */
 public final class ClusterSweep {
+    /** A pull reported this recently is under way: three of the agents' longest intervals between reports. */
+    static final Duration PULL_REPORT_FRESH = RankPulling.REPORT_EVERY_MAX.multipliedBy(3);
     private final Database db;
     private final Clusters clusters;
     private final Stakes stakes;
@@ -60,7 +63,9 @@ public final class ClusterSweep {
         for (ClusterRow cluster : db.transaction(c -> clusters.active(c))) {
             if (cluster.state() == ClusterState.RUNNING && !now.isBefore(cluster.expiresAt())) {
                 ends.end(cluster.id(), ClusterState.EXPIRED, "its paid time of " + cluster.hours() + " h ran out");
-            } else if (cluster.state() != ClusterState.RUNNING && !now.isBefore(cluster.createdAt().plus(deployTimeout))) {
+            } else if (cluster.state() != ClusterState.RUNNING && !now.isBefore(cluster.createdAt().plus(deployTimeout))
+                    && deploymentTimedOut(cluster.createdAt(), deployTimeout,
+                            db.transaction(c -> clusters.lastPullReport(c, cluster.id())), now)) {
                 ends.end(cluster.id(), ClusterState.FAILED, "deployment timed out after " + deployTimeout.toSeconds()
                         + " s: not every rank started");
             }
@@ -70,6 +75,21 @@ public final class ClusterSweep {
                 ends.end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
             }
         }
+    }
+
+    /**
+     * Whether a deployment has run out of time: past its deploy timeout, unless an agent
+     * reported one of its ranks' image pulls within {@link #PULL_REPORT_FRESH}, and then no
+     * later than {@link RankPulling#TIME_MAX} past the timeout. Pure.
+     */
+    static boolean deploymentTimedOut(Instant createdAt, Duration deployTimeout, Optional<Instant> lastPullReport,
+            Instant now) {
+        Instant timeout = createdAt.plus(deployTimeout);
+        if (now.isBefore(timeout)) {
+            return false;
+        }
+        boolean pulling = lastPullReport.map(at -> now.isBefore(at.plus(PULL_REPORT_FRESH))).orElse(false);
+        return !pulling || !now.isBefore(timeout.plus(RankPulling.TIME_MAX));
     }
 
     /**

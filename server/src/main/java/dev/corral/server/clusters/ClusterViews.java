@@ -8,6 +8,7 @@ import dev.corral.core.Ids;
 import dev.corral.core.Money;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.ImagePull;
 import dev.corral.core.api.LogView;
 import dev.corral.core.publicledger.TransferKind;
 import dev.corral.server.Refusal;
@@ -16,6 +17,8 @@ import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,9 +72,14 @@ public final class ClusterViews {
             Map<TransferKind, Money> sums = ledger.clusterSums(c, id.value(), k.currency());
             Money charged = sums.get(TransferKind.SUPPLIER_PAYMENT).plus(sums.get(TransferKind.BUYBACK))
                     .plus(sums.get(TransferKind.NETWORK_FEE));
+            Map<Integer, ImagePull> pulls = new HashMap<>();
+            for (Clusters.Pull pull : clusters.pulls(c, id)) {
+                pulls.put(pull.rank(), new ImagePull(1, pull.bytesDone(), pull.bytesTotal()));
+            }
             List<ClusterView.RankView> ranks = !withRanks ? List.of() : clusters.ranks(c, id).stream()
-                    .map(r -> new ClusterView.RankView(r.rank(), r.device().value(), r.state().name(), r.exitCode(),
-                            r.startedAt(), r.endedAt(), r.endpoints())).toList();
+                    .map(r -> new ClusterView.RankView(r.rank(), r.device().value(),
+                            pulls.containsKey(r.rank()) ? ClusterView.PULLING : r.state().name(), r.exitCode(),
+                            r.startedAt(), r.endedAt(), r.endpoints(), pulls.get(r.rank()))).toList();
             long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
                     : clusters.ranksStarted(c, id);
             return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(),
@@ -79,8 +87,17 @@ public final class ClusterViews {
                     k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
                     Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
                     Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),
-                    Math.toIntExact(started), ranks);
+                    Math.toIntExact(started), pulling(pulls.values()), ranks);
         });
+    }
+
+    /** The ranks' pulls summed, or null when none is pulling. */
+    static ImagePull pulling(Collection<ImagePull> pulls) {
+        if (pulls.isEmpty()) {
+            return null;
+        }
+        return new ImagePull(pulls.size(), pulls.stream().mapToLong(ImagePull::bytesDone).sum(),
+                pulls.stream().mapToLong(ImagePull::bytesTotal).sum());
     }
 
     /** The owner's cluster; another account's, or none, is "not found" alike. */

@@ -57,11 +57,12 @@ public final class DeployService {
     private final ClusterViews views;
     private final DeviceState devices;
     private final Clock clock;
+    private final SecretSeal seal;
     private final MeterRegistry metrics;
     private final ReentrantLock[] keyStripes = new ReentrantLock[IDEMPOTENT_DEPLOY_STRIPES];
 
     public DeployService(Database db, Clusters clusters, Ledger ledger, Stakes stakes, QuoteService quotes,
-            ClusterViews views, DeviceState devices, Clock clock, MeterRegistry metrics) {
+            ClusterViews views, DeviceState devices, SecretSeal seal, Clock clock, MeterRegistry metrics) {
         this.db = requireNonNull(db, "db is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
@@ -69,6 +70,7 @@ public final class DeployService {
         this.quotes = requireNonNull(quotes, "quotes is null");
         this.views = requireNonNull(views, "views is null");
         this.devices = requireNonNull(devices, "devices is null");
+        this.seal = requireNonNull(seal, "seal is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         Arrays.setAll(keyStripes, i -> new ReentrantLock());
@@ -161,7 +163,7 @@ public final class DeployService {
         Instant now = clock.instant();
         ClusterId id = ClusterId.random();
         clusters.insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
-                ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), order.container(), request.kind(),
+                ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), seal.seal(order.container()), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
                 request.hours(), request.region(), order.where().text(), price, null, now, null, null, null));
         Currency currency = order.currency();

@@ -11,6 +11,7 @@ import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.Endpoint;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkPoll;
 import dev.corral.server.Refusal;
@@ -39,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class RankReports {
     static final int LOG_BATCH_LINES_MAX = 1_000;
+    /** The largest image a pull report may count: 4 TiB, far beyond any real image. */
+    static final long PULL_BYTES_MAX = 1L << 42;
     /** A head address is what an endpoint's address is: a host and a port. */
     private static final Pattern HEAD_ADDR = Endpoint.ADDRESS;
     private static final Pattern ENDPOINT_PORT = Pattern.compile("[0-9]{1,5}/(tcp|udp)");
@@ -177,6 +180,20 @@ public final class RankReports {
         ending.ifPresent(state -> ends.end(id, state, state != ClusterState.FAILED ? null
                 : exited.error() != null ? "rank " + exited.rank() + " failed: " + exited.error()
                 : "rank " + exited.rank() + " exited with code " + exited.exitCode()));
+    }
+
+    /**
+     * How far a waiting rank's image pull has got, shown in its cluster's view until it starts;
+     * a report for a rank that no longer waits changes nothing.
+     */
+    public void rankPulling(DeviceId device, String clusterId, RankPulling pulling) {
+        if (pulling.bytesDone() < 0 || pulling.bytesTotal() < 0 || pulling.bytesDone() > PULL_BYTES_MAX
+                || pulling.bytesTotal() > PULL_BYTES_MAX) {
+            throw Refusal.invalid("bytesDone and bytesTotal must be 0.." + PULL_BYTES_MAX);
+        }
+        ClusterId id = clusterOfDevice(device, clusterId, pulling.rank());
+        db.transaction(c -> clusters.rankPulling(c, id, pulling.rank(), pulling.bytesDone(), pulling.bytesTotal(),
+                clock.instant()));
     }
 
     public void appendLogs(DeviceId device, String clusterId, LogBatch batch) {

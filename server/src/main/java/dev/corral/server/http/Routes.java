@@ -24,6 +24,7 @@ import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExited;
+import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkPoll;
@@ -226,6 +227,11 @@ public final class Routes {
         routes.post("/agent/v1/clusters/{id}/started", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             clusters.reports().rankStarted(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankStarted.class));
+            ctx.json(Map.of("ok", true));
+        }));
+        routes.post("/agent/v1/clusters/{id}/pulling", ctx -> admitted(() -> {
+            DeviceId device = agentAuth.device(ctx);
+            clusters.reports().rankPulling(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankPulling.class));
             ctx.json(Map.of("ok", true));
         }));
         routes.post("/agent/v1/clusters/{id}/exited", ctx -> admitted(() -> {
