@@ -37,6 +37,12 @@ public record AgentConfig(
         String containerEngine,
         boolean watchdog,
         Clock clock) {
+    /**
+     * This machine, as its own ranks reach it: enough where every agent runs on one machine
+     * (their containers reach it at the engine's gateway); a supplier with several machines
+     * gives each its network address.
+     */
+    public static final String ADVERTISE_HOST_DEFAULT = "127.0.0.1";
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(5);
     /** As long as a coordinator holds a poll by default. */
     public static final Duration POLL_WAIT_DEFAULT = WorkPoll.WAIT_DEFAULT;
@@ -59,7 +65,7 @@ public record AgentConfig(
     }
 
     public static AgentConfig of(URI server, String joinToken, Path dataDirectory, boolean allowProcessRuntime) {
-        return new AgentConfig(server, joinToken, dataDirectory, null, "127.0.0.1", allowProcessRuntime,
+        return new AgentConfig(server, joinToken, dataDirectory, null, ADVERTISE_HOST_DEFAULT, allowProcessRuntime,
                 HEARTBEAT_INTERVAL_DEFAULT, POLL_WAIT_DEFAULT, BANDWIDTH_PROBE_INTERVAL_DEFAULT, "nvidia-smi",
                 null, false, Clock.systemUTC());
     }

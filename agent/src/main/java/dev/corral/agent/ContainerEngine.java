@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -35,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,19 +57,23 @@ final class ContainerEngine implements Closeable {
     static final int CONNECTIONS_MAX = 64;
     /** The registry of an image reference without a host, as credentials for it name it. */
     static final String DOCKER_HUB = "https://index.docker.io/v1/";
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:]+]?");
+    /** The engine's default network for containers: Docker's name, which Podman's service answers to too. */
+    static final String DEFAULT_NETWORK = "bridge";
     private static final Logger LOG = LoggerFactory.getLogger(ContainerEngine.class);
 
     private final URI host;
     private final String description;
     private final DockerClient commands;
     private final DockerClient streams;
+    private final Optional<String> gateway;
 
-    private ContainerEngine(URI host, String description, DockerClient commands, DockerClient streams) {
+    private ContainerEngine(URI host, String description, DockerClient commands, DockerClient streams,
+            Optional<String> gateway) {
         this.host = host;
         this.description = description;
         this.commands = commands;
         this.streams = streams;
+        this.gateway = gateway;
     }
 
     /**
@@ -112,7 +116,7 @@ final class ContainerEngine implements Closeable {
                     .map(c -> c.getName()).filter(n -> n.toLowerCase(Locale.ROOT).contains("podman")).findFirst()
                     .orElse("Docker Engine");
             return new ContainerEngine(host, name + " " + version.getVersion() + " (API " + version.getApiVersion()
-                    + ") at " + host, commands, streams);
+                    + ") at " + host, commands, streams, gateway(commands));
         } catch (RuntimeException e) {
             closeQuietly(commands);
             closeQuietly(streams);
@@ -131,6 +135,25 @@ final class ContainerEngine implements Closeable {
         return DockerClientImpl.getInstance(config, http.build());
     }
 
+    /** The gateway of the engine's default network: where its containers reach this host. */
+    private static Optional<String> gateway(DockerClient commands) {
+        try {
+            Network network = commands.inspectNetworkCmd().withNetworkId(DEFAULT_NETWORK).exec();
+            return network.getIpam() == null || network.getIpam().getConfig() == null ? Optional.empty()
+                    : network.getIpam().getConfig().stream().map(Network.Ipam.Config::getGateway)
+                            .filter(gateway -> gateway != null && !gateway.isBlank()).findFirst();
+        } catch (DockerException e) {
+            LOG.info("the engine's network '{}' is not there ({}): containers reach other ranks of this host only by "
+                    + "its advertised address", DEFAULT_NETWORK, firstLine(e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** Where this host is reached from its containers, for an agent advertising this host. */
+    ContainerPlan.Reach reach(String advertiseHost) {
+        return new ContainerPlan.Reach(advertiseHost, gateway);
+    }
+
     /** The engine and its version, for the agent's log and the device's description. */
     String description() {
         return description;
@@ -145,11 +168,11 @@ final class ContainerEngine implements Closeable {
      * the pull's progress in {@code pull}, with the plan's registry credentials if any), creates
      * the container as planned and starts it, and follows its log into {@code outputFile}.
      */
-    RankContainer start(ContainerPlan plan, String bindHost, Path outputFile, PullTally pull) throws IOException {
+    RankContainer start(ContainerPlan plan, Path outputFile, PullTally pull) throws IOException {
         pullIfMissing(plan.image(), plan.registryAuth(), pull);
         remove(plan.name());
         CreateContainerCmd create = commands.createContainerCmd(plan.image()).withName(plan.name())
-                .withLabels(plan.labels()).withEnv(plan.env()).withHostConfig(hostConfig(plan, bindHost))
+                .withLabels(plan.labels()).withEnv(plan.env()).withHostConfig(hostConfig(plan))
                 .withExposedPorts(plan.ports().stream().map(ContainerEngine::exposed).toList());
         plan.entrypoint().ifPresent(create::withEntrypoint);
         plan.cmd().ifPresent(create::withCmd);
@@ -164,12 +187,15 @@ final class ContainerEngine implements Closeable {
     }
 
     /** The engine's settings for the planned container: its isolation and limits, its ports and its GPUs. */
-    static HostConfig hostConfig(ContainerPlan plan, String bindHost) {
-        String bindIp = bindHost != null && IP_LITERAL.matcher(bindHost).matches() ? bindHost : null;
+    static HostConfig hostConfig(ContainerPlan plan) {
         List<PortBinding> bindings = new ArrayList<>();
         for (ContainerPlan.Publish port : plan.ports()) {
-            bindings.add(new PortBinding(bindIp == null ? Ports.Binding.bindPort(port.hostPort())
-                    : Ports.Binding.bindIpAndPort(bindIp, port.hostPort()), exposed(port)));
+            if (plan.publishOn().isEmpty()) {
+                bindings.add(new PortBinding(Ports.Binding.bindPort(port.hostPort()), exposed(port)));
+            }
+            for (String address : plan.publishOn()) {
+                bindings.add(new PortBinding(Ports.Binding.bindIpAndPort(address, port.hostPort()), exposed(port)));
+            }
         }
         HostConfig config = HostConfig.newHostConfig()
                 .withPrivileged(false)

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The container one rank runs in, decided from its assignment and the device's offer before
@@ -23,7 +24,8 @@ import java.util.Optional;
  */
 record ContainerPlan(String name, String image, Optional<String> entrypoint, Optional<List<String>> cmd,
         List<String> env, Map<String, String> labels, long memoryBytes, long nanoCpus, Optional<Long> shmBytes,
-        List<Publish> ports, List<String> gpuIds, Optional<ContainerSpec.RegistryAuth> registryAuth) {
+        List<Publish> ports, List<String> publishOn, List<String> gpuIds,
+        Optional<ContainerSpec.RegistryAuth> registryAuth) {
     /** The capabilities a rank keeps, of the engine's default set: what a program's own set-up as root needs. */
     static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",
             "SETUID", "NET_BIND_SERVICE");
@@ -43,6 +45,7 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
         ports = List.copyOf(ports);
+        publishOn = List.copyOf(publishOn);
         gpuIds = List.copyOf(gpuIds);
         requireNonNull(registryAuth, "registryAuth is null");
     }
@@ -56,8 +59,58 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
                 + "]";
     }
 
-    /** A port of the host published to the same port of the container. */
+    /** A port of the host published to a port of the container. */
     record Publish(int hostPort, int containerPort, String protocol) {}
+
+    /**
+     * Where this host is reached: the host its agent advertises to the network (an address or
+     * a name), and the engine's gateway on its containers' network, the address by which a
+     * container reaches this host (empty when the engine has none to give).
+     */
+    record Reach(String advertiseHost, Optional<String> gateway) {
+        private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:]+]?");
+
+        Reach {
+            requireNonNull(advertiseHost, "advertiseHost is null");
+            requireNonNull(gateway, "gateway is null");
+        }
+
+        /**
+         * The addresses of this host that ports are published on: the advertised one when it is
+         * an address (a name: every interface), and for a loopback one also the engine's
+         * gateway, where this host's other containers reach it.
+         */
+        List<String> publishOn() {
+            if (!IP_LITERAL.matcher(advertiseHost).matches()) {
+                return List.of();
+            }
+            return loopback(advertiseHost) && gateway.isPresent() ? List.of(advertiseHost, gateway.get())
+                    : List.of(advertiseHost);
+        }
+
+        /**
+         * An address ({@code host:port}, or a host) as a container on this host must use it: a
+         * loopback host is this machine, which a container reaches at the engine's gateway
+         * (its own loopback is its own); any other is as given.
+         */
+        String fromContainer(String address) {
+            if (gateway.isEmpty() || address == null) {
+                return address;
+            }
+            int split = address.startsWith("[") ? address.indexOf(']') + 1
+                    : address.indexOf(':') > 0 && address.indexOf(':') == address.lastIndexOf(':') ? address.indexOf(':')
+                    : address.length();
+            String port = address.substring(split);
+            if (!loopback(address.substring(0, split))) {
+                return address;
+            }
+            return (port.isEmpty() || !gateway.get().contains(":") ? gateway.get() : "[" + gateway.get() + "]") + port;
+        }
+
+        private static boolean loopback(String host) {
+            return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        }
+    }
 
     /** What the device offers a rank: its memory, its CPU cores and the indexes of its GPUs. */
     record DeviceLimits(long memoryMb, int cpuCores, List<String> gpuIds) {
@@ -73,7 +126,7 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
      * each declared port, in order.
      */
     static ContainerPlan of(String device, Assignment assignment, String headAddr, Optional<Integer> headPort,
-            List<Integer> portsOnHost, DeviceLimits limits) {
+            List<Integer> portsOnHost, DeviceLimits limits, Reach reach) {
         ContainerSpec spec = requireNonNull(assignment.container(), "not a container assignment");
         List<ContainerSpec.Port> declared = spec.declaredPorts();
         if (portsOnHost.size() != declared.size()) {
@@ -83,7 +136,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
         if (spec.secretEnv() != null) {
             variables.putAll(spec.secretEnv());
         }
-        variables.putAll(assignment.corralEnv(headAddr));
+        variables.putAll(assignment.corralEnv(reach.fromContainer(headAddr)));
+        variables.put("CORRAL_PEERS", String.join(",", assignment.peers().stream().map(reach::fromContainer).toList()));
         List<Publish> ports = new ArrayList<>();
         headPort.ifPresent(port -> {
             variables.put("CORRAL_HEAD_PORT", Integer.toString(port));
@@ -98,8 +152,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
                 Optional.ofNullable(spec.entrypoint()), cmd, env,
                 Map.of(LABEL_DEVICE, device, LABEL_CLUSTER, assignment.clusterId(),
                         LABEL_RANK, Integer.toString(assignment.rank())),
-                limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, limits.gpuIds(),
-                Optional.ofNullable(spec.registryAuth()));
+                limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, reach.publishOn(),
+                limits.gpuIds(), Optional.ofNullable(spec.registryAuth()));
     }
 
     /** The container's name: one per rank, so a second start of the same rank finds the first. */

@@ -584,13 +584,14 @@ public final class WorkerAgent implements AutoCloseable {
             for (int i = 0; i < assignment.container().declaredPorts().size(); i++) {
                 ports.add(freePort());
             }
-            ContainerPlan plan = ContainerPlan.of(device.value(), assignment, headAddr, headPort, ports, limits);
+            ContainerEngine engine = containers.orElseThrow();
+            ContainerPlan plan = ContainerPlan.of(device.value(), assignment, headAddr, headPort, ports, limits,
+                    engine.reach(config.advertiseHost()));
             PullTally pull = new PullTally();
             Thread pullReports = reportPull(assignment, pull);
             RankContainer container;
             try {
-                container = containers.orElseThrow().start(plan, config.advertiseHost(),
-                        workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
+                container = engine.start(plan, workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
                                 .resolve(RankProcess.OUTPUT_FILE), pull);
             } finally {
                 pullReports.interrupt();

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContainerPlanTest {
+    private static final ContainerPlan.Reach NO_GATEWAY = new ContainerPlan.Reach("10.0.0.7", Optional.empty());
     private static final ContainerPlan.DeviceLimits CPU_BOX = new ContainerPlan.DeviceLimits(4_096, 2, List.of());
 
     @Test
@@ -22,7 +23,7 @@ class ContainerPlanTest {
                 Map.of("HF_TOKEN", "hf_secret"), "2g"), "python train.py --epochs 3");
 
         ContainerPlan plan = ContainerPlan.of("dev_1", assignment, "10.0.0.7:41000", Optional.of(41000),
-                List.of(42001, 42002), CPU_BOX);
+                List.of(42001, 42002), CPU_BOX, new ContainerPlan.Reach("10.0.0.7", Optional.of("10.88.0.1")));
 
         assertThat(plan.name()).isEqualTo("corral-clu_1-0");
         assertThat(plan.image()).isEqualTo("ghcr.io/team/train:2");
@@ -43,7 +44,7 @@ class ContainerPlanTest {
     @Test
     void aRankOtherThanZeroPublishesNoHeadPortAndWithoutACommandRunsTheImagesOwn() {
         ContainerPlan plan = ContainerPlan.of("dev_1", assignment(1, new ContainerSpec("busybox", "/bin/sh", null,
-                null, null), null), "10.0.0.7:41000", Optional.empty(), List.of(), CPU_BOX);
+                null, null), null), "10.0.0.7:41000", Optional.empty(), List.of(), CPU_BOX, NO_GATEWAY);
 
         assertThat(plan.cmd()).isEmpty();
         assertThat(plan.entrypoint()).contains("/bin/sh");
@@ -56,9 +57,10 @@ class ContainerPlanTest {
     void theEngineIsAskedForAnUnprivilegedContainerWithMinimalCapabilitiesAndBoundedProcessesMemoryAndCpu()
             throws Exception {
         ContainerPlan plan = ContainerPlan.of("dev_1", assignment(0, new ContainerSpec("busybox", null, List.of("80"),
-                null, null), "true"), "127.0.0.2:41000", Optional.of(41000), List.of(42000), CPU_BOX);
+                null, null), "true"), "127.0.0.2:41000", Optional.of(41000), List.of(42000), CPU_BOX,
+                new ContainerPlan.Reach("127.0.0.2", Optional.empty()));
 
-        JsonNode host = hostConfigJson(plan, "127.0.0.2");
+        JsonNode host = hostConfigJson(plan);
 
         assertThat(host.get("Privileged").asBoolean()).isFalse();
         assertThat(host.get("CapDrop")).extracting(JsonNode::asText).containsExactly("ALL");
@@ -83,9 +85,10 @@ class ContainerPlanTest {
     void aGpuDevicesRankAsksTheEngineForExactlyThatDevicesGpus_requestOnlyWithoutAGpu() throws Exception {
         ContainerPlan.DeviceLimits gpuBox = new ContainerPlan.DeviceLimits(65_536, 16, List.of("1", "3"));
         ContainerPlan plan = ContainerPlan.of("dev_1", assignment(0, new ContainerSpec("busybox", null, null, null,
-                null), "true"), "gpu-host:41000", Optional.of(41000), List.of(), gpuBox);
+                null), "true"), "gpu-host:41000", Optional.of(41000), List.of(), gpuBox,
+                new ContainerPlan.Reach("gpu-host", Optional.of("10.88.0.1")));
 
-        JsonNode host = hostConfigJson(plan, "gpu-host");
+        JsonNode host = hostConfigJson(plan);
 
         assertThat(host.get("DeviceRequests")).hasSize(1);
         JsonNode gpus = host.get("DeviceRequests").get(0);
@@ -97,10 +100,39 @@ class ContainerPlanTest {
                 .as("a host name is not an address to bind to: every interface").isEmpty();
     }
 
-    private static JsonNode hostConfigJson(ContainerPlan plan, String bindHost) throws Exception {
+    /**
+     * Agents that advertise a loopback address (several on one machine, as in the demo and the
+     * tests) publish ports there and on the engine's gateway, and their containers reach a
+     * loopback head or peer at the gateway, since a container's own loopback is its own.
+     */
+    @Test
+    void aContainerReachesALoopbackHeadThroughTheEnginesGatewayWherePortsArePublishedToo() throws Exception {
+        ContainerPlan.Reach reach = new ContainerPlan.Reach("127.0.0.3", Optional.of("10.88.0.1"));
+        Assignment assignment = new Assignment("clu_1", 1, 3, Runtimes.CONTAINER, "true", Map.of(), "127.0.0.2:41000",
+                List.of("127.0.0.2", "127.0.0.3", "10.1.2.3"), false, new ContainerSpec("busybox", null, List.of("80"),
+                        null, null));
+
+        ContainerPlan plan = ContainerPlan.of("dev_1", assignment, "127.0.0.2:41000", Optional.empty(), List.of(42000),
+                CPU_BOX, reach);
+
+        assertThat(plan.env()).contains("CORRAL_HEAD_ADDR=10.88.0.1:41000", "CORRAL_PEERS=10.88.0.1,10.88.0.1,10.1.2.3");
+        assertThat(plan.publishOn()).containsExactly("127.0.0.3", "10.88.0.1");
+        JsonNode bindings = hostConfigJson(plan).get("PortBindings").get("80/tcp");
+        assertThat(bindings).extracting(binding -> binding.get("HostIp").asText() + ":" + binding.get("HostPort").asText())
+                .containsExactly("127.0.0.3:42000", "10.88.0.1:42000");
+        assertThat(reach.fromContainer("localhost:9")).isEqualTo("10.88.0.1:9");
+        assertThat(reach.fromContainer("[::1]:9")).isEqualTo("10.88.0.1:9");
+        assertThat(reach.fromContainer("gpu-host:9")).isEqualTo("gpu-host:9");
+        assertThat(new ContainerPlan.Reach("10.0.0.7", Optional.of("10.88.0.1")).publishOn())
+                .as("a host reached by other hosts at its address: published there only").containsExactly("10.0.0.7");
+        assertThat(new ContainerPlan.Reach("127.0.0.1", Optional.empty()).fromContainer("127.0.0.1:9"))
+                .as("no gateway known: as given").isEqualTo("127.0.0.1:9");
+    }
+
+    private static JsonNode hostConfigJson(ContainerPlan plan) throws Exception {
         // As docker-java writes its requests: without the settings left unset.
         ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
-        return mapper.readTree(mapper.writeValueAsString(ContainerEngine.hostConfig(plan, bindHost)));
+        return mapper.readTree(mapper.writeValueAsString(ContainerEngine.hostConfig(plan)));
     }
 
     private static Assignment assignment(int rank, ContainerSpec spec, String cmd) {

@@ -98,8 +98,9 @@ class RankContainerTest {
     private RankContainer start(String cluster, String command, String imageName) throws Exception {
         Assignment assignment = new Assignment(cluster, 0, 1, Runtimes.CONTAINER, command, Map.of(), null, List.of(),
                 false, new ContainerSpec(imageName, null, null, null, null));
-        ContainerPlan plan = ContainerPlan.of(DEVICE, assignment, "127.0.0.1:1", Optional.empty(), List.of(), LIMITS);
-        RankContainer rank = engine.start(plan, "127.0.0.1", directory.resolve(cluster).resolve("rank.log"), new PullTally());
+        ContainerPlan plan = ContainerPlan.of(DEVICE, assignment, "127.0.0.1:1", Optional.empty(), List.of(), LIMITS,
+                engine.reach("127.0.0.1"));
+        RankContainer rank = engine.start(plan, directory.resolve(cluster).resolve("rank.log"), new PullTally());
         started.add(rank);
         return rank;
     }

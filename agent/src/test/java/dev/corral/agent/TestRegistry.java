@@ -78,7 +78,7 @@ public final class TestRegistry implements AutoCloseable {
         TestImages.requireEngine();
         byte[] filler = new byte[fillerBytes];
         new SecureRandom().nextBytes(filler);
-        byte[] tar = TestImages.busyboxLayer(Map.of("filler.bin", filler));
+        byte[] tar = LocalImages.busyboxLayer(Map.of("filler.bin", filler));
         ByteArrayOutputStream gzip = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
             out.write(tar);

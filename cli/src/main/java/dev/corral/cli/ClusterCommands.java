@@ -209,6 +209,12 @@ final class ClusterCommands {
         return cluster;
     }
 
+    /** A command of one line as it is; a script as its first line and how many lines it has ('--json' shows it all). */
+    static String shortened(String cmd) {
+        List<String> lines = cmd.strip().lines().toList();
+        return lines.size() <= 1 ? cmd : lines.getFirst() + " ... (" + lines.size() + " lines)";
+    }
+
     /** "12.0 MB of 40.5 MB on 2 ranks": how far an image pull has got. */
     static String pulled(ImagePull pull) {
         return Format.bytes(pull.bytesDone()) + " of " + (pull.bytesTotal() == 0 ? "?" : Format.bytes(pull.bytesTotal()))
@@ -264,7 +270,7 @@ final class ClusterCommands {
                             : ", secrets " + String.join(" ", c.container().secretEnv().keySet()))
                     + (c.container().registryAuth() == null ? "" : ", registry credentials given"));
         }
-        out.println("command    " + (c.cmd() == null ? "(the image's own)" : c.cmd()));
+        out.println("command    " + (c.cmd() == null ? "(the image's own)" : shortened(c.cmd())));
         out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "
                 + Format.amount(c.refunded()) + " refunded");
         out.println("times      created " + c.createdAt() + (c.runningAt() == null ? "" : ", running " + c.runningAt())

@@ -41,7 +41,7 @@ public final class Corral {
 
     /** The command line with Corral's error handling: a refused call prints its message, not a stack trace. */
     public static CommandLine commandLine() {
-        CommandLine line = new CommandLine(new Corral());
+        CommandLine line = new CommandLine(new Corral()).setCaseInsensitiveEnumValuesAllowed(true);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = switch (e) {
                 case CorralException refused -> refused.getMessage() + " (" + refused.status() + " " + refused.error() + ")";

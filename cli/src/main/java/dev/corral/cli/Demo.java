@@ -1,10 +1,12 @@
 package dev.corral.cli;
 
 import dev.corral.agent.ChildJvm;
+import dev.corral.agent.LocalImages;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.NetworkStats;
@@ -21,6 +23,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,9 +41,12 @@ import java.util.stream.Stream;
 /**
  * The whole system in one run: a coordinator on an embedded store, four worker agents as
  * separate processes (two suppliers with two devices each), a customer who is credited,
- * quotes, deploys a 4-rank cluster running {@code SumOfSquares.java} and waits for it; then
- * the money is checked: the cost equals the suppliers' earnings plus the fee, and every
- * currency's balances sum to zero.
+ * quotes, deploys a 4-rank cluster and waits for it; then the money is checked: the cost
+ * equals the suppliers' earnings plus the fee, and every currency's balances sum to zero.
+ * Where a container engine answers and a static busybox is there to make an image of, the
+ * ranks run {@code sum-of-squares.sh} in containers of that image; elsewhere they run
+ * {@code SumOfSquares.java} as processes (the runtime for trusted set-ups), and the demo says
+ * which.
  */
 final class Demo {
     static final int AGENTS = 4;
@@ -53,14 +60,23 @@ final class Demo {
     /** Each new device is challenged at once; a smaller challenge than the standard keeps the demo quick. */
     /** Challenges of 10 ms at the expected speed: a few hundred rows, quick enough for a demo. */
     static final Duration CHALLENGE_WORK = Duration.ofMillis(10);
+    /** The image the demo's container ranks run, made here from the machine's static busybox. */
+    static final String IMAGE = "localhost/corral-demo/busybox:1";
     private static final Pattern RESULT = Pattern.compile("RESULT sum of squares 1\\.\\.(\\d+) = (\\d+)");
+
+    /** Where the demo's ranks run: in containers where they can, or as the choice says. */
+    enum RanksIn {
+        AUTO, CONTAINER, PROCESS
+    }
 
     private final PrintWriter out;
     private final Path directory;
+    private final RanksIn ranksIn;
 
-    Demo(PrintWriter out, Path directory) {
+    Demo(PrintWriter out, Path directory, RanksIn ranksIn) {
         this.out = out;
         this.directory = directory;
+        this.ranksIn = ranksIn;
     }
 
     /** Runs the demo; true when every check passed. Everything it started is stopped before it returns. */
@@ -94,11 +110,9 @@ final class Demo {
             admin.credit(alice.accountId(), "10", "demo-credit");
             say("admin credited alice " + Format.amount(customer.account().available()));
 
-            Path program = writeProgram();
-            String java = ProcessHandle.current().info().command().orElse("java");
-            String cmd = "'" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 '" + program + "' " + N;
-            DeployRequest request = new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, Runtimes.PROCESS,
-                    cmd, Map.of(), null, null);
+            DeployRequest request = program(ranksIn == RanksIn.PROCESS
+                    ? new LocalImages.Made(Optional.empty(), "asked for with --ranks-in process")
+                    : LocalImages.busybox(IMAGE));
             QuoteView quote = customer.quote(request);
             say("quote: " + AGENTS + " CPU devices for 1 h cost " + Format.amount(quote.total()) + " ("
                     + Format.amount(quote.pricePerDeviceHour()) + " per device-hour)");
@@ -127,6 +141,36 @@ final class Demo {
                 "--heartbeat-interval", "1"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("agent.log").toFile())
                 .start();
+    }
+
+    /**
+     * The cluster to deploy: the shell program in containers of the busybox image where it
+     * could be made, else the Java program as processes.
+     */
+    private DeployRequest program(LocalImages.Made image) throws IOException {
+        if (image.image().isPresent()) {
+            say("ranks run in containers of " + image.image().get() + " (made from " + LocalImages.BUSYBOX + ") on "
+                    + image.description());
+            String script;
+            try (InputStream source = Demo.class.getResourceAsStream("/examples/sum-of-squares.sh")) {
+                if (source == null) {
+                    throw new IllegalStateException("examples/sum-of-squares.sh is missing from the build");
+                }
+                script = new String(source.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, Runtimes.CONTAINER, script,
+                    Map.of("N", Long.toString(N)), null, null).withContainer(new ContainerSpec(image.image().get(),
+                            null, null, null, null));
+        }
+        if (ranksIn == RanksIn.CONTAINER) {
+            throw new IllegalStateException("the ranks cannot run in containers here: " + image.description());
+        }
+        say("ranks run as processes (the process runtime, for trusted set-ups): " + image.description());
+        Path program = writeProgram();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cmd = "'" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 '" + program + "' " + N;
+        return new DeployRequest("sum-of-squares", null, true, null, AGENTS, 1, null, Runtimes.PROCESS, cmd, Map.of(),
+                null, null);
     }
 
     private void waitForIdleDevices(CorralClient anonymous, int wanted) throws InterruptedException {

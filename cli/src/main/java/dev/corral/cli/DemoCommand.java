@@ -20,11 +20,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the demo's data directory (store, agent logs) instead of removing it.")
     boolean keep;
 
+    @Option(names = "--ranks-in", defaultValue = "AUTO", paramLabel = "auto|container|process",
+            description = "Where the ranks run: in containers of a busybox image made here where a container engine "
+                    + "answers and /bin/busybox is static, else as processes (auto, the default); or only in one of them.")
+    Demo.RanksIn ranksIn;
+
     @Override
     public Integer call() throws Exception {
         Path directory = Files.createTempDirectory("corral-demo-");
         try {
-            return new Demo(spec.commandLine().getOut(), directory).run() ? 0 : 1;
+            return new Demo(spec.commandLine().getOut(), directory, ranksIn).run() ? 0 : 1;
         } finally {
             if (keep) {
                 spec.commandLine().getOut().println("kept " + directory);

@@ -31,8 +31,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--region", description = "Region this device is in (lower case, e.g. eu-west).")
     String region;
 
-    @Option(names = "--advertise-host", defaultValue = "127.0.0.1",
-            description = "Address other ranks reach this machine at (default ${DEFAULT-VALUE}).")
+    @Option(names = "--advertise-host", defaultValue = AgentConfig.ADVERTISE_HOST_DEFAULT,
+            description = "Address other ranks reach this machine at: its address on the network its other devices "
+                    + "share (default ${DEFAULT-VALUE}, for agents all on one machine).")
     String advertiseHost;
 
     @Option(names = "--allow-process-runtime",

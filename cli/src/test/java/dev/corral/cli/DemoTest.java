@@ -10,10 +10,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command: four agents as separate OS processes, a 4-rank TCP job, every check passing. */
 class DemoTest {
+    /** Here, with Podman's service and Debian's busybox-static, the ranks run in containers. */
     @Test
-    void theDemoRunsAFourRankClusterOnFourAgentProcessesAndEveryCheckPasses(@TempDir Path directory) throws Exception {
+    void theDemoRunsAFourRankClusterInContainersOnFourAgentProcessesAndEveryCheckPasses(@TempDir Path directory)
+            throws Exception {
+        String output = runs(directory, Demo.RanksIn.AUTO);
+
+        assertThat(output).contains("ranks run in containers of " + Demo.IMAGE + " (made from /bin/busybox) on ")
+                .contains("rank 1 sent its partial sum to");
+    }
+
+    /** Where no engine answers the demo runs its ranks as processes; asked to, it does so here. */
+    @Test
+    void theDemoRunsItsRanksAsProcessesWhereAskedAndEveryCheckPasses(@TempDir Path directory) throws Exception {
+        String output = runs(directory, Demo.RanksIn.PROCESS);
+
+        assertThat(output).contains("ranks run as processes (the process runtime, for trusted set-ups)");
+    }
+
+    private static String runs(Path directory, Demo.RanksIn ranksIn) throws Exception {
         StringWriter output = new StringWriter();
-        boolean passed = new Demo(new PrintWriter(output, true), directory).run();
+        boolean passed = new Demo(new PrintWriter(output, true), directory, ranksIn).run();
 
         assertThat(passed).as(output.toString()).isTrue();
         assertThat(output.toString())
@@ -23,5 +40,6 @@ class DemoTest {
                 .contains("ledger balances sum to zero in every currency: yes")
                 .contains("signed epoch records: yes")
                 .contains("stopped the coordinator and 4 agents");
+        return output.toString();
     }
 }

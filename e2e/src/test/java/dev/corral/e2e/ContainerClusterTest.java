@@ -151,6 +151,29 @@ class ContainerClusterTest extends NetworkTest {
         TestNetwork.await("the endpoint closed with the cluster", () -> fetch(page).isEmpty());
     }
 
+    /**
+     * Two ranks in containers on agents advertising different hosts (127.0.0.2 and 127.0.0.3):
+     * rank 1 reaches rank 0 at the cluster's head address, as its container must (a loopback
+     * head through the engine's gateway), and rank 0 hears it.
+     */
+    @Test
+    void rankOneReachesRankZeroAtTheHeadAddressFromAContainerOnAnotherAgentsHost() throws Exception {
+        CorralClient supplier = network.customer("supplier", null);
+        network.offeredAgentsAt(supplier, List.of("127.0.0.2", "127.0.0.3"), false);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, null,
+                "if [ $CORRAL_RANK = 0 ]; then echo \"rank 0 heard: $(nc -l -p $CORRAL_HEAD_PORT)\"; else "
+                        + "until echo hello from rank 1 | nc ${CORRAL_HEAD_ADDR%:*} ${CORRAL_HEAD_ADDR##*:}; do sleep 0.2; "
+                        + "done; echo rank 1 reached $CORRAL_HEAD_ADDR; fi", Map.of(), null, null)
+                .withContainer(new ContainerSpec(image, null, null, null, null)), null);
+        ClusterView done = network.awaitState(alice, deployed.clusterId(), "COMPLETED", "FAILED");
+
+        assertThat(done.state()).as(done.reason()).isEqualTo("COMPLETED");
+        assertThat(lines(alice, deployed.clusterId())).contains("rank 0 heard: hello from rank 1")
+                .anyMatch(line -> line.startsWith("rank 1 reached "));
+    }
+
     /** The page's text, or nothing where nothing answers. */
     private static String fetch(URI page) {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,11 +190,21 @@ public final class TestNetwork implements AutoCloseable {
      * closed, for themselves restarted (and at this JVM's end, their watchdogs remove them).
      */
     List<WorkerAgent> offeredAgents(CorralClient owner, int devices, boolean watchdog) throws Exception {
+        return offeredAgentsAt(owner, Collections.nCopies(devices, AgentConfig.ADVERTISE_HOST_DEFAULT), watchdog);
+    }
+
+    /**
+     * Starts one agent for the owner per host, each advertising its host to the network (loopback
+     * addresses such as 127.0.0.2 and 127.0.0.3 stand for separate hosts on this machine), and
+     * returns them once placement offers all their devices.
+     */
+    List<WorkerAgent> offeredAgentsAt(CorralClient owner, List<String> hosts, boolean watchdog) throws Exception {
+        int devices = hosts.size();
         int idleBefore = anonymous.networkStats().devicesIdle();
         int offeredBefore = offered();
         List<WorkerAgent> started = new ArrayList<>();
-        for (int i = 0; i < devices; i++) {
-            started.add(agent(owner, url, watchdog));
+        for (String host : hosts) {
+            started.add(agent(owner, url, host, watchdog));
         }
         awaitIdleDevices(idleBefore + devices);
         // The store says idle a moment before placement's index has them: wait for what deploys and quotes see.
@@ -203,7 +214,7 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A real agent for this owner, running ranks as child processes or, through the engine, in containers. */
     public WorkerAgent agent(CorralClient owner) throws Exception {
-        return agent(owner, url, false);
+        return agent(owner, url, AgentConfig.ADVERTISE_HOST_DEFAULT, false);
     }
 
     /** A real agent for this owner that runs no ranks: no processes, and no container engine. */
@@ -216,15 +227,16 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A real agent for this owner on a port the coordinator opens for it besides its first. */
     WorkerAgent agentOnExtraPort(CorralClient owner) throws Exception {
-        return agent(owner, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()), false);
+        return agent(owner, URI.create("http://127.0.0.1:" + coordinator.openExtraPort()),
+                AgentConfig.ADVERTISE_HOST_DEFAULT, false);
     }
 
-    private WorkerAgent agent(CorralClient owner, URI server, boolean watchdog) throws Exception {
+    private WorkerAgent agent(CorralClient owner, URI server, String advertiseHost, boolean watchdog) throws Exception {
         String token = owner.joinToken().token();
         AgentConfig agentConfig = AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++),
                 true).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
                 .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO)
-                .withWatchdog(watchdog);
+                .withWatchdog(watchdog).withAdvertiseHost(advertiseHost);
         return start(agentConfig);
     }
 
