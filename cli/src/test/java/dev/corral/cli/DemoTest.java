@@ -17,7 +17,7 @@ class DemoTest {
         String output = runs(directory, Demo.RanksIn.AUTO);
 
         assertThat(output).contains("ranks run in containers of " + Demo.IMAGE + " (made from /bin/busybox) on ")
-                .contains("rank 1 sent its partial sum to");
+                .contains("image      " + Demo.IMAGE);
     }
 
     /** Where no engine answers the demo runs its ranks as processes; asked to, it does so here. */
