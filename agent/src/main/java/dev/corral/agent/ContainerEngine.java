@@ -149,6 +149,15 @@ final class ContainerEngine implements Closeable {
         }
     }
 
+    /** The directory where the engine keeps its containers' files, when it says and it is on this machine. */
+    Optional<Path> storageRoot() {
+        try {
+            return Optional.ofNullable(commands.infoCmd().exec().getDockerRootDir()).map(Path::of).filter(Files::isDirectory);
+        } catch (DockerException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Where this host is reached from its containers, for an agent advertising this host. */
     ContainerPlan.Reach reach(String advertiseHost) {
         return new ContainerPlan.Reach(advertiseHost, gateway);
@@ -179,7 +188,7 @@ final class ContainerEngine implements Closeable {
         String id = create.exec().getId();
         try {
             commands.startContainerCmd(id).exec();
-            return RankContainer.follow(this, id, outputFile);
+            return RankContainer.follow(this, id, outputFile, plan.diskBytes());
         } catch (RuntimeException | IOException e) {
             remove(plan.name());
             throw e;

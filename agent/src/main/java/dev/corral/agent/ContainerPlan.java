@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
  * no new privileges; the engine's default seccomp profile (none is named, so the engine's
  * applies); at most {@link #PIDS_MAX} processes; memory and CPUs no more than the device offers;
  * its own network namespace with only the declared ports published; nothing of the supplier's
- * disks mounted (its scratch space is its own layer, removed with it); and of the host's GPUs
- * exactly those of the device.
+ * disks mounted (its scratch space is its own layer, removed with it, and no bigger than the
+ * cluster's disk where it asks for one); and of the host's GPUs exactly those of the device.
  */
 record ContainerPlan(String name, String image, Optional<String> entrypoint, Optional<List<String>> cmd,
         List<String> env, Map<String, String> labels, long memoryBytes, long nanoCpus, Optional<Long> shmBytes,
         List<Publish> ports, List<String> publishOn, List<String> gpuIds,
-        Optional<ContainerSpec.RegistryAuth> registryAuth) {
+        Optional<ContainerSpec.RegistryAuth> registryAuth, Optional<Long> diskBytes) {
     /** The capabilities a rank keeps, of the engine's default set: what a program's own set-up as root needs. */
     static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",
             "SETUID", "NET_BIND_SERVICE");
@@ -38,6 +38,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
     static final String LABEL_CLUSTER = "dev.corral.cluster";
     static final String LABEL_RANK = "dev.corral.rank";
     static final String NAME_PREFIX = "corral-";
+    /** A cluster's disk is asked for in GB of 10^9 bytes, as devices offer theirs. */
+    static final long BYTES_PER_GB = 1_000_000_000L;
 
     ContainerPlan {
         requireNonNull(name, "name is null");
@@ -48,6 +50,7 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
         publishOn = List.copyOf(publishOn);
         gpuIds = List.copyOf(gpuIds);
         requireNonNull(registryAuth, "registryAuth is null");
+        requireNonNull(diskBytes, "diskBytes is null");
     }
 
     /** What a log may show of the plan: its environment's names, not their values (some are secrets). */
@@ -153,7 +156,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
                 Map.of(LABEL_DEVICE, device, LABEL_CLUSTER, assignment.clusterId(),
                         LABEL_RANK, Integer.toString(assignment.rank())),
                 limits.memoryMb() << 20, limits.cpuCores() * 1_000_000_000L, spec.shmBytes(), ports, reach.publishOn(),
-                limits.gpuIds(), Optional.ofNullable(spec.registryAuth()));
+                limits.gpuIds(), Optional.ofNullable(spec.registryAuth()),
+                Optional.ofNullable(spec.diskGb()).map(gb -> gb * BYTES_PER_GB));
     }
 
     /** The container's name: one per rank, so a second start of the same rank finds the first. */

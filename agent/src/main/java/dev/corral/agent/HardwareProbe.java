@@ -32,7 +32,25 @@ final class HardwareProbe {
         this.nvidiaSmi = nvidiaSmi;
     }
 
-    HardwareSpec detect() {
+    /**
+     * This machine's hardware, with the disk its ranks may fill: what is free, in whole GB,
+     * on the file system of {@code ranksFiles} (where the engine keeps containers, or the
+     * agent's data directory).
+     */
+    HardwareSpec detect(Path ranksFiles) {
+        return withoutDisk().withDiskGb(freeGb(ranksFiles));
+    }
+
+    static long freeGb(Path directory) {
+        try {
+            return Math.min(Files.getFileStore(directory).getUsableSpace() / 1_000_000_000L, HardwareSpec.DISK_GB_MAX);
+        } catch (IOException e) {
+            LOG.warn("cannot read the free space of {}: offering no disk ({})", directory, e.getMessage());
+            return 0;
+        }
+    }
+
+    private HardwareSpec withoutDisk() {
         String cpuModel = cpuModel();
         int cores = Runtime.getRuntime().availableProcessors();
         long memoryMb = totalMemoryMb();

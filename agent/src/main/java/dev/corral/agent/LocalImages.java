@@ -27,7 +27,7 @@ public final class LocalImages {
     public static final Path BUSYBOX = Path.of("/bin/busybox");
     /** The busybox programs an image offers by name (the shell's own built-ins need none). */
     public static final List<String> APPLETS = List.of("sh", "cat", "echo", "sleep", "ls", "id", "env", "true", "false",
-            "kill", "printf", "head", "grep", "test", "nc", "wget", "ps", "touch", "mkdir", "rm", "hostname", "httpd");
+            "kill", "printf", "head", "grep", "test", "nc", "wget", "ps", "touch", "mkdir", "rm", "hostname", "httpd", "dd");
     private static final int ELF_PROGRAM_INTERPRETER = 3;
 
     private LocalImages() {}

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A rank running in a container: its log, followed through the engine's log API into a file
  * the agent reads as it reads a process rank's output, and its exit, from the engine's wait.
- * Stopping it stops and removes the container.
+ * Stopping it stops and removes the container. A rank with a disk limit has what it wrote (its
+ * container's own layer) measured every {@link #DISK_CHECK_INTERVAL}, and is killed once that
+ * passes the limit: it may overshoot by what it writes in one interval. This works on every
+ * storage driver, where the engine's own size option needs XFS project quotas.
  */
 final class RankContainer implements RunningRank {
     /** How long a rank has to stop after SIGTERM before the engine kills it. */
     static final Duration STOP_GRACE = RankProcess.STOP_GRACE;
     /** How long the log may go on arriving after the exit, before the output is read for the last time. */
     static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(5);
+    /** How often a rank with a disk limit has what it wrote measured. */
+    static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(RankContainer.class);
 
     private final ContainerEngine engine;
@@ -37,6 +44,7 @@ final class RankContainer implements RunningRank {
     private final LogToFile log;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean removed;
+    private volatile String endedBecause;
 
     private RankContainer(ContainerEngine engine, String id, RankOutput output, LogToFile log) {
         this.engine = engine;
@@ -46,7 +54,8 @@ final class RankContainer implements RunningRank {
     }
 
     /** Follows a started container's log and exit. */
-    static RankContainer follow(ContainerEngine engine, String id, Path outputFile) throws IOException {
+    static RankContainer follow(ContainerEngine engine, String id, Path outputFile, Optional<Long> diskBytes)
+            throws IOException {
         requireNonNull(engine, "engine is null");
         Files.createDirectories(outputFile.getParent());
         Files.deleteIfExists(outputFile);
@@ -70,7 +79,40 @@ final class RankContainer implements RunningRank {
                 rank.exit.completeExceptionally(new IllegalStateException("the engine ended the wait without a code"));
             }
         });
+        diskBytes.ifPresent(limit -> Thread.ofVirtual().name("disk-" + id).start(() -> rank.watchDisk(limit)));
         return rank;
+    }
+
+    /** Measures what the rank wrote until it exits, and kills it once that passes the limit. */
+    private void watchDisk(long limitBytes) {
+        try {
+            while (true) {
+                Thread.sleep(DISK_CHECK_INTERVAL.toMillis());
+                if (exit.isDone() || removed) {
+                    return;
+                }
+                Long written = engine.commands().inspectContainerCmd(id).withSize(true).exec().getSizeRw();
+                if (written != null && written > limitBytes) {
+                    endedBecause = String.format(Locale.ROOT, "the rank wrote %.2f GB to its disk, more than the "
+                            + "%d GB the cluster asked for (container.diskGb)", written / 1e9,
+                            limitBytes / ContainerPlan.BYTES_PER_GB);
+                    LOG.warn("container {}: {}", id, endedBecause);
+                    engine.commands().killContainerCmd(id).exec();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!exit.isDone() && !removed) {
+                LOG.warn("cannot measure what container {} wrote: {}", id, ContainerEngine.firstLine(e.getMessage()));
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> endedBecause() {
+        return Optional.ofNullable(endedBecause);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.corral.agent;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** A rank this agent started, in whichever runtime: its exit, its output and its stop. */
 interface RunningRank {
@@ -14,6 +15,11 @@ interface RunningRank {
      * counts). Called by the one thread that ships the rank's output.
      */
     List<String> linesFrom(int from, int max, boolean ended);
+
+    /** Why the agent ended the rank itself (it broke a limit), once it has; empty while it runs or when it exited. */
+    default Optional<String> endedBecause() {
+        return Optional.empty();
+    }
 
     /** Asks the rank to stop, kills what is left of it after a grace period, and removes what it left behind. */
     void stop() throws InterruptedException;

@@ -190,15 +190,16 @@ public final class WorkerAgent implements AutoCloseable {
         // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
         RankProcess.stopLeftovers(workRoot(config));
         AgentClient client = new AgentClient(config.server(), identity, config.clock());
-        HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
-        HardwareSpec hardware = probe.detect();
         DeviceId device = identity.deviceId().orElse(null);
         if (device == null && config.joinToken() == null) {
             throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
         }
-        ChallengeEngine engine = ChallengeEngines.best(hardware);
         Optional<ContainerEngine> containers = ContainerEngine.detect(config.containerEngine());
         containers.ifPresent(c -> LOG.info("ranks run in containers: {}", c.description()));
+        HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
+        HardwareSpec hardware = probe.detect(containers.flatMap(ContainerEngine::storageRoot)
+                .orElse(config.dataDirectory()));
+        ChallengeEngine engine = ChallengeEngines.best(hardware);
         if (device == null) {
             RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
                     config.region(), config.advertiseHost(), runtimes(config, engine, containers));
@@ -291,7 +292,9 @@ public final class WorkerAgent implements AutoCloseable {
         try {
             RankContainer container = RankContainer.follow(containers.get(), id,
                     workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank())
-                            .resolve(RankProcess.OUTPUT_FILE));
+                            .resolve(RankProcess.OUTPUT_FILE),
+                    Optional.ofNullable(assignment.container()).map(ContainerSpec::diskGb)
+                            .map(gb -> gb * ContainerPlan.BYTES_PER_GB));
             LOG.info("{}: serving again the container an earlier run of this agent started", key);
             StartReport start = started(assignment, container, assignment.headAddr(), List.of());
             delivered(start);
@@ -721,6 +724,11 @@ public final class WorkerAgent implements AutoCloseable {
             LOG.info("{} exited with {}", key, code);
             if (!start.delivered) {
                 reportAlone(start);
+            }
+            Optional<String> because = process.endedBecause();
+            if (because.isPresent()) {
+                reportFailure(assignment, code, because.get());
+                return;
             }
             Retry.call("exit report for " + key,
                     () -> client.exited(device, cluster, new RankExited(assignment.rank(), code, null)));

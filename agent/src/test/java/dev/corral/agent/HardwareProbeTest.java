@@ -1,6 +1,7 @@
 package dev.corral.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
@@ -12,9 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HardwareProbeTest {
     @Test
-    void withoutNvidiaSmiTheMachineIsACpuDeviceAndNoGpuIsInvented() {
-        HardwareSpec spec = new HardwareProbe("/nonexistent/nvidia-smi").detect();
+    void withoutNvidiaSmiTheMachineIsACpuDeviceAndNoGpuIsInvented(@TempDir Path dir) throws Exception {
+        HardwareSpec spec = new HardwareProbe("/nonexistent/nvidia-smi").detect(dir);
         assertThat(spec.kind()).isEqualTo(DeviceKind.CPU);
+        assertThat(spec.diskGb()).as("the free space where the ranks' files go, in whole GB")
+                .isCloseTo(Files.getFileStore(dir).getUsableSpace() / 1_000_000_000L, within(1L));
         assertThat(spec.gpuCount()).isZero();
         assertThat(spec.cpuCores()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(new HardwareProbe("/nonexistent/nvidia-smi").telemetry(spec).gpus()).isEmpty();
@@ -23,7 +26,7 @@ class HardwareProbeTest {
     @Test
     void aFailingNvidiaSmiAlsoMeansCpu(@TempDir Path dir) throws Exception {
         Path failing = script(dir, "exit 9");
-        assertThat(new HardwareProbe(failing.toString()).detect().kind()).isEqualTo(DeviceKind.CPU);
+        assertThat(new HardwareProbe(failing.toString()).detect(dir).kind()).isEqualTo(DeviceKind.CPU);
     }
 
     @Test
@@ -35,7 +38,7 @@ class HardwareProbeTest {
                 esac
                 """);
         HardwareProbe probe = new HardwareProbe(fake.toString());
-        HardwareSpec spec = probe.detect();
+        HardwareSpec spec = probe.detect(dir);
         assertThat(spec.kind()).isEqualTo(DeviceKind.GPU);
         assertThat(spec.model().name()).isEqualTo("H100");
         assertThat(spec.gpuCount()).isEqualTo(2);

@@ -15,7 +15,7 @@ import java.util.Optional;
  * "optional", where they are skipped.
  */
 public final class TestImages {
-    public static final String BUSYBOX = "localhost/corral-test/busybox:1";
+    public static final String BUSYBOX = "localhost/corral-test/busybox:2";
     private static Optional<ContainerEngine> engine;
 
     private TestImages() {}

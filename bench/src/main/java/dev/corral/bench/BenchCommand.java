@@ -329,8 +329,8 @@ public final class BenchCommand {
     static final class RankStart implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--image", defaultValue = "localhost/corral-test/busybox:1", description = "An image the "
-                + "engine has, with sleep (default ${DEFAULT-VALUE}, which the agent's tests build).")
+        @Option(names = "--image", defaultValue = RankStartBenchmark.IMAGE_DEFAULT, description = "An image the "
+                + "engine has, with sleep (default ${DEFAULT-VALUE}, made from this machine's /bin/busybox if missing).")
         String image;
         @Option(names = "--rounds", defaultValue = "10", description = "Timed rounds, after an untimed one "
                 + "(default ${DEFAULT-VALUE}).")

@@ -125,7 +125,8 @@ public final class PlacementBenchmark {
                     gpu ? HardwareCatalog.gpu(model).map(HardwareCatalog.Gpu::memoryGb).orElse(24) : 0,
                     8 << random.nextInt(5), REGIONS.get(region), COUNTRIES.get(region), supplier, security,
                     1 + random.nextInt(4), 1 - Math.pow(random.nextDouble(), 4) * 0.5,
-                    listPrice * (30 + random.nextInt(61)) / 100, gpu ? 525 + random.nextInt(50) : 0, true));
+                    listPrice * (30 + random.nextInt(61)) / 100, gpu ? 525 + random.nextInt(50) : 0, true,
+                    PoolDevice.RUNTIMES_ALL, 100L << random.nextInt(5)));
         }
     }
 

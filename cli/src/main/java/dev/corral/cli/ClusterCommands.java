@@ -124,6 +124,9 @@ final class ClusterCommands {
         @Option(names = "--registry-auth", paramLabel = "USER:TOKEN", description = "Credentials of the image's "
                 + "registry, for a private image; kept sealed, shown nowhere, given only to the engine that pulls it.")
         String registryAuth;
+        @Option(names = "--disk", paramLabel = "GB", description = "Disk each rank may fill, in GB: placed only on "
+                + "devices with that much free; a rank that writes more is stopped.")
+        Long diskGb;
         @Option(names = "--shm-size", description = "Shared memory for the container, e.g. 2g (the engine's default is 64m).")
         String shmSize;
         @Option(names = "--name", description = "A name for the cluster.")
@@ -151,8 +154,8 @@ final class ClusterCommands {
             }
             CorralClient client = options.client();
             ContainerSpec container = image == null && entrypoint == null && secretEnv.isEmpty() && ports.isEmpty()
-                    && shmSize == null && auth == null ? null
-                    : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth);
+                    && shmSize == null && auth == null && diskGb == null ? null
+                    : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth, diskGb);
             ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container),
                     idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
@@ -268,7 +271,8 @@ final class ClusterCommands {
                             : ", ports " + String.join(" ", c.container().ports()))
                     + (c.container().secretEnv() == null || c.container().secretEnv().isEmpty() ? ""
                             : ", secrets " + String.join(" ", c.container().secretEnv().keySet()))
-                    + (c.container().registryAuth() == null ? "" : ", registry credentials given"));
+                    + (c.container().registryAuth() == null ? "" : ", registry credentials given")
+                    + (c.container().diskGb() == null ? "" : ", disk " + c.container().diskGb() + " GB per rank"));
         }
         out.println("command    " + (c.cmd() == null ? "(the image's own)" : shortened(c.cmd())));
         out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a device says it is. Accepted by the coordinator only when signed by the device's
- * own key, and re-asserted on every heartbeat so a wrong value heals.
+ * own key, and re-asserted on every heartbeat so a wrong value heals. {@code diskGb} is the
+ * disk its ranks may fill: the space free where its container engine (or, without one, its
+ * agent) keeps their files when the agent started, in whole GB (10^9 bytes); 0 when unknown.
  */
 public record HardwareSpec(
         DeviceKind kind,
@@ -14,8 +16,11 @@ public record HardwareSpec(
         String driverVersion,
         String cpuModel,
         int cpuCores,
-        long memoryMb) {
+        long memoryMb,
+        long diskGb) {
     public static final int GPU_COUNT_MAX = 64;
+    /** A petabyte: more than any one machine offers. */
+    public static final long DISK_GB_MAX = 1_000_000;
     public static final int CPU_CORES_MAX = 4096;
     public static final long MEMORY_MB_MAX = 64L * 1024 * 1024;
     private static final int TEXT_LENGTH_MAX = 128;
@@ -34,6 +39,18 @@ public record HardwareSpec(
         check(cpuModel.length() <= TEXT_LENGTH_MAX, "cpuModel too long");
         check(cpuCores >= 1 && cpuCores <= CPU_CORES_MAX, "cpuCores must be 1.." + CPU_CORES_MAX);
         check(memoryMb >= 0 && memoryMb <= MEMORY_MB_MAX, "memoryMb out of range");
+        check(diskGb >= 0 && diskGb <= DISK_GB_MAX, "diskGb must be 0.." + DISK_GB_MAX);
+    }
+
+    /** A device that does not say how much disk its ranks may fill. */
+    public HardwareSpec(DeviceKind kind, String gpuModel, int gpuCount, long vramMbPerGpu, String driverVersion,
+            String cpuModel, int cpuCores, long memoryMb) {
+        this(kind, gpuModel, gpuCount, vramMbPerGpu, driverVersion, cpuModel, cpuCores, memoryMb, 0);
+    }
+
+    /** The same device with this much disk for its ranks. */
+    public HardwareSpec withDiskGb(long gb) {
+        return new HardwareSpec(kind, gpuModel, gpuCount, vramMbPerGpu, driverVersion, cpuModel, cpuCores, memoryMb, gb);
     }
 
     /** The canonical model of a GPU device; null for a CPU device. */

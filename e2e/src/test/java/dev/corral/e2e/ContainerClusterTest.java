@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.agent.TestImages;
 import dev.corral.agent.WorkerAgent;
+import dev.corral.core.HardwareSpec;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
@@ -228,7 +229,10 @@ class ContainerClusterTest extends NetworkTest {
                 new ContainerSpec(image, null, null, Map.of("1BAD", "x"), null), "container.secretEnv",
                 new ContainerSpec(image, null, null, Map.of("BIG", "x".repeat(ContainerSpec.SECRET_VALUE_LENGTH_MAX + 1)),
                         null), "container.secretEnv",
-                new ContainerSpec(image, null, null, null, "lots"), "container.shmSize");
+                new ContainerSpec(image, null, null, null, "lots"), "container.shmSize",
+                new ContainerSpec(image, null, null, null, null, null, 0L), "container.diskGb",
+                new ContainerSpec(image, null, null, null, null, new ContainerSpec.RegistryAuth("a:b", "t"), null),
+                "container.registryAuth");
         for (Map.Entry<ContainerSpec, String> refused : refusals.entrySet()) {
             assertThatThrownBy(() -> alice.deploy(inContainer("true", refused.getKey()), null))
                     .isInstanceOfSatisfying(CorralException.class, e -> {
@@ -243,6 +247,29 @@ class ContainerClusterTest extends NetworkTest {
         assertThat(alice.clusters()).isEmpty();
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000);
         assertThat(network.anonymous.networkStats().devicesIdle()).isEqualTo(1);
+    }
+
+    @Test
+    void aClusterIsPlacedOnlyWhereItsDiskIsFreeAndARankThatWritesMoreIsStoppedWithTheReason() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+        assertThat(network.anonymous.offers("disk>=1", null).stream().mapToInt(offer -> offer.available()).sum())
+                .as("the device offers its free disk").isEqualTo(1);
+        assertThat(network.anonymous.offers("disk>=" + HardwareSpec.DISK_GB_MAX, null)).isEmpty();
+
+        assertThatThrownBy(() -> alice.deploy(inContainer("true", new ContainerSpec(image, null, null, null, null, null,
+                HardwareSpec.DISK_GB_MAX)), null)).isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(alice.account().available().minor()).as("nothing charged").isEqualTo(5_000_000);
+
+        ClusterView deployed = alice.deploy(inContainer("dd if=/dev/zero of=/tmp/fill bs=1M count=1100 2>&1; "
+                + "echo filled; sleep 300", new ContainerSpec(image, null, null, null, null, null, 1L)), null);
+        ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
+
+        assertThat(failed.container().diskGb()).isEqualTo(1L);
+        assertThat(failed.reason()).contains("the rank wrote 1.1").contains("GB to its disk, more than the 1 GB the "
+                + "cluster asked for (container.diskGb)");
+        assertThat(lines(alice, deployed.clusterId())).contains("filled");
     }
 
     private static List<String> lines(CorralClient owner, String cluster) {

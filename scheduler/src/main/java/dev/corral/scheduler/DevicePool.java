@@ -99,6 +99,7 @@ public final class DevicePool {
         final long[] floorMicros = new long[CHUNK_SLOTS];
         final double[] driver = new double[CHUNK_SLOTS];
         final byte[] runtimes = new byte[CHUNK_SLOTS];
+        final int[] diskGb = new int[CHUNK_SLOTS];
         final int[] bucket = new int[CHUNK_SLOTS];
         final AtomicIntegerArray state = new AtomicIntegerArray(CHUNK_SLOTS);
     }
@@ -163,6 +164,7 @@ public final class DevicePool {
             c.floorMicros[i] = device.priceFloorMicros();
             c.driver[i] = device.driverVersion();
             c.runtimes[i] = (byte) device.runtimes();
+            c.diskGb[i] = (int) Math.min(device.diskGb(), Integer.MAX_VALUE);
             c.state.getAndUpdate(i, s -> device.takesWork() ? s & ~OFFLINE : s | OFFLINE);
             if (known == null) {
                 c.bucket[i] = bucket;

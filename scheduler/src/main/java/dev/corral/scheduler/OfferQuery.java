@@ -39,7 +39,8 @@ public record OfferQuery(List<Condition> conditions) {
         STAKE(true, "IO staked on the device's owner"),
         CPU_CORES(true, "CPU cores"),
         DRIVER(true, "GPU driver version, major.minor, e.g. 550.54"),
-        PRICE(true, "USD per device-hour the device asks at least");
+        PRICE(true, "USD per device-hour the device asks at least"),
+        DISK(true, "GB of disk a rank may fill (free where the device keeps its ranks' files)");
 
         private final boolean numeric;
         private final String meaning;

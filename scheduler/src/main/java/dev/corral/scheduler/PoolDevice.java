@@ -19,7 +19,7 @@ import java.util.Collection;
  */
 public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel model, int gpuCount, int vramGb,
         int cpuCores, String region, String country, SupplierType supplier, int securityTier, int connectivityTier,
-        double reliability, long priceFloorMicros, double driverVersion, boolean takesWork, int runtimes) {
+        double reliability, long priceFloorMicros, double driverVersion, boolean takesWork, int runtimes, long diskGb) {
     public static final int TIER_MIN = 1;
     public static final int TIER_MAX = 4;
     /** Runtime bits: the device runs ranks in containers. */
@@ -33,7 +33,7 @@ public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel
             int cpuCores, String region, String country, SupplierType supplier, int securityTier, int connectivityTier,
             double reliability, long priceFloorMicros, double driverVersion, boolean takesWork) {
         this(id, owner, kind, model, gpuCount, vramGb, cpuCores, region, country, supplier, securityTier,
-                connectivityTier, reliability, priceFloorMicros, driverVersion, takesWork, RUNTIMES_ALL);
+                connectivityTier, reliability, priceFloorMicros, driverVersion, takesWork, RUNTIMES_ALL, 0);
     }
 
     public PoolDevice {
@@ -58,6 +58,9 @@ public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel
         }
         if ((runtimes & ~RUNTIMES_ALL) != 0) {
             throw new IllegalArgumentException("unknown runtime bits " + runtimes);
+        }
+        if (diskGb < 0) {
+            throw new IllegalArgumentException("disk is negative");
         }
     }
 
@@ -101,6 +104,7 @@ public record PoolDevice(DeviceId id, AccountId owner, DeviceKind kind, GpuModel
             case CPU_CORES -> cpuCores;
             case DRIVER -> kind == DeviceKind.GPU ? driverVersion : null;
             case PRICE -> priceFloorMicros / 1e6;
+            case DISK -> diskGb;
         };
     }
 

@@ -83,6 +83,7 @@ final class SlotFilter {
             case CPU_CORES -> (c, i) -> c.cpuCores[i];
             case DRIVER -> (c, i) -> c.kind[i] == DevicePool.KIND_GPU ? c.driver[i] : Double.NaN;
             case PRICE -> (c, i) -> c.floorMicros[i] / 1e6;
+            case DISK -> (c, i) -> c.diskGb[i];
             default -> throw new IllegalStateException(condition.field() + " is not numeric");
         };
         return switch (condition.op()) {

@@ -28,7 +28,7 @@ class DevicePoolTest {
     private static final List<String> CONDITIONS = List.of("", "vram>=40", "region in eu-west,us-east",
             "country!=US", "supplier=datacenter", "security>=3", "connectivity>2", "reliability>0.5", "stake>=100",
             "price<=1.5", "cpu_cores>16", "driver>=550", "fp16>300", "supplier notin miner,individual",
-            "reliability>0.2 security<=3 region!=ap-south");
+            "reliability>0.2 security<=3 region!=ap-south", "disk>=100", "disk<50 cpu_cores>8");
 
     @Test
     void everyPlacementMeetsEveryConditionAllOrNothingAndNeverTakesAHiredDevice() {
@@ -300,7 +300,8 @@ class DevicePoolTest {
                 COUNTRIES.get(random.nextInt(COUNTRIES.size())),
                 SupplierType.values()[random.nextInt(SupplierType.values().length)], 1 + random.nextInt(4),
                 1 + random.nextInt(4), random.nextInt(101) / 100.0, random.nextLong(3_000_000),
-                cpu ? 0 : 500 + random.nextInt(80) + random.nextInt(100) / 100.0, random.nextInt(6) != 0);
+                cpu ? 0 : 500 + random.nextInt(80) + random.nextInt(100) / 100.0, random.nextInt(6) != 0,
+                PoolDevice.RUNTIMES_ALL, random.nextInt(4) == 0 ? 0 : random.nextInt(400));
     }
 
     private static PoolDevice gpu(AccountId owner, String model, int gpus, String region, long floor,

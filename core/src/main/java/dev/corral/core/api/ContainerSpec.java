@@ -1,5 +1,6 @@
 package dev.corral.core.api;
 
+import dev.corral.core.HardwareSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +15,14 @@ import java.util.regex.Pattern;
  * What a container rank runs: the image, optionally its entrypoint replaced, the ports it
  * serves ("8080" or "8080/tcp", "53/udp"), environment variables only the container sees
  * (secrets: never shown in any view or log), and the size of its shared memory ("1g", "512m";
- * PyTorch's data loaders need more than the engine's 64 MiB), and the credentials that pull the
- * image from a private registry (as secret as the secrets). The cluster's {@code cmd} and
+ * PyTorch's data loaders need more than the engine's 64 MiB), the credentials that pull the
+ * image from a private registry (as secret as the secrets), and the disk each rank may fill in
+ * GB (placed only on devices with that much free; a rank that writes more is stopped). The cluster's {@code cmd} and
  * {@code env} apply as for every runtime; a container cluster may leave {@code cmd} out to run
  * the image's own command.
  */
 public record ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
-        String shmSize, RegistryAuth registryAuth) {
+        String shmSize, RegistryAuth registryAuth, Long diskGb) {
     public static final int IMAGE_LENGTH_MAX = 255;
     public static final int ENTRYPOINT_LENGTH_MAX = 1024;
     public static final int PORTS_MAX = 16;
@@ -47,7 +49,13 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
     /** A spec that pulls its image without credentials. */
     public ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
             String shmSize) {
-        this(image, entrypoint, ports, secretEnv, shmSize, null);
+        this(image, entrypoint, ports, secretEnv, shmSize, null, null);
+    }
+
+    /** A spec that asks for no disk beyond what the device has. */
+    public ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
+            String shmSize, RegistryAuth registryAuth) {
+        this(image, entrypoint, ports, secretEnv, shmSize, registryAuth, null);
     }
 
     /** A user name and a token (or password) of the image's registry. */
@@ -125,6 +133,9 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
             return Optional.of("container.registryAuth needs a username (1.." + REGISTRY_USERNAME_LENGTH_MAX
                     + " characters, no ':') and a token (1.." + REGISTRY_TOKEN_LENGTH_MAX + " characters)");
         }
+        if (diskGb != null && (diskGb < 1 || diskGb > HardwareSpec.DISK_GB_MAX)) {
+            return Optional.of("container.diskGb must be 1.." + HardwareSpec.DISK_GB_MAX);
+        }
         if (shmSize != null && shmBytes().isEmpty()) {
             return Optional.of("container.shmSize must be a size such as '512m' or '2g', at most "
                     + (SHM_BYTES_MAX >> 30) + "g");
@@ -172,14 +183,15 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
                 change.apply(value)));
         RegistryAuth auth = registryAuth == null ? null : new RegistryAuth(
                 change.apply(registryAuth.username()), change.apply(registryAuth.token()));
-        return new ContainerSpec(image, entrypoint, ports, changed, shmSize, auth);
+        return new ContainerSpec(image, entrypoint, ports, changed, shmSize, auth, diskGb);
     }
 
     @Override
     public String toString() {
         ContainerSpec shown = redacted();
         return "ContainerSpec[image=" + image + ", entrypoint=" + entrypoint + ", ports=" + ports + ", secretEnv="
-                + shown.secretEnv + ", shmSize=" + shmSize + ", registryAuth=" + shown.registryAuth + "]";
+                + shown.secretEnv + ", shmSize=" + shmSize + ", registryAuth=" + shown.registryAuth + ", diskGb=" + diskGb
+                + "]";
     }
 
     private static boolean printable(String text, int lengthMax) {

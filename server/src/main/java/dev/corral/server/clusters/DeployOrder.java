@@ -89,6 +89,15 @@ record DeployOrder(ClusterRequest request, String name, String type, String cmd,
                 container ? deploy.container() : null, currency, where(deploy.where()), layout, deploy.quoteId());
     }
 
+    /**
+     * The conditions a device must meet to be placed: the customer's, and for a container that
+     * asks for disk, at least that much free on the device. Replacement devices meet them too.
+     */
+    OfferQuery placement() {
+        return container == null || container.diskGb() == null ? where
+                : where.and(OfferQuery.Field.DISK, ">=", Long.toString(container.diskGb()));
+    }
+
     /** The customer's offer conditions, parsed. */
     static OfferQuery where(String text) {
         try {

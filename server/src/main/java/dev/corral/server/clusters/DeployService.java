@@ -133,7 +133,7 @@ public final class DeployService {
     /** Claims the cluster's devices in the index, or says why it cannot. */
     private List<DevicePool.Chosen> choose(AccountId owner, DeployOrder order, Money price) {
         ClusterRequest request = order.request();
-        DevicePool.Outcome outcome = devices.place(Placements.of(request, order.where(), price, order.layout(),
+        DevicePool.Outcome outcome = devices.place(Placements.of(request, order.placement(), price, order.layout(),
                 Placements.customerStakeIo(db, stakes, owner), PoolDevice.runtimeBit(order.type())),
                 ThreadLocalRandom.current());
         Meters.placements(metrics, switch (outcome) {
@@ -165,7 +165,7 @@ public final class DeployService {
         clusters.insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
                 ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), seal.seal(order.container()), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
-                request.hours(), request.region(), order.where().text(), price, null, now, null, null, null));
+                request.hours(), request.region(), order.placement().text(), price, null, now, null, null, null));
         Currency currency = order.currency();
         String escrow = LedgerAccounts.escrow(id, currency);
         ledger.open(c, escrow, currency);

@@ -146,6 +146,6 @@ final class DeviceIndex {
                 row.minPricePerHourMicros(), gpu ? PoolDevice.driverNumber(hardware.driverVersion()) : 0,
                 row.online() && PoolDevice.runtimeBits(row.runtimes()) != 0 && row.verification().verified()
                         && !row.verification().blocked() && row.verification().claimFlags().isEmpty(),
-                PoolDevice.runtimeBits(row.runtimes()));
+                PoolDevice.runtimeBits(row.runtimes()), hardware.diskGb());
     }
 }
