@@ -68,9 +68,9 @@ final class RankProcess implements RunningRank {
         }
     }
 
-    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Optional<RankUser> user)
-            throws IOException {
-        return start(assignment, headAddr, workDirectory, Launcher.best(), user);
+    static RankProcess start(Assignment assignment, String headAddr, Path workDirectory,
+            Optional<RankIsolation> isolation) throws IOException {
+        return start(assignment, headAddr, workDirectory, Launcher.best(), isolation);
     }
 
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Launcher launcher)
@@ -78,15 +78,15 @@ final class RankProcess implements RunningRank {
         return start(assignment, headAddr, workDirectory, launcher, Optional.empty());
     }
 
-    /** Starts the rank's command in its work directory, as the rank user where there is one. */
+    /** Starts the rank's command in its work directory, isolated where the agent can. */
     static RankProcess start(Assignment assignment, String headAddr, Path workDirectory, Launcher launcher,
-            Optional<RankUser> user) throws IOException {
+            Optional<RankIsolation> isolation) throws IOException {
         requireNonNull(assignment, "assignment is null");
         Files.createDirectories(workDirectory);
         List<String> argv = ShellCommand.argv(assignment.cmd());
-        if (user.isPresent()) {
-            user.get().own(workDirectory);
-            argv = user.get().wrap(argv);
+        if (isolation.isPresent()) {
+            isolation.get().own(workDirectory);
+            argv = isolation.get().wrap(argv, workDirectory);
         }
         Path outputFile = workDirectory.resolve(OUTPUT_FILE);
         Files.deleteIfExists(outputFile);

@@ -114,7 +114,7 @@ public final class WorkerAgent implements AutoCloseable {
      */
     private final Map<String, String> leftoverContainers;
     /** The user process ranks run as, apart from the agent's: none where the agent cannot switch users. */
-    private final Optional<RankUser> rankUser;
+    private final Optional<RankIsolation> rankIsolation;
     private final ContainerPlan.DeviceLimits limits;
     private final Map<String, RunningRank> running = new ConcurrentHashMap<>();
     /** Container ranks whose image is being pulled or whose container is being made, by key. */
@@ -153,7 +153,8 @@ public final class WorkerAgent implements AutoCloseable {
         this.containers = containers;
         this.lock = lock;
         this.leftoverContainers = new ConcurrentHashMap<>(leftoverContainers);
-        this.rankUser = RankUser.of(device);
+        this.rankIsolation = config.allowProcessRuntime() ? RankIsolation.of(device, config.dataDirectory())
+                : Optional.empty();
         this.limits = new ContainerPlan.DeviceLimits(hardware.memoryMb(), hardware.cpuCores(),
                 containers.isPresent() ? probe.offeredGpuIds(hardware) : List.of());
     }
@@ -223,9 +224,11 @@ public final class WorkerAgent implements AutoCloseable {
         }
         WorkerAgent agent = new WorkerAgent(config, client, probe, hardware, device, engine, containers, lock,
                 leftovers);
-        if (config.allowProcessRuntime() && agent.rankUser.isEmpty()) {
-            LOG.warn("process ranks run as this agent's own user and can read its files, its device key included: "
-                    + "only an agent running as root (with util-linux setpriv) runs them as a user of their own");
+        if (config.allowProcessRuntime()) {
+            agent.rankIsolation.ifPresentOrElse(isolation -> LOG.info("process ranks run {}", isolation.description()),
+                    () -> LOG.warn("process ranks run as this agent's own user and can read its files, its device key "
+                            + "included: this machine allows neither a user of their own (the agent is not root) nor "
+                            + "namespaces (util-linux unshare, unprivileged user namespaces)"));
         }
         LOG.info("device {} ({}) serving {}", device, hardware.describe(), config.server());
         // Virtual threads: an agent blocks only on HTTP, timers and its ranks' exits, so a host running
@@ -553,7 +556,7 @@ public final class WorkerAgent implements AutoCloseable {
                 headAddr = config.advertiseHost() + ":" + freePort();
             }
             process = RankProcess.start(assignment, headAddr,
-                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankUser);
+                    workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankIsolation);
         } catch (IOException e) {
             finished.add(key);
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -231,6 +233,10 @@ class ContainerClusterTest extends NetworkTest {
                         null), "container.secretEnv",
                 new ContainerSpec(image, null, null, null, "lots"), "container.shmSize",
                 new ContainerSpec(image, null, null, null, null, null, 0L), "container.diskGb",
+                new ContainerSpec(image, null, IntStream.rangeClosed(1, ContainerSpec.PORTS_MAX + 1)
+                        .mapToObj(Integer::toString).toList(), null, null), "container.ports: at most 16",
+                new ContainerSpec(image, null, null, IntStream.rangeClosed(1, ContainerSpec.SECRETS_MAX + 1).boxed()
+                        .collect(Collectors.toMap(i -> "S" + i, i -> "x")), null), "container.secretEnv: at most 32",
                 new ContainerSpec(image, null, null, null, null, new ContainerSpec.RegistryAuth("a:b", "t"), null),
                 "container.registryAuth");
         for (Map.Entry<ContainerSpec, String> refused : refusals.entrySet()) {
