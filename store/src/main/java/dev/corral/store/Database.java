@@ -69,12 +69,15 @@ public final class Database implements AutoCloseable {
      * system: a thread interrupted while it reads or writes the file closes the file's channel for
      * every thread (Java's rule for interruptible channels), which broke the whole store until the
      * coordinator restarted (seen once, in `corral bench deploy` with 11,111 agents); the wrapper
-     * opens the file again and repeats the operation.
+     * opens the file again and repeats the operation. {@code WRITE_DELAY=0}: each commit reaches
+     * the file before it returns, so a write the coordinator acknowledged survives its process
+     * being killed (with H2's default 500 ms a deploy answered 201 was gone after kill -9); it
+     * costs about a sixth of the heartbeat rate (BENCHMARKS.md).
      */
     public static String embeddedUrl(Path dataDirectory) {
         Path file = dataDirectory.toAbsolutePath().resolve("corral");
         return "jdbc:h2:retry:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     /** A store at a JDBC URL (jdbc:postgresql://... or jdbc:h2:...). */
