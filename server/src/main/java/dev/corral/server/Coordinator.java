@@ -22,6 +22,7 @@ import dev.corral.server.devices.DeviceState;
 import dev.corral.server.devices.WorkBoard;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
+import dev.corral.server.http.JettyErrors;
 import dev.corral.server.http.ReplayGuard;
 import dev.corral.server.http.Routes;
 import dev.corral.server.metrics.CoordinatorMetrics;
@@ -131,6 +132,7 @@ public final class Coordinator implements AutoCloseable {
                 javalin.startup.showJavalinBanner = false;
                 javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 javalin.jetty.modifyServer(Coordinator::deepenAcceptQueue);
+                javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
                 javalin.requestLogger.http(observed::requestDone);
                 routes.register(javalin.routes);
                 Errors.register(javalin.routes, BODY_BYTES_MAX);

@@ -178,7 +178,7 @@ public final class AccountService {
             throw Refusal.notFound("account", String.valueOf(accountId));
         }
         AccountId account = new AccountId(accountId);
-        Money amount = Money.parse(amountText, Currency.USD);
+        Money amount = Money.parse("amountUsd", amountText, Currency.USD);
         if (amount.minor() == 0) {
             throw Refusal.invalid("amount must be more than zero");
         }

@@ -159,7 +159,7 @@ public final class DeviceService {
         }
         Long minPrice = null;
         if (update.minPricePerHour() != null) {
-            Money price = Money.parse(update.minPricePerHour(), Currency.USD);
+            Money price = Money.parse("minPricePerHour", update.minPricePerHour(), Currency.USD);
             if (price.compareTo(MIN_PRICE_MAX) > 0) {
                 throw Refusal.invalid("minPricePerHour must be at most " + MIN_PRICE_MAX);
             }

@@ -62,7 +62,7 @@ public final class StakeService {
             throw Refusal.notFound("account", String.valueOf(targetText));
         }
         AccountId target = new AccountId(targetText);
-        Money io = Money.parse(ioText, Currency.IO);
+        Money io = Money.parse("io", ioText, Currency.IO);
         if (io.minor() == 0) {
             throw Refusal.invalid("io must be more than zero");
         }

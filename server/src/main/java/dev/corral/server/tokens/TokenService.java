@@ -47,7 +47,7 @@ public final class TokenService {
     }
 
     public OraclePrice setPrice(String usdPerIo) {
-        Money price = Money.parse(usdPerIo, Currency.USD);
+        Money price = Money.parse("usdPerIo", usdPerIo, Currency.USD);
         if (price.minor() == 0) {
             throw Refusal.invalid("usdPerIo must be more than zero");
         }
@@ -71,7 +71,7 @@ public final class TokenService {
 
     /** Burns IO from the account at the oracle price and mints IOSD 1:1 to the USD value: the only way to get IOSD. */
     public WalletView mintIosd(AccountId account, String ioText, String idempotencyKey) {
-        Money io = Money.parse(ioText, Currency.IO);
+        Money io = Money.parse("io", ioText, Currency.IO);
         if (io.minor() == 0) {
             throw Refusal.invalid("io must be more than zero");
         }
@@ -105,7 +105,7 @@ public final class TokenService {
 
     /** Admin: moves IO from the community allocation to the market maker, which sells it for the buy-and-burn. */
     public Map<String, String> fundMarketMaker(String ioText, String idempotencyKey) {
-        Money io = Money.parse(ioText, Currency.IO);
+        Money io = Money.parse("io", ioText, Currency.IO);
         if (io.minor() == 0) {
             throw Refusal.invalid("io must be more than zero");
         }
