@@ -9,6 +9,7 @@ import dev.corral.scheduler.ScarcityPolicy;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import dev.corral.server.http.RateLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -112,6 +113,7 @@ final class DeployBenchmark {
         Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
+                .withRateLimits(RateLimits.Policy.NONE)
                 .withTimeouts(heartbeatInterval.multipliedBy(HEARTBEAT_TIMEOUT_INTERVALS), POLL_WAIT, DEPLOY_TIMEOUT,
                         SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false);

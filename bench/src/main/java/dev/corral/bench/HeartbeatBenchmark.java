@@ -6,6 +6,7 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import dev.corral.server.http.RateLimits;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ final class HeartbeatBenchmark {
             throws Exception {
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
+                .withRateLimits(RateLimits.Policy.NONE)
                 .withTimeouts(HEARTBEAT_TIMEOUT, DeployBenchmark.POLL_WAIT, DeployBenchmark.DEPLOY_TIMEOUT,
                         DeployBenchmark.SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, Duration.ZERO, false);

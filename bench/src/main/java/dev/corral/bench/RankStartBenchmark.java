@@ -11,6 +11,7 @@ import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import dev.corral.server.http.RateLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -47,6 +48,7 @@ final class RankStartBenchmark {
     static void run(String image, int rounds, Path directory, PrintWriter out) throws Exception {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
+                .withRateLimits(RateLimits.Policy.NONE)
                 .withTimeouts(CoordinatorConfig.HEARTBEAT_TIMEOUT_DEFAULT, DeployBenchmark.POLL_WAIT,
                         DeployBenchmark.DEPLOY_TIMEOUT, DeployBenchmark.SWEEP_INTERVAL)
                 .withChallenges(DeployBenchmark.CHALLENGE_MEAN_INTERVAL, DeployBenchmark.CHALLENGE_WORK, false);

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import dev.corral.server.http.RateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -46,13 +47,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "Percent of each block paid as compute rewards; the rest rewards availability (default ${DEFAULT-VALUE}).")
     int computeRewardSharePercent;
 
+    @Option(names = "--no-rate-limits", description = "Serve every client without rate limits (behind a proxy that "
+            + "limits them itself, or for load tests); by default sign-ups, public calls and calls per API key are limited.")
+    boolean noRateLimits;
+
     @Override
     public Integer call() throws InterruptedException {
         String key = adminKey != null ? adminKey : System.getenv("CORRAL_ADMIN_KEY");
         CoordinatorConfig config = CoordinatorConfig.embedded(data, port).withBindHost(bind).withAdminKey(key)
                 .withTimeouts(Duration.ofSeconds(heartbeatTimeoutSeconds), CoordinatorConfig.POLL_WAIT_DEFAULT,
                         CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT)
-                .withEpochs(Duration.ofSeconds(epochSeconds), computeRewardSharePercent * 100);
+                .withEpochs(Duration.ofSeconds(epochSeconds), computeRewardSharePercent * 100)
+                .withRateLimits(noRateLimits ? RateLimits.Policy.NONE : RateLimits.Policy.DEFAULT);
         if (db != null) {
             config = config.withJdbcUrl(db);
         }

@@ -23,6 +23,7 @@ import dev.corral.server.devices.WorkBoard;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
 import dev.corral.server.http.JettyErrors;
+import dev.corral.server.http.RateLimits;
 import dev.corral.server.http.ReplayGuard;
 import dev.corral.server.http.Routes;
 import dev.corral.server.metrics.CoordinatorMetrics;
@@ -125,7 +126,9 @@ public final class Coordinator implements AutoCloseable {
                     config.clock());
             Routes routes = new Routes(accounts, devices, clusters, network, epochs, tokens, stakes, challenges,
                     new BandwidthService(deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
-                    config.pollWait(), metrics);
+                    config.pollWait(), metrics,
+                    // Calls are counted in real time: a test's clock moved by hours must not refill every bucket.
+                    new RateLimits(config.rateLimits(), Clock.systemUTC()));
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;

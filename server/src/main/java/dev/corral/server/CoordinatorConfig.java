@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.Settlement;
 import dev.corral.proofs.ChallengePolicy;
+import dev.corral.server.http.RateLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.time.Duration;
  *     its size (the standard work unless a test or the demo wants it small)
  * @param availabilityProofRequired whether availability rewards need a passed challenge (or a served rank) in the
  *     epoch besides the uptime; on by default; off, challenges keep their mean interval and uptime alone decides
+ * @param rateLimits how often a client may call the API ({@link RateLimits.Policy#DEFAULT} unless a test or benchmark
+ *     drives it harder from one address)
  */
 public record CoordinatorConfig(
         String bindHost,
@@ -45,6 +48,7 @@ public record CoordinatorConfig(
         Duration challengeMeanInterval,
         Duration challengeWork,
         boolean availabilityProofRequired,
+        RateLimits.Policy rateLimits,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
@@ -60,6 +64,7 @@ public record CoordinatorConfig(
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(challengeWork, "challengeWork is null");
+        requireNonNull(rateLimits, "rateLimits is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -76,47 +81,53 @@ public record CoordinatorConfig(
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
                 EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
-                ChallengePolicy.WORK_STANDARD, true, Clock.systemUTC());
+                ChallengePolicy.WORK_STANDARD, true, RateLimits.Policy.DEFAULT, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, clock);
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withChallenges(Duration meanInterval, Duration work, boolean proofRequired) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
                 pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, work,
-                proofRequired, clock);
+                proofRequired, rateLimits, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, newClock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, newClock);
+    }
+
+    public CoordinatorConfig withRateLimits(RateLimits.Policy policy) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
+                challengeWork, availabilityProofRequired, policy, clock);
     }
 }

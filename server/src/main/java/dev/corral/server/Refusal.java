@@ -20,6 +20,8 @@ public final class Refusal extends RuntimeException {
         CONFLICT("conflict"),
         /** A named limit on work in flight is reached: the same request may succeed shortly. */
         LIMIT_EXCEEDED("busy"),
+        /** This client called more often than its rate limit allows: it may call again after a wait. */
+        RATE_LIMITED("rate_limited"),
         /** The coordinator cannot serve this now (stopping, restarted): try again shortly. */
         UNAVAILABLE("unavailable");
 
@@ -74,6 +76,10 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal forbidden(String message) {
         return new Refusal(Kind.FORBIDDEN, Kind.FORBIDDEN.defaultCode, message);
+    }
+
+    public static Refusal rateLimited(String message) {
+        return new Refusal(Kind.RATE_LIMITED, Kind.RATE_LIMITED.defaultCode, message);
     }
 
     public static Refusal limitExceeded(String message) {

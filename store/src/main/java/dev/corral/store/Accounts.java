@@ -7,28 +7,34 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /** Accounts and their API-key hashes; creating one opens its wallet in the ledger. */
 public final class Accounts {
+    private static final int REFERRAL_CODE_BYTES = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Creates an account. Its name is a display name, which others may share: a sign-up must not
+     * tell whether someone else took a name.
+     */
     public void create(Connection c, AccountId id, String name, String apiKeyHash, Instant now, AccountId referredBy)
             throws SQLException {
-        if (byName(c, name).isPresent()) {
-            throw new DuplicateException("an account named '" + name + "' exists already");
-        }
         createAll(c, List.of(new NewAccount(id, name, apiKeyHash, referredBy)), now);
     }
 
-    /** An account to create: id, unique name, API key hash, and who referred it (or null). */
+    /** An account to create: id, name, API key hash, and who referred it (or null). */
     public record NewAccount(AccountId id, String name, String apiKeyHash, AccountId referredBy) {}
 
-    /** Creates accounts with their wallets in every currency, in batches; names must be new. */
+    /** Creates accounts with their wallets in every currency, in batches, each with a referral code of its own. */
     public void createAll(Connection c, List<NewAccount> accounts, Instant now) throws SQLException {
         Sql.batch(c, "INSERT INTO account (id, name, api_key_hash, created_at, referral_code, referred_by) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", accounts.stream().map(a -> new Object[] {a.id().value(), a.name(),
-                        a.apiKeyHash(), now.toEpochMilli(), referralCodeOf(a.id()),
+                        a.apiKeyHash(), now.toEpochMilli(), newReferralCode(),
                         a.referredBy() == null ? null : a.referredBy().value()}).toList());
         List<Object[]> wallets = new ArrayList<>();
         for (NewAccount account : accounts) {
@@ -53,12 +59,14 @@ public final class Accounts {
     }
 
     /** An account's code for inviting others: derived from its id, so it is unique. */
-    static String referralCodeOf(AccountId id) {
-        return "ref-" + id.value().substring(AccountId.PREFIX.length() + 1, AccountId.PREFIX.length() + 13);
-    }
-
-    public Optional<AccountRow> byName(Connection c, String name) throws SQLException {
-        return Sql.one(c, "SELECT * FROM account WHERE name = ?", Accounts::map, name);
+    /**
+     * A referral code: 80 random bits, related to nothing (a code taken from the account's id
+     * told anyone holding it part of the id).
+     */
+    static String newReferralCode() {
+        byte[] bits = new byte[REFERRAL_CODE_BYTES];
+        RANDOM.nextBytes(bits);
+        return "ref-" + HexFormat.of().formatHex(bits);
     }
 
     private static AccountRow map(ResultSet row) throws SQLException {

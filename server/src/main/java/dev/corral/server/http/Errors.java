@@ -25,6 +25,7 @@ public final class Errors {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case RATE_LIMITED -> 429;
             case LIMIT_EXCEEDED, UNAVAILABLE -> 503;
         };
     }

@@ -33,6 +33,7 @@ import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
+import dev.corral.server.accounts.Secrets;
 import dev.corral.server.challenges.ChallengeService;
 import dev.corral.server.clusters.ClusterServices;
 import dev.corral.server.devices.DeviceService;
@@ -79,13 +80,14 @@ public final class Routes {
     private final WorkBoard board;
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
+    private final RateLimits rateLimits;
     private final Semaphore agentAdmission = new Semaphore(AGENT_REQUESTS_IN_FLIGHT_MAX, true);
 
     public Routes(AccountService accounts, DeviceService devices, ClusterServices clusters, NetworkService network,
             EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
             BandwidthService bandwidth, OfferService offers, AgentAuth agentAuth, WorkBoard board,
             Duration pollWait,
-            PrometheusMeterRegistry metrics) {
+            PrometheusMeterRegistry metrics, RateLimits rateLimits) {
         this.accounts = requireNonNull(accounts, "accounts is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
@@ -100,9 +102,11 @@ public final class Routes {
         this.board = requireNonNull(board, "board is null");
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.rateLimits = requireNonNull(rateLimits, "rateLimits is null");
     }
 
     public void register(RoutesConfig routes) {
+        routes.before("/api/*", this::rateLimit);
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
@@ -253,6 +257,28 @@ public final class Routes {
             clusters.reports().appendLogs(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), LogBatch.class));
             ctx.json(Map.of("ok", true));
         }));
+    }
+
+    /**
+     * Counts the call against its client's rate limit: a sign-up against its address, a call
+     * with an API key against the key (hashed), any other against its address; over the limit
+     * it is answered 429 with Retry-After, before any work.
+     */
+    private void rateLimit(Context ctx) {
+        String key = ctx.header("Authorization");
+        boolean signUp = "POST".equals(ctx.method().name()) && "/api/v1/accounts".equals(ctx.path());
+        RateLimits.Kind kind = signUp ? RateLimits.Kind.SIGN_UP
+                : key != null ? RateLimits.Kind.KEYED : RateLimits.Kind.PUBLIC;
+        String client = kind == RateLimits.Kind.KEYED ? Secrets.hash(key) : ctx.ip();
+        rateLimits.take(kind, client).ifPresent(wait -> {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw Refusal.rateLimited("too many " + switch (kind) {
+                case SIGN_UP -> "sign-ups from this address";
+                case KEYED -> "calls with this API key";
+                case PUBLIC -> "calls from this address";
+            } + ": try again in " + seconds + " s");
+        });
     }
 
     /** Work an agent request does with the store, under {@link #AGENT_REQUESTS_IN_FLIGHT_MAX}. */
