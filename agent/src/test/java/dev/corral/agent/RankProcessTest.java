@@ -155,7 +155,9 @@ class RankProcessTest {
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         // Under the JDK launcher `setsid` runs first, then becomes the program.
         long deadline = System.nanoTime() + WAIT_MAX.toNanos();
-        while (!process.info().command().orElse("").endsWith("/sleep") && System.nanoTime() < deadline) {
+        // Both read from /proc: the program's path can be there a moment before its arguments are.
+        while (!(process.info().command().orElse("").endsWith("/sleep") && process.info().arguments().isPresent())
+                && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         List<String> argv = new ArrayList<>(List.of(process.info().command().orElseThrow()));

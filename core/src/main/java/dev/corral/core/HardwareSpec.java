@@ -2,6 +2,8 @@ package dev.corral.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Objects;
+
 /**
  * What a device says it is. Accepted by the coordinator only when signed by the device's
  * own key, and re-asserted on every heartbeat so a wrong value heals. {@code diskGb} is the
@@ -46,6 +48,16 @@ public record HardwareSpec(
     public HardwareSpec(DeviceKind kind, String gpuModel, int gpuCount, long vramMbPerGpu, String driverVersion,
             String cpuModel, int cpuCores, long memoryMb) {
         this(kind, gpuModel, gpuCount, vramMbPerGpu, driverVersion, cpuModel, cpuCores, memoryMb, 0);
+    }
+
+    /**
+     * Whether this claims what {@code verified} claimed, as far as a challenge proves it: the
+     * kind, and the GPUs (model, count, memory) or the CPU cores a challenge is sized by. A
+     * device that claims otherwise must pass a challenge again before it is offered.
+     */
+    public boolean sameClaim(HardwareSpec verified) {
+        return kind == verified.kind && gpuCount == verified.gpuCount && vramMbPerGpu == verified.vramMbPerGpu
+                && cpuCores == verified.cpuCores && Objects.equals(model(), verified.model());
     }
 
     /** The same device with this much disk for its ranks. */

@@ -167,6 +167,30 @@ class ChallengeTest extends NetworkTest {
         }
     }
 
+    /**
+     * The re-claim found by trying the system as an attacker would: a CPU device that passed,
+     * then said in a heartbeat it was 8 x H100, stayed IDLE and verified. Now it is unverified
+     * again at once, offered as nothing, and due a challenge sized for what it claims.
+     */
+    @Test
+    void aDeviceThatClaimsOtherHardwareInAHeartbeatIsUnverifiedUntilItPassesAsWhatItClaims() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        RawAgent device = registered(owner);
+        assertThat(device.answer(challengeOf(device), true)).contains("PASSED");
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("IDLE");
+
+        device.hardware = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559, "550.54.15",
+                "raw test CPU", 2, 2048);
+        assertThat(device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody()).statusCode()).isEqualTo(200);
+
+        DeviceView reclaimed = owner.device(device.deviceId);
+        assertThat(reclaimed.status()).isEqualTo("UNVERIFIED");
+        assertThat(reclaimed.statusReason()).contains("for the hardware it claims");
+        assertThat(network.anonymous.offers("gpu=H100", null)).as("never offered as an H100").isEmpty();
+        assertThat(network.anonymous.offers("kind=cpu", null)).as("nor as what it was").isEmpty();
+        assertThat(challengeOf(device)).as("a challenge, checked to be sized for 8 x H100").isNotNull();
+    }
+
     private RawAgent registered(CorralClient owner) throws Exception {
         return registered(network, owner, RawAgent.CPU, List.of("process"));
     }

@@ -68,17 +68,21 @@ public final class Devices {
 
     /**
      * A signed heartbeat: the device re-asserts what it is and where, and is online again; the
-     * claim flags are what its readings contradict of that (replacing the previous ones).
+     * claim flags are what its readings contradict of that (replacing the previous ones). A
+     * device that {@code reclaimed} other hardware than it was verified as is unverified again
+     * and due a challenge now.
      */
     public void heartbeat(Connection c, DeviceId id, HardwareSpec hardware, String host, List<String> runtimes,
-            Telemetry telemetry, List<String> claimFlags, Instant now) throws SQLException {
+            Telemetry telemetry, List<String> claimFlags, boolean reclaimed, Instant now) throws SQLException {
         String flags = String.join("\n", claimFlags);
         Sql.update(c, "UPDATE device SET hardware = ?, kind = ?, gpu_model = ?, gpu_count = ?, host = ?, runtimes = ?, "
                 + "telemetry = ?, online_since = CASE WHEN online THEN online_since ELSE ? END, online = TRUE, "
-                + "last_seen_at = ?, claim_flags = ? WHERE id = ?",
+                + "last_seen_at = ?, claim_flags = ?, verified = CASE WHEN ? THEN FALSE ELSE verified END, "
+                + "next_challenge_at = CASE WHEN ? THEN ? ELSE next_challenge_at END WHERE id = ?",
                 json(hardware), hardware.kind().name(), modelName(hardware), hardware.gpuCount(), host,
                 String.join(",", runtimes), json(telemetry), now.toEpochMilli(), now.toEpochMilli(),
-                flags.length() > CLAIM_FLAGS_LENGTH_MAX ? flags.substring(0, CLAIM_FLAGS_LENGTH_MAX) : flags, id.value());
+                flags.length() > CLAIM_FLAGS_LENGTH_MAX ? flags.substring(0, CLAIM_FLAGS_LENGTH_MAX) : flags,
+                reclaimed, reclaimed, now.toEpochMilli(), id.value());
     }
 
     public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent,

@@ -320,7 +320,7 @@ abstract class StoreContract {
                 devices.insert(c, device(id, owner));
             }
             devices.heartbeat(c, heardSince, device(heardSince, owner).hardware(), "127.0.0.1", List.of("process"), null,
-                    List.of(), NOW.plusSeconds(40));
+                    List.of(), false, NOW.plusSeconds(40));
             return null;
         });
         List<DeviceRow> first = db.transaction(c -> devices.markOffline(c, List.of(alreadyOffline), cutoff));

@@ -226,7 +226,8 @@ public final class DeviceService {
             case BLOCKED -> new Reason(row.verification().blockedReason() + (row.verification().reverifyRequested()
                     ? "; re-verification requested" : ""), row.verification().blockedAt());
             case OFFLINE -> new Reason("not heard from since its last heartbeat", row.lastSeenAt());
-            case UNVERIFIED -> new Reason("no availability challenge passed yet", row.createdAt());
+            case UNVERIFIED -> new Reason("no availability challenge passed yet for the hardware it claims",
+                    row.createdAt());
             case IDLE, HIRED -> new Reason(null, null);
         };
     }

@@ -106,15 +106,23 @@ public final class DeviceState {
         public DeviceRow heartbeat(DeviceId device, HardwareSpec hardware, String host, List<String> runtimes,
                 Telemetry telemetry, List<String> claimFlags, Instant now) throws SQLException {
             DeviceRow before = devices.byId(c, device).orElseThrow();
-            devices.heartbeat(c, device, hardware, host, runtimes, telemetry, claimFlags, now);
-            heard.add(before.heard(hardware, host, runtimes, telemetry, claimFlags, now));
+            boolean reclaimed = !hardware.sameClaim(before.hardware());
+            devices.heartbeat(c, device, hardware, host, runtimes, telemetry, claimFlags, reclaimed, now);
+            if (reclaimed) {
+                // Unverified again: read back whole, so placement stops offering it at once.
+                reread.add(device);
+            } else {
+                heard.add(before.heard(hardware, host, runtimes, telemetry, claimFlags, now));
+            }
             return before;
         }
 
         /** A registration again of a known device: its row is re-read after the commit. */
         public void reregister(DeviceId device, HardwareSpec hardware, String host, List<String> runtimes, Instant now)
                 throws SQLException {
-            devices.heartbeat(c, device, hardware, host, runtimes, null, List.of(), now);
+            DeviceRow before = devices.byId(c, device).orElseThrow();
+            devices.heartbeat(c, device, hardware, host, runtimes, null, List.of(),
+                    !hardware.sameClaim(before.hardware()), now);
             reread.add(device);
         }
 
