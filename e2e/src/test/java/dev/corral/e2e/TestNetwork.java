@@ -14,8 +14,12 @@ import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.store.Database;
 import dev.corral.store.TestDatabases;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,15 +153,25 @@ public final class TestNetwork implements AutoCloseable {
         await(due + " epochs closed", () -> anonymous.epochs(0, EpochRecord.PAGE_MAX).size() >= due);
     }
 
-    /** Stops the coordinator and starts it again on the same store and port; agents keep running. */
+    /**
+     * Stops the coordinator (if one runs: a start may have been refused) and starts it again on
+     * the same store and port; agents keep running.
+     */
     void restartCoordinator() {
-        coordinator.close();
+        stopCoordinator();
         startCoordinator();
+    }
+
+    private void stopCoordinator() {
+        if (coordinator != null) {
+            coordinator.close();
+            coordinator = null;
+        }
     }
 
     /** Stops the coordinator, runs this while it is down, then starts it again on the same store and port. */
     void restartCoordinatorAfter(ThrowingRunnable whileDown) throws Exception {
-        coordinator.close();
+        stopCoordinator();
         try {
             whileDown.run();
         } finally {
@@ -302,6 +316,14 @@ public final class TestNetwork implements AutoCloseable {
         return false;
     }
 
+    /** Changes the store behind the coordinator's back, as someone with access to its files or server could. */
+    void tamper(String statement) throws Exception {
+        String jdbc = postgresUrl != null ? postgresUrl : Database.embeddedUrl(config.dataDirectory());
+        try (Connection connection = DriverManager.getConnection(jdbc); Statement update = connection.createStatement()) {
+            assertThat(update.executeUpdate(statement)).as(statement).isPositive();
+        }
+    }
+
     /** Where this agent keeps its key, its device id and its ranks' work directories. */
     Path dataDirectory(WorkerAgent agent) {
         return agentConfigs.get(agent).dataDirectory();
@@ -361,7 +383,7 @@ public final class TestNetwork implements AutoCloseable {
             agents.forEach(WorkerAgent::close);
             assertLedgerSumsToZero();
         } finally {
-            coordinator.close();
+            stopCoordinator();
             if (postgresUrl != null) {
                 TestDatabases.dropPostgresSchema(postgresUrl);
             }

@@ -8,6 +8,7 @@ import dev.corral.core.publicledger.Transfer;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +36,20 @@ public final class LedgerAudit {
     private LedgerAudit() {}
 
     public static Report verify(List<JournalEntry> entries, List<EpochRecord> epochs, PublicKey coordinatorKey) {
+        return verify(entries.iterator(), epochs, coordinatorKey);
+    }
+
+    /**
+     * The same over entries read one at a time, in journal order: memory for the balances and
+     * the epoch records only, whatever the journal's length (the coordinator checks its own
+     * store this way when it starts).
+     */
+    public static Report verify(Iterator<JournalEntry> entries, List<EpochRecord> epochs, PublicKey coordinatorKey) {
         Map<String, Long> balances = new HashMap<>();
         String head = JournalEntry.GENESIS_HASH;
         int nextEpoch = 0;
         long checked = 0;
-        for (int i = 0; i <= entries.size(); i++) {
-            long seqNow = i;
+        for (long seqNow = 0; ; seqNow++) {
             while (nextEpoch < epochs.size() && epochs.get(nextEpoch).journalSeq() == seqNow) {
                 Optional<Problem> problem = checkEpoch(epochs.get(nextEpoch), nextEpoch, head, balances, coordinatorKey);
                 if (problem.isPresent()) {
@@ -52,14 +61,14 @@ public final class LedgerAudit {
                 return new Report(checked, nextEpoch, balances, Optional.of(new Problem("epoch " + epochs.get(nextEpoch).epoch(),
                         "its journal position " + epochs.get(nextEpoch).journalSeq() + " is out of order")));
             }
-            if (i == entries.size()) {
+            if (!entries.hasNext()) {
                 break;
             }
-            JournalEntry entry = entries.get(i);
-            String where = "journal entry " + (i + 1);
-            if (entry.seq() != i + 1) {
-                return problem(checked, nextEpoch, balances, where, "has position " + entry.seq() + ", expected " + (i + 1)
-                        + " (an entry was dropped, added or reordered)");
+            JournalEntry entry = entries.next();
+            String where = "journal entry " + (seqNow + 1);
+            if (entry.seq() != seqNow + 1) {
+                return problem(checked, nextEpoch, balances, where, "has position " + entry.seq() + ", expected "
+                        + (seqNow + 1) + " (an entry was dropped, added or reordered)");
             }
             if (!entry.prevHash().equals(head)) {
                 return problem(checked, nextEpoch, balances, where, "does not follow the entry before it (previous hash "

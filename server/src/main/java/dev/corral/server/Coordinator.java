@@ -31,6 +31,7 @@ import dev.corral.server.network.BandwidthService;
 import dev.corral.server.network.NetworkService;
 import dev.corral.server.network.OfferService;
 import dev.corral.server.tokens.EpochService;
+import dev.corral.server.tokens.OwnLedgerCheck;
 import dev.corral.server.tokens.StakeService;
 import dev.corral.server.tokens.TokenService;
 import dev.corral.store.Database;
@@ -96,6 +97,8 @@ public final class Coordinator implements AutoCloseable {
             WorkBoard board = new WorkBoard();
             AccountService accounts = new AccountService(database, store.accounts(), store.clusters(),
                     store.ledger(), store.settings(), store.customerReports(), config.clock());
+            // Before anything is written: a journal changed behind this coordinator's back stops it here.
+            OwnLedgerCheck.verify(database, store.ledger(), store.epochs(), key.getPublic());
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             DeviceState deviceState = DeviceState.load(database, store.devices(), store.stakes(), board, config.clock());
             EpochService epochs = new EpochService(database, store.devices(), store.clusters(), store.ledger(),

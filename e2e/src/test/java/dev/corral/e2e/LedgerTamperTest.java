@@ -1,0 +1,39 @@
+package dev.corral.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.api.ClusterView;
+import dev.corral.sdk.CorralClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rewrite found by trying the system as an attacker would: the coordinator started on a
+ * journal changed behind its back and signed new epochs over it. Now it checks its journal
+ * against the epochs it signed when it starts, and refuses to start, saying where they disagree.
+ */
+class LedgerTamperTest extends NetworkTest {
+    @Test
+    void theCoordinatorRefusesToStartOnAJournalChangedBehindItsBackAndStartsOnceItIsRestored() throws Exception {
+        network.supplierWithDevices("supplier", 1);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 1"), null);
+        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
+        network.clock.advance(Duration.ofMinutes(70));
+        network.awaitEpochsDue();
+        network.restartCoordinator();
+
+        network.tamper("UPDATE ledger_transfer SET amount = amount + 1 WHERE seq = 3");
+        try {
+            assertThatThrownBy(network::restartCoordinator).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("journal entry 3: its content does not match its hash")
+                    .hasMessageContaining("refusing to start");
+        } finally {
+            network.tamper("UPDATE ledger_transfer SET amount = amount - 1 WHERE seq = 3");
+        }
+
+        network.restartCoordinator();
+        assertThat(network.anonymous.allEpochs()).isNotEmpty();
+    }
+}

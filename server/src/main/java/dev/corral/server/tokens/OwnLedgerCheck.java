@@ -1,0 +1,86 @@
+package dev.corral.server.tokens;
+
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.core.publicledger.JournalEntry;
+import dev.corral.ledger.LedgerAudit;
+import dev.corral.store.Database;
+import dev.corral.store.Epochs;
+import dev.corral.store.Ledger;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's check of its own store when it starts, before it writes anything: the whole
+ * journal replayed, a page at a time, against the epoch records it signed, as `corral ledger
+ * verify` does from outside. A coordinator must not sign new epochs over a journal changed behind
+ * its back, so where they disagree it refuses to start and says where.
+ */
+public final class OwnLedgerCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnLedgerCheck.class);
+
+    private OwnLedgerCheck() {}
+
+    /** Throws IllegalStateException, naming the first discrepancy, when the store's ledger is not what was signed. */
+    public static void verify(Database db, Ledger ledger, Epochs epochs, PublicKey coordinatorKey) {
+        List<EpochRecord> records = new ArrayList<>();
+        for (List<EpochRecord> page = db.transaction(c -> epochs.from(c, 0, EpochRecord.PAGE_MAX)); !page.isEmpty(); ) {
+            records.addAll(page);
+            long next = page.getLast().epoch() + 1;
+            page = db.transaction(c -> epochs.from(c, next, EpochRecord.PAGE_MAX));
+        }
+        LedgerAudit.Report report = LedgerAudit.verify(new JournalPages(db, ledger), records, coordinatorKey);
+        report.problem().ifPresent(problem -> {
+            throw new IllegalStateException("the store's ledger disagrees with the epochs this coordinator signed, at "
+                    + problem + ": refusing to start. Restore the store from a backup taken before the change (`corral "
+                    + "ledger verify` against a copy shows what differs); do not start a coordinator over it");
+        });
+        LOG.info("ledger checked: {} journal entries against {} signed epochs", report.entriesChecked(),
+                report.epochsChecked());
+    }
+
+    /** The journal read a page at a time, in order. */
+    private static final class JournalPages implements Iterator<JournalEntry> {
+        private final Database db;
+        private final Ledger ledger;
+        private List<JournalEntry> page = List.of();
+        private int next;
+        private long after;
+        private boolean ended;
+
+        JournalPages(Database db, Ledger ledger) {
+            this.db = db;
+            this.ledger = ledger;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < page.size()) {
+                return true;
+            }
+            if (ended) {
+                return false;
+            }
+            long from = after;
+            page = db.transaction(c -> ledger.journal(c, from, JournalEntry.PAGE_MAX));
+            next = 0;
+            ended = page.size() < JournalEntry.PAGE_MAX;
+            if (!page.isEmpty()) {
+                after = page.getLast().seq();
+            }
+            return !page.isEmpty();
+        }
+
+        @Override
+        public JournalEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.get(next++);
+        }
+    }
+}
