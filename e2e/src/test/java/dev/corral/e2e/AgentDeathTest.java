@@ -8,10 +8,6 @@ import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,11 +80,7 @@ class AgentDeathTest {
 
     /** The device id the agent prints once it serves; fails with its log if it ended first. */
     private String deviceOf(Process agent, String name) throws Exception {
-        String device = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        assertThat(device).as("agent %s ended: %s", name, Files.readString(directory.resolve(name + ".log")))
-                .isNotNull();
-        return device;
+        return ChildProcesses.firstLine(agent, directory.resolve(name + ".log"), "agent " + name);
     }
 
     private static boolean running(String command) {

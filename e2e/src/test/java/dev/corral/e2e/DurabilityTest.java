@@ -9,10 +9,7 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.store.TestDatabases;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,10 +85,7 @@ class DurabilityTest {
     }
 
     private int portOf(Process coordinator, String name) throws Exception {
-        String line = new BufferedReader(new InputStreamReader(coordinator.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        assertThat(line).as("coordinator %s ended: %s", name, Files.readString(directory.resolve(name + ".log")))
-                .isNotNull();
-        return Integer.parseInt(line.strip());
+        return Integer.parseInt(ChildProcesses.firstLine(coordinator, directory.resolve(name + ".log"),
+                "coordinator " + name));
     }
 }
