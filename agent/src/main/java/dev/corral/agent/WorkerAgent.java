@@ -470,6 +470,10 @@ public final class WorkerAgent implements AutoCloseable {
         // The coordinator lists only challenges still waiting for a commitment: the others need no memory here.
         answered.retainAll(tasks.stream().map(ChallengeTask::challengeId).toList());
         for (ChallengeTask task : tasks) {
+            if (!WorkValidation.valid(task)) {
+                LOG.warn("passing over a challenge whose id is not an id");
+                continue;
+            }
             if (!answered.add(task.challengeId())) {
                 continue;
             }
@@ -493,8 +497,20 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
-    /** Starts the ranks wanted and not running, stops the ranks running and no longer wanted. */
-    private void reconcile(List<Assignment> assignments) throws InterruptedException {
+    /**
+     * Starts the ranks wanted and not running, stops the ranks running and no longer wanted. An
+     * assignment the agent cannot use safely (an id that is not an id) is passed over.
+     */
+    private void reconcile(List<Assignment> sent) throws InterruptedException {
+        List<Assignment> assignments = new ArrayList<>();
+        for (Assignment assignment : sent) {
+            Optional<String> problem = WorkValidation.problem(assignment);
+            if (problem.isPresent()) {
+                LOG.warn("passing over an assignment the agent cannot use: {}", problem.get());
+            } else {
+                assignments.add(assignment);
+            }
+        }
         Set<String> wanted = new HashSet<>();
         for (Assignment assignment : assignments) {
             wanted.add(key(assignment));
