@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,8 @@ final class ContainerEngine implements Closeable {
     private final DockerClient commands;
     private final DockerClient streams;
     private final Optional<String> gateway;
+    /** Images pulled with a cluster's registry credentials since this agent started: never used without a pull. */
+    private final Set<String> pulledWithCredentials = ConcurrentHashMap.newKeySet();
 
     private ContainerEngine(URI host, String description, DockerClient commands, DockerClient streams,
             Optional<String> gateway) {
@@ -230,12 +234,18 @@ final class ContainerEngine implements Closeable {
 
     private void pullIfMissing(String image, Optional<ContainerSpec.RegistryAuth> auth, PullTally tally)
             throws IOException {
-        try {
-            commands.inspectImageCmd(image).exec();
-            return;
-        } catch (NotFoundException e) {
-            // pulled below
+        // An image pulled with credentials is pulled again for every rank (its layers are here, so it is quick),
+        // so that the registry checks each cluster's credentials: a cluster without them must not run a private
+        // image another customer's pull left on this machine.
+        if (auth.isEmpty() && !pulledWithCredentials.contains(image)) {
+            try {
+                commands.inspectImageCmd(image).exec();
+                return;
+            } catch (NotFoundException e) {
+                // pulled below
+            }
         }
+        auth.ifPresent(credentials -> pulledWithCredentials.add(image));
         LOG.info("pulling {}{}", image, auth.isPresent() ? " with the cluster's registry credentials" : "");
         tally.start();
         // The engine reports a failed pull in the stream (Podman) or as the answer's status (Docker).
@@ -266,6 +276,10 @@ final class ContainerEngine implements Closeable {
             throw new ImageUnavailable("interrupted while pulling " + image);
         } catch (RuntimeException e) {
             error.append(e.getMessage());
+        }
+        if (!error.isEmpty()) {
+            // Refused even where the engine has the image: the registry said no to this cluster's pull.
+            throw new ImageUnavailable(ImageProblem.describe(image, error.toString()));
         }
         try {
             commands.inspectImageCmd(image).exec();

@@ -36,6 +36,8 @@ final class RankContainer implements RunningRank {
     static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(5);
     /** How often a rank with a disk limit has what it wrote measured. */
     static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** Measurements that fail in a row before the rank is stopped: a limit that cannot be checked is not kept. */
+    static final int DISK_CHECK_FAILURES_MAX = 3;
     private static final Logger LOG = LoggerFactory.getLogger(RankContainer.class);
 
     private final ContainerEngine engine;
@@ -85,17 +87,34 @@ final class RankContainer implements RunningRank {
 
     /** Measures what the rank wrote until it exits, and kills it once that passes the limit. */
     private void watchDisk(long limitBytes) {
+        int failures = 0;
         try {
             while (true) {
                 Thread.sleep(DISK_CHECK_INTERVAL.toMillis());
                 if (exit.isDone() || removed) {
                     return;
                 }
-                Long written = engine.commands().inspectContainerCmd(id).withSize(true).exec().getSizeRw();
-                if (written != null && written > limitBytes) {
-                    endedBecause = String.format(Locale.ROOT, "the rank wrote %.2f GB to its disk, more than the "
+                Long written;
+                try {
+                    written = engine.commands().inspectContainerCmd(id).withSize(true).exec().getSizeRw();
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    if (exit.isDone() || removed) {
+                        return;
+                    }
+                    LOG.warn("cannot measure what container {} wrote: {}", id, ContainerEngine.firstLine(e.getMessage()));
+                    if (++failures < DISK_CHECK_FAILURES_MAX) {
+                        continue;
+                    }
+                    written = null;
+                }
+                boolean over = written != null && written > limitBytes;
+                if (over || failures >= DISK_CHECK_FAILURES_MAX) {
+                    endedBecause = over ? String.format(Locale.ROOT, "the rank wrote %.2f GB to its disk, more than the "
                             + "%d GB the cluster asked for (container.diskGb)", written / 1e9,
-                            limitBytes / ContainerPlan.BYTES_PER_GB);
+                            limitBytes / ContainerPlan.BYTES_PER_GB)
+                            : "its disk use could not be measured " + DISK_CHECK_FAILURES_MAX + " times in a row, so its "
+                            + "limit (container.diskGb) could not be kept";
                     LOG.warn("container {}: {}", id, endedBecause);
                     engine.commands().killContainerCmd(id).exec();
                     return;
@@ -104,9 +123,7 @@ final class RankContainer implements RunningRank {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            if (!exit.isDone() && !removed) {
-                LOG.warn("cannot measure what container {} wrote: {}", id, ContainerEngine.firstLine(e.getMessage()));
-            }
+            LOG.warn("cannot stop container {} over its disk: {}", id, ContainerEngine.firstLine(e.getMessage()));
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AbuseLimitsTest {
     /** Small limits that refill slowly, so a test reaches them in a few calls and they do not refill meanwhile. */
     private static final RateLimits.Policy SMALL = new RateLimits.Policy(
-            Optional.of(new RateLimits.Limit(3, 0.01)), Optional.of(new RateLimits.Limit(5, 0.01)),
+            Optional.of(new RateLimits.Limit(3, 0.01)), Optional.of(new RateLimits.Limit(12, 0.01)),
             Optional.of(new RateLimits.Limit(5, 0.01)));
 
     @TempDir
@@ -56,21 +56,30 @@ class AbuseLimitsTest {
 
         assertThat(created).isEqualTo(RateLimits.Policy.DEFAULT.signUps().orElseThrow().burst());
         assertTooMany(refused, "sign-ups from this address");
+        assertTooMany(http.send(HttpRequest.newBuilder(URI.create(network.url + "/api/v1/accounts/"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()), "sign-ups from this address");
     }
 
     @Test
-    void publicCallsAreLimitedPerAddressAndKeyedCallsPerKey() throws Exception {
+    void everyCallCountsAgainstItsAddressAndAKeyedCallAgainstItsKeyToo() throws Exception {
         network = TestNetwork.withRateLimits(TestNetwork.Store.H2, directory, SMALL);
         AccountCreated alice = network.anonymous.createAccount("alice");
         AccountCreated bob = network.anonymous.createAccount("bob");
         for (int i = 0; i < 5; i++) {
-            assertThat(get("/api/v1/network/stats", null).statusCode()).isEqualTo(200);
             assertThat(get("/api/v1/account", alice.apiKey()).statusCode()).isEqualTo(200);
         }
-
-        assertTooMany(get("/api/v1/network/stats", null), "calls from this address");
         assertTooMany(get("/api/v1/account", alice.apiKey()), "calls with this API key");
         assertThat(get("/api/v1/account", bob.apiKey()).statusCode()).as("another key has its own").isEqualTo(200);
+
+        int served = 0;
+        HttpResponse<String> answer;
+        while ((answer = get("/api/v1/network/stats", "Bearer made-up-" + served)).statusCode() == 200) {
+            served++;
+        }
+        assertThat(served).as("a made-up key is no way around the address's limit: 12 calls, 7 spent above")
+                .isEqualTo(5);
+        assertTooMany(answer, "calls from this address");
         assertThat(get("/healthz", null).statusCode()).as("health checks are not limited").isEqualTo(200);
     }
 

@@ -191,6 +191,29 @@ class ChallengeTest extends NetworkTest {
         assertThat(challengeOf(device)).as("a challenge, checked to be sized for 8 x H100").isNotNull();
     }
 
+    /** The same re-claim with a challenge open for the old claim: answering that one verifies nothing. */
+    @Test
+    void aChallengeOpenForTheOldClaimCannotVerifyTheNewOne() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        RawAgent device = registered(owner);
+        ChallengeTask forTheCpu = challengeOf(device);
+        MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(forTheCpu.seed(),
+                forTheCpu.size()));
+        assertThat(device.signedSend("POST", "/agent/v1/challenges/" + forTheCpu.challengeId() + "/commit",
+                RawAgent.json(new ChallengeCommit(answer.root()))).statusCode()).isEqualTo(200);
+
+        device.hardware = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559, "550.54.15",
+                "raw test CPU", 2, 2048);
+        assertThat(device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody()).statusCode()).isEqualTo(200);
+        HttpResponse<String> opened = device.signedSend("POST", "/agent/v1/challenges/" + forTheCpu.challengeId()
+                + "/open", RawAgent.json(new ChallengeOpening(MatrixChallenge.open(answer, new int[] {0}))));
+
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(409);
+        assertThat(opened.body()).contains("VOID");
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("UNVERIFIED");
+        assertThat(network.anonymous.offers("gpu=H100", null)).isEmpty();
+    }
+
     private RawAgent registered(CorralClient owner) throws Exception {
         return registered(network, owner, RawAgent.CPU, List.of("process"));
     }

@@ -107,6 +107,14 @@ class ImagePullTest extends NetworkTest {
             assertThat(network.storeHolds(token)).as("the registry token in the store").isFalse();
             assertThat(network.storeHolds(secret)).as("the secret variable in the store").isFalse();
             alice.terminate(deployed.clusterId());
+
+            // The image is on the supplier's machine now: a cluster without the credentials still may not run it.
+            int refusedBefore = registry.refused();
+            ClusterView freeRider = alice.deploy(inContainer("true", Map.of(),
+                    new ContainerSpec(registry.image(), null, null, null, null)), null);
+            ClusterView refused = network.awaitState(alice, freeRider.clusterId(), "FAILED");
+            assertThat(refused.reason()).contains("the registry refused it: a private image needs credentials");
+            assertThat(registry.refused()).isGreaterThan(refusedBefore);
         }
     }
 

@@ -35,5 +35,16 @@ class LedgerTamperTest extends NetworkTest {
 
         network.restartCoordinator();
         assertThat(network.anonymous.allEpochs()).isNotEmpty();
+
+        // A balance changed where the store keeps it, the journal left alone: the next epoch would sign it.
+        String wallet = "user:" + alice.account().accountId() + ":USD";
+        network.tamper("UPDATE ledger_account SET balance = balance + 1000000 WHERE id = '" + wallet + "'");
+        try {
+            assertThatThrownBy(network::restartCoordinator).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("balance of " + wallet).hasMessageContaining("refusing to start");
+        } finally {
+            network.tamper("UPDATE ledger_account SET balance = balance - 1000000 WHERE id = '" + wallet + "'");
+        }
+        network.restartCoordinator();
     }
 }

@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
 public final class Challenges {
     public static final String ISSUED = "ISSUED";
     public static final String COMMITTED = "COMMITTED";
+    /**
+     * A challenge ended without an answer counted either way: its device claimed other
+     * hardware while it was open, so passing it would prove nothing of the new claim.
+     */
+    public static final String VOID = "VOID";
 
     /** One challenge. */
     public record Challenge(String id, DeviceId device, long seed, int size, Instant issuedAt, Instant deadline,

@@ -180,11 +180,11 @@ public final class Clusters {
     }
 
     /** How far the image pull of a rank still waiting to start has got; false if it no longer waits. */
-    public boolean rankPulling(Connection c, ClusterId id, int rank, long bytesDone, long bytesTotal, Instant now)
-            throws SQLException {
+    public boolean rankPulling(Connection c, ClusterId id, int rank, DeviceId device, long bytesDone, long bytesTotal,
+            Instant now) throws SQLException {
         return Sql.update(c, "UPDATE cluster_rank SET pull_done = ?, pull_total = ?, pull_at = ? WHERE cluster_id = ? "
-                + "AND rank_no = ? AND state = ? AND ended_at IS NULL", bytesDone, bytesTotal, now.toEpochMilli(),
-                id.value(), rank, RankState.ASSIGNED.name()) == 1;
+                + "AND rank_no = ? AND device_id = ? AND state = ? AND ended_at IS NULL", bytesDone, bytesTotal,
+                now.toEpochMilli(), id.value(), rank, device.value(), RankState.ASSIGNED.name()) == 1;
     }
 
     /** When an agent last reported the pull of one of the cluster's ranks still waiting to start, if ever. */
@@ -216,9 +216,9 @@ public final class Clusters {
     /** A rank not yet started moves to another device (its first device dropped before starting it). */
     public boolean moveWaitingRank(Connection c, ClusterId id, int rank, DeviceId from, DeviceId to, AccountId supplier)
             throws SQLException {
-        return Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ? WHERE cluster_id = ? AND rank_no = ? "
-                + "AND device_id = ? AND state = ?", to.value(), supplier.value(), id.value(), rank, from.value(),
-                RankState.ASSIGNED.name()) == 1;
+        return Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ?, pull_done = NULL, pull_total = NULL, "
+                + "pull_at = NULL WHERE cluster_id = ? AND rank_no = ? AND device_id = ? AND state = ?", to.value(),
+                supplier.value(), id.value(), rank, from.value(), RankState.ASSIGNED.name()) == 1;
     }
 
     /** Devices that ran a started rank at some time in [from, to). */

@@ -85,6 +85,12 @@ public final class Devices {
                 reclaimed, reclaimed, now.toEpochMilli(), id.value());
     }
 
+    /** Ends the device's open challenges as void (no outcome for its reputation): it claimed other hardware. */
+    public void voidOpenChallenges(Connection c, DeviceId id, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE challenge SET outcome = ?, finished_at = ? WHERE device_id = ? AND outcome IN (?, ?)",
+                Challenges.VOID, now.toEpochMilli(), id.value(), Challenges.ISSUED, Challenges.COMMITTED);
+    }
+
     public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent,
             String country, String supplierType) throws SQLException {
         Sql.update(c, "UPDATE device SET name = ?, min_price_micros = ?, reward_split_io_pct = ?, country = ?, "

@@ -192,8 +192,8 @@ public final class RankReports {
             throw Refusal.invalid("bytesDone and bytesTotal must be 0.." + PULL_BYTES_MAX);
         }
         ClusterId id = clusterOfDevice(device, clusterId, pulling.rank());
-        db.transaction(c -> clusters.rankPulling(c, id, pulling.rank(), pulling.bytesDone(), pulling.bytesTotal(),
-                clock.instant()));
+        db.transaction(c -> clusters.rankPulling(c, id, pulling.rank(), device, pulling.bytesDone(),
+                pulling.bytesTotal(), clock.instant()));
     }
 
     public void appendLogs(DeviceId device, String clusterId, LogBatch batch) {

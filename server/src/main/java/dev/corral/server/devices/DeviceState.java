@@ -109,7 +109,9 @@ public final class DeviceState {
             boolean reclaimed = !hardware.sameClaim(before.hardware());
             devices.heartbeat(c, device, hardware, host, runtimes, telemetry, claimFlags, reclaimed, now);
             if (reclaimed) {
-                // Unverified again: read back whole, so placement stops offering it at once.
+                // Unverified again: read back whole, so placement stops offering it at once. A challenge open
+                // for the old claim must not verify the new one.
+                devices.voidOpenChallenges(c, device, now);
                 reread.add(device);
             } else {
                 heard.add(before.heard(hardware, host, runtimes, telemetry, claimFlags, now));
@@ -121,8 +123,11 @@ public final class DeviceState {
         public void reregister(DeviceId device, HardwareSpec hardware, String host, List<String> runtimes, Instant now)
                 throws SQLException {
             DeviceRow before = devices.byId(c, device).orElseThrow();
-            devices.heartbeat(c, device, hardware, host, runtimes, null, List.of(),
-                    !hardware.sameClaim(before.hardware()), now);
+            boolean reclaimed = !hardware.sameClaim(before.hardware());
+            devices.heartbeat(c, device, hardware, host, runtimes, null, List.of(), reclaimed, now);
+            if (reclaimed) {
+                devices.voidOpenChallenges(c, device, now);
+            }
             reread.add(device);
         }
 

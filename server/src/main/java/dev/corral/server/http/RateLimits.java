@@ -28,14 +28,18 @@ public final class RateLimits {
         }
     }
 
-    /** The limits, by kind of client; empty where there is none. */
-    public record Policy(Optional<Limit> signUps, Optional<Limit> publicCalls, Optional<Limit> keyedCalls) {
+    /**
+     * The limits, by kind of client; empty where there is none. Every call but a sign-up counts
+     * against its address ({@code addressCalls}); a call with an API key counts against the key
+     * as well.
+     */
+    public record Policy(Optional<Limit> signUps, Optional<Limit> addressCalls, Optional<Limit> keyedCalls) {
         /**
          * A person at a terminal or a program polling a cluster stays far inside these; a script
          * making accounts or scraping by the thousand does not.
          */
         public static final Policy DEFAULT = new Policy(Optional.of(new Limit(10, 10 / 60.0)),
-                Optional.of(new Limit(100, 20)), Optional.of(new Limit(200, 50)));
+                Optional.of(new Limit(300, 50)), Optional.of(new Limit(200, 50)));
         /** No limits: for tests and benchmarks that drive the API from one address far harder than a person. */
         public static final Policy NONE = new Policy(Optional.empty(), Optional.empty(), Optional.empty());
     }
@@ -61,7 +65,7 @@ public final class RateLimits {
     Optional<Duration> take(Kind kind, String client) {
         Optional<Limit> limit = switch (kind) {
             case SIGN_UP -> policy.signUps();
-            case PUBLIC -> policy.publicCalls();
+            case PUBLIC -> policy.addressCalls();
             case KEYED -> policy.keyedCalls();
         };
         return limit.flatMap(l -> buckets.get(kind).take(client, l, clock.millis()));

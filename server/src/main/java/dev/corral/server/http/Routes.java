@@ -266,10 +266,20 @@ public final class Routes {
      */
     private void rateLimit(Context ctx) {
         String key = ctx.header("Authorization");
-        boolean signUp = "POST".equals(ctx.method().name()) && "/api/v1/accounts".equals(ctx.path());
-        RateLimits.Kind kind = signUp ? RateLimits.Kind.SIGN_UP
-                : key != null ? RateLimits.Kind.KEYED : RateLimits.Kind.PUBLIC;
-        String client = kind == RateLimits.Kind.KEYED ? Secrets.hash(key) : ctx.ip();
+        // The router ignores trailing slashes: so does the check for a sign-up.
+        boolean signUp = "POST".equals(ctx.method().name()) && "/api/v1/accounts".equals(ctx.path().replaceAll("/+$", ""));
+        if (signUp) {
+            refuseOverLimit(ctx, RateLimits.Kind.SIGN_UP, ctx.ip());
+            return;
+        }
+        // Every call counts against its address, so a made-up key is no way around it; a key's own limit comes on top.
+        refuseOverLimit(ctx, RateLimits.Kind.PUBLIC, ctx.ip());
+        if (key != null) {
+            refuseOverLimit(ctx, RateLimits.Kind.KEYED, Secrets.hash(key));
+        }
+    }
+
+    private void refuseOverLimit(Context ctx, RateLimits.Kind kind, String client) {
         rateLimits.take(kind, client).ifPresent(wait -> {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             ctx.header("Retry-After", Long.toString(seconds));

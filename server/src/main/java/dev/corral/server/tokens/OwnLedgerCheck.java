@@ -10,14 +10,17 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's check of its own store when it starts, before it writes anything: the whole
  * journal replayed, a page at a time, against the epoch records it signed, as `corral ledger
- * verify` does from outside. A coordinator must not sign new epochs over a journal changed behind
+ * verify` does from outside, and the balances the store keeps against the replayed ones. A coordinator must not sign new epochs over a journal changed behind
  * its back, so where they disagree it refuses to start and says where.
  */
 public final class OwnLedgerCheck {
@@ -34,9 +37,27 @@ public final class OwnLedgerCheck {
             page = db.transaction(c -> epochs.from(c, next, EpochRecord.PAGE_MAX));
         }
         LedgerAudit.Report report = LedgerAudit.verify(new JournalPages(db, ledger), records, coordinatorKey);
-        report.problem().ifPresent(problem -> {
+        Optional<String> problem = report.problem().map(Object::toString);
+        if (problem.isEmpty()) {
+            // The next epoch is signed over the balances kept beside the journal: they must be the journal's.
+            Map<String, Long> replayed = new TreeMap<>();
+            report.balances().forEach((account, balance) -> {
+                if (balance != 0) {
+                    replayed.put(account, balance);
+                }
+            });
+            Map<String, Long> kept = db.transaction(ledger::nonZeroBalances);
+            if (!kept.equals(replayed)) {
+                String account = kept.keySet().stream().filter(a -> !kept.get(a).equals(replayed.get(a))).findFirst()
+                        .orElseGet(() -> replayed.keySet().stream().filter(a -> !kept.containsKey(a)).findFirst()
+                                .orElse("?"));
+                problem = Optional.of("balance of " + account + ": the store keeps " + kept.get(account)
+                        + " but the journal adds up to " + replayed.get(account));
+            }
+        }
+        problem.ifPresent(where -> {
             throw new IllegalStateException("the store's ledger disagrees with the epochs this coordinator signed, at "
-                    + problem + ": refusing to start. Restore the store from a backup taken before the change (`corral "
+                    + where + ": refusing to start. Restore the store from a backup taken before the change (`corral "
                     + "ledger verify` against a copy shows what differs); do not start a coordinator over it");
         });
         LOG.info("ledger checked: {} journal entries against {} signed epochs", report.entriesChecked(),
