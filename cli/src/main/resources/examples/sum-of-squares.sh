@@ -16,7 +16,10 @@ if [ "$rank" = 0 ]; then
   total=$partial
   received=1
   while [ $received -lt $world ]; do
-    message=$(nc -l -p "$CORRAL_HEAD_PORT")
+    # -e: a program on the connection reads the message to its end (a plain `nc -l`, its own input
+    # empty, may exit before it reads what came).
+    nc -l -p "$CORRAL_HEAD_PORT" -e sh -c 'cat > /tmp/message'
+    message=$(cat /tmp/message)
     echo "received partial sum ${message##* } from rank ${message%% *}"
     total=$((total + ${message##* }))
     received=$((received + 1))

@@ -166,7 +166,10 @@ class ContainerClusterTest extends NetworkTest {
         CorralClient alice = network.customer("alice", "5");
 
         ClusterView deployed = alice.deploy(new DeployRequest(null, null, true, null, 2, 1, null, null,
-                "if [ $CORRAL_RANK = 0 ]; then echo \"rank 0 heard: $(nc -l -p $CORRAL_HEAD_PORT)\"; else "
+                // -e: the message is read to its end by a program on the connection; a plain `nc -l` whose own
+                // input ends first may exit before it reads what came.
+                "if [ $CORRAL_RANK = 0 ]; then nc -l -p $CORRAL_HEAD_PORT -e sh -c 'cat > /tmp/heard'; "
+                        + "echo \"rank 0 heard: $(cat /tmp/heard)\"; else "
                         + "until echo hello from rank 1 | nc ${CORRAL_HEAD_ADDR%:*} ${CORRAL_HEAD_ADDR##*:}; do sleep 0.2; "
                         + "done; echo rank 1 reached $CORRAL_HEAD_ADDR; fi", Map.of(), null, null)
                 .withContainer(new ContainerSpec(image, null, null, null, null)), null);
