@@ -7,7 +7,10 @@ import dev.corral.core.Crc32c;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Json;
 import dev.corral.core.api.ApiError;
+import dev.corral.core.Sha256;
 import dev.corral.core.auth.AgentSignature;
+import dev.corral.core.auth.AnswerSignature;
+import dev.corral.core.protocol.CoordinatorIdentity;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
@@ -30,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLHandshakeException;
 import java.util.zip.CRC32C;
 
 /**
@@ -49,6 +54,8 @@ public final class AgentClient {
     static final int BANDWIDTH_BUFFER_BYTES = 64 * 1024;
     /** The header naming a bandwidth probe (BandwidthService.HEADER_PROBE on the coordinator). */
     static final String HEADER_PROBE = "Corral-Probe";
+    /** Where the coordinator says who it is (Routes on the coordinator). */
+    static final String IDENTITY_PATH = "/agent/v1/identity";
 
     /**
      * The coordinator answered with an error status. A 4xx means sending the request again will
@@ -79,12 +86,55 @@ public final class AgentClient {
 
     private final URI server;
     private final DeviceIdentity identity;
+    private final CoordinatorTrust trust;
     private final Clock clock;
+    private final AtomicLong answersRefused = new AtomicLong();
 
-    public AgentClient(URI server, DeviceIdentity identity, Clock clock) {
+    AgentClient(URI server, DeviceIdentity identity, CoordinatorTrust trust, Clock clock) {
         this.server = requireNonNull(server, "server is null");
         this.identity = requireNonNull(identity, "identity is null");
+        this.trust = requireNonNull(trust, "trust is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** A client of the coordinator this join token names, for a device not registered yet (a load generator's). */
+    public static AgentClient joining(URI server, DeviceIdentity identity, String joinToken, Clock clock) {
+        return new AgentClient(server, identity, CoordinatorTrust.named(joinToken), clock);
+    }
+
+    /** Answers this client refused as not its coordinator's: unsigned, or signed by another key or for another request. */
+    long answersRefused() {
+        return answersRefused.get();
+    }
+
+    /**
+     * Has the server prove it is the pinned coordinator, before anything else is sent: it
+     * answers with its identity over a connection that takes any certificate, which the
+     * identity must then name.
+     */
+    void proveCoordinator() throws IOException, InterruptedException {
+        HttpURLConnection connection = (HttpURLConnection) server.resolve(IDENTITY_PATH).toURL().openConnection();
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+        connection.setUseCaches(false);
+        trust.learn(connection);
+        exchange(connection, () -> {
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                throw new CoordinatorTrust.UntrustedCoordinatorException("the server at " + server + " answered "
+                        + status + " when asked who it is: is it a Corral coordinator?");
+            }
+            // Read while the connection is open: it goes back to the pool once its body is read.
+            String presented = CoordinatorTrust.presented(connection).orElse(null);
+            CoordinatorIdentity answer;
+            try (InputStream body = connection.getInputStream()) {
+                answer = Json.readAnswer(body.readAllBytes(), CoordinatorIdentity.class);
+            }
+            trust.prove(answer, presented, server.toString());
+            return null;
+        });
+        // That connection trusted any certificate: it serves no other request.
+        connection.disconnect();
     }
 
     public RegisterResponse register(RegisterRequest request) throws IOException, InterruptedException {
@@ -136,11 +186,14 @@ public final class AgentClient {
     /** Downloads a bandwidth probe, checksumming it as it arrives (nothing is kept); refuses one over bytesMax. */
     ProbeDownload downloadProbe(DeviceId device, long bytesMax) throws IOException, InterruptedException {
         String path = "/agent/v1/bandwidth/download";
-        HttpURLConnection connection = open("GET", path, device, new byte[0], BANDWIDTH_TIMEOUT);
+        Signed signed = open("GET", path, device, new byte[0], BANDWIDTH_TIMEOUT);
+        HttpURLConnection connection = signed.connection();
         return exchange(connection, () -> {
             int status = connection.getResponseCode();
             if (status / 100 != 2) {
-                throw refused(status, errorBody(connection));
+                byte[] error = errorBody(connection);
+                checkSigned(signed, status, Sha256.hex(error));
+                throw refused(status, error);
             }
             CRC32C crc = new CRC32C();
             long total = 0;
@@ -158,6 +211,7 @@ public final class AgentClient {
             if (probe == null) {
                 throw new IOException("the coordinator sent no " + HEADER_PROBE + " header");
             }
+            checkSigned(signed, status, Sha256.hex(probe));
             return new ProbeDownload(probe, Crc32c.hex(crc), total);
         });
     }
@@ -169,38 +223,63 @@ public final class AgentClient {
      */
     Map<?, ?> uploadProbe(DeviceId device, ProbeDownload download, byte[] filler) throws IOException, InterruptedException {
         String path = "/agent/v1/bandwidth/" + download.probeId() + "/upload?crc32c=" + download.crc32c();
-        HttpURLConnection connection = open("POST", path, device, new byte[0], BANDWIDTH_TIMEOUT);
+        Signed signed = open("POST", path, device, new byte[0], BANDWIDTH_TIMEOUT);
+        HttpURLConnection connection = signed.connection();
         connection.setRequestProperty("Content-Type", "application/octet-stream");
         return exchange(connection, () -> {
             write(connection, filler);
-            return answer(connection, Map.class);
+            return answer(signed, Map.class);
         });
     }
 
     private <T> T send(String method, String pathAndQuery, Object body, DeviceId device, Class<T> type, Duration timeout)
             throws IOException, InterruptedException {
         byte[] bytes = body == null ? new byte[0] : json(body);
-        HttpURLConnection connection = open(method, pathAndQuery, device, bytes, timeout);
+        Signed signed = open(method, pathAndQuery, device, bytes, timeout);
+        HttpURLConnection connection = signed.connection();
         return exchange(connection, () -> {
             if (body != null) {
                 connection.setRequestProperty("Content-Type", "application/json");
                 write(connection, bytes);
             }
-            return answer(connection, type);
+            return answer(signed, type);
         });
     }
 
-    /** A connection for one request, signed by the device over the body given (null device: registration). */
-    private HttpURLConnection open(String method, String pathAndQuery, DeviceId device, byte[] signedBody,
-            Duration timeout) throws IOException {
+    /** A request on its connection, with the nonce its answer must be signed over. */
+    private record Signed(HttpURLConnection connection, String nonce) {}
+
+    /**
+     * A connection for one request, signed by the device over the body given (null device:
+     * registration), to the coordinator once it proved itself.
+     */
+    private Signed open(String method, String pathAndQuery, DeviceId device, byte[] signedBody, Duration timeout)
+            throws IOException, InterruptedException {
+        if (!trust.proven()) {
+            proveCoordinator();
+        }
         HttpURLConnection connection = (HttpURLConnection) server.resolve(pathAndQuery).toURL().openConnection();
+        trust.pin(connection);
         connection.setRequestMethod(method);
         connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         connection.setReadTimeout((int) timeout.toMillis());
         connection.setUseCaches(false);
-        AgentSignature.sign(identity.privateKey(), method, pathAndQuery, device == null ? null : device.value(),
-                signedBody, clock.instant()).forEach(connection::setRequestProperty);
-        return connection;
+        Map<String, String> headers = AgentSignature.sign(identity.privateKey(), method, pathAndQuery,
+                device == null ? null : device.value(), signedBody, clock.instant());
+        headers.forEach(connection::setRequestProperty);
+        return new Signed(connection, headers.get(AgentSignature.HEADER_NONCE));
+    }
+
+    /** Refuses an answer the coordinator did not sign for this request: nothing in it is used. */
+    private void checkSigned(Signed signed, int status, String signedSha256) throws IOException {
+        if (!trust.signed(signed.nonce(), status, signedSha256,
+                signed.connection().getHeaderField(AnswerSignature.HEADER))) {
+            answersRefused.incrementAndGet();
+            throw new CoordinatorTrust.UntrustedCoordinatorException("an answer to " + signed.connection()
+                    .getRequestMethod() + " " + signed.connection().getURL().getPath() + " (" + status + ") was not "
+                    + "signed by the coordinator for this request: something between this device and its coordinator "
+                    + "changed or made it up, and nothing in it was used");
+        }
     }
 
     private static void write(HttpURLConnection connection, byte[] body) throws IOException {
@@ -221,12 +300,16 @@ public final class AgentClient {
      * for the next request; an interrupt while it waited (the agent closing: a virtual thread's
      * socket is closed when it is interrupted) is reported as such.
      */
-    private static <T> T exchange(HttpURLConnection connection, Exchange<T> exchange)
+    private <T> T exchange(HttpURLConnection connection, Exchange<T> exchange)
             throws IOException, InterruptedException {
         try {
             return exchange.run();
         } catch (IOException e) {
             connection.disconnect();
+            if (e instanceof SSLHandshakeException) {
+                // The coordinator's certificate changed, or something else answers: it must prove itself again.
+                trust.forgetCertificate();
+            }
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted during " + connection.getRequestMethod() + " "
                         + connection.getURL().getPath());
@@ -235,15 +318,24 @@ public final class AgentClient {
         }
     }
 
-    /** The answer's body as the type, read whole so that the connection can serve the next request. */
-    private static <T> T answer(HttpURLConnection connection, Class<T> type) throws IOException {
+    /**
+     * The answer's body as the type, read whole so that the connection can serve the next
+     * request, once the coordinator's signature on it is checked.
+     */
+    private <T> T answer(Signed signed, Class<T> type) throws IOException {
+        HttpURLConnection connection = signed.connection();
         int status = connection.getResponseCode();
         if (status / 100 != 2) {
-            throw refused(status, errorBody(connection));
+            byte[] error = errorBody(connection);
+            checkSigned(signed, status, Sha256.hex(error));
+            throw refused(status, error);
         }
-        try (InputStream body = connection.getInputStream()) {
-            return Json.readAnswer(body.readAllBytes(), type);
+        byte[] body;
+        try (InputStream in = connection.getInputStream()) {
+            body = in.readAllBytes();
         }
+        checkSigned(signed, status, Sha256.hex(body));
+        return Json.readAnswer(body, type);
     }
 
     private static byte[] errorBody(HttpURLConnection connection) throws IOException {

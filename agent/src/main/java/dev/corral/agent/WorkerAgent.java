@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.dockerjava.api.model.Container;
 import dev.corral.core.DeviceId;
+import dev.corral.core.auth.CoordinatorKey;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.ContainerSpec;
@@ -186,15 +187,17 @@ public final class WorkerAgent implements AutoCloseable {
     public static WorkerAgent start(AgentConfig config) throws IOException, InterruptedException {
         requireNonNull(config, "config is null");
         Files.createDirectories(config.dataDirectory());
-        DataDirectoryLock lock = DataDirectoryLock.take(config.dataDirectory());
         DeviceIdentity identity = DeviceIdentity.loadOrCreate(config.dataDirectory());
-        // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
-        RankProcess.stopLeftovers(workRoot(config));
-        AgentClient client = new AgentClient(config.server(), identity, config.clock());
         DeviceId device = identity.deviceId().orElse(null);
         if (device == null && config.joinToken() == null) {
             throw new IllegalArgumentException("this device is not registered yet: pass the owner's join token");
         }
+        CoordinatorTrust trust = CoordinatorTrust.of(config.dataDirectory(), config.joinToken());
+        boolean pinned = Files.exists(config.dataDirectory().resolve(CoordinatorTrust.PIN_FILE));
+        DataDirectoryLock lock = DataDirectoryLock.take(config.dataDirectory());
+        // Ranks of a run of this agent that died without stopping them: the coordinator has written them off.
+        RankProcess.stopLeftovers(workRoot(config));
+        AgentClient client = new AgentClient(config.server(), identity, trust, config.clock());
         Optional<ContainerEngine> containers = ContainerEngine.detect(config.containerEngine());
         containers.ifPresent(c -> LOG.info("ranks run in containers: {}", c.description()));
         HardwareProbe probe = new HardwareProbe(config.nvidiaSmi());
@@ -202,13 +205,13 @@ public final class WorkerAgent implements AutoCloseable {
                 .orElse(config.dataDirectory()));
         ChallengeEngine engine = ChallengeEngines.best(hardware);
         if (device == null) {
-            RegisterRequest request = new RegisterRequest(config.joinToken(), identity.publicKeyText(), hardware,
-                    config.region(), config.advertiseHost(), runtimes(config, engine, containers));
+            RegisterRequest request = new RegisterRequest(CoordinatorKey.tokenSecret(config.joinToken()),
+                    identity.publicKeyText(), hardware, config.region(), config.advertiseHost(),
+                    runtimes(config, engine, containers));
             String[] registered = new String[1];
             try {
-                if (!Retry.call("registration", () -> registered[0] = client.register(request).deviceId())) {
-                    throw new IOException("registration with " + config.server() + " failed; see the log above");
-                }
+                registered[0] = untilTrusted("registration", () -> client.register(request).deviceId(), config);
+                trust.save(config.dataDirectory());
             } catch (IOException | InterruptedException | RuntimeException e) {
                 engine.close();
                 containers.ifPresent(ContainerEngine::close);
@@ -217,6 +220,13 @@ public final class WorkerAgent implements AutoCloseable {
             }
             device = new DeviceId(registered[0]);
             identity.saveDeviceId(device);
+        } else if (!pinned) {
+            // Registered before coordinators were pinned: the join token given now names the coordinator to keep.
+            untilTrusted("coordinator identity", () -> {
+                client.proveCoordinator();
+                return null;
+            }, config);
+            trust.save(config.dataDirectory());
         }
         Map<String, String> leftovers = containers.isPresent() ? leftovers(containers.get(), device) : Map.of();
         if (config.watchdog()) {
@@ -241,8 +251,42 @@ public final class WorkerAgent implements AutoCloseable {
         return agent;
     }
 
+    /**
+     * Runs a call to the coordinator with bounded retries, except that a server that is not the
+     * pinned coordinator ends it at once: the device's first start must not wait minutes to say so.
+     */
+    private static <T> T untilTrusted(String what, TrustedCall<T> call, AgentConfig config)
+            throws IOException, InterruptedException {
+        List<T> answer = new ArrayList<>(1);
+        List<CoordinatorTrust.UntrustedCoordinatorException> untrusted = new ArrayList<>(1);
+        boolean done = Retry.call(what, () -> {
+            try {
+                answer.add(call.run());
+            } catch (CoordinatorTrust.UntrustedCoordinatorException e) {
+                untrusted.add(e);
+            }
+        });
+        if (!untrusted.isEmpty()) {
+            throw untrusted.getFirst();
+        }
+        if (!done) {
+            throw new IOException(what + " with " + config.server() + " failed; see the log above");
+        }
+        return answer.getFirst();
+    }
+
+    @FunctionalInterface
+    private interface TrustedCall<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
     public DeviceId deviceId() {
         return device;
+    }
+
+    /** Answers this agent refused as not its coordinator's (a proxy's changes, say): none of them was acted on. */
+    public long answersRefused() {
+        return client.answersRefused();
     }
 
     /**
@@ -489,7 +533,7 @@ public final class WorkerAgent implements AutoCloseable {
                     }
                 } catch (IOException | IllegalArgumentException | CancellationException
                         | CudaChallengeEngine.CudaException e) {
-                    LOG.warn("challenge {} not answered: {}", task.challengeId(), e.getMessage());
+                    LOG.warn("challenge {} not answered: {}", task.challengeId(), e.toString());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

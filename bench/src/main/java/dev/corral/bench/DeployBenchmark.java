@@ -10,6 +10,7 @@ import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -113,7 +114,7 @@ final class DeployBenchmark {
         Duration heartbeatInterval = heartbeatInterval(agentCount);
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withRateLimits(RateLimits.Policy.NONE)
+                .withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
                 .withTimeouts(heartbeatInterval.multipliedBy(HEARTBEAT_TIMEOUT_INTERVALS), POLL_WAIT, DEPLOY_TIMEOUT,
                         SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false);

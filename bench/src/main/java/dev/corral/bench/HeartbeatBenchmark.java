@@ -7,6 +7,7 @@ import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ final class HeartbeatBenchmark {
             throws Exception {
         CoordinatorConfig embedded = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withRateLimits(RateLimits.Policy.NONE)
+                .withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
                 .withTimeouts(HEARTBEAT_TIMEOUT, DeployBenchmark.POLL_WAIT, DeployBenchmark.DEPLOY_TIMEOUT,
                         DeployBenchmark.SWEEP_INTERVAL)
                 .withChallenges(CHALLENGE_MEAN_INTERVAL, Duration.ZERO, false);

@@ -77,7 +77,7 @@ public final class HeartbeatLoad {
                 Path home = directory.resolve("device-" + i);
                 registered.add(pool.submit(() -> {
                     DeviceIdentity identity = DeviceIdentity.loadOrCreate(home);
-                    AgentClient client = new AgentClient(server, identity, Clock.systemUTC());
+                    AgentClient client = AgentClient.joining(server, identity, token, Clock.systemUTC());
                     String id = client.register(new RegisterRequest(token, identity.publicKeyText(), HARDWARE, null,
                             HOST, RUNTIMES)).deviceId();
                     return new Device(new DeviceId(id), client);

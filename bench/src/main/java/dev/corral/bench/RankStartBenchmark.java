@@ -12,6 +12,7 @@ import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -48,7 +49,7 @@ final class RankStartBenchmark {
     static void run(String image, int rounds, Path directory, PrintWriter out) throws Exception {
         CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
                 .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withRateLimits(RateLimits.Policy.NONE)
+                .withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
                 .withTimeouts(CoordinatorConfig.HEARTBEAT_TIMEOUT_DEFAULT, DeployBenchmark.POLL_WAIT,
                         DeployBenchmark.DEPLOY_TIMEOUT, DeployBenchmark.SWEEP_INTERVAL)
                 .withChallenges(DeployBenchmark.CHALLENGE_MEAN_INTERVAL, DeployBenchmark.CHALLENGE_WORK, false);

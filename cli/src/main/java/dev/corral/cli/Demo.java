@@ -16,6 +16,7 @@ import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.ServerTrust;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import java.io.IOException;
@@ -88,9 +89,12 @@ final class Demo {
                 .withChallenges(ChallengePolicy.MEAN_INTERVAL_DEFAULT, CHALLENGE_WORK, true);
         List<Process> agents = new ArrayList<>();
         try (Coordinator coordinator = Coordinator.start(config)) {
-            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
-            say("coordinator on " + url + " (embedded store in " + directory.resolve("coordinator") + ")");
-            CorralClient anonymous = new CorralClient(url, null);
+            URI url = coordinator.url();
+            String certificate = coordinator.certificateSha256().orElseThrow();
+            say("coordinator on " + url + " (embedded store in " + directory.resolve("coordinator") + "), TLS "
+                    + "certificate SHA-256 " + ServerTrust.display(certificate));
+            // The demo's clients pin the certificate it made; its agents trust the key their join tokens name.
+            CorralClient anonymous = new CorralClient(url, null, ServerTrust.pinned(certificate));
             CorralClient admin = anonymous.withKey(config.adminKey());
             AccountCreated alice = anonymous.createAccount("alice");
             AccountCreated bob = anonymous.createAccount("bob");

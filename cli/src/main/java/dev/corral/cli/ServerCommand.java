@@ -2,7 +2,9 @@ package dev.corral.cli;
 
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
+import dev.corral.sdk.ServerTrust;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -51,14 +53,34 @@ final class ServerCommand implements Callable<Integer> {
             + "limits them itself, or for load tests); by default sign-ups, public calls and calls per API key are limited.")
     boolean noRateLimits;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain to serve HTTPS with (with --tls-key); by default "
+            + "the coordinator makes its own at first start and keeps it in the data directory (tls.crt).")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--insecure-http", description = "Serve plain HTTP instead of HTTPS: only on loopback, or behind a "
+            + "proxy that terminates TLS. Agents still check that every answer is signed by this coordinator's key, "
+            + "but what they and people send can be read on the way.")
+    boolean insecureHttp;
+
     @Override
     public Integer call() throws InterruptedException {
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (insecureHttp && tlsCertificate != null) {
+            throw new IllegalArgumentException("--insecure-http serves no certificate: drop --tls-cert and --tls-key");
+        }
+        TlsSettings tls = insecureHttp ? TlsSettings.PLAIN_HTTP
+                : tlsCertificate != null ? TlsSettings.files(tlsCertificate, tlsKey) : TlsSettings.SELF_MADE;
         String key = adminKey != null ? adminKey : System.getenv("CORRAL_ADMIN_KEY");
         CoordinatorConfig config = CoordinatorConfig.embedded(data, port).withBindHost(bind).withAdminKey(key)
                 .withTimeouts(Duration.ofSeconds(heartbeatTimeoutSeconds), CoordinatorConfig.POLL_WAIT_DEFAULT,
                         CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT)
                 .withEpochs(Duration.ofSeconds(epochSeconds), computeRewardSharePercent * 100)
-                .withRateLimits(noRateLimits ? RateLimits.Policy.NONE : RateLimits.Policy.DEFAULT);
+                .withRateLimits(noRateLimits ? RateLimits.Policy.NONE : RateLimits.Policy.DEFAULT).withTls(tls);
         if (db != null) {
             config = config.withJdbcUrl(db);
         }
@@ -69,8 +91,13 @@ final class ServerCommand implements Callable<Integer> {
             stop.countDown();
         }));
         var out = spec.commandLine().getOut();
-        out.println("corral coordinator listening on http://" + bind + ":" + coordinator.port()
-                + " (store: " + (db != null ? db : data.toAbsolutePath()) + ")");
+        out.println("corral coordinator listening on " + coordinator.url() + " (store: "
+                + (db != null ? db : data.toAbsolutePath()) + ")");
+        coordinator.certificateSha256().ifPresentOrElse(
+                sha -> out.println("TLS certificate SHA-256: " + ServerTrust.display(sha)
+                        + "\n  (clients: pass it as --fingerprint, or compare it with what they pin on first use)"),
+                () -> out.println("serving plain HTTP: what clients send can be read on the way"));
+        out.println("coordinator key fingerprint: " + coordinator.keyFingerprint() + " (every join token carries it)");
         coordinator.generatedAdminKey().ifPresent(generated -> out.println(
                 "admin key (shown once, keep it): " + generated));
         out.flush();

@@ -19,7 +19,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", required = true, description = "Coordinator URL.")
+    @Option(names = "--server", required = true, description = "Coordinator URL (https://...). The device trusts only the "
+            + "coordinator whose key its join token names, and keeps that key in its data directory.")
     URI server;
 
     @Option(names = "--join-token", description = "One-time token from 'corral device join-token'; needed on the first start only.")

@@ -3,6 +3,7 @@ package dev.corral.e2e;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +16,7 @@ public final class CoordinatorProcess {
 
     public static void main(String[] args) throws Exception {
         CoordinatorConfig config = CoordinatorConfig.embedded(Path.of(args[0]), Integer.parseInt(args[1]))
-                .withAdminKey(TestNetwork.ADMIN_KEY).withRateLimits(RateLimits.Policy.NONE)
+                .withAdminKey(TestNetwork.ADMIN_KEY).withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
                 .withTimeouts(TestNetwork.HEARTBEAT_TIMEOUT.multipliedBy(5), TestNetwork.POLL_WAIT,
                         TestNetwork.DEPLOY_TIMEOUT, TestNetwork.SWEEP_INTERVAL)
                 .withChallenges(TestNetwork.CHALLENGE_MEAN_INTERVAL, TestNetwork.CHALLENGE_WORK, false);

@@ -11,9 +11,11 @@ import dev.corral.core.api.OfferView;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.ledger.EpochRewards;
 import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.ServerTrust;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import dev.corral.store.Database;
 import dev.corral.store.TestDatabases;
 import java.net.URI;
@@ -30,6 +32,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -93,7 +96,7 @@ public final class TestNetwork implements AutoCloseable {
         this.directory = directory;
         this.postgresUrl = store == Store.POSTGRES ? TestDatabases.newPostgresSchema() : null;
         CoordinatorConfig base = adjust.apply(CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
-                .withAdminKey(ADMIN_KEY).withRateLimits(RateLimits.Policy.NONE)
+                .withAdminKey(ADMIN_KEY).withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
                 .withTimeouts(HEARTBEAT_TIMEOUT, POLL_WAIT, DEPLOY_TIMEOUT, SWEEP_INTERVAL)
                 .withClock(clock).withChallenges(CHALLENGE_MEAN_INTERVAL, CHALLENGE_WORK, false));
         this.config = postgresUrl == null ? base : base.withJdbcUrl(postgresUrl);
@@ -127,6 +130,17 @@ public final class TestNetwork implements AutoCloseable {
         return network;
     }
 
+    /** A network whose coordinator serves HTTPS with the certificate it made, as in production; its clients pin it. */
+    public static TestNetwork overHttps(Store store, Path directory) {
+        return new TestNetwork(store, directory, config -> config.withTls(TlsSettings.SELF_MADE),
+                FIRST_DEVICES_AFTER_GENESIS);
+    }
+
+    /** The SHA-256 of the certificate the coordinator serves; empty over plain HTTP. */
+    public Optional<String> certificateSha256() {
+        return coordinator.certificateSha256();
+    }
+
     /** A network that declares a silent device lost after this long instead of {@link #HEARTBEAT_TIMEOUT}. */
     static TestNetwork withHeartbeatTimeout(Store store, Path directory, Duration timeout) {
         return new TestNetwork(store, directory, config -> config.withTimeouts(timeout, POLL_WAIT, DEPLOY_TIMEOUT,
@@ -142,8 +156,9 @@ public final class TestNetwork implements AutoCloseable {
     private void startCoordinator() {
         coordinator = Coordinator.start(config);
         config = config.withPort(coordinator.port());
-        url = URI.create("http://127.0.0.1:" + coordinator.port());
-        anonymous = new CorralClient(url, null);
+        url = coordinator.url();
+        anonymous = new CorralClient(url, null, coordinator.certificateSha256().map(ServerTrust::pinned)
+                .orElseGet(ServerTrust::systemCertificates));
         admin = anonymous.withKey(ADMIN_KEY);
     }
 
@@ -243,6 +258,16 @@ public final class TestNetwork implements AutoCloseable {
         return agent(owner, url, AgentConfig.ADVERTISE_HOST_DEFAULT, false);
     }
 
+    /** A real agent for this owner that reaches the coordinator at this address (through a proxy, say). */
+    WorkerAgent agentVia(CorralClient owner, URI server) throws Exception {
+        return agent(owner, server, AgentConfig.ADVERTISE_HOST_DEFAULT, false);
+    }
+
+    /** A real agent joining with this token the server at this address (which need not be this network's). */
+    WorkerAgent agentJoining(URI server, String joinToken) throws Exception {
+        return start(agentConfig(server, joinToken, AgentConfig.ADVERTISE_HOST_DEFAULT, false));
+    }
+
     /** A real agent for this owner that runs no ranks: no processes, and no container engine. */
     WorkerAgent agentWithoutRuntimes(CorralClient owner) throws Exception {
         String token = owner.joinToken().token();
@@ -258,12 +283,13 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     private WorkerAgent agent(CorralClient owner, URI server, String advertiseHost, boolean watchdog) throws Exception {
-        String token = owner.joinToken().token();
-        AgentConfig agentConfig = AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++),
-                true).withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock)
-                .withNvidiaSmi("/nonexistent/nvidia-smi").withBandwidthProbeInterval(Duration.ZERO)
-                .withWatchdog(watchdog).withAdvertiseHost(advertiseHost);
-        return start(agentConfig);
+        return start(agentConfig(server, owner.joinToken().token(), advertiseHost, watchdog));
+    }
+
+    private AgentConfig agentConfig(URI server, String token, String advertiseHost, boolean watchdog) {
+        return AgentConfig.of(server, token, directory.resolve("agent-" + agentCount++), true)
+                .withHeartbeatInterval(HEARTBEAT_INTERVAL).withClock(clock).withNvidiaSmi("/nonexistent/nvidia-smi")
+                .withBandwidthProbeInterval(Duration.ZERO).withWatchdog(watchdog).withAdvertiseHost(advertiseHost);
     }
 
     /** A real agent for this owner that has the coordinator measure its bandwidth when it starts. */

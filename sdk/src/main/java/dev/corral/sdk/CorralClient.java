@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The Java client of Corral's /api/v1. Each method is one HTTP call; a refusal is a
@@ -70,17 +71,31 @@ public final class CorralClient {
 
     private final URI server;
     private final String apiKey;
+    private final ServerTrust trust;
     private final HttpClient http;
 
-    /** A client acting with this API key (or the admin key); null for the public calls only. */
+    /**
+     * A client acting with this API key (or the admin key); null for the public calls only. Over
+     * https it takes the certificates a CA this JDK trusts signed.
+     */
     public CorralClient(URI server, String apiKey) {
+        this(server, apiKey, ServerTrust.systemCertificates());
+    }
+
+    /** The same, taking the coordinator's certificate as the trust says (a pinned fingerprint, say). */
+    public CorralClient(URI server, String apiKey, ServerTrust trust) {
         this.server = requireNonNull(server, "server is null");
         this.apiKey = apiKey;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.trust = requireNonNull(trust, "trust is null");
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if ("https".equalsIgnoreCase(server.getScheme())) {
+            http.sslContext(trust.context(server));
+        }
+        this.http = http.build();
     }
 
     public CorralClient withKey(String key) {
-        return new CorralClient(server, key);
+        return new CorralClient(server, key, trust);
     }
 
     public AccountCreated createAccount(String name) {
@@ -313,7 +328,7 @@ public final class CorralClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach the coordinator at " + server + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(unreachable(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + path, e);
@@ -328,6 +343,21 @@ public final class CorralClient {
             throw new CorralException(response.statusCode(), error.error(), error.message());
         }
         return response.body();
+    }
+
+    /** Why the coordinator could not be reached, with what to do when its certificate was the reason. */
+    private String unreachable(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ServerTrust.CertificateChangedException changed) {
+                return changed.getMessage();
+            }
+        }
+        if (e instanceof SSLHandshakeException) {
+            return "cannot reach the coordinator at " + server + ": its TLS certificate was refused (" + e.getMessage()
+                    + "). A coordinator's own certificate is signed by no CA: pin the fingerprint 'corral server' "
+                    + "printed (--fingerprint), give its certificate as a CA file (--ca-file), or trust it on first use";
+        }
+        return "cannot reach the coordinator at " + server + ": " + e.getMessage();
     }
 
     private static <T> T parse(byte[] body, Class<T> type) {

@@ -3,7 +3,9 @@ package dev.corral.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.Json;
+import dev.corral.core.auth.CoordinatorKey;
 import dev.corral.core.auth.KeyFile;
+import dev.corral.core.auth.Signatures;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.server.accounts.CustomerHistory;
 import dev.corral.server.challenges.ChallengeService;
@@ -20,6 +22,7 @@ import dev.corral.server.clusters.RankReports;
 import dev.corral.server.devices.DeviceService;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.devices.WorkBoard;
+import dev.corral.server.http.AgentAnswers;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
 import dev.corral.server.http.JettyErrors;
@@ -34,12 +37,14 @@ import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.OwnLedgerCheck;
 import dev.corral.server.tokens.StakeService;
 import dev.corral.server.tokens.TokenService;
+import dev.corral.server.tls.CoordinatorCertificate;
 import dev.corral.store.Database;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,20 +77,29 @@ public final class Coordinator implements AutoCloseable {
     private final WorkBoard board;
     private final Sweeper sweeper;
     private final Optional<String> generatedAdminKey;
+    private final String bindHost;
+    private final String keyFingerprint;
+    private final Optional<String> certificateSha256;
 
     private Coordinator(Database database, CoordinatorMetrics metrics, Javalin app, WorkBoard board, Sweeper sweeper,
-            Optional<String> generatedAdminKey) {
+            Optional<String> generatedAdminKey, String bindHost, String keyFingerprint,
+            Optional<String> certificateSha256) {
         this.database = database;
         this.metrics = metrics;
         this.app = app;
         this.board = board;
         this.sweeper = sweeper;
         this.generatedAdminKey = generatedAdminKey;
+        this.bindHost = bindHost;
+        this.keyFingerprint = keyFingerprint;
+        this.certificateSha256 = certificateSha256;
     }
 
     public static Coordinator start(CoordinatorConfig config) {
         requireNonNull(config, "config is null");
         KeyPair key = KeyFile.loadOrCreate(config.dataDirectory().resolve(KEY_FILE));
+        Optional<CoordinatorCertificate> certificate = CoordinatorCertificate.of(config.tls(), config.dataDirectory(),
+                config.bindHost());
         Database database = config.jdbcUrl() != null
                 ? Database.connect(config.jdbcUrl())
                 : Database.embedded(config.dataDirectory());
@@ -106,7 +120,7 @@ public final class Coordinator implements AutoCloseable {
                     config.clock(), config.epochLength(), config.computeRewardShareBasisPoints(),
                     config.availabilityProofRequired(), key);
             DeviceService devices = new DeviceService(database, store.devices(), store.joinTokens(), store.challenges(),
-                    deviceState, config.clock(), metrics);
+                    deviceState, config.clock(), metrics, CoordinatorKey.fingerprint(key.getPublic()));
             ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                     store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
             SecretSeal seal = SecretSeal.loadOrCreate(config.dataDirectory().resolve(SecretSeal.KEY_FILE));
@@ -131,7 +145,9 @@ public final class Coordinator implements AutoCloseable {
                     new BandwidthService(deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
                     config.pollWait(), metrics,
                     // Calls are counted in real time: a test's clock moved by hours must not refill every bucket.
-                    new RateLimits(config.rateLimits(), Clock.systemUTC()));
+                    new RateLimits(config.rateLimits(), Clock.systemUTC()),
+                    new AgentAnswers(Signatures.signer(key.getPrivate()), key.getPublic(),
+                            certificate.map(CoordinatorCertificate::sha256).orElse(null)));
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
@@ -140,6 +156,8 @@ public final class Coordinator implements AutoCloseable {
                 javalin.jetty.modifyServer(Coordinator::deepenAcceptQueue);
                 javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
                 javalin.requestLogger.http(observed::requestDone);
+                certificate.ifPresent(served -> javalin.jetty.addConnector((server, http) ->
+                        served.connector(server, http, config.bindHost(), config.port())));
                 routes.register(javalin.routes);
                 Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
@@ -148,7 +166,8 @@ public final class Coordinator implements AutoCloseable {
                     config.clock(), metrics);
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
                     stakes, challenges, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
-            return new Coordinator(database, observed, app, board, sweeper, adminKey);
+            return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),
+                    CoordinatorKey.fingerprint(key.getPublic()), certificate.map(CoordinatorCertificate::sha256));
         } catch (RuntimeException e) {
             observed.close();
             database.close();
@@ -188,6 +207,26 @@ public final class Coordinator implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Where clients on this machine reach the coordinator: https (or http when chosen) at the
+     * bound address, or at 127.0.0.1 when it listens on every address.
+     */
+    public URI url() {
+        String host = bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1"
+                : bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+        return URI.create((certificateSha256.isPresent() ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    /** The fingerprint of the coordinator's key, which its join tokens carry ({@link CoordinatorKey}). */
+    public String keyFingerprint() {
+        return keyFingerprint;
+    }
+
+    /** The SHA-256 (hex) of the TLS certificate it serves; empty over plain HTTP. */
+    public Optional<String> certificateSha256() {
+        return certificateSha256;
+    }
+
     /** The admin key made on this store's first start, if this start made it: shown once. */
     public Optional<String> generatedAdminKey() {
         return generatedAdminKey;
@@ -203,6 +242,9 @@ public final class Coordinator implements AutoCloseable {
      * whole range.
      */
     public int openExtraPort() {
+        if (certificateSha256.isPresent()) {
+            throw new IllegalStateException("extra ports serve plain HTTP: for a coordinator that serves plain HTTP only");
+        }
         Server server = app.jettyServer().server();
         ServerConnector first = (ServerConnector) server.getConnectors()[0];
         ServerConnector extra = new ServerConnector(server,

@@ -8,6 +8,7 @@ import dev.corral.ledger.EpochRewards;
 import dev.corral.ledger.Settlement;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.server.http.RateLimits;
+import dev.corral.server.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.time.Duration;
  *     its size (the standard work unless a test or the demo wants it small)
  * @param availabilityProofRequired whether availability rewards need a passed challenge (or a served rank) in the
  *     epoch besides the uptime; on by default; off, challenges keep their mean interval and uptime alone decides
+ * @param tls how it serves: HTTPS with a certificate it makes or is given, or plain HTTP when chosen ({@link TlsSettings})
  * @param rateLimits how often a client may call the API ({@link RateLimits.Policy#DEFAULT} unless a test or benchmark
  *     drives it harder from one address)
  */
@@ -49,6 +51,7 @@ public record CoordinatorConfig(
         Duration challengeWork,
         boolean availabilityProofRequired,
         RateLimits.Policy rateLimits,
+        TlsSettings tls,
         Clock clock) {
     public static final Duration HEARTBEAT_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration CLOCK_SKEW_MAX_DEFAULT = Duration.ofSeconds(60);
@@ -65,6 +68,7 @@ public record CoordinatorConfig(
         requireNonNull(clock, "clock is null");
         requireNonNull(challengeWork, "challengeWork is null");
         requireNonNull(rateLimits, "rateLimits is null");
+        requireNonNull(tls, "tls is null");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -81,53 +85,59 @@ public record CoordinatorConfig(
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
                 CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
                 EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
-                ChallengePolicy.WORK_STANDARD, true, RateLimits.Policy.DEFAULT, Clock.systemUTC());
+                ChallengePolicy.WORK_STANDARD, true, RateLimits.Policy.DEFAULT, TlsSettings.SELF_MADE, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, clock);
+                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withChallenges(Duration meanInterval, Duration work, boolean proofRequired) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
                 pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, work,
-                proofRequired, rateLimits, clock);
+                proofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, newClock);
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, newClock);
     }
 
     public CoordinatorConfig withRateLimits(RateLimits.Policy policy) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
                 pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
-                challengeWork, availabilityProofRequired, policy, clock);
+                challengeWork, availabilityProofRequired, policy, tls, clock);
+    }
+
+    public CoordinatorConfig withTls(TlsSettings settings) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
+                challengeWork, availabilityProofRequired, rateLimits, settings, clock);
     }
 }

@@ -27,6 +27,38 @@ public final class Signatures {
         return signature;
     }
 
+    /**
+     * A key pair ready to sign many messages: the public key is derived once, where
+     * {@link #sign(PrivateKey, byte[])} derives it again for every signature (a second scalar
+     * multiplication). The coordinator signs every answer to an agent with one.
+     */
+    public static Signer signer(PrivateKey key) {
+        if (!(key instanceof EdECPrivateKey edKey) || edKey.getBytes().isEmpty()) {
+            throw new IllegalArgumentException("not an Ed25519 private key");
+        }
+        byte[] secret = edKey.getBytes().get();
+        byte[] publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(secret, 0, publicKey, 0);
+        return new Signer(secret, publicKey);
+    }
+
+    /** An Ed25519 private key with its public key derived: signs messages. */
+    public static final class Signer {
+        private final byte[] secret;
+        private final byte[] publicKey;
+
+        private Signer(byte[] secret, byte[] publicKey) {
+            this.secret = secret;
+            this.publicKey = publicKey;
+        }
+
+        public byte[] sign(byte[] message) {
+            byte[] signature = new byte[SIGNATURE_BYTES];
+            Ed25519.sign(secret, 0, publicKey, 0, message, 0, message.length, signature, 0);
+            return signature;
+        }
+    }
+
     /** False for a wrong, malformed or mis-sized signature, or a key that is not Ed25519. */
     public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
         return verifier(key).map(verifier -> verifier.verify(message, signature)).orElse(false);

@@ -14,6 +14,7 @@ import dev.corral.core.api.Amount;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.JoinTokenView;
+import dev.corral.core.auth.CoordinatorKey;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.RegisterResponse;
@@ -66,9 +67,10 @@ public final class DeviceService {
     private final DeviceState devices;
     private final Counter heartbeats;
     private final Clock clock;
+    private final String coordinatorFingerprint;
 
     public DeviceService(Database db, Devices deviceRows, JoinTokens joinTokens, Challenges challenges,
-            DeviceState devices, Clock clock, MeterRegistry metrics) {
+            DeviceState devices, Clock clock, MeterRegistry metrics, String coordinatorFingerprint) {
         this.db = requireNonNull(db, "db is null");
         this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
         this.joinTokens = requireNonNull(joinTokens, "joinTokens is null");
@@ -76,16 +78,21 @@ public final class DeviceService {
         this.devices = requireNonNull(devices, "devices is null");
         this.heartbeats = Meters.heartbeats(metrics);
         this.clock = requireNonNull(clock, "clock is null");
+        this.coordinatorFingerprint = requireNonNull(coordinatorFingerprint, "coordinatorFingerprint is null");
     }
 
+    /**
+     * A one-time token for the owner's next device: a secret, of which only the hash is kept,
+     * and the fingerprint of this coordinator's key, which the agent holds the coordinator to.
+     */
     public JoinTokenView joinToken(AccountId owner) {
-        String token = Secrets.newSecret("cjt");
+        String secret = Secrets.newSecret("cjt");
         Instant expires = clock.instant().plus(JOIN_TOKEN_TTL);
         db.transaction(c -> {
-            joinTokens.create(c, Secrets.hash(token), owner, expires);
+            joinTokens.create(c, Secrets.hash(secret), owner, expires);
             return null;
         });
-        return new JoinTokenView(token, expires);
+        return new JoinTokenView(CoordinatorKey.joinToken(secret, coordinatorFingerprint), expires);
     }
 
     /** Registers a device whose request was signed by the key it presents; a retry with the same key and token is the same device. */
@@ -99,7 +106,7 @@ public final class DeviceService {
         Instant now = clock.instant();
         DeviceId fresh = DeviceId.random();
         return devices.transaction((c, writes) -> {
-            var admission = joinTokens.consume(c, Secrets.hash(request.joinToken()), fresh, request.publicKey(), now)
+            var admission = joinTokens.consume(c, Secrets.hash(CoordinatorKey.tokenSecret(request.joinToken())), fresh, request.publicKey(), now)
                     .orElseThrow(() -> Refusal.unauthenticated(
                             "join token is unknown, used or expired: ask the owner for a new one (corral device join-token)"));
             if (admission.existingDevice().isPresent()) {

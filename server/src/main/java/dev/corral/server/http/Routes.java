@@ -81,13 +81,14 @@ public final class Routes {
     private final Duration pollWait;
     private final PrometheusMeterRegistry metrics;
     private final RateLimits rateLimits;
+    private final AgentAnswers agentAnswers;
     private final Semaphore agentAdmission = new Semaphore(AGENT_REQUESTS_IN_FLIGHT_MAX, true);
 
     public Routes(AccountService accounts, DeviceService devices, ClusterServices clusters, NetworkService network,
             EpochService epochs, TokenService tokens, StakeService stakes, ChallengeService challenges,
             BandwidthService bandwidth, OfferService offers, AgentAuth agentAuth, WorkBoard board,
             Duration pollWait,
-            PrometheusMeterRegistry metrics, RateLimits rateLimits) {
+            PrometheusMeterRegistry metrics, RateLimits rateLimits, AgentAnswers agentAnswers) {
         this.accounts = requireNonNull(accounts, "accounts is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
@@ -103,6 +104,7 @@ public final class Routes {
         this.pollWait = requireNonNull(pollWait, "pollWait is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.rateLimits = requireNonNull(rateLimits, "rateLimits is null");
+        this.agentAnswers = requireNonNull(agentAnswers, "agentAnswers is null");
     }
 
     public void register(RoutesConfig routes) {
@@ -209,6 +211,8 @@ public final class Routes {
             ctx.json(Map.of("accountId", credit.accountId(), "credited", credit.amountUsd()));
         });
 
+        routes.after("/agent/*", agentAnswers::sign);
+        routes.get("/agent/v1/identity", ctx -> ctx.json(agentAnswers.identity()));
         routes.post("/agent/v1/register", ctx -> admitted(() -> {
             RegisterRequest request = Bodies.read(ctx.bodyAsBytes(), RegisterRequest.class);
             agentAuth.registration(ctx, publicKey(request.publicKey()));

@@ -1,0 +1,323 @@
+package dev.corral.sdk;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Which TLS certificate a client takes from the coordinator:
+ * <ul>
+ *   <li>{@link #systemCertificates()}: one a CA this JDK trusts signed for the host (the default);</li>
+ *   <li>{@link #caFile}: one the CAs in a PEM file signed for the host (or the coordinator's own
+ *   self-made certificate given as its CA);</li>
+ *   <li>{@link #pinned}: exactly the certificate with this SHA-256, the fingerprint
+ *   {@code corral server} prints at start (what {@code openssl x509 -fingerprint -sha256} shows);</li>
+ *   <li>{@link #firstUse}: a certificate a CA this JDK trusts signed for the host, as by default;
+ *   any other is trusted on first use, as ssh does: the first one seen for a host and port is
+ *   pinned in a file, and a different one later is refused with
+ *   {@link CertificateChangedException} until someone who checked it says otherwise.</li>
+ * </ul>
+ * Plain http:// URLs use no TLS and ignore this.
+ */
+public final class ServerTrust {
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    /** A certificate other than the pinned one: a replaced certificate, or someone in between. */
+    public static final class CertificateChangedException extends CertificateException {
+        CertificateChangedException(String message) {
+            super(message);
+        }
+    }
+
+    private enum Kind { SYSTEM, CA_FILE, PINNED, FIRST_USE }
+
+    private final Kind kind;
+    private final Path file;
+    private final String fingerprint;
+    private final Consumer<String> notices;
+
+    private ServerTrust(Kind kind, Path file, String fingerprint, Consumer<String> notices) {
+        this.kind = kind;
+        this.file = file;
+        this.fingerprint = fingerprint;
+        this.notices = notices;
+    }
+
+    public static ServerTrust systemCertificates() {
+        return new ServerTrust(Kind.SYSTEM, null, null, notice -> {});
+    }
+
+    public static ServerTrust caFile(Path pemFile) {
+        return new ServerTrust(Kind.CA_FILE, requireNonNull(pemFile, "pemFile is null"), null, notice -> {});
+    }
+
+    /** Exactly the certificate with this SHA-256 (hex; colons and upper case are fine). */
+    public static ServerTrust pinned(String sha256) {
+        return new ServerTrust(Kind.PINNED, null, normalize(sha256).orElseThrow(() -> new IllegalArgumentException(
+                "a certificate fingerprint is 64 hex digits (colons allowed), not '" + sha256 + "'")), notice -> {});
+    }
+
+    /**
+     * Trust on first use, pinned in this file (one line per host:port); notices gets one line
+     * when a certificate is pinned, for the person to compare with the coordinator's.
+     */
+    public static ServerTrust firstUse(Path knownCoordinators, Consumer<String> notices) {
+        return new ServerTrust(Kind.FIRST_USE, requireNonNull(knownCoordinators, "knownCoordinators is null"), null,
+                requireNonNull(notices, "notices is null"));
+    }
+
+    /** Lower-case hex without colons, or empty for text that is not a SHA-256. */
+    static Optional<String> normalize(String sha256) {
+        if (sha256 == null) {
+            return Optional.empty();
+        }
+        String hex = sha256.replace(":", "").toLowerCase(Locale.ROOT);
+        return SHA256_HEX.matcher(hex).matches() ? Optional.of(hex) : Optional.empty();
+    }
+
+    /** The SHA-256 of a certificate's DER bytes, as colon-separated upper-case pairs (openssl's way). */
+    public static String display(String sha256Hex) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < sha256Hex.length(); i += 2) {
+            shown.append(i == 0 ? "" : ":").append(sha256Hex.substring(i, i + 2).toUpperCase(Locale.ROOT));
+        }
+        return shown.toString();
+    }
+
+    /** The TLS context a client of this server uses. */
+    SSLContext context(URI server) {
+        try {
+            TrustManager trust = switch (kind) {
+                case SYSTEM -> null;
+                case CA_FILE -> caTrust(file);
+                case PINNED -> new Pinned(server, fingerprint, null, null);
+                case FIRST_USE -> new Pinned(server, known(file, hostPort(server)).orElse(null), this, systemTrust());
+            };
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust == null ? null : new TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManager caTrust(Path pemFile) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("the CA file " + pemFile + " holds no PEM certificate");
+            }
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("cannot use the CA file " + pemFile + ": " + e.getMessage(), e);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory.getTrustManagers()[0];
+    }
+
+    private static X509ExtendedTrustManager systemTrust() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager extended) {
+                return extended;
+            }
+        }
+        throw new GeneralSecurityException("this JDK has no X.509 trust manager");
+    }
+
+    static String hostPort(URI server) {
+        int port = server.getPort() >= 0 ? server.getPort() : 443;
+        return server.getHost() + ":" + port;
+    }
+
+    /** The fingerprint pinned for host:port in the file, if any. */
+    static Optional<String> known(Path file, String hostPort) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length == 2 && fields[0].equals(hostPort)) {
+                    return normalize(fields[1]);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Pins a fingerprint for the server's host and port in the file, replacing the line it had. */
+    public static void pin(Path file, URI server, String sha256) {
+        pin(file, hostPort(server), sha256);
+    }
+
+    private static void pin(Path file, String hostPort, String sha256) {
+        String fingerprint = normalize(sha256).orElseThrow(() -> new IllegalArgumentException(
+                "a certificate fingerprint is 64 hex digits (colons allowed), not '" + sha256 + "'"));
+        try {
+            List<String> lines = new ArrayList<>();
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.trim().startsWith(hostPort + " ")) {
+                        lines.add(line);
+                    }
+                }
+            } else {
+                lines.add("# Coordinators' TLS certificates (SHA-256) pinned by corral on first use: host:port sha256");
+            }
+            lines.add(hostPort + " " + fingerprint);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(temp, lines, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pin the coordinator's certificate in " + file, e);
+        }
+    }
+
+    static String sha256(X509Certificate certificate) throws CertificateException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("cannot hash the certificate", e);
+        }
+    }
+
+    /**
+     * Takes the pinned certificate only; with no pin yet (trust on first use), takes the first
+     * one and pins it. The host name is not checked: the pin says more than any name.
+     */
+    private static final class Pinned extends X509ExtendedTrustManager {
+        private final URI server;
+        private volatile String expected;
+        /** The trust that pins on first use, or null for a fixed pin. */
+        private final ServerTrust firstUse;
+        /** The JDK's CAs, whose certificates need no pin (trust on first use only). */
+        private final X509ExtendedTrustManager system;
+
+        Pinned(URI server, String expected, ServerTrust firstUse, X509ExtendedTrustManager system) {
+            this.server = server;
+            this.expected = expected;
+            this.firstUse = firstUse;
+            this.system = system;
+        }
+
+        /** Whether a CA this JDK trusts signed the certificate for the host reached (so a renewal needs no new pin). */
+        private boolean signedByKnownCa(CaCheck check) {
+            if (system == null) {
+                return false;
+            }
+            try {
+                check.run(system);
+                return true;
+            } catch (CertificateException e) {
+                return false;
+            }
+        }
+
+        @FunctionalInterface
+        private interface CaCheck {
+            void run(X509ExtendedTrustManager system) throws CertificateException;
+        }
+
+        private void check(X509Certificate[] chain, CaCheck caCheck) throws CertificateException {
+            if (signedByKnownCa(caCheck)) {
+                return;
+            }
+            String presented = sha256(chain[0]);
+            String pinned = expected;
+            if (pinned == null && firstUse != null) {
+                pin(firstUse.file, hostPort(server), presented);
+                expected = presented;
+                firstUse.notices.accept("trusting the coordinator at " + server + " on first use: its certificate's "
+                        + "SHA-256 is " + display(presented) + " (pinned in " + firstUse.file + "); it should be the "
+                        + "one 'corral server' printed when it started");
+                return;
+            }
+            if (!presented.equals(pinned)) {
+                String where = firstUse != null ? " pinned in " + firstUse.file : " given";
+                throw new CertificateChangedException("the coordinator at " + server + " presented a certificate with "
+                        + "SHA-256 " + display(presented) + ", but the one" + where + " is " + display(pinned) + ". "
+                        + "Either its certificate was replaced or something between you and it is answering in its "
+                        + "place: nothing was sent. Ask its operator for the fingerprint 'corral server' printed; if "
+                        + "it is the new one, pin it (corral: --fingerprint " + presented + ")"
+                        + (firstUse != null ? " or delete the line for " + hostPort(server) + " from " + firstUse.file
+                                : ""));
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, system -> system.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            check(chain, system -> system.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            check(chain, system -> system.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("clients are not trusted here");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("clients are not trusted here");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("clients are not trusted here");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
