@@ -113,7 +113,9 @@ public final class AgentClient {
      * identity must then name.
      */
     void proveCoordinator() throws IOException, InterruptedException {
-        HttpURLConnection connection = (HttpURLConnection) server.resolve(IDENTITY_PATH).toURL().openConnection();
+        String nonce = AgentSignature.newNonce();
+        HttpURLConnection connection = (HttpURLConnection) server.resolve(IDENTITY_PATH + "?nonce=" + nonce).toURL()
+                .openConnection();
         connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
         connection.setUseCaches(false);
@@ -121,8 +123,8 @@ public final class AgentClient {
         exchange(connection, () -> {
             int status = connection.getResponseCode();
             if (status != 200) {
-                throw new CoordinatorTrust.UntrustedCoordinatorException("the server at " + server + " answered "
-                        + status + " when asked who it is: is it a Corral coordinator?");
+                // A proxy's or a restarting coordinator's error: worth another try, unlike a wrong identity.
+                throw new IOException("the server at " + server + " answered " + status + " when asked who it is");
             }
             // Read while the connection is open: it goes back to the pool once its body is read.
             String presented = CoordinatorTrust.presented(connection).orElse(null);
@@ -130,7 +132,7 @@ public final class AgentClient {
             try (InputStream body = connection.getInputStream()) {
                 answer = Json.readAnswer(body.readAllBytes(), CoordinatorIdentity.class);
             }
-            trust.prove(answer, presented, server.toString());
+            trust.prove(answer, nonce, presented, server.toString());
             return null;
         });
         // That connection trusted any certificate: it serves no other request.
@@ -150,7 +152,12 @@ public final class AgentClient {
             throws IOException, InterruptedException {
         String query = "?wait=" + Math.max(1, pollWait.toSeconds())
                 + (known == null ? "" : "&known=" + URLEncoder.encode(known, StandardCharsets.UTF_8));
-        return send("POST", "/agent/v1/work" + query, poll, device, WorkResponse.class, pollWait.plus(REQUEST_TIMEOUT));
+        WorkResponse answer = send("POST", "/agent/v1/work" + query, poll, device, WorkResponse.class,
+                pollWait.plus(REQUEST_TIMEOUT));
+        if (answer.version() == null || answer.assignments() == null || answer.challenges() == null) {
+            throw new IOException("the coordinator's work answer lacks its version, assignments or challenges");
+        }
+        return answer;
     }
 
     void started(DeviceId device, String cluster, RankStarted started) throws IOException, InterruptedException {
@@ -247,7 +254,7 @@ public final class AgentClient {
     }
 
     /** A request on its connection, with the nonce its answer must be signed over. */
-    private record Signed(HttpURLConnection connection, String nonce) {}
+    private record Signed(HttpURLConnection connection, AnswerSignature.Request request) {}
 
     /**
      * A connection for one request, signed by the device over the body given (null device:
@@ -267,18 +274,19 @@ public final class AgentClient {
         Map<String, String> headers = AgentSignature.sign(identity.privateKey(), method, pathAndQuery,
                 device == null ? null : device.value(), signedBody, clock.instant());
         headers.forEach(connection::setRequestProperty);
-        return new Signed(connection, headers.get(AgentSignature.HEADER_NONCE));
+        return new Signed(connection, new AnswerSignature.Request(method, pathAndQuery,
+                headers.get(AgentSignature.HEADER_NONCE)));
     }
 
     /** Refuses an answer the coordinator did not sign for this request: nothing in it is used. */
     private void checkSigned(Signed signed, int status, String signedSha256) throws IOException {
-        if (!trust.signed(signed.nonce(), status, signedSha256,
+        if (!trust.signed(signed.request(), status, signedSha256,
                 signed.connection().getHeaderField(AnswerSignature.HEADER))) {
             answersRefused.incrementAndGet();
-            throw new CoordinatorTrust.UntrustedCoordinatorException("an answer to " + signed.connection()
-                    .getRequestMethod() + " " + signed.connection().getURL().getPath() + " (" + status + ") was not "
-                    + "signed by the coordinator for this request: something between this device and its coordinator "
-                    + "changed or made it up, and nothing in it was used");
+            throw new CoordinatorTrust.UntrustedCoordinatorException("the answer to " + signed.request().method() + " "
+                    + signed.connection().getURL().getPath() + " (" + status + ") is not signed by the coordinator "
+                    + "for this request (a proxy's error page, or something changed or made it up): nothing in it "
+                    + "was used");
         }
     }
 

@@ -97,10 +97,6 @@ final class CoordinatorTrust {
                         + "'.FINGERPRINT'): make a new one with 'corral device join-token' and copy it whole")), null);
     }
 
-    String fingerprint() {
-        return fingerprint;
-    }
-
     boolean proven() {
         return proven;
     }
@@ -109,8 +105,8 @@ final class CoordinatorTrust {
      * Checks what the server said of itself against the pinned fingerprint and the certificate
      * the connection presented (null over plain HTTP); on success the coordinator is proven.
      */
-    void prove(CoordinatorIdentity identity, String presentedCertificateSha256, String server)
-            throws UntrustedCoordinatorException {
+    synchronized void prove(CoordinatorIdentity identity, String nonce, String presentedCertificateSha256,
+            String server) throws UntrustedCoordinatorException {
         PublicKey claimed;
         try {
             claimed = AgentSignature.decodePublicKey(identity.publicKey());
@@ -124,9 +120,9 @@ final class CoordinatorTrust {
         }
         Signatures.Verifier verifier = Signatures.verifier(claimed).orElseThrow();
         if (identity.signature() == null || !AgentSignature.verify(verifier,
-                CoordinatorIdentity.signedText(identity.tlsCertificateSha256()), identity.signature())) {
-            throw new UntrustedCoordinatorException("the server at " + server + " did not sign its identity with the "
-                    + "coordinator's key");
+                CoordinatorIdentity.signedText(nonce, identity.tlsCertificateSha256()), identity.signature())) {
+            throw new UntrustedCoordinatorException("the server at " + server + " did not sign its identity, for this "
+                    + "request, with the coordinator's key");
         }
         if (presentedCertificateSha256 != null && !presentedCertificateSha256.equals(identity.tlsCertificateSha256())) {
             throw new UntrustedCoordinatorException("the server at " + server + " presented a TLS certificate (SHA-256 "
@@ -141,15 +137,15 @@ final class CoordinatorTrust {
     }
 
     /** The certificate changed (the coordinator restarted with new files): it must prove itself again. */
-    void forgetCertificate() {
+    synchronized void forgetCertificate() {
         proven = false;
         certificateSha256 = null;
     }
 
-    /** Whether the coordinator signed this answer to the request with this nonce. */
-    boolean signed(String requestNonce, int status, String bodySha256, String signature) {
+    /** Whether the coordinator signed this answer to this request. */
+    boolean signed(AnswerSignature.Request request, int status, String bodySha256, String signature) {
         Signatures.Verifier verifier = key;
-        return verifier != null && AnswerSignature.verify(verifier, requestNonce, status, bodySha256, signature);
+        return verifier != null && AnswerSignature.verify(verifier, request, status, bodySha256, signature);
     }
 
     /** Keeps the proven key in the data directory, for the device's later starts. */

@@ -58,7 +58,9 @@ final class ClientOptions {
         URI url = URI.create(server());
         if (pin != null) {
             ServerTrust pinned = ServerTrust.pinned(pin);
-            ServerTrust.pin(knownCoordinators(), url, pin);
+            if ("https".equalsIgnoreCase(url.getScheme())) {
+                ServerTrust.pin(knownCoordinators(), url, pin);
+            }
             return pinned;
         }
         if (ca != null) {

@@ -75,6 +75,12 @@ class ServerTrustTest {
                 .contains("the one pinned in " + known + " is " + ServerTrust.display(other))
                 .contains("--fingerprint " + fingerprint).contains("nothing was sent");
 
+        // A line for the host that is not a pin is an error, never a reason to trust anew.
+        Files.writeString(known, network.url.getHost() + ":" + network.url.getPort() + " not-a-fingerprint\n");
+        Result malformed = corral("network", "--server", server, "--known-coordinators", known.toString());
+        assertThat(malformed.exit()).isEqualTo(1);
+        assertThat(malformed.err()).contains("fix it or delete it");
+
         // The person checked the fingerprint with the operator: giving it pins it again.
         Result confirmed = corral("network", "--server", server, "--known-coordinators", known.toString(),
                 "--fingerprint", ServerTrust.display(fingerprint));

@@ -60,6 +60,11 @@ public record HardwareSpec(
                 && cpuCores == verified.cpuCores && Objects.equals(model(), verified.model());
     }
 
+    /** The same machine without its GPUs: its CPU cores, memory and disk. */
+    public HardwareSpec cpuOnly() {
+        return new HardwareSpec(DeviceKind.CPU, null, 0, 0, null, cpuModel, cpuCores, memoryMb, diskGb);
+    }
+
     /** The same device with this much disk for its ranks. */
     public HardwareSpec withDiskGb(long gb) {
         return new HardwareSpec(kind, gpuModel, gpuCount, vramMbPerGpu, driverVersion, cpuModel, cpuCores, memoryMb, gb);

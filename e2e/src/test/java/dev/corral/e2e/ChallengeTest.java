@@ -191,6 +191,26 @@ class ChallengeTest extends NetworkTest {
         assertThat(challengeOf(device)).as("a challenge, checked to be sized for 8 x H100").isNotNull();
     }
 
+    /**
+     * A GPU claim proven on the CPU engine is a CPU device; declaring the CUDA engine afterwards
+     * (a patched agent, say) does not make it an H100: it must pass a challenge sized for one.
+     */
+    @Test
+    void aGpuClaimProvenOnTheCpuThatTakesUpTheGpuEngineIsUnverifiedAgain() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        RawAgent device = registered(network, owner, new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559,
+                "550.54.15", "raw test CPU", 2, 2048), List.of("process"));
+        assertThat(device.answer(challengeOf(device), true)).contains("PASSED");
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("IDLE");
+        assertThat(network.anonymous.offers("gpu=H100", null)).as("proven on the CPU: no H100").isEmpty();
+
+        device.runtimes = List.of("process", "cuda");
+        assertThat(device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody()).statusCode()).isEqualTo(200);
+        assertThat(owner.device(device.deviceId).status()).isEqualTo("UNVERIFIED");
+        assertThat(network.anonymous.offers("gpu=H100", null)).isEmpty();
+        assertThat(network.anonymous.offers("kind=cpu", null)).as("nor as what it was").isEmpty();
+    }
+
     /** The same re-claim with a challenge open for the old claim: answering that one verifies nothing. */
     @Test
     void aChallengeOpenForTheOldClaimCannotVerifyTheNewOne() throws Exception {

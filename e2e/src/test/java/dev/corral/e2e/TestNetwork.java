@@ -263,6 +263,12 @@ public final class TestNetwork implements AutoCloseable {
         return agent(owner, server, AgentConfig.ADVERTISE_HOST_DEFAULT, false);
     }
 
+    /** A real agent for this owner whose GPUs are what this nvidia-smi command says. */
+    WorkerAgent agentWithNvidiaSmi(CorralClient owner, Path nvidiaSmi) throws Exception {
+        return start(agentConfig(url, owner.joinToken().token(), AgentConfig.ADVERTISE_HOST_DEFAULT, false)
+                .withNvidiaSmi(nvidiaSmi.toString()));
+    }
+
     /** A real agent joining with this token the server at this address (which need not be this network's). */
     WorkerAgent agentJoining(URI server, String joinToken) throws Exception {
         return start(agentConfig(server, joinToken, AgentConfig.ADVERTISE_HOST_DEFAULT, false));

@@ -67,6 +67,16 @@ public final class ChallengePolicy {
         return claim.cpuCores() * CPU_CORE_MULTIPLY_ADDS_PER_SECOND;
     }
 
+    /**
+     * What a device's passed challenges prove of its claim, and so what it may be offered as: its
+     * GPUs only when it computes challenges on them (the GPU engine, sized and timed for the
+     * claimed model); a device computing on its CPU proves its CPU cores, whatever its GPU
+     * inventory (a fake nvidia-smi's, say) says.
+     */
+    public static HardwareSpec proven(HardwareSpec claim, boolean gpuEngine) {
+        return claim.kind() == DeviceKind.GPU && !gpuEngine ? claim.cpuOnly() : claim;
+    }
+
     /** Multiply-adds a second expected of one card of this model on the GPU engine; empty for a model the catalog does not know. */
     public static OptionalDouble gpuSpeed(GpuModel model) {
         return HardwareCatalog.gpu(model).map(card -> OptionalDouble.of(card.fp32Tflops() * 1e12

@@ -39,6 +39,19 @@ class ChallengePolicyTest {
     }
 
     @Test
+    void aGpuClaimIsProvenOnlyOnTheGpuEngineElseItsCpuCoresAre() {
+        assertThat(ChallengePolicy.proven(H100, true)).isEqualTo(H100);
+        HardwareSpec onCpu = ChallengePolicy.proven(H100, false);
+        assertThat(onCpu.kind()).isEqualTo(DeviceKind.CPU);
+        assertThat(onCpu.model()).isNull();
+        assertThat(onCpu.gpuCount()).isZero();
+        assertThat(onCpu.cpuCores()).isEqualTo(H100.cpuCores());
+        assertThat(onCpu.memoryMb()).isEqualTo(H100.memoryMb());
+        assertThat(ChallengePolicy.proven(TWO_CORES, false)).isEqualTo(TWO_CORES);
+        assertThat(ChallengePolicy.proven(TWO_CORES, true)).isEqualTo(TWO_CORES);
+    }
+
+    @Test
     void hardwareMuchSlowerThanItsClaimAnswersLate() {
         ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(H100, true),
                 ChallengePolicy.WORK_STANDARD);

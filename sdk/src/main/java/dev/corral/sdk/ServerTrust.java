@@ -48,6 +48,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class ServerTrust {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    /** A known-coordinators entry for a host whose certificate a known CA signed: only such a certificate is taken. */
+    static final String SIGNED_BY_CA = "ca";
 
     /** A certificate other than the pinned one: a replaced certificate, or someone in between. */
     public static final class CertificateChangedException extends CertificateException {
@@ -163,7 +165,11 @@ public final class ServerTrust {
         return server.getHost() + ":" + port;
     }
 
-    /** The fingerprint pinned for host:port in the file, if any. */
+    /**
+     * What the file says of host:port: a pinned fingerprint, {@link #SIGNED_BY_CA} for a host
+     * whose certificate a known CA signed, or empty for a host not met yet. A malformed line for
+     * the host is an error, never a reason to trust anew.
+     */
     static Optional<String> known(Path file, String hostPort) {
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -171,8 +177,12 @@ public final class ServerTrust {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] fields = line.trim().split("\\s+");
-                if (fields.length == 2 && fields[0].equals(hostPort)) {
-                    return normalize(fields[1]);
+                if (fields[0].equals(hostPort)) {
+                    Optional<String> entry = fields.length != 2 ? Optional.empty()
+                            : fields[1].equals(SIGNED_BY_CA) ? Optional.of(SIGNED_BY_CA) : normalize(fields[1]);
+                    return Optional.of(entry.orElseThrow(() -> new IllegalArgumentException("the line for " + hostPort
+                            + " in " + file + " is not 'host:port sha256' nor 'host:port " + SIGNED_BY_CA
+                            + "': fix it or delete it")));
                 }
             }
             return Optional.empty();
@@ -183,26 +193,28 @@ public final class ServerTrust {
 
     /** Pins a fingerprint for the server's host and port in the file, replacing the line it had. */
     public static void pin(Path file, URI server, String sha256) {
-        pin(file, hostPort(server), sha256);
+        pin(file, hostPort(server), normalize(sha256).orElseThrow(() -> new IllegalArgumentException(
+                "a certificate fingerprint is 64 hex digits (colons allowed), not '" + sha256 + "'")));
     }
 
-    private static void pin(Path file, String hostPort, String sha256) {
-        String fingerprint = normalize(sha256).orElseThrow(() -> new IllegalArgumentException(
-                "a certificate fingerprint is 64 hex digits (colons allowed), not '" + sha256 + "'"));
+    /** Writes the entry (a fingerprint, or {@link #SIGNED_BY_CA}) for host:port, replacing the line it had. */
+    private static void pin(Path file, String hostPort, String entry) {
         try {
             List<String> lines = new ArrayList<>();
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.trim().startsWith(hostPort + " ")) {
+                    if (!line.trim().split("\\s+")[0].equals(hostPort)) {
                         lines.add(line);
                     }
                 }
             } else {
-                lines.add("# Coordinators' TLS certificates (SHA-256) pinned by corral on first use: host:port sha256");
+                lines.add("# Coordinators met by corral: host:port and the SHA-256 of the certificate pinned on first "
+                        + "use, or '" + SIGNED_BY_CA + "' for one a known CA signed (any other is then refused)");
             }
-            lines.add(hostPort + " " + fingerprint);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            lines.add(hostPort + " " + entry);
+            Path directory = file.toAbsolutePath().getParent();
+            Files.createDirectories(directory);
+            Path temp = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
             Files.write(temp, lines, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -256,11 +268,23 @@ public final class ServerTrust {
         }
 
         private void check(X509Certificate[] chain, CaCheck caCheck) throws CertificateException {
+            String pinned = expected;
             if (signedByKnownCa(caCheck)) {
+                if (pinned == null) {
+                    // Met with a CA's certificate: from now on only a CA's is taken (a renewal needs no new pin).
+                    pin(firstUse.file, hostPort(server), SIGNED_BY_CA);
+                    expected = SIGNED_BY_CA;
+                }
                 return;
             }
             String presented = sha256(chain[0]);
-            String pinned = expected;
+            if (SIGNED_BY_CA.equals(pinned)) {
+                throw new CertificateChangedException("the coordinator at " + server + " presented a certificate no "
+                        + "known CA signed for it (SHA-256 " + display(presented) + "), but it had one a CA signed "
+                        + "(as " + firstUse.file + " notes): something between you and it may be answering in its "
+                        + "place, and nothing was sent. If its operator says it now serves its own certificate, pin "
+                        + "it (corral: --fingerprint " + presented + ")");
+            }
             if (pinned == null && firstUse != null) {
                 pin(firstUse.file, hostPort(server), presented);
                 expected = presented;

@@ -196,12 +196,15 @@ public final class Devices {
     public record OnlineCount(String gpuModel, int online, int idle) {}
 
     /**
-     * Online devices by model, read from the device_status index rather than the rows. Idle is
-     * what {@code DeviceStatus.IDLE} says: verified, not blocked, not hired.
+     * Online devices by the model their challenges prove, none for a CPU device. Idle is what
+     * {@code DeviceStatus.IDLE} says: verified, not blocked, not hired.
      */
     public List<OnlineCount> onlineByModel(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT gpu_model, COUNT(*), SUM(CASE WHEN cluster_id IS NULL AND verified "
-                + "AND blocked_reason IS NULL THEN 1 ELSE 0 END) FROM device WHERE online = TRUE GROUP BY gpu_model",
+        // A GPU claim counts as its model only where the device computes on its GPUs (ChallengePolicy.proven, whose
+        // module the store does not see).
+        return Sql.list(c, "SELECT m, COUNT(*), SUM(idle) FROM (SELECT CASE WHEN runtimes LIKE '%cuda%' THEN gpu_model "
+                + "END AS m, CASE WHEN cluster_id IS NULL AND verified AND blocked_reason IS NULL THEN 1 ELSE 0 END "
+                + "AS idle FROM device WHERE online = TRUE) online_devices GROUP BY m",
                 row -> new OnlineCount(row.getString(1), row.getInt(2), row.getInt(3)));
     }
 

@@ -49,9 +49,7 @@ public final class AgentSignature {
     /** The four headers for a request; deviceId is null only for registration, where the key is in the body. */
     public static Map<String, String> sign(PrivateKey key, String method, String pathAndQuery, String deviceId,
             byte[] body, Instant now) {
-        byte[] nonceBytes = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonceBytes);
-        String nonce = HexFormat.of().formatHex(nonceBytes);
+        String nonce = newNonce();
         long timestamp = now.toEpochMilli();
         byte[] signature = Signatures.sign(key, canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
         Map<String, String> headers = new LinkedHashMap<>();
@@ -62,6 +60,13 @@ public final class AgentSignature {
         headers.put(HEADER_NONCE, nonce);
         headers.put(HEADER_SIGNATURE, Base64.getEncoder().encodeToString(signature));
         return headers;
+    }
+
+    /** A fresh nonce: 16 random bytes as 32 lower-case hex digits. */
+    public static String newNonce() {
+        byte[] nonceBytes = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonceBytes);
+        return HexFormat.of().formatHex(nonceBytes);
     }
 
     public static boolean verify(Signatures.Verifier key, byte[] canonical, String signatureBase64) {

@@ -6,10 +6,11 @@ import java.util.Base64;
 
 /**
  * The coordinator's signature on every answer to an agent: Ed25519 by the coordinator's key
- * over the nonce of the request it answers, the status and the SHA-256 of the body. The nonce
- * was chosen and signed by the device, so an answer fits one request only: a proxy can neither
- * change an answer nor hand one request's answer to another. A bandwidth probe's body is filler:
- * its answer is signed over the probe's id instead.
+ * over the method, path and nonce of the request it answers (as the coordinator received them),
+ * the status and the SHA-256 of the body. The nonce was chosen by the device, so an answer fits
+ * one request only: a proxy can neither change an answer nor hand the answer to one request
+ * (its own, made with a copied nonce, say) to another. A bandwidth probe's body is filler: its
+ * answer is signed over the probe's id instead.
  */
 public final class AnswerSignature {
     public static final String HEADER = "X-Corral-Answer-Signature";
@@ -17,17 +18,21 @@ public final class AnswerSignature {
 
     private AnswerSignature() {}
 
-    public static byte[] canonical(String requestNonce, int status, String bodySha256) {
-        return String.join("\n", DOMAIN, requestNonce, Integer.toString(status), bodySha256).getBytes(UTF_8);
+    /** The request an answer is for: as the device signed it and the coordinator received it. */
+    public record Request(String method, String pathAndQuery, String nonce) {}
+
+    public static byte[] canonical(Request request, int status, String bodySha256) {
+        return String.join("\n", DOMAIN, request.method(), request.pathAndQuery(), request.nonce(),
+                Integer.toString(status), bodySha256).getBytes(UTF_8);
     }
 
-    public static String sign(Signatures.Signer coordinator, String requestNonce, int status, String bodySha256) {
-        return Base64.getEncoder().encodeToString(coordinator.sign(canonical(requestNonce, status, bodySha256)));
+    public static String sign(Signatures.Signer coordinator, Request request, int status, String bodySha256) {
+        return Base64.getEncoder().encodeToString(coordinator.sign(canonical(request, status, bodySha256)));
     }
 
-    public static boolean verify(Signatures.Verifier coordinator, String requestNonce, int status, String bodySha256,
+    public static boolean verify(Signatures.Verifier coordinator, Request request, int status, String bodySha256,
             String signatureBase64) {
         return signatureBase64 != null
-                && AgentSignature.verify(coordinator, canonical(requestNonce, status, bodySha256), signatureBase64);
+                && AgentSignature.verify(coordinator, canonical(request, status, bodySha256), signatureBase64);
     }
 }

@@ -7,7 +7,9 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.Runtimes;
 import dev.corral.ledger.EmissionSchedule;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.PoolDevice;
@@ -135,7 +137,8 @@ final class DeviceIndex {
 
     /** A stored device as the index holds it. */
     static PoolDevice device(DeviceRow row, Clock clock) {
-        HardwareSpec hardware = row.hardware();
+        // Offered as what its challenges prove: a GPU claim computed on the CPU is a CPU device.
+        HardwareSpec hardware = ChallengePolicy.proven(row.hardware(), row.runtimes().contains(Runtimes.CUDA));
         boolean gpu = hardware.kind() == DeviceKind.GPU;
         int vramGb = !gpu ? 0 : HardwareCatalog.gpu(hardware.model()).map(HardwareCatalog.Gpu::memoryGb)
                 .orElse((int) Math.round(hardware.vramMbPerGpu() / 1024.0));

@@ -13,6 +13,7 @@ import dev.corral.core.Runtimes;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.DeviceUpdate;
 import dev.corral.core.api.DeviceView;
+import dev.corral.core.DeviceKind;
 import dev.corral.core.api.JoinTokenView;
 import dev.corral.core.auth.CoordinatorKey;
 import dev.corral.core.protocol.Heartbeat;
@@ -235,7 +236,10 @@ public final class DeviceService {
             case OFFLINE -> new Reason("not heard from since its last heartbeat", row.lastSeenAt());
             case UNVERIFIED -> new Reason("no availability challenge passed yet for the hardware it claims",
                     row.createdAt());
-            case IDLE, HIRED -> new Reason(null, null);
+            case IDLE, HIRED -> row.hardware().kind() == DeviceKind.GPU && !row.runtimes().contains(Runtimes.CUDA)
+                    ? new Reason("offered as a CPU device: it computes its challenges on the CPU (no CUDA engine), "
+                            + "which proves its CPU cores, not its GPUs", null)
+                    : new Reason(null, null);
         };
     }
 

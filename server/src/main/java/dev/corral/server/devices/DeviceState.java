@@ -8,6 +8,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.Runtimes;
 import dev.corral.core.Telemetry;
 import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.DevicePool;
@@ -106,7 +107,7 @@ public final class DeviceState {
         public DeviceRow heartbeat(DeviceId device, HardwareSpec hardware, String host, List<String> runtimes,
                 Telemetry telemetry, List<String> claimFlags, Instant now) throws SQLException {
             DeviceRow before = devices.byId(c, device).orElseThrow();
-            boolean reclaimed = !hardware.sameClaim(before.hardware());
+            boolean reclaimed = reclaimed(before, hardware, runtimes);
             devices.heartbeat(c, device, hardware, host, runtimes, telemetry, claimFlags, reclaimed, now);
             if (reclaimed) {
                 // Unverified again: read back whole, so placement stops offering it at once. A challenge open
@@ -119,11 +120,21 @@ public final class DeviceState {
             return before;
         }
 
+        /**
+         * Whether the device now claims something its passed challenges did not prove: other
+         * hardware, or another engine to compute on (a GPU claim proven on the CPU engine is not
+         * proven for the GPU engine, nor the other way round).
+         */
+        private static boolean reclaimed(DeviceRow before, HardwareSpec hardware, List<String> runtimes) {
+            return !hardware.sameClaim(before.hardware())
+                    || runtimes.contains(Runtimes.CUDA) != before.runtimes().contains(Runtimes.CUDA);
+        }
+
         /** A registration again of a known device: its row is re-read after the commit. */
         public void reregister(DeviceId device, HardwareSpec hardware, String host, List<String> runtimes, Instant now)
                 throws SQLException {
             DeviceRow before = devices.byId(c, device).orElseThrow();
-            boolean reclaimed = !hardware.sameClaim(before.hardware());
+            boolean reclaimed = reclaimed(before, hardware, runtimes);
             devices.heartbeat(c, device, hardware, host, runtimes, null, List.of(), reclaimed, now);
             if (reclaimed) {
                 devices.voidOpenChallenges(c, device, now);

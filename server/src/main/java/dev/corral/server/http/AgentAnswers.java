@@ -7,6 +7,7 @@ import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.auth.AnswerSignature;
 import dev.corral.core.auth.Signatures;
 import dev.corral.core.protocol.CoordinatorIdentity;
+import dev.corral.server.Refusal;
 import dev.corral.server.network.BandwidthService;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -22,16 +23,22 @@ import java.util.Base64;
  */
 public final class AgentAnswers {
     private final Signatures.Signer signer;
-    private final CoordinatorIdentity identity;
+    private final String publicKey;
+    private final String tlsCertificateSha256;
 
     public AgentAnswers(Signatures.Signer signer, PublicKey publicKey, String tlsCertificateSha256) {
         this.signer = requireNonNull(signer, "signer is null");
-        this.identity = new CoordinatorIdentity(AgentSignature.encodePublicKey(publicKey), tlsCertificateSha256,
-                Base64.getEncoder().encodeToString(signer.sign(CoordinatorIdentity.signedText(tlsCertificateSha256))));
+        this.publicKey = AgentSignature.encodePublicKey(publicKey);
+        this.tlsCertificateSha256 = tlsCertificateSha256;
     }
 
-    CoordinatorIdentity identity() {
-        return identity;
+    /** The coordinator's identity, signed with the agent's fresh nonce so that it cannot be replayed. */
+    CoordinatorIdentity identity(String nonce) {
+        if (nonce == null || !CoordinatorIdentity.NONCE.matcher(nonce).matches()) {
+            throw Refusal.invalid("nonce must be 32 lower-case hex digits");
+        }
+        return new CoordinatorIdentity(publicKey, tlsCertificateSha256, Base64.getEncoder().encodeToString(
+                signer.sign(CoordinatorIdentity.signedText(nonce, tlsCertificateSha256))));
     }
 
     /**
@@ -44,9 +51,12 @@ public final class AgentAnswers {
         if (nonce == null) {
             return;
         }
+        String query = ctx.queryString();
+        AnswerSignature.Request request = new AnswerSignature.Request(ctx.method().name(),
+                ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query), nonce);
         String probe = ctx.res().getHeader(BandwidthService.HEADER_PROBE);
         String signed = probe != null ? Sha256.hex(probe) : Sha256.hex(body(ctx));
-        ctx.header(AnswerSignature.HEADER, AnswerSignature.sign(signer, nonce, ctx.statusCode(), signed));
+        ctx.header(AnswerSignature.HEADER, AnswerSignature.sign(signer, request, ctx.statusCode(), signed));
     }
 
     /** The answer's body, read and put back (the routes answer with bytes held in memory). */

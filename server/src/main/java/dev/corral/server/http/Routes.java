@@ -212,7 +212,7 @@ public final class Routes {
         });
 
         routes.after("/agent/*", agentAnswers::sign);
-        routes.get("/agent/v1/identity", ctx -> ctx.json(agentAnswers.identity()));
+        routes.get("/agent/v1/identity", ctx -> ctx.json(agentAnswers.identity(ctx.queryParam("nonce"))));
         routes.post("/agent/v1/register", ctx -> admitted(() -> {
             RegisterRequest request = Bodies.read(ctx.bodyAsBytes(), RegisterRequest.class);
             agentAuth.registration(ctx, publicKey(request.publicKey()));
