@@ -4,13 +4,22 @@ import dev.corral.core.publicledger.BalanceTree;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.ledger.LedgerAudit;
+import dev.corral.core.auth.AgentSignature;
 import dev.corral.sdk.CorralClient;
+import dev.corral.witness.Witness;
+import dev.corral.witness.WitnessClient;
+import dev.corral.witness.WitnessLog;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,18 +29,23 @@ import picocli.CommandLine.Spec;
 
 /** `corral ledger verify|epochs|proof`: check the public ledger with nothing but what the coordinator publishes. */
 @Command(name = "ledger", mixinStandardHelpOptions = true, description = "The public, verifiable ledger.",
-        subcommands = {LedgerCommand.Verify.class, LedgerCommand.Epochs.class, LedgerCommand.Proof.class})
+        subcommands = {LedgerCommand.Verify.class, LedgerCommand.Epochs.class, LedgerCommand.Proof.class,
+            LedgerCommand.WitnessCommand.class})
 final class LedgerCommand {
     private LedgerCommand() {}
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Download the journal and every epoch record; check every hash, signature, balance, the "
-                    + "supply against the emission schedule and the cap. Exits 1 at the first discrepancy, naming it.")
+                    + "schedule of epochs, the supply against the emission schedule and the cap, and that every "
+                    + "record a witness kept is still served unchanged. Exits 1 at the first discrepancy, naming it.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         ClientOptions options;
+        @Option(names = "--witness", paramLabel = "URL", description = "A witness ('corral ledger witness') whose kept "
+                + "records the coordinator's must match; may be given more than once.")
+        List<URI> witnesses = new ArrayList<>();
 
         @Override
         public Integer call() {
@@ -47,10 +61,27 @@ final class LedgerCommand {
                         + " epoch records before the discrepancy");
                 return 1;
             }
+            List<String> agreed = new ArrayList<>();
+            for (URI witness : witnesses) {
+                WitnessClient.Kept kept = WitnessClient.fetch(witness);
+                Optional<String> problem = kept.badSignature()
+                        .or(() -> kept.coordinatorKey().equals(AgentSignature.encodePublicKey(key)) ? Optional.empty()
+                                : Optional.of("the witness watches a coordinator with another key"))
+                        .or(() -> WitnessLog.departure(kept.epochs(), epochs));
+                if (problem.isPresent()) {
+                    spec.commandLine().getErr().println("ledger verification FAILED at " + problem.get() + " (witness "
+                            + witness + ", key " + kept.witnessFingerprint() + ")");
+                    return 1;
+                }
+                agreed.add(witness + " (key " + kept.witnessFingerprint() + ", " + kept.epochs().size()
+                        + " records kept)");
+            }
             out.println("ledger verified: " + report.entriesChecked() + " journal entries hash-chained, "
                     + report.epochsChecked() + " epoch records signed and matching the replayed balances ("
                     + report.balances().values().stream().filter(b -> b != 0).count() + " non-zero balances); "
-                    + "every currency sums to zero; IO supply follows the emission schedule under the cap");
+                    + "every currency sums to zero; IO supply follows the emission schedule under the cap"
+                    + (agreed.isEmpty() ? "" : "; every record the witnesses kept is served unchanged: "
+                            + String.join(", ", agreed)));
             return 0;
         }
     }
@@ -108,5 +139,44 @@ final class LedgerCommand {
         }
     }
 
-    /** The whole journal, page by page. */
+    @Command(name = "witness", mixinStandardHelpOptions = true,
+            description = "Witness a coordinator's ledger: keep every epoch record it publishes (checked against its "
+                    + "key, forced to disk), co-sign it, note any record it later serves otherwise, and serve what "
+                    + "was kept for 'corral ledger verify --witness URL'. Runs until stopped.")
+    static final class WitnessCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Option(names = "--data", defaultValue = "corral-witness",
+                description = "Where the witness's key and the records it kept are (default ${DEFAULT-VALUE}).")
+        Path data;
+        @Option(names = "--port", defaultValue = "8090", description = "Port to serve on (default ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to serve on (default ${DEFAULT-VALUE}).")
+        String bind;
+        @Option(names = "--interval", defaultValue = "60",
+                description = "Seconds between looks at the coordinator's records (default ${DEFAULT-VALUE}).")
+        long intervalSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (intervalSeconds < 1) {
+                throw new IllegalArgumentException("--interval is at least 1 second");
+            }
+            Witness witness = Witness.start(options.client(), data, bind, port, Duration.ofSeconds(intervalSeconds));
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                witness.close();
+                stop.countDown();
+            }));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("witnessing " + options.server() + " on http://" + bind + ":" + witness.port() + " ("
+                    + witness.kept() + " records kept in " + data.toAbsolutePath() + "; witness key "
+                    + witness.publicKeyFingerprint() + ")");
+            out.flush();
+            stop.await();
+            return 0;
+        }
+    }
 }

@@ -47,4 +47,16 @@ class LedgerTamperTest extends NetworkTest {
         }
         network.restartCoordinator();
     }
+
+    /** A restart with another epoch length would have moved every later epoch's window and the pace of minting. */
+    @Test
+    void theCoordinatorRefusesToStartWithAnotherEpochLengthThanItsSignedRecords() throws Exception {
+        network.clock.advance(Duration.ofMinutes(70));
+        network.awaitEpochsDue();
+        assertThatThrownBy(() -> network.restartCoordinatorWith(config -> config.withEpochs(Duration.ofMinutes(30),
+                config.computeRewardShareBasisPoints()))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("this network's epochs last 3600.0 s").hasMessageContaining("--epoch-length 3600");
+        network.restartCoordinator();
+        assertThat(network.anonymous.allEpochs()).isNotEmpty();
+    }
 }

@@ -93,6 +93,7 @@ class OfferSearchTest extends NetworkTest {
         CorralClient supplier = network.customer("supplier", null);
         RawAgent pretender = new RawAgent(network.url, network.clock);
         pretender.hardware = EIGHT_H100;
+        pretender.runtimes = gpuEngineIfAny(EIGHT_H100);
         assertThat(pretender.register(supplier.joinToken().token()).statusCode()).isEqualTo(201);
         assertThat(pretender.answer(pretender.nextChallenge(), true)).contains("PASSED");
         Telemetry.GpuReading reading = new Telemetry.GpuReading(50, 60, 300, 10_000);
@@ -115,8 +116,14 @@ class OfferSearchTest extends NetworkTest {
         RawAgent device = new RawAgent(network.url, network.clock);
         device.hardware = hardware;
         device.region = region;
+        device.runtimes = gpuEngineIfAny(hardware);
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
         assertThat(device.answer(device.nextChallenge(), true)).contains("PASSED");
         return device.deviceId;
+    }
+
+    /** A GPU device computes its challenges on its GPU (the cuda runtime), as a real one does: only then is it offered as one. */
+    private static List<String> gpuEngineIfAny(HardwareSpec hardware) {
+        return hardware.kind() == DeviceKind.GPU ? List.of("process", "cuda") : List.of("process");
     }
 }

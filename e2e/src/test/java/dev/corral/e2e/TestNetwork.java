@@ -167,7 +167,7 @@ public final class TestNetwork implements AutoCloseable {
      * than a second, the most its genesis can lie after {@link #genesisAtLatest}): their rewards
      * are paid in the background, after the clock moved.
      */
-    void awaitEpochsDue() {
+    public void awaitEpochsDue() {
         Duration length = config.epochLength();
         long due = Duration.between(genesisAtLatest, clock.instant().minusSeconds(1)).toMillis() / length.toMillis();
         await(due + " epochs closed", () -> anonymous.epochs(0, EpochRecord.PAGE_MAX).size() >= due);
@@ -180,6 +180,22 @@ public final class TestNetwork implements AutoCloseable {
     void restartCoordinator() {
         stopCoordinator();
         startCoordinator();
+    }
+
+    /**
+     * Stops the coordinator and starts it again on the same store with a changed configuration;
+     * if that start is refused, the configuration stays as it was, for the next restart.
+     */
+    void restartCoordinatorWith(UnaryOperator<CoordinatorConfig> change) {
+        stopCoordinator();
+        CoordinatorConfig kept = config;
+        config = change.apply(kept);
+        try {
+            startCoordinator();
+        } catch (RuntimeException e) {
+            config = kept;
+            throw e;
+        }
     }
 
     private void stopCoordinator() {

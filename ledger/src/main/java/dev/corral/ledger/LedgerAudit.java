@@ -51,7 +51,8 @@ public final class LedgerAudit {
         long checked = 0;
         for (long seqNow = 0; ; seqNow++) {
             while (nextEpoch < epochs.size() && epochs.get(nextEpoch).journalSeq() == seqNow) {
-                Optional<Problem> problem = checkEpoch(epochs.get(nextEpoch), nextEpoch, head, balances, coordinatorKey);
+                Optional<Problem> problem = checkEpoch(epochs.get(nextEpoch), nextEpoch, epochs.getFirst(), head, balances,
+                        coordinatorKey);
                 if (problem.isPresent()) {
                     return new Report(checked, nextEpoch, balances, problem);
                 }
@@ -95,14 +96,21 @@ public final class LedgerAudit {
         return new Report(checked, nextEpoch, balances, Optional.empty());
     }
 
-    private static Optional<Problem> checkEpoch(EpochRecord record, int index, String head, Map<String, Long> balances,
-            PublicKey key) {
+    private static Optional<Problem> checkEpoch(EpochRecord record, int index, EpochRecord first, String head,
+            Map<String, Long> balances, PublicKey key) {
         String where = "epoch " + record.epoch();
         if (record.epoch() != index) {
             return Optional.of(new Problem(where, "expected epoch " + index + " here (a record was dropped or reordered)"));
         }
         if (!record.signatureValid(key)) {
             return Optional.of(new Problem(where, "the coordinator's signature does not match the record"));
+        }
+        if (!inSchedule(record, first)) {
+            long length = first.endsAtMillis() - first.startsAtMillis();
+            return Optional.of(new Problem(where, "its window [" + record.startsAtMillis() + ", " + record.endsAtMillis()
+                    + ") is not epoch " + record.epoch() + " of the network's schedule (epochs of " + length
+                    + " ms from " + first.startsAtMillis() + "): the epoch length or the genesis changed, and with it "
+                    + "the pace of emission"));
         }
         if (!record.journalHead().equals(head)) {
             return Optional.of(new Problem(where, "its journal head differs from the replayed chain"));
@@ -130,6 +138,17 @@ public final class LedgerAudit {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the record's window is the one the first record fixes: every epoch lasts as long
+     * as the first (its signed window), and epoch n starts n lengths after it. The length sets
+     * the pace at which blocks are minted, so it may not change.
+     */
+    static boolean inSchedule(EpochRecord record, EpochRecord first) {
+        long length = first.endsAtMillis() - first.startsAtMillis();
+        return length > 0 && record.endsAtMillis() - record.startsAtMillis() == length
+                && record.startsAtMillis() == first.startsAtMillis() + record.epoch() * length;
     }
 
     /** The non-zero balances as sorted leaves, the way the coordinator builds the tree. */

@@ -210,6 +210,16 @@ class LedgerFormatVectorsTest {
 
         assertThat(problem(journal.subList(0, 3), List.of(record), key))
                 .isEqualTo("epoch 0: points at journal position 4 past the journal's end");
+
+        // Restarted with half the epoch length: epoch 1 would be minted half an hour in, not an hour.
+        EpochRecord faster = new EpochRecord(1, T0 + 3_600_000, T0 + 5_400_000, 4, ENTRY_HASHES.get(3), BLOCK_0,
+                MINTED_0, 0, MINTED_0, BALANCE_ROOT, 5, null).signedWith(privateKey());
+        assertThat(problem(journal, List.of(record, faster), key)).isEqualTo("epoch 1: its window [" + (T0 + 3_600_000)
+                + ", " + (T0 + 5_400_000) + ") is not epoch 1 of the network's schedule (epochs of 3600000 ms from " + T0
+                + "): the epoch length or the genesis changed, and with it the pace of emission");
+        EpochRecord rewound = new EpochRecord(1, T0, T0 + 3_600_000, 4, ENTRY_HASHES.get(3), BLOCK_0,
+                MINTED_0, 0, MINTED_0, BALANCE_ROOT, 5, null).signedWith(privateKey());
+        assertThat(problem(journal, List.of(record, rewound), key)).startsWith("epoch 1: its window [" + T0 + ", ");
     }
 
     @Test

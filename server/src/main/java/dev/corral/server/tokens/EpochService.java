@@ -105,6 +105,27 @@ public final class EpochService {
             settings.put(c, GENESIS_SETTING, Long.toString(now.toEpochMilli()));
             return now;
         });
+        db.transaction(c -> epochs.byEpoch(c, 0)).ifPresent(first -> checkSchedule(first, genesis, length));
+    }
+
+    /**
+     * Refuses to go on with another schedule than the network's first signed record fixes: a
+     * changed epoch length (or genesis) would move every later epoch's window and the pace at
+     * which blocks are minted, and `ledger verify` refuses such records.
+     */
+    static void checkSchedule(EpochRecord first, Instant genesis, Duration length) {
+        long signedLength = first.endsAtMillis() - first.startsAtMillis();
+        if (signedLength != length.toMillis()) {
+            throw new IllegalStateException("this network's epochs last " + signedLength / 1000.0 + " s (its signed "
+                    + "record of epoch 0 says so), not " + length.toMillis() / 1000.0 + " s: a new length would change "
+                    + "the pace of emission and every later epoch's window. Start it with --epoch-length "
+                    + signedLength / 1000);
+        }
+        if (first.startsAtMillis() != genesis.toEpochMilli()) {
+            throw new IllegalStateException("the store's genesis (" + genesis + ") is not where the signed record of "
+                    + "epoch 0 starts (" + Instant.ofEpochMilli(first.startsAtMillis()) + "): the setting "
+                    + GENESIS_SETTING + " was changed behind the coordinator's back");
+        }
     }
 
     public String publicKey() {
