@@ -11,6 +11,7 @@ import dev.corral.core.Money;
 import dev.corral.core.RankState;
 import dev.corral.core.Runtimes;
 import dev.corral.core.auth.KeyFile;
+import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.core.publicledger.Transfer;
 import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.LedgerAccounts;
@@ -83,7 +84,8 @@ public final class LedgerBenchmark {
     public static List<Result> run(Path directory, String jdbcUrl, int clusterDevices, int epochDevices, int transfers,
             PrintWriter out) {
         try (Database db = jdbcUrl == null ? Database.embedded(directory) : Database.connect(jdbcUrl)) {
-            Store store = Store.on(db);
+            Store store = Store.on(db, Pseudonyms.of(KeyFile.loadOrCreate(directory.resolve(Coordinator.KEY_FILE))
+                    .getPrivate()));
             Clock clock = Clock.systemUTC();
             store.db().transaction(c -> {
                 store.ledger().requireChained(c);

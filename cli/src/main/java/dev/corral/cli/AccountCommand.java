@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.PseudonymView;
 import dev.corral.core.api.ReportView;
 import dev.corral.core.api.TransferView;
 import dev.corral.sdk.CorralClient;
@@ -11,9 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `corral account create|show` and `corral transfers`. */
+/** `corral account create|show|pseudonym` and `corral transfers`. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Create an account or show yours.",
-        subcommands = {AccountCommand.Create.class, AccountCommand.Show.class})
+        subcommands = {AccountCommand.Create.class, AccountCommand.Show.class, AccountCommand.Pseudonym.class})
 final class AccountCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -35,6 +36,24 @@ final class AccountCommand {
             out.println("API key (shown once, keep it): " + created.apiKey());
             out.println("use it with --key or: export CORRAL_API_KEY=" + created.apiKey());
             out.println("invite others with your referral code " + created.referralCode());
+        }
+    }
+
+    @Command(name = "pseudonym", mixinStandardHelpOptions = true, description = "Show the pseudonym the public "
+            + "journal names your wallets by, with the coordinator's signed statement that it is yours (anyone checks "
+            + "it with the ledger key).")
+    static final class Pseudonym extends ClientCommand<PseudonymView> {
+        @Override
+        PseudonymView fetch(CorralClient client) {
+            return client.pseudonym();
+        }
+
+        @Override
+        void print(PrintWriter out, PseudonymView pseudonym) {
+            out.println("account " + pseudonym.accountId() + " is " + pseudonym.pseudonym()
+                    + " in the public journal (user:" + pseudonym.pseudonym() + ":USD, :IO, :IOSD)");
+            out.println("signed statement: " + pseudonym.statement().replace("\n", "\\n"));
+            out.println("signature (Ed25519, ledger key): " + pseudonym.signature());
         }
     }
 

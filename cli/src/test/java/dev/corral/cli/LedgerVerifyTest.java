@@ -58,18 +58,22 @@ class LedgerVerifyTest extends OnTestNetwork {
         assertThat(rewards).hasSize(2).allSatisfy(reward -> assertThat(reward.epoch()).isEqualTo(1));
         long availability = rewards.stream().mapToLong(r -> r.amount().minor()).sum();
         assertThat(availability).isEqualTo(EmissionSchedule.blockEmission(1) / 2);
+        // The wallet by its id: its owner's alone. The public journal names it by its pseudonym.
         String wallet = "user:" + earner.accountId() + ":IO";
-        BalanceTree.Proof proof = network.anonymous.balanceProof(wallet, 1);
+        String named = "user:" + supplier.pseudonym().pseudonym() + ":IO";
+        BalanceTree.Proof proof = supplier.balanceProof(wallet, 1);
         assertThat(proof.holds()).isTrue();
+        assertThat(proof.leaf().account()).isEqualTo(named);
         assertThat(proof.leaf().balance()).isEqualTo(availability + EmissionSchedule.blockEmission(0) / 2);
-        BalanceTree.Proof atEpoch0 = network.anonymous.balanceProof(wallet, 0);
+        BalanceTree.Proof atEpoch0 = supplier.balanceProof(wallet, 0);
         assertThat(atEpoch0.holds()).isTrue();
         assertThat(atEpoch0.leaf().balance()).as("the compute rewards of epoch 0").isEqualTo(
                 EmissionSchedule.blockEmission(0) / 2);
-        assertThat(network.anonymous.balanceProof(wallet, 1)).as("epoch 1's tree, built again").isEqualTo(proof);
+        assertThat(supplier.balanceProof(wallet, 1)).as("epoch 1's tree, built again").isEqualTo(proof);
+        assertThat(network.anonymous.balanceProof(named, 1)).as("by its pseudonym, for anyone").isEqualTo(proof);
 
         assertThat(verify()).startsWith("ledger verified:");
-        assertThat(corral("ledger", "proof", wallet, "--epoch", "1")).contains("proven");
+        assertThat(corral("ledger", "proof", named, "--epoch", "1")).contains("proven");
 
         tamper("UPDATE ledger_transfer SET amount = amount + 1 WHERE seq = 3",
                 "UPDATE ledger_transfer SET amount = amount - 1 WHERE seq = 3",

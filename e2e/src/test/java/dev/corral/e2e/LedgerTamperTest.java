@@ -38,10 +38,11 @@ class LedgerTamperTest extends NetworkTest {
 
         // A balance changed where the store keeps it, the journal left alone: the next epoch would sign it.
         String wallet = "user:" + alice.account().accountId() + ":USD";
+        String named = "user:" + alice.pseudonym().pseudonym() + ":USD";
         network.tamper("UPDATE ledger_account SET balance = balance + 1000000 WHERE id = '" + wallet + "'");
         try {
             assertThatThrownBy(network::restartCoordinator).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("balance of " + wallet).hasMessageContaining("refusing to start");
+                    .hasMessageContaining("balance of " + named).hasMessageContaining("refusing to start");
         } finally {
             network.tamper("UPDATE ledger_account SET balance = balance - 1000000 WHERE id = '" + wallet + "'");
         }

@@ -23,6 +23,7 @@ import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OfferView;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.api.OracleUpdate;
+import dev.corral.core.api.PseudonymView;
 import dev.corral.core.api.QuoteRequest;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.ReportRequest;
@@ -109,6 +110,11 @@ public final class CorralClient {
 
     public AccountView account() {
         return call("GET", "/api/v1/account", null, null, AccountView.class);
+    }
+
+    /** This account's pseudonym in the public journal, with the coordinator's signed statement that it is this account's. */
+    public PseudonymView pseudonym() {
+        return call("GET", "/api/v1/account/pseudonym", null, null, PseudonymView.class);
     }
 
     public List<TransferView> transfers(int limit) {

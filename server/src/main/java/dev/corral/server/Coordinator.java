@@ -6,6 +6,7 @@ import dev.corral.core.Json;
 import dev.corral.core.auth.CoordinatorKey;
 import dev.corral.core.auth.KeyFile;
 import dev.corral.core.auth.Signatures;
+import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.server.accounts.AccountService;
 import dev.corral.server.accounts.CustomerHistory;
 import dev.corral.server.challenges.ChallengeService;
@@ -105,14 +106,15 @@ public final class Coordinator implements AutoCloseable {
                 : Database.embedded(config.dataDirectory());
         CoordinatorMetrics observed = new CoordinatorMetrics();
         try {
-            Store store = Store.on(database);
+            Pseudonyms pseudonyms = Pseudonyms.of(key.getPrivate());
+            Store store = Store.on(database, pseudonyms);
             PrometheusMeterRegistry metrics = observed.registry();
             database.publishPoolMetrics(metrics);
             WorkBoard board = new WorkBoard();
             AccountService accounts = new AccountService(database, store.accounts(), store.clusters(),
                     store.ledger(), store.settings(), store.customerReports(), config.clock());
             // Before anything is written: a journal changed behind this coordinator's back stops it here.
-            OwnLedgerCheck.verify(database, store.ledger(), store.epochs(), key.getPublic());
+            OwnLedgerCheck.verify(database, store.ledger(), store.epochs(), key.getPublic(), pseudonyms);
             Optional<String> adminKey = accounts.initAdminKey(config.adminKey());
             DeviceState deviceState = DeviceState.load(database, store.devices(), store.stakes(), board, config.clock());
             EpochService epochs = new EpochService(database, store.devices(), store.clusters(), store.ledger(),

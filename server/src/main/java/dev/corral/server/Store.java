@@ -1,5 +1,6 @@
 package dev.corral.server;
 
+import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.store.Accounts;
 import dev.corral.store.Challenges;
 import dev.corral.store.Clusters;
@@ -20,8 +21,9 @@ public record Store(Database db, Accounts accounts, Devices devices, Clusters cl
         Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
         Quotes quotes, CustomerReports customerReports) {
 
-    public static Store on(Database db) {
-        Ledger ledger = new Ledger();
+    /** The repositories over the database, the journal chained over its pseudonymous public form. */
+    public static Store on(Database db, Pseudonyms pseudonyms) {
+        Ledger ledger = new Ledger(pseudonyms::publicForm);
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
                 new Challenges(), new Quotes(), new CustomerReports());

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,8 @@ import java.util.stream.Stream;
  * applied again, even when two first tries of it run at once. Every applied transfer is
  * appended to the public journal's hash chain; the chain's head row is locked from the
  * idempotency check to the commit, so entries take their places one transaction at a time.
+ * The chain is computed over each transfer's public form (the coordinator's pseudonyms,
+ * {@code Pseudonyms}), which is what the public journal serves; the store keeps the real names.
  */
 public final class Ledger {
     private static final List<String> JOURNAL_COLUMNS = List.of("idempotency_key", "debit_account", "credit_account",
@@ -39,6 +42,18 @@ public final class Ledger {
 
     /** A transfer as applied: its place in the journal, what it moved, and when. */
     public record Entry(long seq, Transfer transfer, Instant createdAt) {}
+
+    private final UnaryOperator<Transfer> publicForm;
+
+    /** A ledger whose journal is public as stored (the store's own tests). */
+    public Ledger() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A ledger whose journal is chained over each transfer's public form. */
+    public Ledger(UnaryOperator<Transfer> publicForm) {
+        this.publicForm = publicForm;
+    }
 
     /** The idempotency key was used before for a different transfer: a caller reused a key for a new request. */
     public static final class IdempotencyConflictException extends RuntimeException {
@@ -133,7 +148,8 @@ public final class Ledger {
             }
             balances.put(transfer.debitAccount(), debit.plus(-amount));
             balances.put(transfer.creditAccount(), credit.plus(amount));
-            JournalEntry entry = JournalEntry.chain(head.seq() + 1, transfer, now.toEpochMilli(), head.hash());
+            JournalEntry entry = JournalEntry.chain(head.seq() + 1, publicForm.apply(transfer), now.toEpochMilli(),
+                    head.hash());
             rows.add(new Object[] {transfer.idempotencyKey(), transfer.debitAccount(), transfer.creditAccount(), amount,
                     transfer.amount().currency().name(), transfer.kind().name(), transfer.clusterId(), now.toEpochMilli(),
                     entry.seq(), entry.prevHash(), entry.hash()});

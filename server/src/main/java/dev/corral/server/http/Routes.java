@@ -124,7 +124,7 @@ public final class Routes {
             if (account == null || ctx.queryParam("epoch") == null) {
                 throw Refusal.invalid("account and epoch are required");
             }
-            ctx.json(epochs.proof(account, Params.longParam(ctx, "epoch", 0)));
+            ctx.json(epochs.proof(publicAccountFor(ctx, account), Params.longParam(ctx, "epoch", 0)));
         });
         routes.post("/api/v1/accounts", ctx -> {
             CreateAccount request = Bodies.read(ctx.bodyAsBytes(), CreateAccount.class);
@@ -132,6 +132,7 @@ public final class Routes {
         });
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
+        routes.get("/api/v1/account/pseudonym", ctx -> ctx.json(epochs.pseudonymOf(account(ctx))));
         routes.get("/api/v1/wallet", ctx -> ctx.json(tokens.wallet(account(ctx))));
         routes.post("/api/v1/wallet/mint-iosd", ctx -> {
             AccountId owner = account(ctx);
@@ -408,6 +409,24 @@ public final class Routes {
         WorkResponse work = admitted(() -> clusters.work().work(device));
         board.computed(device, generation, work.version());
         return work;
+    }
+
+    /**
+     * The public journal's name for the account a balance proof is asked of. A pseudonym or a
+     * system account is public; an account named by its real id is its owner's alone: only the
+     * owner's own wallets, asked with the owner's key.
+     */
+    private String publicAccountFor(Context ctx, String account) {
+        String named = epochs.publicAccount(account);
+        if (!named.equals(account)) {
+            AccountId caller = account(ctx);
+            if (!account.startsWith("user:" + caller.value() + ":")) {
+                throw Refusal.forbidden("a balance proof of an account named by its id goes only to its owner, for "
+                        + "their own wallets: ask with its owner's API key, or ask for the account's pseudonym as the "
+                        + "public journal names it");
+            }
+        }
+        return named;
     }
 
     private AccountId account(Context ctx) {

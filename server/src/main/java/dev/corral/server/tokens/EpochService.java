@@ -31,6 +31,11 @@ import dev.corral.store.Stakes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.security.KeyPair;
+import dev.corral.core.publicledger.Pseudonyms;
+import dev.corral.core.api.PseudonymView;
+import dev.corral.core.auth.Signatures;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,6 +77,8 @@ public final class EpochService {
     private final int computeShareBasisPoints;
     private final KeyPair key;
     private final Instant genesis;
+    /** The public journal's names, derived from the same key as the ledger's chain. */
+    private final Pseudonyms pseudonyms;
     /** One epoch's balance tree at a time is built for proofs, and the last one kept. */
     private final ReentrantLock proofTreeLock = new ReentrantLock();
     private EpochTree proofTree;
@@ -96,6 +103,7 @@ public final class EpochService {
         this.length = requireNonNull(length, "length is null");
         this.computeShareBasisPoints = computeShareBasisPoints;
         this.key = requireNonNull(key, "key is null");
+        this.pseudonyms = Pseudonyms.of(key.getPrivate());
         this.genesis = db.transaction(c -> {
             Optional<String> stored = settings.get(c, GENESIS_SETTING);
             if (stored.isPresent()) {
@@ -183,7 +191,7 @@ public final class EpochService {
             epochs.insertRewards(c, plan.rewards().stream()
                     .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
             Ledger.Head head = ledger.lockHead(c);
-            List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(ledger.nonZeroBalances(c));
+            List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(publicBalances(pseudonyms, ledger.nonZeroBalances(c)));
             Ledger.Supply supply = ledger.supply(c);
             if (supply.minted() - mintedBefore != plan.blockEmission()
                     || supply.minted() != EmissionSchedule.supplyAfter(epoch + 1)) {
@@ -202,7 +210,30 @@ public final class EpochService {
         if (after < 0 || limit < 1 || limit > JournalEntry.PAGE_MAX) {
             throw Refusal.invalid("after must be >= 0 and limit 1.." + JournalEntry.PAGE_MAX);
         }
-        return db.transaction(c -> ledger.journal(c, after, limit));
+        return db.transaction(c -> ledger.journal(c, after, limit)).stream().map(pseudonyms::publicForm).toList();
+    }
+
+    /** Balances under the names the public journal gives their accounts. */
+    public static Map<String, Long> publicBalances(Pseudonyms pseudonyms, Map<String, Long> balances) {
+        Map<String, Long> named = new HashMap<>();
+        balances.forEach((account, balance) -> named.merge(pseudonyms.account(account), balance, Long::sum));
+        return named;
+    }
+
+    /** The name the public journal gives a ledger account (the same for a system account or a pseudonym). */
+    public String publicAccount(String account) {
+        return pseudonyms.account(account);
+    }
+
+    /**
+     * The account's pseudonym, with the coordinator's signature over the statement that it is
+     * the account's: its owner can show it to anyone, who checks it with the ledger key.
+     */
+    public PseudonymView pseudonymOf(AccountId account) {
+        String pseudonym = pseudonyms.of(account.value());
+        String statement = PseudonymView.statement(account.value(), pseudonym);
+        return new PseudonymView(account.value(), pseudonym, statement, Base64.getEncoder().encodeToString(
+                Signatures.sign(key.getPrivate(), statement.getBytes(StandardCharsets.UTF_8))));
     }
 
     public List<EpochRecord> epochs(long from, int limit) {

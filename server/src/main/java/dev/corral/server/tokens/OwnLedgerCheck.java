@@ -2,6 +2,7 @@ package dev.corral.server.tokens;
 
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
+import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.store.Database;
 import dev.corral.store.Epochs;
@@ -29,14 +30,16 @@ public final class OwnLedgerCheck {
     private OwnLedgerCheck() {}
 
     /** Throws IllegalStateException, naming the first discrepancy, when the store's ledger is not what was signed. */
-    public static void verify(Database db, Ledger ledger, Epochs epochs, PublicKey coordinatorKey) {
+    public static void verify(Database db, Ledger ledger, Epochs epochs, PublicKey coordinatorKey,
+            Pseudonyms pseudonyms) {
+        refuseRealNamedChain(db, ledger, pseudonyms);
         List<EpochRecord> records = new ArrayList<>();
         for (List<EpochRecord> page = db.transaction(c -> epochs.from(c, 0, EpochRecord.PAGE_MAX)); !page.isEmpty(); ) {
             records.addAll(page);
             long next = page.getLast().epoch() + 1;
             page = db.transaction(c -> epochs.from(c, next, EpochRecord.PAGE_MAX));
         }
-        LedgerAudit.Report report = LedgerAudit.verify(new JournalPages(db, ledger), records, coordinatorKey);
+        LedgerAudit.Report report = LedgerAudit.verify(new JournalPages(db, ledger, pseudonyms), records, coordinatorKey);
         Optional<String> problem = report.problem().map(Object::toString);
         if (problem.isEmpty()) {
             // The next epoch is signed over the balances kept beside the journal: they must be the journal's.
@@ -46,7 +49,8 @@ public final class OwnLedgerCheck {
                     replayed.put(account, balance);
                 }
             });
-            Map<String, Long> kept = db.transaction(ledger::nonZeroBalances);
+            Map<String, Long> kept = new TreeMap<>(EpochService.publicBalances(pseudonyms,
+                    db.transaction(ledger::nonZeroBalances)));
             if (!kept.equals(replayed)) {
                 String account = kept.keySet().stream().filter(a -> !kept.get(a).equals(replayed.get(a))).findFirst()
                         .orElseGet(() -> replayed.keySet().stream().filter(a -> !kept.containsKey(a)).findFirst()
@@ -64,18 +68,42 @@ public final class OwnLedgerCheck {
                 report.epochsChecked());
     }
 
-    /** The journal read a page at a time, in order. */
+    /**
+     * Refuses a store whose journal an earlier version chained over real account names: its
+     * public journal cannot be made pseudonymous without rewriting history its epochs signed.
+     */
+    private static void refuseRealNamedChain(Database db, Ledger ledger, Pseudonyms pseudonyms) {
+        List<JournalEntry> first = db.transaction(c -> ledger.journal(c, 0, 1));
+        if (first.isEmpty()) {
+            return;
+        }
+        JournalEntry entry = first.getFirst();
+        boolean publicChain = entry.hash().equals(JournalEntry.hashOf(entry.seq(),
+                pseudonyms.publicForm(entry.transfer()), entry.createdAtMillis(), entry.prevHash()));
+        boolean realChain = entry.hash().equals(JournalEntry.hashOf(entry.seq(), entry.transfer(),
+                entry.createdAtMillis(), entry.prevHash()));
+        if (!publicChain && realChain) {
+            throw new IllegalStateException("this store's journal was chained over real account names by an earlier "
+                    + "version, and its public journal cannot be made pseudonymous without rewriting history its "
+                    + "epochs signed: refusing to start. Start a new network on a new store (or run the version that "
+                    + "made it)");
+        }
+    }
+
+    /** The journal read a page at a time, in order, in its public form (what its chain was computed over). */
     private static final class JournalPages implements Iterator<JournalEntry> {
         private final Database db;
         private final Ledger ledger;
+        private final Pseudonyms pseudonyms;
         private List<JournalEntry> page = List.of();
         private int next;
         private long after;
         private boolean ended;
 
-        JournalPages(Database db, Ledger ledger) {
+        JournalPages(Database db, Ledger ledger, Pseudonyms pseudonyms) {
             this.db = db;
             this.ledger = ledger;
+            this.pseudonyms = pseudonyms;
         }
 
         @Override
@@ -101,7 +129,7 @@ public final class OwnLedgerCheck {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return page.get(next++);
+            return pseudonyms.publicForm(page.get(next++));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.corral.server.devices;
 
+import dev.corral.core.publicledger.Pseudonyms;
+import java.security.KeyPairGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.AccountId;
@@ -35,9 +37,9 @@ class DeviceIndexTest {
     private DeviceId device;
 
     @BeforeEach
-    void oneIdleVerifiedDevice() {
+    void oneIdleVerifiedDevice() throws Exception {
         db = Database.embedded(data);
-        store = Store.on(db);
+        store = Store.on(db, Pseudonyms.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate()));
         AccountId owner = AccountId.random();
         device = DeviceId.random();
         DeviceRow row = new DeviceRow(device, owner, "key-" + device.value(), "test", CPU, "local", "127.0.0.1",
