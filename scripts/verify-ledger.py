@@ -8,7 +8,7 @@ in the same order, and says the same: on success "ledger verified: ..." and exit
 0; at the first discrepancy "ledger verification FAILED at WHERE: WHAT" on stderr
 and exit 1. The server is read over plain HTTP or HTTPS with the system's CAs.
 """
-import argparse, base64, hashlib, json, sys, urllib.request
+import argparse, base64, hashlib, json, ssl, sys, urllib.request
 from decimal import Decimal, Context, ROUND_HALF_EVEN, ROUND_FLOOR
 
 # --- Ed25519 verification (RFC 8032, section 6) ---
@@ -134,12 +134,14 @@ def signing_text(r):
         "supply", "balanceRoot", "balances")])
 
 # --- Reading the coordinator (section 2) ---
+CONTEXT = None  # the TLS context: the system's CAs, or --ca-file's (a coordinator's own tls.crt)
+
 def get(server, path):
-    with urllib.request.urlopen(server.rstrip("/") + path, timeout=60) as answer:
+    with urllib.request.urlopen(server.rstrip("/") + path, timeout=60, context=CONTEXT) as answer:
         return json.loads(answer.read().decode("utf-8"))
 
 def fetch(server):
-    key = base64.b64decode(get(server, "/api/v1/ledger/key")["publicKey"])
+    key = b64decode(get(server, "/api/v1/ledger/key")["publicKey"])
     epochs, page = [], get(server, "/api/v1/ledger/epochs?from=0&limit=1000")
     while page:
         epochs += page
@@ -149,11 +151,42 @@ def fetch(server):
         journal += page
         page = [] if len(page) < 5000 else get(server, "/api/v1/ledger/journal?after=%d&limit=5000" % page[-1]["seq"])
     if len(key) != 44 or key[:12] != bytes.fromhex("302a300506032b6570032100"):
-        raise ValueError("the coordinator's key is not a base64 X.509 Ed25519 key")
+        raise Unreadable("the coordinator's key is not a base64 X.509 Ed25519 key")
+    for entry in journal:
+        check_readable(entry)
     return key[12:], epochs, journal
 
 class Failed(Exception):
-    pass
+    """A discrepancy in the ledger: where and what, after how much was checked."""
+    def __init__(self, message, entries=0, records=0):
+        super().__init__(message)
+        self.entries, self.records = entries, records
+
+class Unreadable(Exception):
+    """An answer this verifier cannot read (the Java client refuses the same): it ends with "error: ..."."""
+
+CURRENCIES = ["USD", "IO", "IOSD"]  # in the Java enum's order: currency sums are checked in it
+KINDS = {"DEPOSIT", "ESCROW_HOLD", "SUPPLIER_PAYMENT", "NETWORK_FEE", "REFUND", "GENESIS", "AVAILABILITY_REWARD",
+         "COMPUTE_REWARD", "UNCLAIMED_REWARD", "BURN", "IOSD_MINT", "BUYBACK", "MARKET_MAKER_FUNDING", "STAKER_REWARD",
+         "STAKE", "UNSTAKE", "REFERRAL_REWARD"}
+
+def check_readable(e):
+    """What the Java client refuses when it reads an entry (section 8): an amount <= 0, equal accounts, an
+    unknown currency or kind, a key over 200 characters."""
+    t = e["transfer"]
+    amount = t["amount"]["minor"]
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise Unreadable("journal entry %s: a transfer moves a positive amount, not %r" % (e["seq"], amount))
+    if t["debitAccount"] == t["creditAccount"]:
+        raise Unreadable("journal entry %s: a transfer needs two different accounts" % e["seq"])
+    if t["amount"]["currency"] not in CURRENCIES or t["kind"] not in KINDS:
+        raise Unreadable("journal entry %s: unknown currency or kind" % e["seq"])
+    if not 1 <= len(t["idempotencyKey"]) <= 200:
+        raise Unreadable("journal entry %s: idempotency key must be 1..200 characters" % e["seq"])
+
+def b64decode(text):
+    """Base64 as Java's decoder reads it: no stray characters, the '=' padding optional."""
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
 
 # --- The checks, in the order of section 8 ---
 def check_record(r, k, first, head, balances, key):
@@ -161,7 +194,7 @@ def check_record(r, k, first, head, balances, key):
     if r["epoch"] != k:
         raise Failed("%s: expected epoch %d here (a record was dropped or reordered)" % (where, k))
     try:
-        signature = base64.b64decode(r["signature"])
+        signature = b64decode(r["signature"])
     except (ValueError, TypeError):
         signature = b""
     if not ed25519_verify(key, signing_text(r).encode("utf-8"), signature):
@@ -187,18 +220,31 @@ def check_record(r, k, first, head, balances, key):
         raise Failed("%s: supply passes the cap" % where)
     sums = {}
     for account, balance in balances.items():
+        if currency_of(account) not in CURRENCIES:
+            raise Unreadable("account %s: %s is not a known currency" % (account, currency_of(account)))
         sums[currency_of(account)] = sums.get(currency_of(account), 0) + balance
-    for currency, total in sorted(sums.items()):
-        if total != 0:
-            raise Failed("%s: %s balances sum to %d" % (where, currency, total))
+    for currency in CURRENCIES:
+        if sums.get(currency, 0) != 0:
+            raise Failed("%s: %s balances sum to %d" % (where, currency, sums[currency]))
 
 def verify(key, epochs, journal):
     """Returns (entries checked, records checked, balances); raises Failed at the first discrepancy."""
+    state = {"checked": 0, "k": 0}
+    try:
+        return _verify(key, epochs, journal, state)
+    except Failed as failure:
+        failure.entries, failure.records = state["checked"], state["k"]
+        raise
+
+def _verify(key, epochs, journal, state):
     head, balances, k, checked = "0" * 64, {}, 0, 0
     for i in range(len(journal) + 1):
+        state["checked"], state["k"] = checked, k
         while k < len(epochs) and epochs[k]["journalSeq"] == i:
+            state["k"] = k
             check_record(epochs[k], k, epochs[0], head, balances, key)
             k += 1
+        state["k"] = k
         if k < len(epochs) and epochs[k]["journalSeq"] < i:
             raise Failed("epoch %d: its journal position %d is out of order" % (epochs[k]["epoch"], epochs[k]["journalSeq"]))
         if i == len(journal):
@@ -228,12 +274,21 @@ def verify(key, epochs, journal):
 def main():
     parser = argparse.ArgumentParser(description="Verify a Corral coordinator's public ledger (stdlib only).")
     parser.add_argument("--server", required=True, help="the coordinator's URL")
+    parser.add_argument("--ca-file", help="PEM file of the CA (or the coordinator's own tls.crt) for https")
     args = parser.parse_args()
-    key, epochs, journal = fetch(args.server)
+    global CONTEXT
+    if args.ca_file:
+        CONTEXT = ssl.create_default_context(cafile=args.ca_file)
     try:
+        key, epochs, journal = fetch(args.server)
         entries, records, balances = verify(key, epochs, journal)
     except Failed as failure:
         print("ledger verification FAILED at %s" % failure, file=sys.stderr)
+        print("checked %d journal entries and %d epoch records before the discrepancy" % (failure.entries,
+                                                                                         failure.records))
+        return 1
+    except (Unreadable, OSError, ValueError, KeyError, TypeError) as e:
+        print("error: %s" % e, file=sys.stderr)
         return 1
     print("ledger verified: %d journal entries hash-chained, %d epoch records signed and matching the replayed "
           "balances (%d non-zero balances); every currency sums to zero; IO supply follows the emission schedule "

@@ -50,6 +50,8 @@ final class LedgerCommand {
         @Override
         public Integer call() {
             CorralClient client = options.client();
+            // The witnesses' records first: the coordinator's, read after them, must include every one they kept.
+            List<WitnessClient.Kept> witnessed = witnesses.stream().map(WitnessClient::fetch).toList();
             PublicKey key = client.ledgerKey();
             // Records first: the journal fetched after them reaches at least as far as the newest record.
             List<EpochRecord> epochs = client.allEpochs();
@@ -62,8 +64,9 @@ final class LedgerCommand {
                 return 1;
             }
             List<String> agreed = new ArrayList<>();
-            for (URI witness : witnesses) {
-                WitnessClient.Kept kept = WitnessClient.fetch(witness);
+            for (int i = 0; i < witnesses.size(); i++) {
+                URI witness = witnesses.get(i);
+                WitnessClient.Kept kept = witnessed.get(i);
                 Optional<String> problem = kept.badSignature()
                         .or(() -> kept.coordinatorKey().equals(AgentSignature.encodePublicKey(key)) ? Optional.empty()
                                 : Optional.of("the witness watches a coordinator with another key"))
@@ -116,7 +119,8 @@ final class LedgerCommand {
         CommandSpec spec;
         @Mixin
         ClientOptions options;
-        @Parameters(paramLabel = "ACCOUNT", description = "Ledger account, e.g. user:acc_...:IO or system:burn:IO.")
+        @Parameters(paramLabel = "ACCOUNT", description = "Ledger account as the public journal names it, e.g. "
+                + "user:u_...:IO or system:burn:IO; or your own wallet by its id, user:acc_...:IO, with --key.")
         String account;
         @Option(names = "--epoch", required = true)
         long epoch;
@@ -126,9 +130,13 @@ final class LedgerCommand {
             CorralClient client = options.client();
             BalanceTree.Proof proof = client.balanceProof(account, epoch);
             List<EpochRecord> record = client.epochs(epoch, 1);
+            // The leaf must be the account asked about: by its public name, or for one's own wallet its pseudonym's.
+            String expected = account.startsWith("user:acc_")
+                    ? "user:" + client.pseudonym().pseudonym() + account.substring(account.lastIndexOf(':'))
+                    : account;
             boolean signed = !record.isEmpty() && record.getFirst().epoch() == epoch
                     && record.getFirst().signatureValid(client.ledgerKey())
-                    && record.getFirst().balanceRoot().equals(proof.root());
+                    && record.getFirst().balanceRoot().equals(proof.root()) && proof.leaf().account().equals(expected);
             boolean holds = proof.holds() && signed;
             PrintWriter out = spec.commandLine().getOut();
             out.println(account + " held " + proof.leaf().balance() + " base units of " + proof.leaf().currency()

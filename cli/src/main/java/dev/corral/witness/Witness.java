@@ -20,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +50,8 @@ public final class Witness implements AutoCloseable {
     public static final String COORDINATOR_FILE = "coordinator.pub";
     public static final String EPOCHS_FILE = "epochs.jsonl";
     public static final String CONFLICTS_FILE = "conflicts.jsonl";
-    public static final Duration INTERVAL_DEFAULT = Duration.ofMinutes(1);
+    /** How long closing waits for a poll under way to finish its writes. */
+    static final Duration POLL_FINISH_MAX = Duration.ofSeconds(30);
     static final String KEY_PATH = "/witness/v1/key";
     static final String EPOCHS_PATH = "/witness/v1/epochs";
     static final String CONFLICTS_PATH = "/witness/v1/conflicts";
@@ -65,7 +69,9 @@ public final class Witness implements AutoCloseable {
     private final String coordinatorKey;
     private final PublicKey coordinatorPublicKey;
     private final WitnessLog log = new WitnessLog();
-    private final List<Conflict> conflicts = new ArrayList<>();
+    private final List<Conflict> conflicts = new CopyOnWriteArrayList<>();
+    /** One poll at a time; what is served is read without waiting for one. */
+    private final ReentrantLock polling = new ReentrantLock();
     private final FileChannel epochsFile;
     private final FileChannel conflictsFile;
     private final Clock clock;
@@ -80,27 +86,58 @@ public final class Witness implements AutoCloseable {
         this.publicKey = AgentSignature.encodePublicKey(key.getPublic());
         Path pinned = directory.resolve(COORDINATOR_FILE);
         if (!Files.exists(pinned)) {
-            Files.writeString(pinned, AgentSignature.encodePublicKey(coordinator.ledgerKey()));
+            Path temp = directory.resolve(COORDINATOR_FILE + ".tmp");
+            try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                file.write(ByteBuffer.wrap(AgentSignature.encodePublicKey(coordinator.ledgerKey())
+                        .getBytes(StandardCharsets.UTF_8)));
+                file.force(true);
+            }
+            Files.move(temp, pinned, StandardCopyOption.ATOMIC_MOVE);
         }
         this.coordinatorKey = Files.readString(pinned).trim();
         this.coordinatorPublicKey = AgentSignature.decodePublicKey(coordinatorKey);
         Path epochs = directory.resolve(EPOCHS_FILE);
         Path conflicted = directory.resolve(CONFLICTS_FILE);
-        if (Files.exists(epochs)) {
-            for (String line : Files.readAllLines(epochs, StandardCharsets.UTF_8)) {
-                log.keep(Json.mapper().readValue(line, WitnessedEpoch.class));
-            }
+        for (WitnessedEpoch kept : readLines(epochs, WitnessedEpoch.class)) {
+            log.keep(kept);
         }
-        if (Files.exists(conflicted)) {
-            for (String line : Files.readAllLines(conflicted, StandardCharsets.UTF_8)) {
-                conflicts.add(Json.mapper().readValue(line, Conflict.class));
-            }
-        }
+        conflicts.addAll(readLines(conflicted, Conflict.class));
         this.epochsFile = FileChannel.open(epochs, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         this.conflictsFile = FileChannel.open(conflicted, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         this.poller = Thread.ofVirtual().name("witness-poll").unstarted(() -> pollEvery(interval));
+    }
+
+    /**
+     * The JSON lines of a file the witness appends to. A last line cut short (the machine
+     * stopped while it was written: it was never forced, so never counted as kept) is cut off
+     * the file; a bad line before the last is damage the witness will not guess about.
+     */
+    private static <T> List<T> readLines(Path file, Class<T> type) throws IOException {
+        List<T> read = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return read;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        long good = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                read.add(Json.mapper().readValue(lines.get(i), type));
+                good += lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            } catch (IOException e) {
+                if (i < lines.size() - 1) {
+                    throw new IOException("line " + (i + 1) + " of " + file + " is damaged: " + e.getMessage(), e);
+                }
+                LOG.warn("cutting off the unfinished last line of {}", file);
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(good);
+                    channel.force(true);
+                }
+            }
+        }
+        return read;
     }
 
     /**
@@ -137,9 +174,11 @@ public final class Witness implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(interval.toMillis());
-                poll();
             } catch (InterruptedException e) {
                 return;
+            }
+            try {
+                poll();
             } catch (RuntimeException e) {
                 LOG.warn("looking at the coordinator failed: {}", e.getMessage());
             }
@@ -147,14 +186,31 @@ public final class Witness implements AutoCloseable {
     }
 
     /** Fetches every record the coordinator serves now; keeps the new ones, notes the ones served otherwise. */
-    public synchronized void poll() {
+    public void poll() {
+        polling.lock();
+        try {
+            pollOnce();
+        } finally {
+            polling.unlock();
+        }
+    }
+
+    private void pollOnce() {
         PublicKey served = coordinator.ledgerKey();
         if (!AgentSignature.encodePublicKey(served).equals(coordinatorKey)) {
             conflict(-1, "the coordinator's ledger key is now " + CoordinatorKey.fingerprint(served) + ", not the "
                     + CoordinatorKey.fingerprint(coordinatorPublicKey) + " this witness watches");
             return;
         }
-        for (EpochRecord record : coordinator.allEpochs()) {
+        List<EpochRecord> records = coordinator.allEpochs();
+        long newest = records.isEmpty() ? -1 : records.getLast().epoch();
+        for (WitnessedEpoch kept : log.from(0, Integer.MAX_VALUE)) {
+            long epoch = kept.record().epoch();
+            if (epoch <= newest && records.stream().noneMatch(record -> record.epoch() == epoch)) {
+                conflict(epoch, "the coordinator no longer serves the record kept");
+            }
+        }
+        for (EpochRecord record : records) {
             if (!record.signatureValid(coordinatorPublicKey)) {
                 conflict(record.epoch(), "a record not signed by the coordinator's key");
                 continue;
@@ -201,7 +257,7 @@ public final class Witness implements AutoCloseable {
         return log.size();
     }
 
-    public synchronized List<Conflict> conflicts() {
+    public List<Conflict> conflicts() {
         return List.copyOf(conflicts);
     }
 
@@ -216,6 +272,12 @@ public final class Witness implements AutoCloseable {
     @Override
     public void close() {
         poller.interrupt();
+        try {
+            // A poll under way finishes its writes before the files close.
+            poller.join(POLL_FINISH_MAX.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Javalin served = app.get();
         if (served != null) {
             served.stop();

@@ -24,7 +24,7 @@ public final class WitnessClient {
     private static final TypeReference<List<WitnessedEpoch>> EPOCHS = new TypeReference<>() {};
 
     /** A witness's key, the coordinator key it watches, and every record it kept. */
-    public record Kept(URI witness, PublicKey witnessKey, String coordinatorKey, List<WitnessedEpoch> epochs) {
+    public record Kept(PublicKey witnessKey, String coordinatorKey, List<WitnessedEpoch> epochs) {
         public String witnessFingerprint() {
             return CoordinatorKey.fingerprint(witnessKey);
         }
@@ -57,7 +57,7 @@ public final class WitnessClient {
                                 EPOCHS)) {
             all.addAll(page);
         }
-        return new Kept(witness, AgentSignature.decodePublicKey(key.publicKey()), key.coordinatorKey(), all);
+        return new Kept(AgentSignature.decodePublicKey(key.publicKey()), key.coordinatorKey(), all);
     }
 
     private static <T> T get(HttpClient http, URI witness, String path, TypeReference<T> type) {

@@ -56,7 +56,8 @@ public final class WitnessLog {
     /**
      * Where a coordinator's history departs from what a witness kept: the first kept epoch whose
      * record the coordinator no longer serves, or serves otherwise. Empty when every kept record
-     * is served unchanged.
+     * is served unchanged. The witness's records must be read before the coordinator's, so that
+     * these include every epoch the witness had seen.
      */
     public static Optional<String> departure(List<WitnessedEpoch> kept, List<EpochRecord> served) {
         Map<Long, EpochRecord> byEpoch = new TreeMap<>();

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.core.Json;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.core.auth.KeyFile;
@@ -84,6 +85,21 @@ class PythonVerifierTest extends OnTestNetwork {
         forgeries.add(new ForgedLedger(journal, unsigned));
         // A record dropped.
         forgeries.add(new ForgedLedger(journal, epochs.subList(1, epochs.size())));
+
+        // An entry moving a negative amount (money from nothing), which neither verifier may take as read.
+        String journalJson = Json.mapper().writeValueAsString(journal);
+        long fourth = journal.get(3).transfer().amount().minor();
+        String negative = journalJson.replaceFirst("\"seq\":4,(.*?)\"minor\":" + fourth + ",",
+                "\"seq\":4,$1\"minor\":" + (-fourth) + ",");
+        assertThat(negative).isNotEqualTo(journalJson);
+        try (ForgedLedger.Server server = ForgedLedger.Server.raw(negative, epochs, key)) {
+            Said javaSaid = java(server.url());
+            Said pythonSaid = python(server.url());
+            assertThat(javaSaid.exit()).isEqualTo(1);
+            assertThat(pythonSaid.exit()).isEqualTo(1);
+            assertThat(javaSaid.line()).startsWith("error: ");
+            assertThat(pythonSaid.line()).startsWith("error: journal entry 4: a transfer moves a positive amount");
+        }
 
         List<Integer> exits = new ArrayList<>();
         for (ForgedLedger forged : forgeries) {

@@ -7,6 +7,7 @@ import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.core.publicledger.Transfer;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -167,8 +168,9 @@ public final class LedgerAudit {
         return account.substring(account.lastIndexOf(':') + 1);
     }
 
+    /** Each currency's sum, in the currencies' declared order (USD, IO, IOSD), as the spec lists them. */
     private static Map<Currency, Long> currencySums(Map<String, Long> balances) {
-        Map<Currency, Long> sums = new HashMap<>();
+        Map<Currency, Long> sums = new EnumMap<>(Currency.class);
         balances.forEach((account, balance) -> sums.merge(Currency.valueOf(currencyOf(account)), balance, Long::sum));
         return sums;
     }

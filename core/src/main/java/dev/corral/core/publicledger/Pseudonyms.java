@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.interfaces.EdECPrivateKey;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,12 +40,19 @@ public final class Pseudonyms {
         this.macs = ThreadLocal.withInitial(this::mac);
     }
 
-    /** The pseudonyms of the coordinator holding this signing key. */
+    /**
+     * The pseudonyms of the coordinator holding this Ed25519 signing key: the HMAC key is the
+     * SHA-256 of a domain and the key's 32-byte RFC 8032 seed (not of its encoding, which a
+     * provider may write otherwise).
+     */
     public static Pseudonyms of(PrivateKey coordinatorKey) {
+        if (!(coordinatorKey instanceof EdECPrivateKey edKey) || edKey.getBytes().isEmpty()) {
+            throw new IllegalArgumentException("not an Ed25519 private key");
+        }
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((DOMAIN + "\n").getBytes(UTF_8));
-            return new Pseudonyms(digest.digest(coordinatorKey.getEncoded()));
+            return new Pseudonyms(digest.digest(edKey.getBytes().get()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }

@@ -49,9 +49,18 @@ public final class OwnLedgerCheck {
                     replayed.put(account, balance);
                 }
             });
-            Map<String, Long> kept = new TreeMap<>(EpochService.publicBalances(pseudonyms,
-                    db.transaction(ledger::nonZeroBalances)));
-            if (!kept.equals(replayed)) {
+            Map<String, Long> stored = db.transaction(ledger::nonZeroBalances);
+            Map<String, String> realByPublic = new TreeMap<>();
+            for (String account : stored.keySet()) {
+                String earlier = realByPublic.putIfAbsent(pseudonyms.account(account), account);
+                if (earlier != null && problem.isEmpty()) {
+                    // A row named like a pseudonym beside the account it stands for: balances moved between names.
+                    problem = Optional.of("balances of " + earlier + " and " + account + ": both are "
+                            + pseudonyms.account(account) + " in the public journal");
+                }
+            }
+            Map<String, Long> kept = new TreeMap<>(EpochService.publicBalances(pseudonyms, stored));
+            if (problem.isEmpty() && !kept.equals(replayed)) {
                 String account = kept.keySet().stream().filter(a -> !kept.get(a).equals(replayed.get(a))).findFirst()
                         .orElseGet(() -> replayed.keySet().stream().filter(a -> !kept.containsKey(a)).findFirst()
                                 .orElse("?"));
