@@ -271,7 +271,7 @@ public final class AgentClient {
         connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         connection.setReadTimeout((int) timeout.toMillis());
         connection.setUseCaches(false);
-        Map<String, String> headers = AgentSignature.sign(identity.privateKey(), method, pathAndQuery,
+        Map<String, String> headers = AgentSignature.sign(identity.signer(), method, pathAndQuery,
                 device == null ? null : device.value(), signedBody, clock.instant());
         headers.forEach(connection::setRequestProperty);
         return new Signed(connection, new AnswerSignature.Request(method, pathAndQuery,

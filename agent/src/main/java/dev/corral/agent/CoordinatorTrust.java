@@ -3,6 +3,7 @@ package dev.corral.agent;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.auth.AnswerSignature;
 import dev.corral.core.auth.CoordinatorKey;
+import dev.corral.core.auth.ServerCertificateCheck;
 import dev.corral.core.auth.Signatures;
 import dev.corral.core.protocol.CoordinatorIdentity;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The one coordinator this agent serves, held to the key its join token named.
@@ -199,7 +199,7 @@ final class CoordinatorTrust {
     }
 
     /** Takes the one certificate the coordinator's key vouched for, and nothing else. */
-    private static final class PinnedCertificate extends ServerOnlyTrust {
+    private static final class PinnedCertificate extends ServerCertificateCheck {
         private final CoordinatorTrust trust;
 
         PinnedCertificate(CoordinatorTrust trust) {
@@ -207,7 +207,8 @@ final class CoordinatorTrust {
         }
 
         @Override
-        void check(X509Certificate[] chain) throws CertificateException {
+        protected void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException {
             String expected = trust.certificateSha256;
             String presented = sha256(chain[0]);
             if (expected == null || !expected.equals(presented)) {
@@ -218,51 +219,8 @@ final class CoordinatorTrust {
     }
 
     /** Takes any certificate: the identity fetched over it is checked against the certificate afterwards. */
-    private static final class AnyCertificate extends ServerOnlyTrust {
+    private static final class AnyCertificate extends ServerCertificateCheck {
         @Override
-        void check(X509Certificate[] chain) {}
-    }
-
-    private abstract static class ServerOnlyTrust extends X509ExtendedTrustManager {
-        abstract void check(X509Certificate[] chain) throws CertificateException;
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            check(chain);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("the agent trusts no clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("the agent trusts no clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("the agent trusts no clients");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        protected void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine) {}
     }
 }

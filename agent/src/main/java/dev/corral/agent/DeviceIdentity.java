@@ -3,6 +3,7 @@ package dev.corral.agent;
 import dev.corral.core.DeviceId;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.core.auth.KeyFile;
+import dev.corral.core.auth.Signatures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.util.Optional;
 
 /**
@@ -23,10 +23,13 @@ public final class DeviceIdentity {
 
     private final Path directory;
     private final KeyPair keys;
+    /** The private key with its public key derived once: it signs every request. */
+    private final Signatures.Signer signer;
 
     private DeviceIdentity(Path directory, KeyPair keys) {
         this.directory = directory;
         this.keys = keys;
+        this.signer = Signatures.signer(keys.getPrivate());
     }
 
     /** Loads the key from the directory, or creates one there on first use. */
@@ -34,8 +37,8 @@ public final class DeviceIdentity {
         return new DeviceIdentity(directory, KeyFile.loadOrCreate(directory.resolve(KEY_FILE)));
     }
 
-    PrivateKey privateKey() {
-        return keys.getPrivate();
+    Signatures.Signer signer() {
+        return signer;
     }
 
     public String publicKeyText() {

@@ -2,7 +2,6 @@ package dev.corral.cli;
 
 import dev.corral.core.publicledger.BalanceTree;
 import dev.corral.core.publicledger.EpochRecord;
-import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.ledger.LedgerAudit;
 import dev.corral.core.auth.AgentSignature;
 import dev.corral.sdk.CorralClient;

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.agent.TestRegistry;
 import dev.corral.core.Json;
 import dev.corral.e2e.TestNetwork;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,36 +13,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The `corral` commands against a real coordinator (on the embedded store), as a person would type them. */
 class CliTest extends OnTestNetwork {
-    record Result(int exit, String out, String err) {}
-
-    Result corral(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Corral.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of(args));
-        int exit = line.execute(all.toArray(String[]::new));
-        return new Result(exit, out.toString(), err.toString());
+    Run corral(String... args) {
+        return Run.corral(args);
     }
 
     @Test
     void aPersonCreatesAccountsJoinsADeviceDeploysAndReadsTheLogs() throws Exception {
         String server = network.url.toString();
-        Result supplier = corral("account", "create", "sam", "--server", server, "--json");
+        Run supplier = corral("account", "create", "sam", "--server", server, "--json");
         assertThat(supplier.exit()).isZero();
         String samKey = Json.mapper().readTree(supplier.out()).get("apiKey").asText();
-        Result token = corral("device", "join-token", "--server", server, "--key", samKey);
+        Run token = corral("device", "join-token", "--server", server, "--key", samKey);
         assertThat(token.out()).contains("corral worker --server " + server + " --join-token cjt_");
         network.agent(network.anonymous.withKey(samKey));
         network.awaitIdleDevices(1);
         assertThat(corral("device", "list", "--server", server, "--key", samKey).out()).contains("IDLE").contains("CPU");
 
-        Result alice = corral("account", "create", "alice", "--server", server);
+        Run alice = corral("account", "create", "alice", "--server", server);
         assertThat(alice.out()).contains("API key (shown once, keep it): ck_");
         String aliceKey = find(alice.out(), "API key \\(shown once, keep it\\): (ck_\\S+)");
         String aliceId = find(alice.out(), "account (acc_\\w+)");
@@ -55,7 +42,7 @@ class CliTest extends OnTestNetwork {
         assertThat(corral("quote", "--cpu", "--count", "1", "--hours", "3", "--server", server, "--key", aliceKey).out())
                 .contains("0.12 USD").contains("utilisation 0.800 (0% hired)").contains("--quote quo_").contains("1 matching devices idle now");
 
-        Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--type", "process",
+        Run deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--type", "process",
                 "--cmd", "echo hello from $CORRAL_RANK; sleep 2",
                 "--server", server, "--key", aliceKey);
         assertThat(deploy.exit()).as(deploy.err()).isZero();
@@ -69,7 +56,7 @@ class CliTest extends OnTestNetwork {
         assertThat(corral("transfers", "--server", server, "--key", aliceKey).out()).contains("ESCROW_HOLD")
                 .contains("DEPOSIT");
 
-        Result again = corral("terminate", cluster, "--server", server, "--key", aliceKey);
+        Run again = corral("terminate", cluster, "--server", server, "--key", aliceKey);
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("error: cluster " + cluster + " has already ended (COMPLETED) (409 conflict)");
         assertThat(corral("cluster", cluster, "--server", server, "--key", samKey).err()).contains("404 not_found");
@@ -80,14 +67,14 @@ class CliTest extends OnTestNetwork {
     void aContainerDeployShowsItsImagePullAndNeverItsCredentials(@TempDir Path scratch) throws Exception {
         String server = network.url.toString();
         network.supplierWithDevices("sam", 1);
-        Result alice = corral("account", "create", "alice", "--server", server, "--json");
+        Run alice = corral("account", "create", "alice", "--server", server, "--json");
         String key = Json.mapper().readTree(alice.out()).get("apiKey").asText();
         corral("admin", "credit", Json.mapper().readTree(alice.out()).get("accountId").asText(), "5", "--server", server,
                 "--key", TestNetwork.ADMIN_KEY);
         String token = "registry-token-" + UUID.randomUUID();
         try (TestRegistry registry = TestRegistry.start("corral-test/cli", "1", 6 << 20, 2 << 20,
                 Optional.of("alice"), Optional.of(token), scratch)) {
-            Result deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", registry.image(),
+            Run deploy = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", registry.image(),
                     "--registry-auth", "alice:" + token, "--cmd", "sleep 300", "--server", server, "--key", key);
 
             assertThat(deploy.exit()).as(deploy.err()).isZero();
@@ -99,7 +86,7 @@ class CliTest extends OnTestNetwork {
             assertThat(corral("cluster", cluster, "--server", server, "--key", key, "--json").out()).doesNotContain(token);
             corral("terminate", cluster, "--server", server, "--key", key);
         }
-        Result bad = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", "busybox",
+        Run bad = corral("deploy", "--cpu", "--count", "1", "--hours", "1", "--image", "busybox",
                 "--registry-auth", "no-colon", "--server", server, "--key", key);
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--registry-auth takes USER:TOKEN");
@@ -109,18 +96,18 @@ class CliTest extends OnTestNetwork {
     void everyCommandHasHelpAndBadUsageSaysWhatIsWrong() {
         for (String command : List.of("demo", "server", "worker", "account", "admin", "device", "quote", "deploy",
                 "clusters", "cluster", "logs", "extend", "terminate", "transfers", "network", "token", "ledger", "rewards", "wallet", "oracle", "stake", "bench", "offers")) {
-            Result help = corral(command, "--help");
+            Run help = corral(command, "--help");
             assertThat(help.exit()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: corral " + command);
         }
-        Result bad = corral("deploy", "--count", "1");
+        Run bad = corral("deploy", "--count", "1");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("Missing required");
     }
 
     @Test
     void theTokenScheduleEndsExactlyOnTheCapAfterTwentyYears() {
-        Result years = corral("token", "schedule");
+        Run years = corral("token", "schedule");
         assertThat(years.exit()).isZero();
         assertThat(years.out()).contains("1          37970635.957333174")
                 .contains("20          3666623.785409221    300000000.000000000    800000000.000000000 100.000%");
@@ -130,7 +117,7 @@ class CliTest extends OnTestNetwork {
 
     @Test
     void theDeployBenchmarkTimesEachRoundOverAgentsInAnotherProcess() {
-        Result bench = corral("bench", "deploy", "--devices", "3", "--agent-processes", "1", "--rounds", "2",
+        Run bench = corral("bench", "deploy", "--devices", "3", "--agent-processes", "1", "--rounds", "2",
                 "--rest-seconds", "1", "--rank-command", "sleep 300");
         assertThat(bench.exit()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("3 agents in 1 agent processes").contains("round 1 of 2 (every process just started")
@@ -146,7 +133,7 @@ class CliTest extends OnTestNetwork {
         assertThat(bench.out().lines().filter(l -> l.matches("  ratio \\(RUNNING after the call / floor\\) "
                 + "\\d+\\.\\d")).count()).isEqualTo(2);
 
-        Result bad = corral("bench", "deploy", "--rounds", "0");
+        Run bad = corral("bench", "deploy", "--rounds", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--rounds must be 1..10");
         assertThat(corral("bench", "deploy", "--rank-command", " ").err()).contains("--rank-command must not be empty");
@@ -154,7 +141,7 @@ class CliTest extends OnTestNetwork {
 
     @Test
     void theLedgerBenchmarkPrintsEachMeasurementBesideItsFloorOnTheSameRows() {
-        Result bench = corral("bench", "ledger", "--cluster-devices", "20", "--epoch-devices", "30", "--transfers", "500");
+        Run bench = corral("bench", "ledger", "--cluster-devices", "20", "--epoch-devices", "30", "--transfers", "500");
         assertThat(bench.exit()).as(bench.err()).isZero();
         assertThat(bench.out()).containsPattern("settle a 20-device cluster +\\d+ transfers in +\\d+\\.\\d{3} s = +\\d+ "
                 + "transfers/s, peak heap +\\d+ MB; floor +\\d+\\.\\d{3} s = +\\d+ rows/s, ratio \\d+\\.\\d");

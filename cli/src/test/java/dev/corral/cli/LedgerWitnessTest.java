@@ -2,23 +2,16 @@ package dev.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.core.api.ClusterView;
-import dev.corral.core.api.DeployRequest;
 import dev.corral.core.auth.KeyFile;
 import dev.corral.core.publicledger.EpochRecord;
-import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.witness.Witness;
 import dev.corral.witness.WitnessLog;
 import dev.corral.witness.WitnessedEpoch;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The rewrite only the coordinator's key holder can do, and what catches it: a journal entry
@@ -27,26 +20,13 @@ import picocli.CommandLine;
  * witness that kept the records as first published, it fails, naming the epoch.
  */
 class LedgerWitnessTest extends OnTestNetwork {
-    record Result(int exit, String out, String err) {}
-
-    Result corral(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Corral.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        return new Result(line.execute(args), out.toString(), err.toString());
+    Run corral(String... args) {
+        return Run.corral(args);
     }
 
     @Test
     void aWitnessCatchesAHistoryTheCoordinatorsKeyRewroteAndSignedAgain() throws Exception {
-        network.supplierWithDevices("supplier", 1);
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
-                Map.of(), null, null), null);
-        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
-        network.clock.advance(Duration.ofMinutes(130));
-        network.awaitEpochsDue();
+        aLedgerWithTwoEpochsClosed();
         List<EpochRecord> published = network.anonymous.allEpochs();
         assertThat(published).hasSizeGreaterThanOrEqualTo(2);
 
@@ -55,7 +35,7 @@ class LedgerWitnessTest extends OnTestNetwork {
             assertThat(witness.kept()).as("records kept at the first look").isEqualTo(published.size());
             String witnessUrl = "http://127.0.0.1:" + witness.port();
 
-            Result honest = corral("ledger", "verify", "--server", network.url.toString(), "--witness", witnessUrl);
+            Run honest = corral("ledger", "verify", "--server", network.url.toString(), "--witness", witnessUrl);
             assertThat(honest.exit()).as(honest.err()).isZero();
             assertThat(honest.out()).contains("every record the witnesses kept is served unchanged: " + witnessUrl);
 
@@ -63,10 +43,10 @@ class LedgerWitnessTest extends OnTestNetwork {
             KeyPair coordinatorKey = KeyFile.loadOrCreate(directory.resolve("coordinator").resolve(Coordinator.KEY_FILE));
             ForgedLedger forged = ForgedLedger.rewrite(network.anonymous.allJournal(), published, coordinatorKey);
             try (ForgedLedger.Server server = forged.serve(coordinatorKey)) {
-                Result alone = corral("ledger", "verify", "--server", server.url());
+                Run alone = corral("ledger", "verify", "--server", server.url());
                 assertThat(alone.exit()).as("without a witness the rewrite passes: " + alone.err()).isZero();
 
-                Result witnessed = corral("ledger", "verify", "--server", server.url(), "--witness", witnessUrl);
+                Run witnessed = corral("ledger", "verify", "--server", server.url(), "--witness", witnessUrl);
                 assertThat(witnessed.exit()).isEqualTo(1);
                 assertThat(witnessed.err()).contains("ledger verification FAILED at epoch 0: the coordinator's record "
                         + "differs from the one the witness kept").contains("history was rewritten");

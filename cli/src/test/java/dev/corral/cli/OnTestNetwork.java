@@ -1,7 +1,12 @@
 package dev.corral.cli;
 
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
 import dev.corral.e2e.TestNetwork;
+import dev.corral.sdk.CorralClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,5 +28,20 @@ abstract class OnTestNetwork {
     @AfterEach
     void stopNetwork() {
         network.close();
+    }
+
+    /** A supplier's device runs a customer's one-rank cluster to its end, then two epochs close over it. */
+    void aLedgerWithTwoEpochsClosed() {
+        try {
+            network.supplierWithDevices("supplier", 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("the supplier's device did not join", e);
+        }
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
+                Map.of(), null, null), null);
+        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
+        network.clock.advance(Duration.ofMinutes(130));
+        network.awaitEpochsDue();
     }
 }

@@ -3,24 +3,19 @@ package dev.corral.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.Json;
-import dev.corral.core.api.ClusterView;
-import dev.corral.core.api.DeployRequest;
 import dev.corral.core.auth.KeyFile;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.core.publicledger.Transfer;
 import dev.corral.core.Money;
-import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -38,13 +33,7 @@ class PythonVerifierTest extends OnTestNetwork {
 
     @Test
     void bothVerifiersSayTheSameOfARealLedgerAndOfForgedOnes() throws Exception {
-        network.supplierWithDevices("supplier", 1);
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
-                Map.of(), null, null), null);
-        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
-        network.clock.advance(Duration.ofMinutes(130));
-        network.awaitEpochsDue();
+        aLedgerWithTwoEpochsClosed();
 
         Said java = java(network.url.toString());
         assertThat(java.exit()).as(java.line()).isZero();

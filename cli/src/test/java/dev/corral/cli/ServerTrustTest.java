@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.corral.e2e.TestNetwork;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.ServerTrust;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * People reach a coordinator that serves HTTPS with the certificate it made: the CLI trusts it
@@ -30,8 +27,6 @@ class ServerTrustTest {
     String fingerprint;
     Path known;
 
-    record Result(int exit, String out, String err) {}
-
     @BeforeEach
     void start() {
         network = TestNetwork.overHttps(TestNetwork.Store.H2, directory.resolve("network"));
@@ -45,31 +40,26 @@ class ServerTrustTest {
         network.close();
     }
 
-    Result corral(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Corral.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        return new Result(line.execute(args), out.toString(), err.toString());
+    Run corral(String... args) {
+        return Run.corral(args);
     }
 
     @Test
     void theFirstCertificateIsPinnedAndAnotherIsRefusedWithWhatToDo() throws Exception {
-        Result first = corral("network", "--server", server, "--known-coordinators", known.toString());
+        Run first = corral("network", "--server", server, "--known-coordinators", known.toString());
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("trusting the coordinator at " + server + " on first use")
                 .contains(ServerTrust.display(fingerprint));
         assertThat(Files.readString(known)).contains(network.url.getHost() + ":" + network.url.getPort() + " " + fingerprint);
 
-        Result again = corral("network", "--server", server, "--known-coordinators", known.toString());
+        Run again = corral("network", "--server", server, "--known-coordinators", known.toString());
         assertThat(again.exit()).isZero();
         assertThat(again.err()).as("no notice once pinned").isEmpty();
 
         // The pin no longer matches what the server presents: a replaced certificate, or someone in between.
         String other = "ab".repeat(32);
         Files.writeString(known, Files.readString(known).replace(fingerprint, other));
-        Result changed = corral("network", "--server", server, "--known-coordinators", known.toString());
+        Run changed = corral("network", "--server", server, "--known-coordinators", known.toString());
         assertThat(changed.exit()).isEqualTo(1);
         assertThat(changed.err()).contains("presented a certificate with SHA-256 " + ServerTrust.display(fingerprint))
                 .contains("the one pinned in " + known + " is " + ServerTrust.display(other))
@@ -77,12 +67,12 @@ class ServerTrustTest {
 
         // A line for the host that is not a pin is an error, never a reason to trust anew.
         Files.writeString(known, network.url.getHost() + ":" + network.url.getPort() + " not-a-fingerprint\n");
-        Result malformed = corral("network", "--server", server, "--known-coordinators", known.toString());
+        Run malformed = corral("network", "--server", server, "--known-coordinators", known.toString());
         assertThat(malformed.exit()).isEqualTo(1);
         assertThat(malformed.err()).contains("fix it or delete it");
 
         // The person checked the fingerprint with the operator: giving it pins it again.
-        Result confirmed = corral("network", "--server", server, "--known-coordinators", known.toString(),
+        Run confirmed = corral("network", "--server", server, "--known-coordinators", known.toString(),
                 "--fingerprint", ServerTrust.display(fingerprint));
         assertThat(confirmed.exit()).as(confirmed.err()).isZero();
         assertThat(corral("network", "--server", server, "--known-coordinators", known.toString()).exit()).isZero();
@@ -90,7 +80,7 @@ class ServerTrustTest {
 
     @Test
     void aGivenFingerprintOrCaFileIsHeldTo() throws Exception {
-        Result wrong = corral("network", "--server", server, "--known-coordinators", known.toString(),
+        Run wrong = corral("network", "--server", server, "--known-coordinators", known.toString(),
                 "--fingerprint", "cd".repeat(32));
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).contains("but the one given is");
@@ -99,9 +89,9 @@ class ServerTrustTest {
         Files.createDirectories(directory.resolve("other"));
         Files.writeString(directory.resolve("other/tls.crt"), "not a certificate");
         Path certificate = directory.resolve("network/coordinator/tls.crt");
-        Result viaCa = corral("network", "--server", server, "--ca-file", certificate.toString());
+        Run viaCa = corral("network", "--server", server, "--ca-file", certificate.toString());
         assertThat(viaCa.exit()).as(viaCa.err()).isZero();
-        Result otherCa = corral("network", "--server", server, "--ca-file",
+        Run otherCa = corral("network", "--server", server, "--ca-file",
                 directory.resolve("network/coordinator/tls.crt").toString().replace("network/coordinator", "other"));
         assertThat(otherCa.exit()).isEqualTo(1);
         assertThat(otherCa.err()).startsWith("error: cannot use the CA file");

@@ -12,7 +12,6 @@ import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.OpenedRow;
-import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.core.api.DeviceView;

@@ -2,6 +2,7 @@ package dev.corral.sdk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.core.auth.ServerCertificateCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -234,7 +235,7 @@ public final class ServerTrust {
      * Takes the pinned certificate only; with no pin yet (trust on first use), takes the first
      * one and pins it. The host name is not checked: the pin says more than any name.
      */
-    private static final class Pinned extends X509ExtendedTrustManager {
+    private static final class Pinned extends ServerCertificateCheck {
         private final URI server;
         private volatile String expected;
         /** The trust that pins on first use, or null for a fixed pin. */
@@ -250,26 +251,29 @@ public final class ServerTrust {
         }
 
         /** Whether a CA this JDK trusts signed the certificate for the host reached (so a renewal needs no new pin). */
-        private boolean signedByKnownCa(CaCheck check) {
+        private boolean signedByKnownCa(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine) {
             if (system == null) {
                 return false;
             }
             try {
-                check.run(system);
+                if (socket != null) {
+                    system.checkServerTrusted(chain, authType, socket);
+                } else if (engine != null) {
+                    system.checkServerTrusted(chain, authType, engine);
+                } else {
+                    system.checkServerTrusted(chain, authType);
+                }
                 return true;
             } catch (CertificateException e) {
                 return false;
             }
         }
 
-        @FunctionalInterface
-        private interface CaCheck {
-            void run(X509ExtendedTrustManager system) throws CertificateException;
-        }
-
-        private void check(X509Certificate[] chain, CaCheck caCheck) throws CertificateException {
+        @Override
+        protected void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException {
             String pinned = expected;
-            if (signedByKnownCa(caCheck)) {
+            if (signedByKnownCa(chain, authType, socket, engine)) {
                 if (pinned == null) {
                     // Met with a CA's certificate: from now on only a CA's is taken (a renewal needs no new pin).
                     pin(firstUse.file, hostPort(server), SIGNED_BY_CA);
@@ -303,45 +307,6 @@ public final class ServerTrust {
                         + (firstUse != null ? " or delete the line for " + hostPort(server) + " from " + firstUse.file
                                 : ""));
             }
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check(chain, system -> system.checkServerTrusted(chain, authType));
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            check(chain, system -> system.checkServerTrusted(chain, authType, socket));
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            check(chain, system -> system.checkServerTrusted(chain, authType, engine));
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("clients are not trusted here");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("clients are not trusted here");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("clients are not trusted here");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

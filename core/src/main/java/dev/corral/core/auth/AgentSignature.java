@@ -49,9 +49,15 @@ public final class AgentSignature {
     /** The four headers for a request; deviceId is null only for registration, where the key is in the body. */
     public static Map<String, String> sign(PrivateKey key, String method, String pathAndQuery, String deviceId,
             byte[] body, Instant now) {
+        return sign(Signatures.signer(key), method, pathAndQuery, deviceId, body, now);
+    }
+
+    /** The same with a signer that has its public key derived already: a device signs every request with one. */
+    public static Map<String, String> sign(Signatures.Signer key, String method, String pathAndQuery, String deviceId,
+            byte[] body, Instant now) {
         String nonce = newNonce();
         long timestamp = now.toEpochMilli();
-        byte[] signature = Signatures.sign(key, canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
+        byte[] signature = key.sign(canonical(method, pathAndQuery, deviceId, timestamp, nonce, body));
         Map<String, String> headers = new LinkedHashMap<>();
         if (deviceId != null) {
             headers.put(HEADER_DEVICE, deviceId);
