@@ -29,7 +29,8 @@ final class ServerCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--data", defaultValue = "corral-data",
-            description = "Data directory: the coordinator's signing key, and the embedded store unless --db is given (default ${DEFAULT-VALUE}).")
+            description = "Data directory: the coordinator's signing key, the key sealing secrets, the TLS certificate it "
+                    + "made, and the embedded store unless --db is given (default ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--db", description = "JDBC URL of a PostgreSQL store instead, e.g. jdbc:postgresql://127.0.0.1:5432/corral")
@@ -60,9 +61,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--insecure-http", description = "Serve plain HTTP instead of HTTPS: only on loopback, or behind a "
-            + "proxy that terminates TLS. Agents still check that every answer is signed by this coordinator's key, "
-            + "but what they and people send can be read on the way.")
+    @Option(names = "--insecure-http", description = "Serve plain HTTP instead of HTTPS: on loopback or for tests "
+            + "only (agents take only the certificate the coordinator serves itself, so not behind a proxy that "
+            + "terminates TLS). Agents still check that every answer is signed by this coordinator's key, but what "
+            + "they and people send can be read on the way.")
     boolean insecureHttp;
 
     @Override

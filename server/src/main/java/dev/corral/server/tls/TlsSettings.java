@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * How the coordinator serves: HTTPS with a certificate it makes at its first start (kept in its
  * data directory), HTTPS with certificate and key files it is given (PEM: a CA's, or an
- * operator's own), or plain HTTP, which only an explicit choice gets (loopback tests, benchmarks,
- * or behind a proxy that terminates TLS).
+ * operator's own), or plain HTTP, which only an explicit choice gets (loopback tests and
+ * benchmarks: agents take only the certificate the coordinator itself serves, so a proxy that
+ * terminates TLS in front of it does not work for them).
  *
  * @param certificateFile PEM certificate chain, the coordinator's own first (files only)
  * @param keyFile PEM private key of the first certificate (files only)
