@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,7 +172,8 @@ final class LedgerCommand {
             if (intervalSeconds < 1) {
                 throw new IllegalArgumentException("--interval is at least 1 second");
             }
-            Witness witness = Witness.start(options.client(), data, bind, port, Duration.ofSeconds(intervalSeconds));
+            Witness witness = Witness.start(options.client(), data, bind, port, Duration.ofSeconds(intervalSeconds),
+                    Clock.systemUTC());
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 witness.close();

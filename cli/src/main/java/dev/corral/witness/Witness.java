@@ -26,6 +26,7 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class Witness implements AutoCloseable {
     public static final String COORDINATOR_FILE = "coordinator.pub";
     public static final String EPOCHS_FILE = "epochs.jsonl";
     public static final String CONFLICTS_FILE = "conflicts.jsonl";
+    /** How far the coordinator's clock may run ahead of the witness's before a record counts as early. */
+    static final Duration CLOCK_SKEW_MAX = Duration.ofMinutes(1);
     /** How long closing waits for a poll under way to finish its writes. */
     static final Duration POLL_FINISH_MAX = Duration.ofSeconds(30);
     static final String KEY_PATH = "/witness/v1/key";
@@ -144,11 +147,11 @@ public final class Witness implements AutoCloseable {
      * Starts witnessing the coordinator the client reaches, keeping its files in the directory
      * and serving them on the host and port; a first poll runs before it returns.
      */
-    public static Witness start(CorralClient coordinator, Path directory, String bindHost, int port, Duration interval)
-            throws IOException {
+    public static Witness start(CorralClient coordinator, Path directory, String bindHost, int port, Duration interval,
+            Clock clock) throws IOException {
         requireNonNull(coordinator, "coordinator is null");
         Files.createDirectories(directory);
-        Witness witness = new Witness(coordinator, directory, interval, Clock.systemUTC());
+        Witness witness = new Witness(coordinator, directory, interval, clock);
         witness.app.set(Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.mapper(), true));
@@ -213,6 +216,12 @@ public final class Witness implements AutoCloseable {
         for (EpochRecord record : records) {
             if (!record.signatureValid(coordinatorPublicKey)) {
                 conflict(record.epoch(), "a record not signed by the coordinator's key");
+                continue;
+            }
+            if (record.endsAtMillis() > clock.millis() + CLOCK_SKEW_MAX.toMillis()) {
+                // Signed before its epoch ended: its block was minted ahead of the schedule.
+                conflict(record.epoch(), "a record for an epoch that has not ended (it ends at "
+                        + Instant.ofEpochMilli(record.endsAtMillis()) + "): its block was minted ahead of the schedule");
                 continue;
             }
             switch (log.judge(record)) {

@@ -9,6 +9,7 @@ import dev.corral.witness.Witness;
 import dev.corral.witness.WitnessLog;
 import dev.corral.witness.WitnessedEpoch;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class LedgerWitnessTest extends OnTestNetwork {
         assertThat(published).hasSizeGreaterThanOrEqualTo(2);
 
         try (Witness witness = Witness.start(network.anonymous, directory.resolve("witness"), "127.0.0.1", 0,
-                Duration.ofHours(1))) {
+                Duration.ofHours(1), network.clock)) {
             assertThat(witness.kept()).as("records kept at the first look").isEqualTo(published.size());
             String witnessUrl = "http://127.0.0.1:" + witness.port();
 
@@ -52,6 +53,19 @@ class LedgerWitnessTest extends OnTestNetwork {
                         + "differs from the one the witness kept").contains("history was rewritten");
             }
             assertThat(witness.conflicts()).as("the real coordinator served nothing else").isEmpty();
+        }
+    }
+
+    /** A record signed before its epoch ended minted its block ahead of the schedule: a witness does not keep it. */
+    @Test
+    void aWitnessKeepsNoRecordOfAnEpochThatHasNotEndedByItsClock() throws Exception {
+        aLedgerWithTwoEpochsClosed();
+        // The network's clock ran two hours ahead: on the witness's, those epochs have not ended.
+        try (Witness witness = Witness.start(network.anonymous, directory.resolve("early"), "127.0.0.1", 0,
+                Duration.ofHours(1), Clock.offset(network.clock, Duration.ofMinutes(-130)))) {
+            assertThat(witness.kept()).isZero();
+            assertThat(witness.conflicts()).isNotEmpty().allSatisfy(conflict -> assertThat(conflict.what())
+                    .contains("has not ended").contains("minted ahead of the schedule"));
         }
     }
 

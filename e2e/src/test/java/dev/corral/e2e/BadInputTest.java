@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.Json;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.scheduler.OfferQuery;
 import dev.corral.sdk.CorralClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +57,15 @@ class BadInputTest extends NetworkTest {
                 + "\"type\": \"vm\"}", aliceKey), 400, "type must be 'container' (the default) or 'process'");
         expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"cmd\": \"\"}", aliceKey), 400,
                 "cmd must be");
+        // A where of the longest length a query may have, and a disk condition added to it, that a device meets:
+        // refused, not a 500 from the store.
+        alice.updateDevice(deviceId, new DeviceUpdate(null, null, null, "AA", null));
+        StringBuilder countries = new StringBuilder("country in ");
+        for (int i = 0; countries.length() + 3 <= OfferQuery.LENGTH_MAX; i++) {
+            countries.append(i == 0 ? "" : ",").append((char) ('A' + i / 26)).append((char) ('A' + i % 26));
+        }
+        expect(post("/api/v1/clusters", "{\"cpu\": true, \"count\": 1, \"hours\": 1, \"where\": \"" + countries
+                + "\", \"container\": {\"image\": \"busybox\", \"diskGb\": 10}}", aliceKey), 400, "where:");
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"rewardSplitIoPercent\": 150}", aliceKey), 400, "0..100");
         expect(send("PATCH", "/api/v1/devices/" + deviceId, "{\"minPricePerHour\": \"-1\"}", aliceKey), 400, "negative");
         expect(post("/api/v1/quotes", "{\"cpu\": true, \"count\": 1}", aliceKey), 400, "count and hours are required");

@@ -85,8 +85,15 @@ record DeployOrder(ClusterRequest request, String name, String type, String cmd,
         } else if (deploy.container() != null) {
             throw Refusal.invalid("container is for type '" + Runtimes.CONTAINER + "', not '" + type + "'");
         }
-        return new DeployOrder(request, deploy.name(), type, deploy.cmd(), new LinkedHashMap<>(env),
+        DeployOrder order = new DeployOrder(request, deploy.name(), type, deploy.cmd(), new LinkedHashMap<>(env),
                 container ? deploy.container() : null, currency, where(deploy.where()), layout, deploy.quoteId());
+        // The conditions are kept with the cluster (replacements meet them too): with the disk condition added they
+        // must still be a query the store holds.
+        if (order.placement().text().length() > OfferQuery.LENGTH_MAX) {
+            throw Refusal.invalid("where: with the container's disk condition the conditions are over "
+                    + OfferQuery.LENGTH_MAX + " characters: shorten where");
+        }
+        return order;
     }
 
     /**
