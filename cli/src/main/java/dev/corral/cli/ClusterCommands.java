@@ -121,8 +121,10 @@ final class ClusterCommands {
         @Option(names = "--port", description = "A port the container serves, N or N/tcp or N/udp, published on the "
                 + "supplier's host (repeatable).")
         List<String> ports = new ArrayList<>();
-        @Option(names = "--registry-auth", paramLabel = "USER:TOKEN", description = "Credentials of the image's "
-                + "registry, for a private image; kept sealed, shown nowhere, given only to the engine that pulls it.")
+        @Option(names = "--registry-auth", paramLabel = "USER:TOKEN", defaultValue = "${env:CORRAL_REGISTRY_AUTH}",
+                description = "Credentials of the image's registry, for a private image (env CORRAL_REGISTRY_AUTH, "
+                        + "which keeps them out of the process list); kept sealed, shown nowhere, given only to the "
+                        + "engine that pulls it.")
         String registryAuth;
         @Option(names = "--disk", paramLabel = "GB", description = "Disk each rank may fill, in GB: placed only on "
                 + "devices with that much free; a rank that writes more is stopped.")

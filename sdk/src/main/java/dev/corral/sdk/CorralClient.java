@@ -41,6 +41,7 @@ import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -363,7 +364,11 @@ public final class CorralClient {
                     + "). A coordinator's own certificate is signed by no CA: pin the fingerprint 'corral server' "
                     + "printed (--fingerprint), give its certificate as a CA file (--ca-file), or trust it on first use";
         }
-        return "cannot reach the coordinator at " + server + ": " + e.getMessage();
+        if (e instanceof ConnectException) {
+            return "cannot reach the coordinator at " + server + ": nothing answers there (is it running, and are the "
+                    + "host and port right?)";
+        }
+        return "cannot reach the coordinator at " + server + ": " + (e.getMessage() != null ? e.getMessage() : e);
     }
 
     private static <T> T parse(byte[] body, Class<T> type) {
