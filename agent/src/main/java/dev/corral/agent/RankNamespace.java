@@ -36,7 +36,13 @@ record RankNamespace(Path hidden) implements RankIsolation {
             setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- "$@" &
             rank=$!
             trap 'kill -TERM "$rank" 2>/dev/null' TERM INT HUP
-            while :; do wait "$rank"; status=$?; kill -0 "$rank" 2>/dev/null || exit "$status"; done
+            while :; do
+              wait "$rank"; status=$?
+              kill -0 "$rank" 2>/dev/null && continue
+              # A wait cut short by the trap says 128 + the signal: the rank's own status comes from waiting again.
+              if [ "$status" -gt 128 ]; then wait "$rank"; again=$?; [ "$again" -ne 127 ] && status=$again; fi
+              exit "$status"
+            done
             """;
     private static final List<String> NAMESPACES = List.of("--user", "--map-root-user", "--mount", "--pid", "--fork",
             "--mount-proc", "--kill-child");
