@@ -15,11 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -177,16 +176,13 @@ final class CoordinatorTrust {
         if (!(connection instanceof HttpsURLConnection https)) {
             return Optional.empty();
         }
-        return Optional.of(sha256((X509Certificate) https.getServerCertificates()[0]));
-    }
-
-    static String sha256(X509Certificate certificate) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot hash a certificate", e);
+            return Optional.of(ServerCertificateCheck.sha256(https.getServerCertificates()[0]));
+        } catch (CertificateEncodingException e) {
+            throw new IOException("the server's certificate cannot be read: " + e.getMessage(), e);
         }
     }
+
 
     private static SSLSocketFactory sockets(TrustManager trust) {
         try {
@@ -210,7 +206,7 @@ final class CoordinatorTrust {
         protected void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
                 throws CertificateException {
             String expected = trust.certificateSha256;
-            String presented = sha256(chain[0]);
+            String presented = ServerCertificateCheck.sha256(chain[0]);
             if (expected == null || !expected.equals(presented)) {
                 throw new CertificateException("the server presented a certificate with SHA-256 " + presented
                         + ", not the one the coordinator's key vouched for (" + expected + ")");

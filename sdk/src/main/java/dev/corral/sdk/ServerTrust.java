@@ -14,13 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -223,14 +221,6 @@ public final class ServerTrust {
         }
     }
 
-    static String sha256(X509Certificate certificate) throws CertificateException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new CertificateException("cannot hash the certificate", e);
-        }
-    }
-
     /**
      * Takes the pinned certificate only; with no pin yet (trust on first use), takes the first
      * one and pins it. The host name is not checked: the pin says more than any name.
@@ -281,7 +271,7 @@ public final class ServerTrust {
                 }
                 return;
             }
-            String presented = sha256(chain[0]);
+            String presented = ServerCertificateCheck.sha256(chain[0]);
             if (SIGNED_BY_CA.equals(pinned)) {
                 throw new CertificateChangedException("the coordinator at " + server + " presented a certificate no "
                         + "known CA signed for it (SHA-256 " + display(presented) + "), but it had one a CA signed "

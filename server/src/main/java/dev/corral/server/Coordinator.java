@@ -107,6 +107,7 @@ public final class Coordinator implements AutoCloseable {
         CoordinatorMetrics observed = new CoordinatorMetrics();
         try {
             Pseudonyms pseudonyms = Pseudonyms.of(key.getPrivate());
+            String fingerprint = CoordinatorKey.fingerprint(key.getPublic());
             Store store = Store.on(database, pseudonyms);
             PrometheusMeterRegistry metrics = observed.registry();
             database.publishPoolMetrics(metrics);
@@ -122,7 +123,7 @@ public final class Coordinator implements AutoCloseable {
                     config.clock(), config.epochLength(), config.computeRewardShareBasisPoints(),
                     config.availabilityProofRequired(), key);
             DeviceService devices = new DeviceService(database, store.devices(), store.joinTokens(), store.challenges(),
-                    deviceState, config.clock(), metrics, CoordinatorKey.fingerprint(key.getPublic()));
+                    deviceState, config.clock(), metrics, fingerprint);
             ClusterEnd ends = new ClusterEnd(store.clusters(), store.ledger(), store.oracle(), store.accounts(),
                     store.devices(), deviceState, config.clock(), config.deployTimeout(), metrics);
             SecretSeal seal = SecretSeal.loadOrCreate(config.dataDirectory().resolve(SecretSeal.KEY_FILE));
@@ -169,7 +170,7 @@ public final class Coordinator implements AutoCloseable {
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
                     stakes, challenges, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),
-                    CoordinatorKey.fingerprint(key.getPublic()), certificate.map(CoordinatorCertificate::sha256));
+                    fingerprint, certificate.map(CoordinatorCertificate::sha256));
         } catch (RuntimeException e) {
             observed.close();
             database.close();

@@ -1,6 +1,9 @@
 package dev.corral.core.auth;
 
+import dev.corral.core.Sha256;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
@@ -14,6 +17,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * host-name check of its own.
  */
 public abstract class ServerCertificateCheck extends X509ExtendedTrustManager {
+    /**
+     * The SHA-256 of a certificate's DER bytes as lower-case hex: what pins and identities name
+     * (and `openssl x509 -fingerprint -sha256` shows, in upper case with colons).
+     */
+    public static String sha256(Certificate certificate) throws CertificateEncodingException {
+        return Sha256.hex(certificate.getEncoded());
+    }
+
     /** Throws when the chain a server presented is not to be trusted; socket and engine may be null. */
     protected abstract void check(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
             throws CertificateException;

@@ -15,7 +15,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -25,11 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import dev.corral.core.auth.ServerCertificateCheck;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -208,12 +207,8 @@ public final class CoordinatorCertificate {
 
     /** Lower-case hex SHA-256 of the served certificate's DER bytes (what `openssl x509 -fingerprint -sha256` shows). */
     public String sha256() {
-        return sha256(chain.getFirst());
-    }
-
-    public static String sha256(Certificate certificate) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+            return ServerCertificateCheck.sha256(chain.getFirst());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot hash a certificate: " + e.getMessage(), e);
         }
