@@ -2,6 +2,7 @@ package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.agent.TestImages;
 import dev.corral.agent.TestRegistry;
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.ClusterView;
@@ -107,6 +108,8 @@ class ImagePullTest extends NetworkTest {
             assertThat(network.storeHolds(token)).as("the registry token in the store").isFalse();
             assertThat(network.storeHolds(secret)).as("the secret variable in the store").isFalse();
             alice.terminate(deployed.clusterId());
+            TestNetwork.await("the rank's container removed",
+                    () -> TestImages.containersOf(agent.deviceId().value()).isEmpty());
 
             // The image is on the supplier's machine now: a cluster without the credentials still may not run it.
             int refusedBefore = registry.refused();

@@ -401,11 +401,25 @@ public final class TestNetwork implements AutoCloseable {
     public ClusterView awaitState(CorralClient owner, String clusterId, String... states) {
         Set<String> wanted = Set.of(states);
         ClusterView[] last = new ClusterView[1];
-        await("cluster " + clusterId + " in " + wanted, () -> {
-            last[0] = owner.cluster(clusterId);
-            return wanted.contains(last[0].state());
-        });
+        try {
+            await("cluster " + clusterId + " in " + wanted, () -> {
+                last[0] = owner.cluster(clusterId);
+                return wanted.contains(last[0].state());
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; it was last " + describe(last[0]), e);
+        }
         return last[0];
+    }
+
+    /** What a failed wait says of the cluster it waited for: its state, reason and ranks. */
+    private static String describe(ClusterView cluster) {
+        if (cluster == null) {
+            return "never read";
+        }
+        return cluster.state() + (cluster.reason() == null ? "" : " (" + cluster.reason() + ")") + ", ranks "
+                + cluster.ranks().stream().map(rank -> rank.rank() + " " + rank.state()
+                        + (rank.exitCode() == null ? "" : " exit " + rank.exitCode())).toList();
     }
 
     public static void await(String what, BooleanSupplier condition) {
