@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A man in the middle: passes every request to the coordinator and its answer back, headers
- * and all, except that while {@link #rewriting} it passes each work-poll answer through the
+ * and all, except that while {@link #rewriting} it passes each work-poll answer (or those of another path) through the
  * rewrite first. It counts the work polls it forwarded and the answers it changed, and keeps the
  * paths it forwarded. Over TLS it serves a certificate of its own (made with the JDK's keytool),
  * and takes any certificate from the coordinator.
@@ -51,6 +51,8 @@ final class RewritingProxy implements AutoCloseable {
     private final AtomicInteger workPolls = new AtomicInteger();
     private final AtomicInteger rewrites = new AtomicInteger();
     volatile boolean rewriting = true;
+    /** The path whose answers are rewritten: the agents' work polls unless made for another. */
+    private volatile String rewrittenPath = "/agent/v1/work";
 
     private RewritingProxy(URI upstream, UnaryOperator<byte[]> rewrite, SSLContext tls) throws IOException {
         this.upstream = upstream;
@@ -73,6 +75,14 @@ final class RewritingProxy implements AutoCloseable {
     /** A proxy to the coordinator at upstream that rewrites work answers with this function. */
     static RewritingProxy to(URI upstream, UnaryOperator<byte[]> rewrite) throws IOException {
         return new RewritingProxy(upstream, rewrite, null);
+    }
+
+    /** A proxy to the coordinator at upstream that rewrites the answers to GETs of this path instead. */
+    static RewritingProxy rewritingAnswersTo(String path, URI upstream, UnaryOperator<byte[]> rewrite)
+            throws IOException {
+        RewritingProxy proxy = new RewritingProxy(upstream, rewrite, null);
+        proxy.rewrittenPath = path;
+        return proxy;
     }
 
     /** A proxy serving TLS with a certificate of its own, made in this directory, that changes nothing. */
@@ -129,7 +139,8 @@ final class RewritingProxy implements AutoCloseable {
             connection.setRequestMethod(exchange.getRequestMethod());
             connection.setReadTimeout(TIMEOUT_MILLIS);
             exchange.getRequestHeaders().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                // Asked for plain answers, which it can read and rewrite (a browser asks for compressed ones).
+                if (!HOP_BY_HOP.contains(name.toLowerCase()) && !"accept-encoding".equalsIgnoreCase(name)) {
                     values.forEach(value -> connection.addRequestProperty(name, value));
                 }
             });
@@ -145,7 +156,7 @@ final class RewritingProxy implements AutoCloseable {
             try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
                 answer = in == null ? new byte[0] : in.readAllBytes();
             }
-            boolean workPoll = exchange.getRequestURI().getPath().equals("/agent/v1/work");
+            boolean workPoll = exchange.getRequestURI().getPath().equals(rewrittenPath);
             if (workPoll) {
                 workPolls.incrementAndGet();
                 if (rewriting && status == 200) {

@@ -23,6 +23,9 @@ import dev.corral.server.clusters.RankReports;
 import dev.corral.server.devices.DeviceService;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.devices.WorkBoard;
+import dev.corral.server.web.ExplorerPages;
+import dev.corral.server.web.Pages;
+import dev.corral.server.web.WebAssets;
 import dev.corral.server.http.AgentAnswers;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
@@ -129,7 +132,8 @@ public final class Coordinator implements AutoCloseable {
             SecretSeal seal = SecretSeal.loadOrCreate(config.dataDirectory().resolve(SecretSeal.KEY_FILE));
             ClusterServices clusters = clusterServices(store, deviceState, ends, seal, config.clock(), config.heartbeatTimeout(),
                     metrics);
-            NetworkService network = new NetworkService(database, store.devices(), store.clusters(), store.ledger());
+            NetworkService network = new NetworkService(database, store.devices(), store.clusters(), store.ledger(),
+                    store.networkSamples(), config.clock());
             Gauge.builder("corral_devices_online", network, n -> n.recent().devicesOnline())
                     .description("Devices online, as of at most a few seconds ago").register(metrics);
             Gauge.builder("corral_devices_idle", network, n -> n.recent().devicesIdle())
@@ -151,6 +155,7 @@ public final class Coordinator implements AutoCloseable {
                     new RateLimits(config.rateLimits(), Clock.systemUTC()),
                     new AgentAnswers(Signatures.signer(key.getPrivate()), key.getPublic(),
                             certificate.map(CoordinatorCertificate::sha256).orElse(null)));
+            ExplorerPages explorer = new ExplorerPages(new Pages(), network, epochs, stakes, tokens);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
@@ -162,13 +167,15 @@ public final class Coordinator implements AutoCloseable {
                 certificate.ifPresent(served -> javalin.jetty.addConnector((server, http) ->
                         served.connector(server, http, config.bindHost(), config.port())));
                 routes.register(javalin.routes);
+                explorer.register(javalin.routes);
+                javalin.staticFiles.add(WebAssets::configure);
                 Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
             app.start(config.bindHost(), config.port());
             ClusterSweep clusterSweep = new ClusterSweep(database, store.clusters(), store.stakes(), deviceState, ends,
                     config.clock(), metrics);
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
-                    stakes, challenges, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
+                    stakes, challenges, network, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),
                     fingerprint, certificate.map(CoordinatorCertificate::sha256));
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.corral.store.Epochs;
 import dev.corral.store.JoinTokens;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
+import dev.corral.store.NetworkSamples;
 import dev.corral.store.Oracle;
 import dev.corral.store.Quotes;
 import dev.corral.store.Settings;
@@ -19,13 +20,13 @@ import dev.corral.store.Stakes;
 /** The database and its repositories, as the services use them. */
 public record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
         Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
-        Quotes quotes, CustomerReports customerReports) {
+        Quotes quotes, CustomerReports customerReports, NetworkSamples networkSamples) {
 
     /** The repositories over the database, the journal chained over its pseudonymous public form. */
     public static Store on(Database db, Pseudonyms pseudonyms) {
         Ledger ledger = new Ledger(pseudonyms::publicForm);
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
-                new Challenges(), new Quotes(), new CustomerReports());
+                new Challenges(), new Quotes(), new CustomerReports(), new NetworkSamples());
     }
 }

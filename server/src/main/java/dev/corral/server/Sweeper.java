@@ -7,6 +7,7 @@ import dev.corral.server.challenges.ChallengeService;
 import dev.corral.server.clusters.ClusterSweep;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.http.ReplayGuard;
+import dev.corral.server.network.NetworkService;
 import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.StakeService;
 import dev.corral.store.Database;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Runs the timeouts on a fixed interval: devices not heard from go offline (and their
  * clusters fail), paid time runs out, slow deployments fail, ended epochs are closed, stakes
  * whose cool-down is over are released, availability challenges are sent and expired, the
- * nonces of requests too old to be accepted anyway are forgotten. Devices
+ * nonces of requests too old to be accepted anyway are forgotten, the network's figures are
+ * sampled for the Explorer's charts. Devices
  * are marked offline only after the coordinator has itself been watching for a whole
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
@@ -52,6 +54,7 @@ final class Sweeper implements AutoCloseable {
     private final EpochService epochs;
     private final StakeService stakes;
     private final ChallengeService challenges;
+    private final NetworkService network;
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final ReplayGuard replays;
@@ -61,7 +64,8 @@ final class Sweeper implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     Sweeper(Database db, Devices deviceRows, Quotes quotes, DeviceState devices, ClusterSweep clusters,
-            EpochService epochs, StakeService stakes, ChallengeService challenges, ReplayGuard replays, Clock clock,
+            EpochService epochs, StakeService stakes, ChallengeService challenges, NetworkService network,
+            ReplayGuard replays, Clock clock,
             Duration heartbeatTimeout, Duration interval) {
         this.db = requireNonNull(db, "db is null");
         this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
@@ -71,6 +75,7 @@ final class Sweeper implements AutoCloseable {
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
+        this.network = requireNonNull(network, "network is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
         this.replays = requireNonNull(replays, "replays is null");
@@ -106,6 +111,7 @@ final class Sweeper implements AutoCloseable {
         stakes.releaseDue();
         challenges.expireOverdue();
         challenges.issueDue();
+        network.sampleDue();
         replays.prune(now);
         db.transaction(c -> quotes.pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
         db.transaction(c -> deviceRows.pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.Optional;
 
@@ -193,19 +194,28 @@ public final class Devices {
     }
 
     /** Online devices of one GPU model (null for CPU devices): how many, and how many of them are idle. */
-    public record OnlineCount(String gpuModel, int online, int idle) {}
+    public record OnlineCount(String gpuModel, int online, int idle, int hired) {}
 
     /**
      * Online devices by the model their challenges prove, none for a CPU device. Idle is what
-     * {@code DeviceStatus.IDLE} says: verified, not blocked, not hired.
+     * {@code DeviceStatus.IDLE} says: verified, not blocked, not hired; hired is in a cluster.
      */
     public List<OnlineCount> onlineByModel(Connection c) throws SQLException {
         // A GPU claim counts as its model only where the device computes on its GPUs (ChallengePolicy.proven, whose
         // module the store does not see).
-        return Sql.list(c, "SELECT m, COUNT(*), SUM(idle) FROM (SELECT CASE WHEN runtimes LIKE '%cuda%' THEN gpu_model "
-                + "END AS m, CASE WHEN cluster_id IS NULL AND verified AND blocked_reason IS NULL THEN 1 ELSE 0 END "
-                + "AS idle FROM device WHERE online = TRUE) online_devices GROUP BY m",
-                row -> new OnlineCount(row.getString(1), row.getInt(2), row.getInt(3)));
+        return Sql.list(c, "SELECT m, COUNT(*), SUM(idle), SUM(hired) FROM (SELECT CASE WHEN runtimes LIKE '%cuda%' "
+                + "THEN gpu_model END AS m, CASE WHEN cluster_id IS NULL AND verified AND blocked_reason IS NULL THEN 1 "
+                + "ELSE 0 END AS idle, CASE WHEN cluster_id IS NULL THEN 0 ELSE 1 END AS hired FROM device "
+                + "WHERE online = TRUE) online_devices GROUP BY m",
+                row -> new OnlineCount(row.getString(1), row.getInt(2), row.getInt(3), row.getInt(4)));
+    }
+
+    /** Online devices by the country their owner listed (ISO 3166-1 alpha-2; empty where none was given). */
+    public Map<String, Integer> onlineByCountry(Connection c) throws SQLException {
+        Map<String, Integer> byCountry = new TreeMap<>();
+        Sql.list(c, "SELECT country, COUNT(*) FROM device WHERE online = TRUE GROUP BY country",
+                row -> byCountry.put(row.getString(1), row.getInt(2)));
+        return byCountry;
     }
 
     /** Forgets closed stretches online that ended before the cutoff (epochs that far back are closed). */

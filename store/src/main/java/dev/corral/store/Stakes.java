@@ -57,6 +57,18 @@ public final class Stakes {
                 Stakes::map, account.value(), account.value(), limit);
     }
 
+    /** Stake in force and stake cooling down, in IO base units, with how many stakers and backed accounts hold it. */
+    public record Totals(long active, long coolingDown, int stakers, int backed) {}
+
+    public Totals totals(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT COALESCE(SUM(CASE WHEN state = ? THEN amount ELSE 0 END), 0), "
+                        + "COALESCE(SUM(CASE WHEN state = ? THEN amount ELSE 0 END), 0), "
+                        + "COUNT(DISTINCT CASE WHEN state = ? THEN staker_id END), "
+                        + "COUNT(DISTINCT CASE WHEN state = ? THEN target_id END) FROM stake WHERE state <> ?",
+                row -> new Totals(row.getLong(1), row.getLong(2), row.getInt(3), row.getInt(4)),
+                ACTIVE, COOLING_DOWN, ACTIVE, ACTIVE, RELEASED).orElseThrow();
+    }
+
     /** Active stake backing each account that has any, in IO base units. */
     public Map<AccountId, Long> activeByTarget(Connection c) throws SQLException {
         Map<AccountId, Long> totals = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));

@@ -362,7 +362,30 @@ abstract class StoreContract {
         List<Devices.OnlineCount> counts = db.transaction(c -> devices.onlineByModel(c));
 
         // idle, hired, blocked, unverified online; one offline
-        assertThat(counts).containsExactly(new Devices.OnlineCount(null, 4, 1));
+        assertThat(counts).containsExactly(new Devices.OnlineCount(null, 4, 1, 1));
+        Map<String, Integer> byCountry = db.transaction(c -> devices.onlineByCountry(c));
+        assertThat(byCountry).as("the test devices list no country").containsExactly(Map.entry("", 4));
+    }
+
+    @Test
+    void networkSamplesComeBackOldestFirstFromTheirStartAndArePrunedBeforeACutoff() {
+        NetworkSamples samples = new NetworkSamples();
+        db.transaction(c -> {
+            for (int minute = 0; minute < 5; minute++) {
+                samples.add(c, new NetworkSamples.Sample(NOW.plusSeconds(60L * minute), 10 + minute, 4, 6 + minute));
+            }
+            return null;
+        });
+
+        Optional<Instant> latest = db.transaction(c -> samples.latest(c));
+        List<NetworkSamples.Sample> fromTheSecond = db.transaction(c -> samples.since(c, NOW.plusSeconds(60), 3));
+        int pruned = db.transaction(c -> samples.pruneBefore(c, NOW.plusSeconds(180)));
+        List<NetworkSamples.Sample> left = db.transaction(c -> samples.since(c, NOW, 10));
+
+        assertThat(latest).contains(NOW.plusSeconds(240));
+        assertThat(fromTheSecond).extracting(NetworkSamples.Sample::online).containsExactly(11, 12, 13);
+        assertThat(pruned).isEqualTo(3);
+        assertThat(left).extracting(NetworkSamples.Sample::online).containsExactly(13, 14);
     }
 
     @Test

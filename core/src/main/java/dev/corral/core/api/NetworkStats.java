@@ -3,15 +3,24 @@ package dev.corral.core.api;
 import java.util.List;
 import java.util.Map;
 
-/** Public figures: devices online by model, clusters by state, and the ledger's sums per currency. */
+/**
+ * Public figures: devices online by model and by country, clusters by state, and the ledger's
+ * sums per currency. A device online is idle (verified, not blocked, free), hired (in a
+ * cluster), or neither (not yet verified, or blocked): {@code devicesHired} counts the last two.
+ */
 public record NetworkStats(
         int devicesOnline,
         int devicesIdle,
         int devicesHired,
         Map<String, Integer> devicesOnlineByModel,
+        List<ModelCount> models,
+        Map<String, Integer> devicesOnlineByCountry,
         Map<String, Integer> clustersByState,
         List<LedgerTotal> ledger,
         TokenSupply token) {
+
+    /** One model's devices online ("CPU" for devices without a proven GPU): idle, in a cluster, and in all. */
+    public record ModelCount(String model, int online, int idle, int hired) {}
 
     /** The IO token in base units (9 decimals): genesis, minted in all (genesis included), burned, in existence, cap. */
     public record TokenSupply(long genesisBaseUnits, long mintedBaseUnits, long burnedBaseUnits, long supplyBaseUnits,

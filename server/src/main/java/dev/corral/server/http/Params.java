@@ -17,7 +17,7 @@ public final class Params {
         return value == null ? fallback : value;
     }
 
-    static long longParam(Context ctx, String name, long fallback) {
+    public static long longParam(Context ctx, String name, long fallback) {
         Long value = longParam(name, ctx.queryParam(name));
         return value == null ? fallback : value;
     }

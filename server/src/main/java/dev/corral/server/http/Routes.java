@@ -109,6 +109,8 @@ public final class Routes {
 
     public void register(RoutesConfig routes) {
         routes.before("/api/*", this::rateLimit);
+        routes.before("/explorer", this::rateLimit);
+        routes.before("/explorer/*", this::rateLimit);
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));

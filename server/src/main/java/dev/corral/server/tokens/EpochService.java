@@ -35,7 +35,9 @@ import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.core.api.PseudonymView;
 import dev.corral.core.auth.Signatures;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -241,6 +243,21 @@ public final class EpochService {
             throw Refusal.invalid("from must be >= 0 and limit 1.." + EpochRecord.PAGE_MAX);
         }
         return db.transaction(c -> epochs.from(c, from, limit));
+    }
+
+    /** The newest closed epochs, newest first, at most {@code limit}, and how many are closed in all. */
+    public record Newest(List<EpochRecord> epochs, long closed) {}
+
+    public Newest newest(int limit) {
+        if (limit < 1 || limit > EpochRecord.PAGE_MAX) {
+            throw Refusal.invalid("limit must be 1.." + EpochRecord.PAGE_MAX);
+        }
+        return db.transaction(c -> {
+            long closed = epochs.nextToClose(c);
+            List<EpochRecord> page = new ArrayList<>(epochs.from(c, Math.max(0, closed - limit), limit));
+            Collections.reverse(page);
+            return new Newest(List.copyOf(page), closed);
+        });
     }
 
     /**

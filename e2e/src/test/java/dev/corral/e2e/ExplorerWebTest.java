@@ -1,0 +1,169 @@
+package dev.corral.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
+import dev.corral.core.api.DeviceUpdate;
+import dev.corral.core.api.DeviceView;
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.sdk.CorralClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The Explorer in a real browser (Debian's chromium, headless): what anyone sees of the network
+ * without an account. Screenshots land in target/screenshots.
+ */
+class ExplorerWebTest {
+    @TempDir
+    Path directory;
+    private TestNetwork network;
+    private Browser browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        network = TestNetwork.on(TestNetwork.Store.H2, directory.resolve("network"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        network.close();
+    }
+
+    /** Two devices in Germany run a customer's cluster to its end; then two blocks close over it. */
+    private void aNetworkWithTwoBlocksClosed() throws Exception {
+        CorralClient supplier = network.supplierWithDevices("supplier", 2);
+        for (DeviceView device : supplier.devices()) {
+            supplier.updateDevice(device.deviceId(), new DeviceUpdate(null, null, null, "DE", "datacenter"));
+        }
+        network.admin.setIoPrice("0.85");
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
+                Map.of(), null, null), null);
+        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
+        network.clock.advance(Duration.ofMinutes(130));
+        network.awaitEpochsDue();
+    }
+
+    @Test
+    void thePublicSeesTheDevicesOnTheMapAndInAChartExportsTheBlocksAsTheApiHasThemAndVerifiesTheLedger()
+            throws Exception {
+        aNetworkWithTwoBlocksClosed();
+        browser = Browser.open(network.url, directory.resolve("downloads"));
+
+        browser.go("/");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/explorer");
+        assertThat(browser.find("#devices-online").getText()).isEqualTo("2");
+        // The figures by country are read again once they are a few seconds old.
+        browser.await("the devices' country on the overview", d -> {
+            browser.go("/explorer");
+            return rows("#countries").equals(List.of(List.of("DE", "2")));
+        });
+        browser.await("Germany drawn on the map with its 2 devices",
+                d -> browser.all("#map path.country.has[data-count='2']").size() == 1);
+        browser.await("the chart of devices over time drawn with points",
+                d -> !browser.all("#history-chart canvas").isEmpty()
+                        && Integer.parseInt(browser.find("#history-chart").getDomAttribute("data-points")) >= 1);
+        browser.await("the supply chart drawn", d -> !browser.all("#supply-chart canvas").isEmpty());
+        assertThat(rows("#models")).contains(List.of("CPU", "2", "2", "0", "0.0%"));
+        assertThat(rows("#cluster-states")).containsExactly(List.of("COMPLETED", "1"));
+        assertThat(browser.find("#token-supply").getText()).contains("Genesis").contains(" IO");
+        assertThat(browser.all("table.blocks tbody tr")).hasSize(2);
+        browser.screenshot("explorer-overview");
+
+        browser.go("/explorer/blocks");
+        browser.find("#export-csv").click();
+        List<String> csv = Files.readAllLines(browser.awaitDownload("corral-blocks.csv"), UTF_8);
+        List<EpochRecord> epochs = network.anonymous.epochs(0, EpochRecord.PAGE_MAX);
+        List<String> expected = new ArrayList<>();
+        expected.add("epoch,starts_at_ms,ends_at_ms,journal_seq,journal_head,block_emission,minted,burned,supply,"
+                + "balance_root,balances,signature");
+        for (EpochRecord r : epochs) {
+            expected.add(String.join(",", List.of(Long.toString(r.epoch()), Long.toString(r.startsAtMillis()),
+                    Long.toString(r.endsAtMillis()), Long.toString(r.journalSeq()), r.journalHead(),
+                    Long.toString(r.blockEmission()), Long.toString(r.minted()), Long.toString(r.burned()),
+                    Long.toString(r.supply()), r.balanceRoot(), Integer.toString(r.balances()), r.signature())));
+        }
+        assertThat(epochs).hasSize(2);
+        assertThat(csv).as("the CSV the browser downloaded, against the epochs API").isEqualTo(expected);
+        browser.screenshot("explorer-blocks");
+
+        browser.go("/explorer/journal");
+        long entries = network.anonymous.allJournal().size();
+        assertThat(browser.all("#journal tbody tr")).hasSize((int) Math.min(entries, 50));
+        assertThat(browser.find("#journal").getText()).doesNotContain("alice").contains("GENESIS");
+        browser.screenshot("explorer-journal");
+
+        browser.go("/explorer/verify");
+        browser.find("#verify").click();
+        WebElement verified = browser.await("the browser's verification", d -> browser.all("#verify-ok, #verify-failed")
+                .stream().findFirst().orElse(null));
+        assertThat(verified.getText()).startsWith("Verified: " + entries + " journal entries and 2 blocks check out");
+        browser.screenshot("explorer-verify");
+        assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
+    }
+
+    @Test
+    void aJournalChangedOnTheWayFailsTheBrowsersVerificationAtTheEntryThatWasChanged() throws Exception {
+        aNetworkWithTwoBlocksClosed();
+        // A man in the middle adds one base unit to the first transfer of every journal page it passes on.
+        Pattern firstAmount = Pattern.compile("\"minor\":(\\d+)");
+        try (RewritingProxy proxy = RewritingProxy.rewritingAnswersTo("/api/v1/ledger/journal", network.url, body -> {
+            Matcher amount = firstAmount.matcher(new String(body, UTF_8));
+            return amount.find() ? amount.replaceFirst("\"minor\":" + (Long.parseLong(amount.group(1)) + 1))
+                    .getBytes(UTF_8) : body;
+        })) {
+            browser = Browser.open(proxy.url(), directory.resolve("downloads"));
+            browser.go("/explorer/verify");
+            browser.find("#verify").click();
+            WebElement outcome = browser.await("the browser's verification",
+                    d -> browser.all("#verify-ok, #verify-failed").stream().findFirst().orElse(null));
+
+            assertThat(proxy.rewrites()).isPositive();
+            assertThat(outcome.getDomAttribute("id")).isEqualTo("verify-failed");
+            assertThat(outcome.getText()).isEqualTo(
+                    "Verification FAILED at journal entry 1: its hash does not match its contents");
+            browser.screenshot("explorer-verify-tampered");
+        }
+    }
+
+    @Test
+    void aNetworkWithNothingYetSaysWhatWillAppearInsteadOfEmptyTables() throws Exception {
+        browser = Browser.open(network.url, directory.resolve("downloads"));
+
+        browser.go("/explorer");
+        assertThat(browser.find("#devices-online").getText()).isEqualTo("0");
+        assertThat(browser.find("main").getText())
+                .contains("No device is online")
+                .contains("No cluster has been deployed yet")
+                .contains("No block has closed yet");
+        browser.await("the supply chart's empty state",
+                d -> browser.find("#supply-chart").getText().contains("once a block has closed"));
+        browser.screenshot("explorer-empty");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /** The table's body as rows of cell texts. */
+    private List<List<String>> rows(String table) {
+        return browser.all(table + " tbody tr").stream()
+                .map(row -> row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList())
+                .toList();
+    }
+}

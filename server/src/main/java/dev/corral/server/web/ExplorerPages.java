@@ -1,0 +1,208 @@
+package dev.corral.server.web;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.corral.core.Currency;
+import dev.corral.core.Json;
+import dev.corral.core.Money;
+import dev.corral.core.api.NetworkStats;
+import dev.corral.core.api.OraclePrice;
+import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.core.publicledger.JournalEntry;
+import dev.corral.server.Refusal;
+import dev.corral.server.http.Params;
+import dev.corral.server.network.NetworkService;
+import dev.corral.server.tokens.EpochService;
+import dev.corral.server.tokens.StakeService;
+import dev.corral.server.tokens.TokenService;
+import dev.corral.store.NetworkSamples;
+import dev.corral.store.Stakes;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Explorer: what anyone may see of the network without an account, on web pages. Every
+ * figure comes from the same services as the public API, so a page and the API agree.
+ */
+public final class ExplorerPages {
+    /** Blocks (closed epochs) on one page of the blocks table, and on the overview. */
+    static final int BLOCKS_PER_PAGE = 50;
+    static final int BLOCKS_ON_OVERVIEW = 8;
+    /** Journal entries on one page of the journal browser. */
+    static final int ENTRIES_PER_PAGE = 50;
+    /** The spans the charts of devices over time offer. */
+    static final Map<String, Duration> HISTORY_SPANS = Map.of("1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
+    /** The blocks the supply chart spans: the newest this many. */
+    static final int SUPPLY_CHART_BLOCKS = EpochRecord.PAGE_MAX;
+
+    /** The overview: devices, clusters, supply, stake, the price of IO and the newest blocks. */
+    public record Overview(NetworkStats stats, Stakes.Totals staking, Optional<OraclePrice> price,
+            List<EpochRecord> blocks, long blocksClosed) {
+        /** Devices in a cluster, of those online. */
+        public String utilisation() {
+            return Format.percent(stats.models().stream().mapToLong(NetworkStats.ModelCount::hired).sum(),
+                    stats.devicesOnline());
+        }
+
+        public String priceOfIo() {
+            return price.map(p -> Format.money(new Money(p.usdPerIo().minor(), Currency.USD))).orElse("not set");
+        }
+
+        /** The devices online by country as JSON, for the map's script. */
+        public String countriesJson() {
+            try {
+                return Json.mapper().writeValueAsString(stats.devicesOnlineByCountry());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a map of counts is always JSON", e);
+            }
+        }
+    }
+
+    /** One page of blocks, newest first, with the epochs of the pages before and after it (if any). */
+    public record Blocks(List<EpochRecord> blocks, long blocksClosed, Long newerBefore, Long olderBefore) {}
+
+    /** One page of the journal, oldest first, with where the pages before and after it start (if any). */
+    public record Journal(List<JournalEntry> entries, long length, Long previousAfter, Long nextAfter) {}
+
+    /** The verification page: it needs only what its script fetches. */
+    public record Verify(long journalLength, long blocksClosed) {}
+
+    private final Pages pages;
+    private final NetworkService network;
+    private final EpochService epochs;
+    private final StakeService stakes;
+    private final TokenService tokens;
+
+    public ExplorerPages(Pages pages, NetworkService network, EpochService epochs, StakeService stakes,
+            TokenService tokens) {
+        this.pages = requireNonNull(pages, "pages is null");
+        this.network = requireNonNull(network, "network is null");
+        this.epochs = requireNonNull(epochs, "epochs is null");
+        this.stakes = requireNonNull(stakes, "stakes is null");
+        this.tokens = requireNonNull(tokens, "tokens is null");
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.redirect("/explorer"));
+        routes.get("/explorer", this::overview);
+        routes.get("/explorer/blocks", this::blocks);
+        routes.get("/explorer/blocks.csv", this::blocksCsv);
+        routes.get("/explorer/journal", this::journal);
+        routes.get("/explorer/verify", ctx -> {
+            EpochService.Newest newest = epochs.newest(1);
+            pages.render(ctx, "explorer/verify.jte", new Verify(journalLength(network.stats()), newest.closed()));
+        });
+        routes.get("/explorer/data/history", this::history);
+        routes.get("/explorer/data/supply", this::supply);
+    }
+
+    private void overview(Context ctx) {
+        NetworkStats stats = network.stats();
+        EpochService.Newest newest = epochs.newest(BLOCKS_ON_OVERVIEW);
+        pages.render(ctx, "explorer/overview.jte", new Overview(stats, stakes.totals(),
+                tokens.prices(1).stream().findFirst(), newest.epochs(), newest.closed()));
+    }
+
+    private void blocks(Context ctx) {
+        long closed = epochs.newest(1).closed();
+        long before = Params.longParam(ctx, "before", closed);
+        if (before < 0) {
+            throw Refusal.invalid("before must be >= 0");
+        }
+        before = Math.min(before, closed);
+        long from = Math.max(0, before - BLOCKS_PER_PAGE);
+        List<EpochRecord> page = before == 0 ? List.of()
+                : new ArrayList<>(epochs.epochs(from, (int) (before - from)));
+        Collections.reverse(page);
+        pages.render(ctx, "explorer/blocks.jte", new Blocks(List.copyOf(page), closed,
+                before < closed ? Math.min(closed, before + BLOCKS_PER_PAGE) : null, from > 0 ? from : null));
+    }
+
+    /** Every closed block as CSV, oldest first, amounts in base units: the same figures as the epochs API. */
+    private void blocksCsv(Context ctx) throws IOException {
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"corral-blocks.csv\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+            out.write(BlocksCsv.HEADER);
+            long from = 0;
+            while (true) {
+                List<EpochRecord> page = epochs.epochs(from, EpochRecord.PAGE_MAX);
+                for (EpochRecord record : page) {
+                    out.write(BlocksCsv.row(record));
+                }
+                if (page.size() < EpochRecord.PAGE_MAX) {
+                    break;
+                }
+                from = page.getLast().epoch() + 1;
+            }
+        }
+    }
+
+    private void journal(Context ctx) {
+        long length = journalLength(network.stats());
+        long after = Params.longParam(ctx, "after", Math.max(0, length - ENTRIES_PER_PAGE));
+        if (after < 0) {
+            throw Refusal.invalid("after must be >= 0");
+        }
+        List<JournalEntry> entries = epochs.journal(after, ENTRIES_PER_PAGE);
+        Long next = entries.size() == ENTRIES_PER_PAGE ? entries.getLast().seq() : null;
+        pages.render(ctx, "explorer/journal.jte", new Journal(entries, length,
+                after > 0 ? Math.max(0, after - ENTRIES_PER_PAGE) : null, next));
+    }
+
+    /** Devices online, idle and hired over the span asked for, as columns a chart reads (times in seconds). */
+    private void history(Context ctx) {
+        String spanName = Optional.ofNullable(ctx.queryParam("span")).orElse("1d");
+        Duration span = HISTORY_SPANS.get(spanName);
+        if (span == null) {
+            throw Refusal.invalid("span must be one of " + HISTORY_SPANS.keySet());
+        }
+        List<NetworkSamples.Sample> samples = network.history(span);
+        Map<String, List<Long>> columns = new LinkedHashMap<>();
+        columns.put("at", samples.stream().map(s -> s.at().getEpochSecond()).toList());
+        columns.put("online", samples.stream().map(s -> (long) s.online()).toList());
+        columns.put("idle", samples.stream().map(s -> (long) s.idle()).toList());
+        columns.put("hired", samples.stream().map(s -> (long) s.hired()).toList());
+        Pages.secure(ctx);
+        ctx.json(columns);
+    }
+
+    /**
+     * IO minted, burned and in existence at the close of each of the newest blocks, in whole IO
+     * (a chart's scale: the exact figures are on the blocks page and in the CSV).
+     */
+    private void supply(Context ctx) {
+        EpochService.Newest newest = epochs.newest(SUPPLY_CHART_BLOCKS);
+        List<EpochRecord> oldestFirst = new ArrayList<>(newest.epochs());
+        Collections.reverse(oldestFirst);
+        Map<String, List<Long>> columns = new LinkedHashMap<>();
+        columns.put("at", oldestFirst.stream().map(r -> r.endsAtMillis() / 1000).toList());
+        columns.put("supply", oldestFirst.stream().map(r -> wholeIo(r.supply())).toList());
+        columns.put("minted", oldestFirst.stream().map(r -> wholeIo(r.minted())).toList());
+        columns.put("burned", oldestFirst.stream().map(r -> wholeIo(r.burned())).toList());
+        Pages.secure(ctx);
+        ctx.json(columns);
+    }
+
+    private static long wholeIo(long baseUnits) {
+        return baseUnits / 1_000_000_000L;
+    }
+
+    /** Every transfer is one journal entry: the journal is as long as the transfers counted in every currency. */
+    private static long journalLength(NetworkStats stats) {
+        return stats.ledger().stream().mapToLong(NetworkStats.LedgerTotal::transfers).sum();
+    }
+}

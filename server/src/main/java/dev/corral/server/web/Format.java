@@ -1,0 +1,74 @@
+package dev.corral.server.web;
+
+import dev.corral.core.Currency;
+import dev.corral.core.Money;
+import java.math.BigDecimal;
+import java.text.NumberFormat;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * How the web faces write numbers for people: thousands separated, every figure with its unit,
+ * times in UTC. Exact: amounts are written from their base units, never through a double.
+ */
+public final class Format {
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    /** The decimals an IO amount is shown with on a page (the CSV and the API keep all nine). */
+    static final int IO_DECIMALS_SHOWN = 2;
+
+    private Format() {}
+
+    public static String count(long n) {
+        return NumberFormat.getIntegerInstance(Locale.US).format(n);
+    }
+
+    /** An amount of IO from its base units, to {@link #IO_DECIMALS_SHOWN} decimals, rounded down, with its unit. */
+    public static String io(long baseUnits) {
+        BigDecimal whole = BigDecimal.valueOf(baseUnits, Currency.IO.decimals())
+                .setScale(IO_DECIMALS_SHOWN, java.math.RoundingMode.DOWN);
+        return grouped(whole) + " IO";
+    }
+
+    /** An amount of IO from its base units in millions (one decimal, rounded down) where it is that large. */
+    public static String ioCompact(long baseUnits) {
+        long whole = baseUnits / 1_000_000_000L;
+        if (whole < 1_000_000) {
+            return io(baseUnits);
+        }
+        return BigDecimal.valueOf(whole / 100_000, 1).toPlainString() + "M IO";
+    }
+
+    /** An amount of IO from its base units with all nine decimals, for exact figures. */
+    public static String ioExact(long baseUnits) {
+        return BigDecimal.valueOf(baseUnits, Currency.IO.decimals()).toPlainString();
+    }
+
+    public static String money(Money amount) {
+        BigDecimal exact = BigDecimal.valueOf(amount.minor(), amount.currency().decimals()).stripTrailingZeros();
+        BigDecimal value = exact.scale() < 2 ? exact.setScale(2) : exact;
+        return amount.currency() == Currency.USD ? "$" + grouped(value) : grouped(value) + " " + amount.currency();
+    }
+
+    public static String percent(long part, long whole) {
+        return whole == 0 ? "–" : BigDecimal.valueOf(part * 1000 / whole, 1).toPlainString() + "%";
+    }
+
+    public static String time(long epochMillis) {
+        return MINUTE.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    /** The first characters of a hash, enough to tell hashes apart on a page. */
+    public static String shortHash(String hash) {
+        return hash == null || hash.length() <= 12 ? String.valueOf(hash) : hash.substring(0, 12) + "…";
+    }
+
+    private static String grouped(BigDecimal value) {
+        NumberFormat format = NumberFormat.getNumberInstance(Locale.US);
+        format.setMinimumFractionDigits(value.scale());
+        format.setMaximumFractionDigits(value.scale());
+        return format.format(value);
+    }
+}
