@@ -97,6 +97,7 @@ public final class Browser implements AutoCloseable {
         Files.createDirectories(SCREENSHOTS);
         Long height = (Long) script("return Math.ceil(document.documentElement.scrollHeight)");
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, (int) Math.min(6000, Math.max(800, height))));
+        script("window.scrollTo(0, 0)");
         File taken = driver.getScreenshotAs(OutputType.FILE);
         Path file = SCREENSHOTS.resolve(name + ".png");
         Files.copy(taken.toPath(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

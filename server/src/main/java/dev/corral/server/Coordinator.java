@@ -23,9 +23,12 @@ import dev.corral.server.clusters.RankReports;
 import dev.corral.server.devices.DeviceService;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.devices.WorkBoard;
+import dev.corral.server.web.CloudPages;
 import dev.corral.server.web.ExplorerPages;
 import dev.corral.server.web.Pages;
+import dev.corral.server.web.Sessions;
 import dev.corral.server.web.WebAssets;
+import dev.corral.server.web.WebPages;
 import dev.corral.server.http.AgentAnswers;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
@@ -148,14 +151,19 @@ public final class Coordinator implements AutoCloseable {
                     config.availabilityProofRequired() ? config.epochLength().dividedBy(2) : null);
             TokenService tokens = new TokenService(database, store.clusters(), store.ledger(), store.oracle(),
                     config.clock());
+            OfferService offers = new OfferService(deviceState);
             Routes routes = new Routes(accounts, devices, clusters, network, epochs, tokens, stakes, challenges,
-                    new BandwidthService(deviceState, config.clock()), new OfferService(deviceState), agentAuth, board,
+                    new BandwidthService(deviceState, config.clock()), offers, agentAuth, board,
                     config.pollWait(), metrics,
                     // Calls are counted in real time: a test's clock moved by hours must not refill every bucket.
                     new RateLimits(config.rateLimits(), Clock.systemUTC()),
                     new AgentAnswers(Signatures.signer(key.getPrivate()), key.getPublic(),
                             certificate.map(CoordinatorCertificate::sha256).orElse(null)));
-            ExplorerPages explorer = new ExplorerPages(new Pages(), network, epochs, stakes, tokens);
+            Pages pages = new Pages();
+            ExplorerPages explorer = new ExplorerPages(pages, network, epochs, stakes, tokens);
+            Sessions sessions = new Sessions(database, store.webSessions(), accounts, config.clock());
+            WebPages web = new WebPages(pages, sessions, accounts);
+            CloudPages cloud = new CloudPages(web, clusters, offers, accounts, tokens);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
@@ -168,6 +176,8 @@ public final class Coordinator implements AutoCloseable {
                         served.connector(server, http, config.bindHost(), config.port())));
                 routes.register(javalin.routes);
                 explorer.register(javalin.routes);
+                web.register(javalin.routes);
+                cloud.register(javalin.routes);
                 javalin.staticFiles.add(WebAssets::configure);
                 Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
@@ -175,7 +185,7 @@ public final class Coordinator implements AutoCloseable {
             ClusterSweep clusterSweep = new ClusterSweep(database, store.clusters(), store.stakes(), deviceState, ends,
                     config.clock(), metrics);
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
-                    stakes, challenges, network, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
+                    stakes, challenges, network, sessions, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),
                     fingerprint, certificate.map(CoordinatorCertificate::sha256));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.corral.server.http.ReplayGuard;
 import dev.corral.server.network.NetworkService;
 import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.StakeService;
+import dev.corral.server.web.Sessions;
 import dev.corral.store.Database;
 import dev.corral.store.DeviceRow;
 import dev.corral.store.Devices;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * clusters fail), paid time runs out, slow deployments fail, ended epochs are closed, stakes
  * whose cool-down is over are released, availability challenges are sent and expired, the
  * nonces of requests too old to be accepted anyway are forgotten, the network's figures are
- * sampled for the Explorer's charts. Devices
+ * sampled for the Explorer's charts, ended web sessions are forgotten. Devices
  * are marked offline only after the coordinator has itself been watching for a whole
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
@@ -55,6 +56,7 @@ final class Sweeper implements AutoCloseable {
     private final StakeService stakes;
     private final ChallengeService challenges;
     private final NetworkService network;
+    private final Sessions sessions;
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final ReplayGuard replays;
@@ -65,7 +67,7 @@ final class Sweeper implements AutoCloseable {
 
     Sweeper(Database db, Devices deviceRows, Quotes quotes, DeviceState devices, ClusterSweep clusters,
             EpochService epochs, StakeService stakes, ChallengeService challenges, NetworkService network,
-            ReplayGuard replays, Clock clock,
+            Sessions sessions, ReplayGuard replays, Clock clock,
             Duration heartbeatTimeout, Duration interval) {
         this.db = requireNonNull(db, "db is null");
         this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
@@ -76,6 +78,7 @@ final class Sweeper implements AutoCloseable {
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
         this.network = requireNonNull(network, "network is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
         this.replays = requireNonNull(replays, "replays is null");
@@ -112,6 +115,7 @@ final class Sweeper implements AutoCloseable {
         challenges.expireOverdue();
         challenges.issueDue();
         network.sampleDue();
+        sessions.pruneEnded();
         replays.prune(now);
         db.transaction(c -> quotes.pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
         db.transaction(c -> deviceRows.pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));

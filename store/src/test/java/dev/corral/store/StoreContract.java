@@ -389,6 +389,34 @@ abstract class StoreContract {
     }
 
     @Test
+    void aWebSessionIsFoundByItsTokenHashUntilItEndsAndIsGoneOnceDeletedOrPruned() {
+        AccountId owner = account("web");
+        WebSessions sessions = new WebSessions();
+        WebSessions.Session first = new WebSessions.Session("a".repeat(64), owner, "c".repeat(64), NOW,
+                NOW.plusSeconds(3600));
+        WebSessions.Session second = new WebSessions.Session("b".repeat(64), owner, "d".repeat(64), NOW,
+                NOW.plusSeconds(60));
+        db.transaction(c -> {
+            sessions.insert(c, first);
+            sessions.insert(c, second);
+            return null;
+        });
+
+        Optional<WebSessions.Session> found = db.transaction(c -> sessions.live(c, first.tokenHash(), NOW));
+        Optional<WebSessions.Session> ended = db.transaction(c -> sessions.live(c, second.tokenHash(),
+                NOW.plusSeconds(60)));
+        int pruned = db.transaction(c -> sessions.pruneEndedBefore(c, NOW.plusSeconds(60)));
+        boolean deleted = db.transaction(c -> sessions.delete(c, first.tokenHash()));
+        Optional<WebSessions.Session> afterDelete = db.transaction(c -> sessions.live(c, first.tokenHash(), NOW));
+
+        assertThat(found).contains(first);
+        assertThat(ended).isEmpty();
+        assertThat(pruned).isEqualTo(1);
+        assertThat(deleted).isTrue();
+        assertThat(afterDelete).isEmpty();
+    }
+
+    @Test
     void aJoinTokenAdmitsOneKeyOnceAndThatKeyAgainButNoOtherAndNotWhenExpired() {
         AccountId owner = account("supplier");
         JoinTokens tokens = new JoinTokens();

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** What an owner does to a running cluster: pay for more hours, or end it now (refunded for the rest). */
 public final class ClusterControl {
@@ -71,6 +72,11 @@ public final class ClusterControl {
             return null;
         });
         return views.view(cluster.id());
+    }
+
+    /** What the owner would get back for the cluster's unused time if they ended it now; empty once it has ended. */
+    public Optional<Money> refundIfTerminatedNow(AccountId owner, String clusterId) {
+        return ends.refundIfEndedNow(views.owned(owner, clusterId).id());
     }
 
     public ClusterView terminate(AccountId owner, String clusterId) {

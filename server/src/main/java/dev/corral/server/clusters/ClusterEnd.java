@@ -11,6 +11,7 @@ import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
+import dev.corral.core.publicledger.TransferKind;
 import dev.corral.ledger.BuyAndBurn;
 import dev.corral.ledger.ClusterClose;
 import dev.corral.ledger.LedgerAccounts;
@@ -104,15 +105,46 @@ public final class ClusterEnd {
         return ended;
     }
 
+    /**
+     * What the owner would get back if the active cluster ended now: the refund its close would
+     * pay, computed as the close computes it, changing nothing. Empty if it has ended.
+     */
+    public Optional<Money> refundIfEndedNow(ClusterId id) {
+        return devices.transaction((c, writes) -> {
+            ClusterRow cluster = clusters.byId(c, id).orElseThrow();
+            if (cluster.state().isFinal()) {
+                return Optional.<Money>empty();
+            }
+            ClusterClose.Plan plan = closePlan(c, cluster, clusters.ranks(c, id), clock.instant());
+            long refunded = plan.settlement().stream().filter(t -> t.kind() == TransferKind.REFUND)
+                    .mapToLong(t -> t.amount().minor()).sum();
+            return Optional.of(new Money(refunded, cluster.currency()));
+        });
+    }
+
     /** Applies the cluster's close and checks that it emptied the escrow. */
     private void settle(Connection c, ClusterRow cluster, List<RankRow> ranks, Instant now) throws SQLException {
         ClusterId id = cluster.id();
         String escrow = LedgerAccounts.escrow(id, cluster.currency());
-        Money held = ledger.balance(c, escrow, cluster.currency());
+        ClusterClose.Plan plan = closePlan(c, cluster, ranks, now);
+        ledger.apply(c, plan.settlement(), now);
+        ledger.apply(c, plan.referrals(), now);
+        ledger.recordComputePoints(c, plan.computePoints(), now);
+        Money left = ledger.balance(c, escrow, cluster.currency());
+        if (left.minor() != 0) {
+            throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
+        }
+    }
+
+    /** How the cluster's close splits its escrow if its ranks' service ends now (a lost rank's ended when it was lost). */
+    private ClusterClose.Plan closePlan(Connection c, ClusterRow cluster, List<RankRow> ranks, Instant now)
+            throws SQLException {
+        ClusterId id = cluster.id();
+        Money held = ledger.balance(c, LedgerAccounts.escrow(id, cluster.currency()), cluster.currency());
         Map<AccountId, Referrals.Referral> supplierReferrals = new HashMap<>();
         clusters.referralsOfSuppliers(c, id).forEach((supplier, row) ->
                 supplierReferrals.put(supplier, new Referrals.Referral(row.referredBy(), row.createdAt())));
-        ClusterClose.Plan plan = ClusterClose.plan(new ClusterClose.Inputs(id, cluster.owner(), held,
+        return ClusterClose.plan(new ClusterClose.Inputs(id, cluster.owner(), held,
                 cluster.pricePerDeviceHour(), cluster.hours(), cluster.runningAt(),
                 ranks.stream().map(rank -> new ClusterClose.Rank(rank.device(), rank.supplier(),
                         rank.state() == RankState.LOST ? rank.endedAt() : now)).toList(),
@@ -122,13 +154,6 @@ public final class ClusterEnd {
                 accounts.byId(c, cluster.owner()).filter(row -> row.referredBy() != null)
                         .map(row -> new Referrals.Referral(row.referredBy(), row.createdAt())),
                 supplierReferrals, now));
-        ledger.apply(c, plan.settlement(), now);
-        ledger.apply(c, plan.referrals(), now);
-        ledger.recordComputePoints(c, plan.computePoints(), now);
-        Money left = ledger.balance(c, escrow, cluster.currency());
-        if (left.minor() != 0) {
-            throw new IllegalStateException("escrow of " + id + " holds " + left + " after settlement");
-        }
     }
 
     /**

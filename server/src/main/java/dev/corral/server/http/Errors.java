@@ -17,7 +17,7 @@ public final class Errors {
     private Errors() {}
 
     /** The status a refusal of this kind is answered with. */
-    static int status(Refusal.Kind kind) {
+    public static int status(Refusal.Kind kind) {
         return switch (kind) {
             case INVALID -> 400;
             case UNAUTHENTICATED -> 401;

@@ -51,6 +51,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -111,6 +112,9 @@ public final class Routes {
         routes.before("/api/*", this::rateLimit);
         routes.before("/explorer", this::rateLimit);
         routes.before("/explorer/*", this::rateLimit);
+        for (String web : List.of("/login", "/signup", "/logout", "/cloud", "/cloud/*")) {
+            routes.before(web, this::rateLimit);
+        }
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         routes.get("/api/v1/network/stats", ctx -> ctx.json(network.stats()));
@@ -274,7 +278,8 @@ public final class Routes {
     private void rateLimit(Context ctx) {
         String key = ctx.header("Authorization");
         // The router ignores trailing slashes: so does the check for a sign-up.
-        boolean signUp = "POST".equals(ctx.method().name()) && "/api/v1/accounts".equals(ctx.path().replaceAll("/+$", ""));
+        String path = ctx.path().replaceAll("/+$", "");
+        boolean signUp = "POST".equals(ctx.method().name()) && ("/api/v1/accounts".equals(path) || "/signup".equals(path));
         if (signUp) {
             refuseOverLimit(ctx, RateLimits.Kind.SIGN_UP, ctx.ip());
             return;

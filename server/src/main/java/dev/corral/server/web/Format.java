@@ -2,6 +2,8 @@ package dev.corral.server.web;
 
 import dev.corral.core.Currency;
 import dev.corral.core.Money;
+import dev.corral.core.api.Amount;
+import dev.corral.core.api.ClusterView;
 import java.math.BigDecimal;
 import java.text.NumberFormat;
 import java.time.Instant;
@@ -50,6 +52,16 @@ public final class Format {
         BigDecimal exact = BigDecimal.valueOf(amount.minor(), amount.currency().decimals()).stripTrailingZeros();
         BigDecimal value = exact.scale() < 2 ? exact.setScale(2) : exact;
         return amount.currency() == Currency.USD ? "$" + grouped(value) : grouped(value) + " " + amount.currency();
+    }
+
+    /** An amount as the API shows it, written for people. */
+    public static String amount(Amount amount) {
+        return amount == null ? "–" : money(new Money(amount.minor(), Currency.valueOf(amount.currency())));
+    }
+
+    /** What a cluster runs on: "2 x H100" per device, or "CPU". */
+    public static String hardware(ClusterView cluster) {
+        return cluster.gpuModel() == null ? "CPU" : cluster.gpusPerDevice() + " × " + cluster.gpuModel();
     }
 
     public static String percent(long part, long whole) {

@@ -1,0 +1,151 @@
+package dev.corral.server.web;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.core.api.AccountCreated;
+import dev.corral.server.Refusal;
+import dev.corral.server.accounts.AccountService;
+import dev.corral.server.http.Errors;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * What the signed-in faces share: sign-in, sign-up and sign-out pages, and the wrappers their
+ * routes go through. A page without a session sends the browser to sign in and back; a change
+ * needs the session's CSRF token; a refusal is shown as a page that says what to do (the data
+ * routes a page's script calls answer JSON errors, as the API does).
+ */
+public final class WebPages {
+    /** A page's work for the signed-in account. */
+    @FunctionalInterface
+    public interface ForSession {
+        void handle(Context ctx, Sessions.SignedIn session) throws Exception;
+    }
+
+    /** The sign-in page: where to go after, and what went wrong (or nothing). */
+    public record SignIn(String next, String error) {}
+
+    /** The page shown once after sign-up: the new account's API key, which is not shown again. */
+    public record SignedUp(Sessions.SignedIn session, AccountCreated account) {}
+
+    /** A refusal shown as a page: its status, what happened and what to do. */
+    public record Problem(Sessions.SignedIn session, int status, String message) {}
+
+    private final Pages pages;
+    private final Sessions sessions;
+    private final AccountService accounts;
+
+    public WebPages(Pages pages, Sessions sessions, AccountService accounts) {
+        this.pages = requireNonNull(pages, "pages is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.accounts = requireNonNull(accounts, "accounts is null");
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/login", ctx -> pages.render(ctx, "login.jte", new SignIn(safeNext(ctx.queryParam("next")), null)));
+        routes.post("/login", ctx -> {
+            String next = safeNext(ctx.formParam("next"));
+            try {
+                sessions.signIn(ctx, ctx.formParam("apiKey"));
+                ctx.redirect(next);
+            } catch (Refusal refused) {
+                ctx.status(Errors.status(refused.kind()));
+                pages.render(ctx, "login.jte", new SignIn(next, refused.getMessage()));
+            }
+        });
+        routes.post("/signup", ctx -> {
+            try {
+                String name = Optional.ofNullable(ctx.formParam("name")).orElse("").strip();
+                AccountCreated created = accounts.create(name, Optional.ofNullable(ctx.formParam("referralCode"))
+                        .map(String::strip).filter(code -> !code.isEmpty()).orElse(null));
+                Sessions.SignedIn session = sessions.signIn(ctx, created.apiKey());
+                pages.render(ctx, "signed-up.jte", new SignedUp(session, created));
+            } catch (Refusal refused) {
+                ctx.status(Errors.status(refused.kind()));
+                pages.render(ctx, "login.jte", new SignIn("/cloud", refused.getMessage()));
+            }
+        });
+        routes.post("/logout", ctx -> {
+            try {
+                sessions.signOut(ctx);
+                ctx.redirect("/login");
+            } catch (Refusal refused) {
+                problem(ctx, null, refused);
+            }
+        });
+    }
+
+    public void render(Context ctx, String template, Object model) {
+        pages.render(ctx, template, model);
+    }
+
+    /** A page for the signed-in account; without a session, the sign-in page first. */
+    public Handler signedIn(ForSession page) {
+        return ctx -> {
+            Optional<Sessions.SignedIn> session = sessions.current(ctx);
+            if (session.isEmpty()) {
+                ctx.redirect("/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8));
+                return;
+            }
+            try {
+                page.handle(ctx, session.get());
+            } catch (Refusal refused) {
+                problem(ctx, session.get(), refused);
+            }
+        };
+    }
+
+    /** A form's change for the signed-in account: it must carry the session's CSRF token. */
+    public Handler change(ForSession change) {
+        return ctx -> {
+            Optional<Sessions.SignedIn> session = sessions.current(ctx);
+            if (session.isEmpty()) {
+                problem(ctx, null, Refusal.unauthenticated("your session has ended: sign in again"));
+                return;
+            }
+            try {
+                sessions.checkChange(ctx, session.get());
+                change.handle(ctx, session.get());
+            } catch (Refusal refused) {
+                problem(ctx, session.get(), refused);
+            }
+        };
+    }
+
+    /** What a page's script reads for the signed-in account, as JSON; without a session, a 401 JSON error. */
+    public Handler signedInData(ForSession data) {
+        return ctx -> {
+            Sessions.SignedIn session = sessions.current(ctx).orElseThrow(() -> Refusal.unauthenticated(
+                    "your session has ended: sign in again"));
+            Pages.secure(ctx);
+            data.handle(ctx, session);
+        };
+    }
+
+    /** What a page's script asks to be done, as JSON: it must carry the session's CSRF token in its header. */
+    public Handler changeData(ForSession data) {
+        return ctx -> {
+            Sessions.SignedIn session = sessions.current(ctx).orElseThrow(() -> Refusal.unauthenticated(
+                    "your session has ended: sign in again"));
+            sessions.checkChange(ctx, session);
+            Pages.secure(ctx);
+            data.handle(ctx, session);
+        };
+    }
+
+    private void problem(Context ctx, Sessions.SignedIn session, Refusal refused) {
+        int status = Errors.status(refused.kind());
+        ctx.status(status);
+        pages.render(ctx, "problem.jte", new Problem(session, status, refused.getMessage()));
+    }
+
+    /** Where to go after signing in: a path of this site only (never another host). */
+    static String safeNext(String next) {
+        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
+                && next.length() <= 512 ? next : "/cloud";
+    }
+}
