@@ -72,11 +72,14 @@ final class Demo {
     private final PrintWriter out;
     private final Path directory;
     private final RanksIn ranksIn;
+    private final boolean stayUp;
 
-    Demo(PrintWriter out, Path directory, RanksIn ranksIn) {
+    /** A demo; with {@code stayUp}, its coordinator and agents keep running after the checks until interrupted. */
+    Demo(PrintWriter out, Path directory, RanksIn ranksIn, boolean stayUp) {
         this.out = out;
         this.directory = directory;
         this.ranksIn = ranksIn;
+        this.stayUp = stayUp;
     }
 
     /** Runs the demo; true when every check passed. Everything it started is stopped before it returns. */
@@ -130,6 +133,16 @@ final class Demo {
             passed &= checkMoney(anonymous, customer, bob, carol, done);
             passed &= checkTokenRewards(anonymous, bob, carol);
             say(passed ? "demo passed" : "demo FAILED");
+            say("the web faces: Explorer " + url.resolve("/explorer") + " (public); Cloud console "
+                    + url.resolve("/cloud") + " (sign in as alice with " + alice.apiKey() + "); the browser asks "
+                    + "to accept the certificate above, which the demo made");
+            if (stayUp) {
+                say("--keep: the coordinator and its 4 agents stay up, their data in " + directory + "; Ctrl-C stops them");
+                out.flush();
+                // Ctrl-C ends the JVM without the finally below: the agents are stopped on the way out.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> agents.forEach(Process::destroy)));
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
             return passed;
         } finally {
             stopAgents(agents);

@@ -12,12 +12,14 @@ import picocli.CommandLine.Spec;
 /** `corral demo`: the whole system, end to end, on this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start a coordinator and 4 agents, deploy a 4-rank cluster that computes a sum over TCP, "
-                + "check the result and the money, stop everything. Exits 0 when every check passed.")
+                + "check the result and the money, print the web faces' addresses, stop everything (unless --keep). "
+                + "Exits 0 when every check passed.")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--keep", description = "Keep the demo's data directory (store, agent logs) instead of removing it.")
+    @Option(names = "--keep", description = "After the checks, keep the coordinator and its agents running (to look "
+            + "at the web faces) until Ctrl-C, and keep the demo's data directory (store, agent logs).")
     boolean keep;
 
     @Option(names = "--ranks-in", defaultValue = "AUTO", paramLabel = "auto|container|process",
@@ -29,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path directory = Files.createTempDirectory("corral-demo-");
         try {
-            return new Demo(spec.commandLine().getOut(), directory, ranksIn).run() ? 0 : 1;
+            return new Demo(spec.commandLine().getOut(), directory, ranksIn, keep).run() ? 0 : 1;
         } finally {
             if (keep) {
                 spec.commandLine().getOut().println("kept " + directory);

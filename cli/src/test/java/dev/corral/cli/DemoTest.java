@@ -30,7 +30,7 @@ class DemoTest {
 
     private static String runs(Path directory, Demo.RanksIn ranksIn) throws Exception {
         StringWriter output = new StringWriter();
-        boolean passed = new Demo(new PrintWriter(output, true), directory, ranksIn).run();
+        boolean passed = new Demo(new PrintWriter(output, true), directory, ranksIn, false).run();
 
         assertThat(passed).as(output.toString()).isTrue();
         assertThat(output.toString())
@@ -39,6 +39,8 @@ class DemoTest {
                 .contains("money adds up (escrow = earnings + fee + refund): yes")
                 .contains("ledger balances sum to zero in every currency: yes")
                 .contains("signed epoch records: yes")
+                .containsPattern("the web faces: Explorer https://127\\.0\\.0\\.1:\\d+/explorer \\(public\\); "
+                        + "Cloud console https://127\\.0\\.0\\.1:\\d+/cloud \\(sign in as alice with ck_")
                 .contains("stopped the coordinator and 4 agents");
         return output.toString();
     }

@@ -22,6 +22,7 @@ import dev.corral.server.clusters.QuoteService;
 import dev.corral.server.clusters.RankReports;
 import dev.corral.server.devices.DeviceService;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.server.devices.TelemetryHistory;
 import dev.corral.server.devices.WorkBoard;
 import dev.corral.server.web.CloudPages;
 import dev.corral.server.web.ExplorerPages;
@@ -29,6 +30,7 @@ import dev.corral.server.web.Pages;
 import dev.corral.server.web.Sessions;
 import dev.corral.server.web.WebAssets;
 import dev.corral.server.web.WebPages;
+import dev.corral.server.web.WorkerPages;
 import dev.corral.server.http.AgentAnswers;
 import dev.corral.server.http.AgentAuth;
 import dev.corral.server.http.Errors;
@@ -162,8 +164,11 @@ public final class Coordinator implements AutoCloseable {
             Pages pages = new Pages();
             ExplorerPages explorer = new ExplorerPages(pages, network, epochs, stakes, tokens);
             Sessions sessions = new Sessions(database, store.webSessions(), accounts, config.clock());
+            TelemetryHistory telemetry = new TelemetryHistory(database, store.devices(), store.telemetrySamples(),
+                    config.clock());
             WebPages web = new WebPages(pages, sessions, accounts);
             CloudPages cloud = new CloudPages(web, clusters, offers, accounts, tokens);
+            WorkerPages worker = new WorkerPages(web, devices, telemetry, accounts, epochs, tokens, stakes);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;
@@ -178,6 +183,7 @@ public final class Coordinator implements AutoCloseable {
                 explorer.register(javalin.routes);
                 web.register(javalin.routes);
                 cloud.register(javalin.routes);
+                worker.register(javalin.routes);
                 javalin.staticFiles.add(WebAssets::configure);
                 Errors.register(javalin.routes, BODY_BYTES_MAX);
             });
@@ -185,7 +191,7 @@ public final class Coordinator implements AutoCloseable {
             ClusterSweep clusterSweep = new ClusterSweep(database, store.clusters(), store.stakes(), deviceState, ends,
                     config.clock(), metrics);
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
-                    stakes, challenges, network, sessions, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
+                    stakes, challenges, network, sessions, telemetry, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),
                     fingerprint, certificate.map(CoordinatorCertificate::sha256));
         } catch (RuntimeException e) {

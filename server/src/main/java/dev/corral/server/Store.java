@@ -16,12 +16,14 @@ import dev.corral.store.Oracle;
 import dev.corral.store.Quotes;
 import dev.corral.store.Settings;
 import dev.corral.store.Stakes;
+import dev.corral.store.TelemetrySamples;
 import dev.corral.store.WebSessions;
 
 /** The database and its repositories, as the services use them. */
 public record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
         Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
-        Quotes quotes, CustomerReports customerReports, NetworkSamples networkSamples, WebSessions webSessions) {
+        Quotes quotes, CustomerReports customerReports, NetworkSamples networkSamples, WebSessions webSessions,
+        TelemetrySamples telemetrySamples) {
 
     /** The repositories over the database, the journal chained over its pseudonymous public form. */
     public static Store on(Database db, Pseudonyms pseudonyms) {
@@ -29,6 +31,6 @@ public record Store(Database db, Accounts accounts, Devices devices, Clusters cl
         return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
                 new Challenges(), new Quotes(), new CustomerReports(), new NetworkSamples(),
-                new WebSessions());
+                new WebSessions(), new TelemetrySamples());
     }
 }

@@ -6,6 +6,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.server.challenges.ChallengeService;
 import dev.corral.server.clusters.ClusterSweep;
 import dev.corral.server.devices.DeviceState;
+import dev.corral.server.devices.TelemetryHistory;
 import dev.corral.server.http.ReplayGuard;
 import dev.corral.server.network.NetworkService;
 import dev.corral.server.tokens.EpochService;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * clusters fail), paid time runs out, slow deployments fail, ended epochs are closed, stakes
  * whose cool-down is over are released, availability challenges are sent and expired, the
  * nonces of requests too old to be accepted anyway are forgotten, the network's figures are
- * sampled for the Explorer's charts, ended web sessions are forgotten. Devices
+ * sampled for the Explorer's charts and devices' telemetry for their owners', ended web
+ * sessions are forgotten. Devices
  * are marked offline only after the coordinator has itself been watching for a whole
  * heartbeat timeout: after a start, and after any gap between sweeps longer than the timeout
  * (a long pause, a suspended VM, a clock step), agents get that long to be heard again.
@@ -38,8 +40,11 @@ import org.slf4j.LoggerFactory;
 final class Sweeper implements AutoCloseable {
     /** How long an expired quote is kept, so a late deploy naming it hears "expired" rather than "unknown". */
     static final Duration QUOTE_RETENTION = Duration.ofDays(1);
-    /** How long closed stretches online are kept for uptime: far longer than any epoch left to close. */
-    static final Duration ONLINE_STRETCH_RETENTION = Duration.ofDays(7);
+    /**
+     * How long closed stretches online are kept: far longer than any epoch left to close, and the
+     * 30 days of uptime the Worker dashboard shows.
+     */
+    static final Duration ONLINE_STRETCH_RETENTION = Duration.ofDays(31);
     /**
      * How often the silent devices are looked for in the store's every row rather than in the
      * index's memory of heartbeats: a bound on how long a device the index somehow missed stays online.
@@ -57,6 +62,7 @@ final class Sweeper implements AutoCloseable {
     private final ChallengeService challenges;
     private final NetworkService network;
     private final Sessions sessions;
+    private final TelemetryHistory telemetry;
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final ReplayGuard replays;
@@ -67,7 +73,7 @@ final class Sweeper implements AutoCloseable {
 
     Sweeper(Database db, Devices deviceRows, Quotes quotes, DeviceState devices, ClusterSweep clusters,
             EpochService epochs, StakeService stakes, ChallengeService challenges, NetworkService network,
-            Sessions sessions, ReplayGuard replays, Clock clock,
+            Sessions sessions, TelemetryHistory telemetry, ReplayGuard replays, Clock clock,
             Duration heartbeatTimeout, Duration interval) {
         this.db = requireNonNull(db, "db is null");
         this.deviceRows = requireNonNull(deviceRows, "deviceRows is null");
@@ -79,6 +85,7 @@ final class Sweeper implements AutoCloseable {
         this.challenges = requireNonNull(challenges, "challenges is null");
         this.network = requireNonNull(network, "network is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
+        this.telemetry = requireNonNull(telemetry, "telemetry is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.heartbeatTimeout = requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
         this.replays = requireNonNull(replays, "replays is null");
@@ -116,6 +123,7 @@ final class Sweeper implements AutoCloseable {
         challenges.issueDue();
         network.sampleDue();
         sessions.pruneEnded();
+        telemetry.sampleDue();
         replays.prune(now);
         db.transaction(c -> quotes.pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
         db.transaction(c -> deviceRows.pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));

@@ -193,6 +193,27 @@ public final class Devices {
                 }).stream().filter(e -> e.uptimeMillis() > 0).toList();
     }
 
+    /**
+     * The owner's devices' time online in [from, to), closed stretches plus the current one, by
+     * device; a device never online in the span is absent.
+     */
+    public Map<DeviceId, Long> uptimeOfOwnerBetween(Connection c, AccountId owner, Instant from, Instant to)
+            throws SQLException {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        Map<DeviceId, Long> uptime = new HashMap<>();
+        Sql.list(c, "SELECT o.device_id, SUM(LEAST(o.to_ms, ?) - GREATEST(o.from_ms, ?)) FROM device_online o "
+                + "JOIN device d ON d.id = o.device_id WHERE d.owner_id = ? AND o.to_ms > ? AND o.from_ms < ? "
+                + "GROUP BY o.device_id", row -> uptime.merge(new DeviceId(row.getString(1)), row.getLong(2), Long::sum),
+                end, start, owner.value(), start, end);
+        Sql.list(c, "SELECT id, online_since FROM device WHERE owner_id = ? AND online = TRUE AND online_since IS NOT NULL "
+                + "AND online_since < ?",
+                row -> uptime.merge(new DeviceId(row.getString(1)), end - Math.max(row.getLong(2), start), Long::sum),
+                owner.value(), end);
+        uptime.replaceAll((device, millis) -> Math.min(millis, end - start));
+        return uptime;
+    }
+
     /** Online devices of one GPU model (null for CPU devices): how many, and how many of them are idle. */
     public record OnlineCount(String gpuModel, int online, int idle, int hired) {}
 

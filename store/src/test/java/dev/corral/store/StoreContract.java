@@ -10,6 +10,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Money;
+import dev.corral.core.Telemetry;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.core.publicledger.Transfer;
 import dev.corral.core.publicledger.TransferKind;
@@ -386,6 +387,33 @@ abstract class StoreContract {
         assertThat(fromTheSecond).extracting(NetworkSamples.Sample::online).containsExactly(11, 12, 13);
         assertThat(pruned).isEqualTo(3);
         assertThat(left).extracting(NetworkSamples.Sample::online).containsExactly(13, 14);
+    }
+
+    @Test
+    void telemetryIsSampledFromOnlineDevicesThatReportedAnyAndReadBackPerDeviceOldestFirst() {
+        AccountId owner = account("supplier");
+        List<DeviceId> ids = List.of(DeviceId.random(), DeviceId.random());
+        Telemetry reading = new Telemetry(12.5, 2048, List.of(new Telemetry.GpuReading(87, 71, 350, 40_000)));
+        TelemetrySamples samples = new TelemetrySamples();
+        db.transaction(c -> {
+            for (DeviceId id : ids) {
+                devices.insert(c, device(id, owner));
+            }
+            devices.heartbeat(c, ids.getFirst(), device(ids.getFirst(), owner).hardware(), "127.0.0.1", List.of("process"),
+                    reading, List.of(), false, NOW);
+            return null;
+        });
+
+        int first = db.transaction(c -> samples.takeOfOnlineDevices(c, NOW));
+        int second = db.transaction(c -> samples.takeOfOnlineDevices(c, NOW.plusSeconds(300)));
+        List<TelemetrySamples.Sample> read = db.transaction(c -> samples.of(c, ids.getFirst(), NOW, 10));
+        int pruned = db.transaction(c -> samples.pruneBefore(c, NOW.plusSeconds(1)));
+
+        assertThat(first).as("the device that reported telemetry").isEqualTo(1);
+        assertThat(second).isEqualTo(1);
+        assertThat(read).extracting(TelemetrySamples.Sample::at).containsExactly(NOW, NOW.plusSeconds(300));
+        assertThat(read.getFirst().telemetry()).isEqualTo(reading);
+        assertThat(pruned).isEqualTo(1);
     }
 
     @Test

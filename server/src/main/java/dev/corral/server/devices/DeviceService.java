@@ -152,6 +152,12 @@ public final class DeviceService {
         });
     }
 
+    /** The owner's devices' time online over the last {@code span}, by device (absent: not online in it). */
+    public Map<DeviceId, Long> uptimeOfOwner(AccountId owner, Duration span) {
+        Instant now = clock.instant();
+        return db.transaction(c -> deviceRows.uptimeOfOwnerBetween(c, owner, now.minus(span), now));
+    }
+
     public DeviceView get(AccountId owner, String deviceId) {
         DeviceId id = parseId(deviceId);
         return db.transaction(c -> {

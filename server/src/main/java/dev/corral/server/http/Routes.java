@@ -112,7 +112,7 @@ public final class Routes {
         routes.before("/api/*", this::rateLimit);
         routes.before("/explorer", this::rateLimit);
         routes.before("/explorer/*", this::rateLimit);
-        for (String web : List.of("/login", "/signup", "/logout", "/cloud", "/cloud/*")) {
+        for (String web : List.of("/login", "/signup", "/logout", "/cloud", "/cloud/*", "/worker", "/worker/*")) {
             routes.before(web, this::rateLimit);
         }
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));

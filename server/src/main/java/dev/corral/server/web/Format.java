@@ -1,6 +1,8 @@
 package dev.corral.server.web;
 
 import dev.corral.core.Currency;
+import dev.corral.core.DeviceKind;
+import dev.corral.core.HardwareSpec;
 import dev.corral.core.Money;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.ClusterView;
@@ -62,6 +64,20 @@ public final class Format {
     /** What a cluster runs on: "2 x H100" per device, or "CPU". */
     public static String hardware(ClusterView cluster) {
         return cluster.gpuModel() == null ? "CPU" : cluster.gpusPerDevice() + " × " + cluster.gpuModel();
+    }
+
+    /** A device's hardware: "8 × H100 80 GB" for GPUs, else its CPU's cores and memory. */
+    public static String deviceHardware(HardwareSpec hardware) {
+        if (hardware.kind() == DeviceKind.GPU && hardware.gpuModel() != null) {
+            return hardware.gpuCount() + " × " + hardware.gpuModel()
+                    + (hardware.vramMbPerGpu() > 0 ? " " + hardware.vramMbPerGpu() / 1024 + " GB" : "");
+        }
+        return "CPU · " + hardware.cpuCores() + " cores · " + count(hardware.memoryMb() / 1024) + " GB";
+    }
+
+    /** A share 0..1 as a percentage with one decimal. */
+    public static String share(double share) {
+        return String.format(Locale.US, "%.1f%%", Math.max(0, Math.min(1, share)) * 100);
     }
 
     public static String percent(long part, long whole) {
