@@ -105,6 +105,28 @@ class ExplorerWebTest {
         assertThat(csv).as("the CSV the browser downloaded, against the epochs API").isEqualTo(expected);
         browser.screenshot("explorer-blocks");
 
+        browser.find("table.blocks tbody a").click();
+        browser.await("block 1's page", d -> d.getCurrentUrl().endsWith("/explorer/blocks/1"));
+        assertThat(browser.find("#nominated").getText()).isEqualTo("2");
+        assertThat(browser.find("#block-devices tbody").getText()).doesNotContain("dev_");
+        browser.find("#export-devices").click();
+        List<String> devicesCsv = Files.readAllLines(browser.awaitDownload("corral-block-1-devices.csv"), UTF_8);
+        String blockJson = new WebClient(network.url).get("/api/v1/ledger/blocks/1").body();
+        Map<String, Object> block = dev.corral.core.Json.mapper().readValue(blockJson, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+        assertThat(block).as(blockJson).containsKey("devices");
+        List<String> expectedDevices = new ArrayList<>(List.of(
+                "epoch,device,seconds_online,proven,challenges_passed,challenges_failed,reward"));
+        for (Object entry : (List<?>) block.get("devices")) {
+            Map<?, ?> d = (Map<?, ?>) entry;
+            expectedDevices.add(String.join(",", "1", (String) d.get("device"),
+                    Long.toString(((Number) d.get("uptimeMillis")).longValue() / 1000), d.get("proven").toString(),
+                    d.get("challengesPassed").toString(), d.get("challengesFailed").toString(), d.get("reward").toString()));
+        }
+        assertThat(devicesCsv).as("the block's devices the browser downloaded, against the API").isEqualTo(expectedDevices)
+                .hasSize(3);
+        assertThat(devicesCsv.get(1)).matches("1,d_[0-9a-f]+,\\d+,(true|false),\\d+,\\d+,[1-9]\\d*");
+        browser.screenshot("explorer-block");
+
         browser.go("/explorer/journal");
         long entries = network.anonymous.allJournal().size();
         assertThat(browser.all("#journal tbody tr")).hasSize((int) Math.min(entries, 50));

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -81,6 +83,20 @@ public final class Challenges {
         return new HashSet<>(Sql.list(c, "SELECT DISTINCT device_id FROM challenge WHERE outcome = 'PASSED' "
                 + "AND finished_at >= ? AND finished_at < ?", row -> new DeviceId(row.getString(1)), from.toEpochMilli(),
                 to.toEpochMilli()));
+    }
+
+    /** Challenges passed and failed (WRONG, LATE or MISSING; a VOID one counts neither way) by a device, of those that finished in [from, to). */
+    public record Tally(int passed, int failed) {}
+
+    public Map<DeviceId, Tally> tallyFinishedBetween(Connection c, Instant from, Instant to) throws SQLException {
+        Map<DeviceId, Tally> tallies = new HashMap<>();
+        Sql.list(c, "SELECT device_id, outcome FROM challenge WHERE finished_at >= ? AND finished_at < ? AND outcome <> ?",
+                row -> {
+            boolean passed = "PASSED".equals(row.getString(2));
+            return tallies.merge(new DeviceId(row.getString(1)), new Tally(passed ? 1 : 0, passed ? 0 : 1),
+                    (a, b) -> new Tally(a.passed() + b.passed(), a.failed() + b.failed()));
+        }, from.toEpochMilli(), to.toEpochMilli(), VOID);
+        return tallies;
     }
 
     /** A device's challenges, newest first. */

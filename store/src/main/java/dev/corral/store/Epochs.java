@@ -18,6 +18,12 @@ public final class Epochs {
     /** One device's availability reward in one epoch, in IO base units. */
     public record Reward(long epoch, DeviceId device, AccountId owner, long amount) {}
 
+    /** A device a block's close considered: its time online in the epoch and whether it proved itself. */
+    public record Nominee(DeviceId device, AccountId owner, long uptimeMillis, boolean proven) {}
+
+    /** A block's counts: devices considered, those that proved themselves, those rewarded. */
+    public record Summary(long epoch, int nominated, int proven, int rewarded) {}
+
     public void insert(Connection c, EpochRecord r) throws SQLException {
         Sql.update(c, "INSERT INTO epoch_record (epoch, starts_at, ends_at, journal_seq, journal_head, block_emission, "
                 + "minted, burned, supply, balance_root, balances, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -40,6 +46,60 @@ public final class Epochs {
         List<Object[]> rows = new ArrayList<>(byOwner.size());
         byOwner.forEach((owner, devices) -> rows.add(new Object[] {epoch, owner.value(), devices.toString()}));
         Sql.insertAll(c, "INSERT INTO epoch_owner_reward (epoch, owner_id, devices)", 3, rows);
+    }
+
+    /** Stores what an epoch's close saw of its devices (one row per owner) and its counts. */
+    public void insertNominees(Connection c, long epoch, List<Nominee> nominees, int rewarded) throws SQLException {
+        Map<AccountId, StringBuilder> byOwner = new LinkedHashMap<>();
+        for (Nominee nominee : nominees) {
+            StringBuilder devices = byOwner.computeIfAbsent(nominee.owner(), owner -> new StringBuilder());
+            devices.append(devices.isEmpty() ? "" : ",").append(nominee.device().value()).append('=')
+                    .append(nominee.uptimeMillis()).append(':').append(nominee.proven() ? 1 : 0);
+        }
+        List<Object[]> rows = new ArrayList<>(byOwner.size());
+        byOwner.forEach((owner, devices) -> rows.add(new Object[] {epoch, owner.value(), devices.toString()}));
+        Sql.insertAll(c, "INSERT INTO epoch_owner_device (epoch, owner_id, devices)", 3, rows);
+        Sql.update(c, "INSERT INTO epoch_summary (epoch, nominated, proven, rewarded) VALUES (?, ?, ?, ?)", epoch,
+                nominees.size(), (int) nominees.stream().filter(Nominee::proven).count(), rewarded);
+    }
+
+    /** The devices an epoch's close considered, in device id order. */
+    public List<Nominee> nomineesOf(Connection c, long epoch) throws SQLException {
+        List<Nominee> nominees = new ArrayList<>();
+        for (Object[] row : Sql.list(c, "SELECT owner_id, devices FROM epoch_owner_device WHERE epoch = ?",
+                r -> new Object[] {r.getString(1), r.getString(2)}, epoch)) {
+            AccountId owner = new AccountId((String) row[0]);
+            for (String device : ((String) row[1]).split(",")) {
+                int equals = device.indexOf('=');
+                int colon = device.indexOf(':', equals);
+                nominees.add(new Nominee(new DeviceId(device.substring(0, equals)), owner,
+                        Long.parseLong(device.substring(equals + 1, colon)), device.charAt(colon + 1) == '1'));
+            }
+        }
+        nominees.sort(Comparator.comparing(nominee -> nominee.device().value()));
+        return nominees;
+    }
+
+    /** Every device's availability reward in one epoch, in IO base units. */
+    public Map<DeviceId, Long> rewardsOfEpoch(Connection c, long epoch) throws SQLException {
+        Map<DeviceId, Long> rewards = new LinkedHashMap<>();
+        for (String devices : Sql.list(c, "SELECT devices FROM epoch_owner_reward WHERE epoch = ?", r -> r.getString(1),
+                epoch)) {
+            for (String device : devices.split(",")) {
+                int equals = device.indexOf('=');
+                rewards.put(new DeviceId(device.substring(0, equals)), Long.parseLong(device.substring(equals + 1)));
+            }
+        }
+        return rewards;
+    }
+
+    /** The counts of the closed epochs in [from, to); an epoch closed before they were kept has none. */
+    public Map<Long, Summary> summaries(Connection c, long from, long to) throws SQLException {
+        Map<Long, Summary> summaries = new LinkedHashMap<>();
+        Sql.list(c, "SELECT epoch, nominated, proven, rewarded FROM epoch_summary WHERE epoch >= ? AND epoch < ?",
+                r -> summaries.put(r.getLong(1), new Summary(r.getLong(1), r.getInt(2), r.getInt(3), r.getInt(4))),
+                from, to);
+        return summaries;
     }
 
     /** The epoch after the last closed one: 0 before any was closed. */

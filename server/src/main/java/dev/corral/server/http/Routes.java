@@ -125,6 +125,8 @@ public final class Routes {
                 Params.intParam(ctx, "limit", JournalEntry.PAGE_MAX))));
         routes.get("/api/v1/ledger/epochs", ctx -> ctx.json(epochs.epochs(Params.longParam(ctx, "from", 0),
                 Params.intParam(ctx, "limit", EpochRecord.PAGE_MAX))));
+        routes.get("/api/v1/ledger/blocks/{epoch}", ctx -> ctx.json(epochs.block(Params.longParam("epoch",
+                ctx.pathParam("epoch")))));
         routes.get("/api/v1/ledger/proof", ctx -> {
             String account = ctx.queryParam("account");
             if (account == null || ctx.queryParam("epoch") == null) {

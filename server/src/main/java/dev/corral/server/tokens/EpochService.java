@@ -38,11 +38,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +83,12 @@ public final class EpochService {
     private final Instant genesis;
     /** The public journal's names, derived from the same key as the ledger's chain. */
     private final Pseudonyms pseudonyms;
+    private final Map<Long, Block> blockDetails = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Block> eldest) {
+            return size() > BLOCK_DETAILS_CACHED;
+        }
+    };
     /** One epoch's balance tree at a time is built for proofs, and the last one kept. */
     private final ReentrantLock proofTreeLock = new ReentrantLock();
     private EpochTree proofTree;
@@ -192,6 +200,8 @@ public final class EpochService {
             ledger.apply(c, plan.mints(), clock.instant());
             epochs.insertRewards(c, plan.rewards().stream()
                     .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
+            epochs.insertNominees(c, epoch, earners.stream().map(d -> new Epochs.Nominee(d.id(), d.owner(),
+                    d.uptimeMillis(), d.proven())).toList(), plan.rewards().size());
             Ledger.Head head = ledger.lockHead(c);
             List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(publicBalances(pseudonyms, ledger.nonZeroBalances(c)));
             Ledger.Supply supply = ledger.supply(c);
@@ -243,6 +253,61 @@ public final class EpochService {
             throw Refusal.invalid("from must be >= 0 and limit 1.." + EpochRecord.PAGE_MAX);
         }
         return db.transaction(c -> epochs.from(c, from, limit));
+    }
+
+    /** The blocks whose details are kept in memory: a closed block never changes. */
+    static final int BLOCK_DETAILS_CACHED = 32;
+
+    /**
+     * One device a block's close considered, under its pseudonym: its time online in the epoch,
+     * whether it proved itself, its challenges that finished in the epoch, its availability reward.
+     */
+    public record BlockDevice(String device, long uptimeMillis, boolean proven, int challengesPassed,
+            int challengesFailed, long reward) {}
+
+    /** A closed block with the devices its close considered, in pseudonym order. */
+    public record Block(EpochRecord record, List<BlockDevice> devices) {
+        public long proven() {
+            return devices.stream().filter(BlockDevice::proven).count();
+        }
+
+        public long rewarded() {
+            return devices.stream().filter(d -> d.reward() > 0).count();
+        }
+    }
+
+    /** A block with its devices; refused as not found before it closed. */
+    public Block block(long epoch) {
+        synchronized (blockDetails) {
+            Block cached = blockDetails.get(epoch);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Block block = db.transaction(c -> {
+            EpochRecord record = epochs.byEpoch(c, epoch)
+                    .orElseThrow(() -> Refusal.notFound("closed block", Long.toString(epoch)));
+            Map<DeviceId, Long> rewards = epochs.rewardsOfEpoch(c, epoch);
+            Map<DeviceId, Challenges.Tally> tallies = challenges.tallyFinishedBetween(c,
+                    Instant.ofEpochMilli(record.startsAtMillis()), Instant.ofEpochMilli(record.endsAtMillis()));
+            List<BlockDevice> devices = new ArrayList<>();
+            for (Epochs.Nominee nominee : epochs.nomineesOf(c, epoch)) {
+                Challenges.Tally tally = tallies.getOrDefault(nominee.device(), new Challenges.Tally(0, 0));
+                devices.add(new BlockDevice(pseudonyms.of(nominee.device().value()), nominee.uptimeMillis(),
+                        nominee.proven(), tally.passed(), tally.failed(), rewards.getOrDefault(nominee.device(), 0L)));
+            }
+            devices.sort(Comparator.comparing(BlockDevice::device));
+            return new Block(record, List.copyOf(devices));
+        });
+        synchronized (blockDetails) {
+            blockDetails.put(epoch, block);
+        }
+        return block;
+    }
+
+    /** The counts of the closed blocks in [from, to), by epoch; a block closed before they were kept has none. */
+    public Map<Long, Epochs.Summary> summaries(long from, long to) {
+        return db.transaction(c -> epochs.summaries(c, from, to));
     }
 
     /** The newest closed epochs, newest first, at most {@code limit}, and how many are closed in all. */

@@ -16,6 +16,7 @@ import dev.corral.server.network.NetworkService;
 import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.StakeService;
 import dev.corral.server.tokens.TokenService;
+import dev.corral.store.Epochs;
 import dev.corral.store.NetworkSamples;
 import dev.corral.store.Stakes;
 import io.javalin.config.RoutesConfig;
@@ -47,9 +48,15 @@ public final class ExplorerPages {
     /** The blocks the supply chart spans: the newest this many. */
     static final int SUPPLY_CHART_BLOCKS = EpochRecord.PAGE_MAX;
 
+    /** A block in a list: its signed record and its close's counts (none for a block closed before they were kept). */
+    public record BlockRow(EpochRecord record, Epochs.Summary summary) {}
+
+    /** One block with the devices its close considered. */
+    public record BlockPage(EpochService.Block block, long blocksClosed) {}
+
     /** The overview: devices, clusters, supply, stake, the price of IO and the newest blocks. */
     public record Overview(NetworkStats stats, Stakes.Totals staking, Optional<OraclePrice> price,
-            List<EpochRecord> blocks, long blocksClosed) {
+            List<BlockRow> blocks, long blocksClosed) {
         /** Devices in a cluster, of those online. */
         public String utilisation() {
             return Format.percent(stats.models().stream().mapToLong(NetworkStats.ModelCount::hired).sum(),
@@ -71,7 +78,7 @@ public final class ExplorerPages {
     }
 
     /** One page of blocks, newest first, with the epochs of the pages before and after it (if any). */
-    public record Blocks(List<EpochRecord> blocks, long blocksClosed, Long newerBefore, Long olderBefore) {}
+    public record Blocks(List<BlockRow> blocks, long blocksClosed, Long newerBefore, Long olderBefore) {}
 
     /** One page of the journal, oldest first, with where the pages before and after it start (if any). */
     public record Journal(List<JournalEntry> entries, long length, Long previousAfter, Long nextAfter) {}
@@ -99,6 +106,9 @@ public final class ExplorerPages {
         routes.get("/explorer", this::overview);
         routes.get("/explorer/blocks", this::blocks);
         routes.get("/explorer/blocks.csv", this::blocksCsv);
+        routes.get("/explorer/blocks/{epoch}", ctx -> pages.render(ctx, "explorer/block.jte",
+                new BlockPage(epochs.block(epochParam(ctx)), epochs.newest(1).closed())));
+        routes.get("/explorer/blocks/{epoch}/devices.csv", this::blockDevicesCsv);
         routes.get("/explorer/journal", this::journal);
         routes.get("/explorer/verify", ctx -> {
             EpochService.Newest newest = epochs.newest(1);
@@ -112,7 +122,7 @@ public final class ExplorerPages {
         NetworkStats stats = network.stats();
         EpochService.Newest newest = epochs.newest(BLOCKS_ON_OVERVIEW);
         pages.render(ctx, "explorer/overview.jte", new Overview(stats, stakes.totals(),
-                tokens.prices(1).stream().findFirst(), newest.epochs(), newest.closed()));
+                tokens.prices(1).stream().findFirst(), rows(newest.epochs()), newest.closed()));
     }
 
     private void blocks(Context ctx) {
@@ -126,7 +136,7 @@ public final class ExplorerPages {
         List<EpochRecord> page = before == 0 ? List.of()
                 : new ArrayList<>(epochs.epochs(from, (int) (before - from)));
         Collections.reverse(page);
-        pages.render(ctx, "explorer/blocks.jte", new Blocks(List.copyOf(page), closed,
+        pages.render(ctx, "explorer/blocks.jte", new Blocks(rows(page), closed,
                 before < closed ? Math.min(closed, before + BLOCKS_PER_PAGE) : null, from > 0 ? from : null));
     }
 
@@ -149,6 +159,43 @@ public final class ExplorerPages {
                 from = page.getLast().epoch() + 1;
             }
         }
+    }
+
+    /** The devices a block's close considered, as CSV: pseudonym, seconds online, proven, challenges, reward in base units. */
+    private void blockDevicesCsv(Context ctx) throws IOException {
+        EpochService.Block block = epochs.block(epochParam(ctx));
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"corral-block-" + block.record().epoch()
+                + "-devices.csv\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+            out.write(BlocksCsv.DEVICES_HEADER);
+            for (EpochService.BlockDevice device : block.devices()) {
+                out.write(BlocksCsv.deviceRow(block.record().epoch(), device));
+            }
+        }
+    }
+
+    private List<BlockRow> rows(List<EpochRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        long from = records.stream().mapToLong(EpochRecord::epoch).min().orElseThrow();
+        long to = records.stream().mapToLong(EpochRecord::epoch).max().orElseThrow() + 1;
+        Map<Long, Epochs.Summary> summaries = epochs.summaries(from, to);
+        return records.stream().map(r -> new BlockRow(r, summaries.get(r.epoch()))).toList();
+    }
+
+    private static long epochParam(Context ctx) {
+        try {
+            long epoch = Long.parseLong(ctx.pathParam("epoch"));
+            if (epoch >= 0) {
+                return epoch;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw Refusal.notFound("closed block", ctx.pathParam("epoch"));
     }
 
     private void journal(Context ctx) {

@@ -75,6 +75,15 @@ public final class Format {
         return "CPU · " + hardware.cpuCores() + " cores · " + count(hardware.memoryMb() / 1024) + " GB";
     }
 
+    /** A span of time as hours, minutes and seconds: "1 h 02 min", "4 min 10 s". */
+    public static String duration(long millis) {
+        long seconds = millis / 1000;
+        if (seconds >= 3600) {
+            return seconds / 3600 + " h " + String.format(Locale.US, "%02d", seconds % 3600 / 60) + " min";
+        }
+        return seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
+    }
+
     /** A share 0..1 as a percentage with one decimal. */
     public static String share(double share) {
         return String.format(Locale.US, "%.1f%%", Math.max(0, Math.min(1, share)) * 100);
