@@ -6,22 +6,7 @@ const QUOTE_DELAY_MS = 300;
 const FOLLOW_EVERY_MS = 2000;
 const csrf = document.querySelector("meta[name=csrf-token]")?.content;
 
-async function getJson(path) {
-  const answer = await fetch(path, { headers: { Accept: "application/json" } });
-  const body = await answer.json();
-  if (!answer.ok) {
-    throw new Error(body.message || (path + " answered " + answer.status));
-  }
-  return body;
-}
-
-/** An amount as the API sends it ({amount, currency}), written as the pages write amounts: "$0.16", "12.5 IOSD". */
-function money(a) {
-  let [whole, fraction = ""] = a.amount.split(".");
-  fraction = fraction.replace(/0+$/, "").padEnd(2, "0");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + fraction;
-  return a.currency === "USD" ? "$" + grouped : grouped + " " + a.currency;
-}
+const { getJson, money } = Corral;
 
 function text(tag, value, className) {
   const element = document.createElement(tag);
@@ -126,7 +111,7 @@ if (logs) {
       const lines = view.lines.map(l => "[" + l.rank + "] " + l.line);
       const atBottom = logs.scrollTop + logs.clientHeight >= logs.scrollHeight - 4;
       logs.textContent = lines.length === 0 ? "No output yet." : lines.join("\n")
-        + (view.truncated ? "\n… (the rest is kept; the CLI's `corral logs` reads it all)" : "");
+        + (view.truncated ? "\n… (the newest lines; `corral logs` reads them all)" : "");
       logs.dataset.lines = String(lines.length);
       if (atBottom) {
         logs.scrollTop = logs.scrollHeight;

@@ -4,27 +4,7 @@
 
 const NS = "http://www.w3.org/2000/svg";
 
-function emptyState(element, text) {
-  element.replaceChildren();
-  const p = document.createElement("p");
-  p.className = "empty";
-  p.textContent = text;
-  element.appendChild(p);
-}
-
-const COMPACT = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
-
-function compact(value) {
-  return COMPACT.format(value);
-}
-
-async function getJson(path) {
-  const answer = await fetch(path, { headers: { Accept: "application/json" } });
-  if (!answer.ok) {
-    throw new Error(path + " answered " + answer.status);
-  }
-  return answer.json();
-}
+const { emptyState, getJson, compact } = Corral;
 
 function drawChart(element, columns, series, unit) {
   element.replaceChildren();
@@ -32,6 +12,7 @@ function drawChart(element, columns, series, unit) {
   const options = {
     width: width,
     height: element.classList.contains("small") ? 180 : 240,
+    tzDate: Corral.utc,
     series: [{}].concat(series.map(s => ({ label: s.label, stroke: s.colour, width: 2, fill: s.fill,
       value: (u, v) => v == null ? "–" : v.toLocaleString("en-US") + " " + unit }))),
     axes: [{}, { label: unit, size: 64, values: (u, values) => values.map(compact) }],

@@ -7,9 +7,47 @@
 const EPOCH_PAGE = 1000;
 const JOURNAL_PAGE = 5000;
 const CURRENCIES = ["USD", "IO", "IOSD"];
+const KINDS = new Set(["DEPOSIT", "ESCROW_HOLD", "SUPPLIER_PAYMENT", "NETWORK_FEE", "REFUND", "GENESIS",
+  "AVAILABILITY_REWARD", "COMPUTE_REWARD", "UNCLAIMED_REWARD", "BURN", "IOSD_MINT", "BUYBACK", "MARKET_MAKER_FUNDING",
+  "STAKER_REWARD", "STAKE", "UNSTAKE", "REFERRAL_REWARD"]);
+const IDEMPOTENCY_KEY_LENGTH_MAX = 200;
+/** The IO token's hard cap, in base units. */
+const SUPPLY_CAP = 800000000n * 1000000000n;
 const ED25519_SPKI_PREFIX = "302a300506032b6570032100";
 
 class Failed extends Error {}
+
+/** What the Java client refuses to read (docs/ledger-format.md, section 8): the verification stops there. */
+class Unreadable extends Error {}
+
+function checkReadable(e) {
+  const t = e.transfer;
+  if (!/^-?[0-9]+$/.test(t.amount.minor) || BigInt(t.amount.minor) <= 0n) {
+    throw new Unreadable("journal entry " + e.seq + ": a transfer moves a positive amount, not " + t.amount.minor);
+  }
+  if (t.debitAccount === t.creditAccount) {
+    throw new Unreadable("journal entry " + e.seq + ": a transfer needs two different accounts");
+  }
+  if (!CURRENCIES.includes(t.amount.currency) || !KINDS.has(t.kind)) {
+    throw new Unreadable("journal entry " + e.seq + ": unknown currency or kind");
+  }
+  if (t.idempotencyKey.length < 1 || t.idempotencyKey.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
+    throw new Unreadable("journal entry " + e.seq + ": idempotency key must be 1.." + IDEMPOTENCY_KEY_LENGTH_MAX
+      + " characters");
+  }
+}
+
+/** Whether this browser hands a JSON reviver each number's own text (needed to read amounts past 2^53 exactly). */
+function readsNumbersExactly() {
+  let exact = false;
+  JSON.parse("[12345678901234567890]", (key, value, context) => {
+    if (typeof value === "number") {
+      exact = context !== undefined && context.source === "12345678901234567890";
+    }
+    return value;
+  });
+  return exact;
+}
 
 function exactJson(text) {
   // Every number stays the digits it was sent as.
@@ -80,9 +118,9 @@ async function balanceLeaves(balances) {
 }
 
 async function checkRecord(r, k, first, head, balances, key) {
-  const where = "block " + r.epoch;
+  const where = "epoch " + r.epoch;
   if (BigInt(r.epoch) !== BigInt(k)) {
-    throw new Failed(where + ": expected block " + k + " here (a record was dropped or reordered)");
+    throw new Failed(where + ": expected epoch " + k + " here (a record was dropped or reordered)");
   }
   let signature;
   try {
@@ -98,7 +136,9 @@ async function checkRecord(r, k, first, head, balances, key) {
   const length = BigInt(first.endsAtMillis) - BigInt(first.startsAtMillis);
   if (length <= 0n || BigInt(r.endsAtMillis) - BigInt(r.startsAtMillis) !== length
       || BigInt(r.startsAtMillis) !== BigInt(first.startsAtMillis) + BigInt(r.epoch) * length) {
-    throw new Failed(where + ": its window is not block " + r.epoch + " of the network's schedule");
+    throw new Failed(where + ": its window [" + r.startsAtMillis + ", " + r.endsAtMillis + ") is not epoch " + r.epoch
+      + " of the network's schedule (epochs of " + length + " ms from " + first.startsAtMillis + "): the epoch length "
+      + "or the genesis changed, and with it the pace of emission");
   }
   if (r.journalHead !== head) {
     throw new Failed(where + ": its journal head differs from the replayed chain");
@@ -112,8 +152,14 @@ async function checkRecord(r, k, first, head, balances, key) {
   if (BigInt(r.minted) !== minted || BigInt(r.burned) !== burned || BigInt(r.supply) !== minted - burned) {
     throw new Failed(where + ": its supply figures differ from the replayed ones");
   }
+  if (BigInt(r.supply) > SUPPLY_CAP) {
+    throw new Failed(where + ": supply passes the cap");
+  }
   const sums = new Map();
   for (const [account, balance] of balances) {
+    if (!CURRENCIES.includes(currencyOf(account))) {
+      throw new Unreadable("account " + account + ": " + currencyOf(account) + " is not a known currency");
+    }
     sums.set(currencyOf(account), (sums.get(currencyOf(account)) || 0n) + balance);
   }
   for (const currency of CURRENCIES) {
@@ -138,8 +184,13 @@ async function fetchAll(progress) {
       : await get("/api/v1/ledger/epochs?from=" + (BigInt(page[page.length - 1].epoch) + 1n) + "&limit=" + EPOCH_PAGE);
   }
   const journal = [];
+  if (!readsNumbersExactly()) {
+    throw new Unreadable("this browser cannot read JSON numbers exactly (it lacks JSON.parse source text access): "
+      + "use a recent Chromium, Firefox or Safari, or corral ledger verify");
+  }
   for (let page = await get("/api/v1/ledger/journal?after=0&limit=" + JOURNAL_PAGE); page.length > 0;) {
     journal.push(...page);
+    page.forEach(checkReadable);
     progress("Downloaded " + journal.length + " journal entries");
     page = page.length < JOURNAL_PAGE ? []
       : await get("/api/v1/ledger/journal?after=" + page[page.length - 1].seq + "&limit=" + JOURNAL_PAGE);
@@ -147,19 +198,26 @@ async function fetchAll(progress) {
   return { key, keyText, epochs, journal };
 }
 
+/** How far the verification got: entries and epoch records checked. */
+const reached = { entries: 0, records: 0 };
+
 async function verify(progress) {
   const { key, keyText, epochs, journal } = await fetchAll(progress);
   let head = "0".repeat(64);
   const balances = new Map();
   let k = 0;
   for (let i = 0; i <= journal.length; i++) {
+    reached.entries = i;
+    reached.records = k;
     while (k < epochs.length && BigInt(epochs[k].journalSeq) === BigInt(i)) {
       await checkRecord(epochs[k], k, epochs[0], head, balances, key);
       k++;
+      reached.records = k;
       progress("Checked " + i + " of " + journal.length + " entries and " + k + " of " + epochs.length + " blocks");
     }
     if (k < epochs.length && BigInt(epochs[k].journalSeq) < BigInt(i)) {
-      throw new Failed("block " + epochs[k].epoch + ": its journal position is out of order");
+      throw new Failed("epoch " + epochs[k].epoch + ": its journal position " + epochs[k].journalSeq
+        + " is out of order");
     }
     if (i === journal.length) {
       break;
@@ -167,27 +225,29 @@ async function verify(progress) {
     const e = journal[i];
     const where = "journal entry " + (i + 1);
     if (BigInt(e.seq) !== BigInt(i + 1)) {
-      throw new Failed(where + ": has position " + e.seq + " (an entry was dropped, added or reordered)");
+      throw new Failed(where + ": has position " + e.seq + ", expected " + (i + 1)
+        + " (an entry was dropped, added or reordered)");
     }
     if (e.prevHash !== head) {
       throw new Failed(where + ": does not follow the entry before it (previous hash differs)");
     }
     if (await sha(entryText(e)) !== e.hash) {
-      throw new Failed(where + ": its hash does not match its contents");
+      throw new Failed(where + ": its content does not match its hash (it was changed)");
     }
+    // Positive, two accounts, known currency and kind: checked as each page was read (checkReadable).
     const amount = BigInt(e.transfer.amount.minor);
-    if (amount <= 0n) {
-      throw new Failed(where + ": a transfer moves a positive amount, not " + amount);
-    }
     const debit = e.transfer.debitAccount;
     const credit = e.transfer.creditAccount;
     balances.set(debit, (balances.get(debit) || 0n) - amount);
     balances.set(credit, (balances.get(credit) || 0n) + amount);
+    if (balances.get(debit) < 0n && !debit.startsWith("system:external:") && !debit.startsWith("system:mint:")) {
+      throw new Failed(where + ": " + debit + " goes below zero");
+    }
     head = e.hash;
   }
   if (k < epochs.length) {
-    throw new Failed("block " + epochs[k].epoch + ": names journal position " + epochs[k].journalSeq
-      + ", past the journal's end");
+    throw new Failed("epoch " + epochs[k].epoch + ": points at journal position " + epochs[k].journalSeq
+      + " past the journal's end");
   }
   return { entries: journal.length, blocks: epochs.length, head, keyText };
 }
@@ -205,15 +265,17 @@ button.addEventListener("click", async () => {
     const outcome = await verify(text => { progressLine.textContent = text; });
     box.className = "ok";
     box.id = "verify-ok";
-    box.textContent = "Verified: " + outcome.entries.toLocaleString("en-US") + " journal entries and "
-      + outcome.blocks.toLocaleString("en-US") + " blocks check out, in "
-      + ((performance.now() - started) / 1000).toFixed(1) + " s. Journal head " + outcome.head
-      + "; signed by key " + outcome.keyText + ".";
+    box.textContent = "ledger verified: " + outcome.entries.toLocaleString("en-US") + " journal entries hash-chained, "
+      + outcome.blocks.toLocaleString("en-US") + " epoch records signed and matching the replayed balances; every "
+      + "currency sums to zero; supply under the cap (in " + ((performance.now() - started) / 1000).toFixed(1)
+      + " s). Journal head " + outcome.head + "; signed by key " + outcome.keyText + ".";
   } catch (e) {
     box.className = "failed";
     box.id = "verify-failed";
-    box.textContent = (e instanceof Failed ? "Verification FAILED at " : "Verification could not finish: ")
-      + e.message;
+    box.textContent = e instanceof Failed
+      ? "ledger verification FAILED at " + e.message + " (checked " + reached.entries + " journal entries and "
+        + reached.records + " epoch records before the discrepancy)"
+      : "error: " + e.message;
   }
   progressLine.textContent = "";
   result.appendChild(box);

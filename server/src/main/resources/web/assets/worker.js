@@ -2,12 +2,7 @@
 // day, and the copy button of the worker command.
 "use strict";
 
-function emptyState(element, text) {
-  const p = document.createElement("p");
-  p.className = "empty";
-  p.textContent = text;
-  element.replaceChildren(p);
-}
+const { emptyState, getJson } = Corral;
 
 function chart(element, at, values, label, unit, colour, max) {
   element.replaceChildren();
@@ -18,6 +13,7 @@ function chart(element, at, values, label, unit, colour, max) {
   new uPlot({
     width: Math.max(280, element.clientWidth),
     height: 170,
+    tzDate: Corral.utc,
     series: [{}, { label: label, stroke: colour, width: 2, fill: colour + "22",
       value: (u, v) => v == null ? "–" : Math.round(v).toLocaleString("en-US") + " " + unit }],
     axes: [{}, { size: 56, values: (u, vs) => vs.map(v => v.toLocaleString("en-US") + (unit === "%" ? "%" : "")) }],
@@ -35,12 +31,7 @@ if (telemetry) {
     const charts = ["chart-gpu-util", "chart-gpu-temp", "chart-gpu-power", "chart-memory"]
       .map(id => document.getElementById(id));
     try {
-      const answer = await fetch("/worker/data/devices/" + encodeURIComponent(device) + "/telemetry?span=" + span,
-        { headers: { Accept: "application/json" } });
-      const t = await answer.json();
-      if (!answer.ok) {
-        throw new Error(t.message);
-      }
+      const t = await getJson("/worker/data/devices/" + encodeURIComponent(device) + "/telemetry?span=" + span);
       if (gpus > 0) {
         chart(charts[0], t.at, t.gpuUtilizationPercent, "Utilisation", "%", "#1d4ed8", 100);
         chart(charts[1], t.at, t.gpuTemperatureC, "Hottest GPU", "°C", "#b42318");

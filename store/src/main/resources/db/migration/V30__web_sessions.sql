@@ -8,3 +8,4 @@ CREATE TABLE web_session (
     expires_at  BIGINT      NOT NULL
 );
 CREATE INDEX web_session_expiry ON web_session (expires_at);
+CREATE INDEX web_session_account ON web_session (account_id, created_at);

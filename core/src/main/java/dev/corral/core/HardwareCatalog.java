@@ -1,5 +1,6 @@
 package dev.corral.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,11 @@ public final class HardwareCatalog {
             entry(new Gpu("MI300X", 192, null, 1307.4, 163.4, 750)));
 
     private HardwareCatalog() {}
+
+    /** Every GPU model the catalog lists, by name. */
+    public static List<Gpu> gpus() {
+        return GPUS.values().stream().sorted(java.util.Comparator.comparing(Gpu::model)).toList();
+    }
 
     public static Optional<Gpu> gpu(GpuModel model) {
         return Optional.ofNullable(model == null ? null : GPUS.get(model.name()));

@@ -116,6 +116,7 @@ class CloudConsoleWebTest {
         new Select(browser.find("#hardware")).selectByValue("cpu");
         browser.find("#image").sendKeys("busybox");
         browser.find("#cmd").sendKeys("true");
+        browser.find("#secretEnv").sendKeys("API_TOKEN=very-secret-value");
         browser.await("the quote saying no device is idle", d -> browser.find("#quote").getText()
                 .contains("Only 0 matching devices are idle now"));
 
@@ -126,6 +127,8 @@ class CloudConsoleWebTest {
         assertThat(error.getText()).isNotBlank();
         assertThat(browser.find("#image").getDomProperty("value")).isEqualTo("busybox");
         assertThat(browser.find("#cmd").getDomProperty("value")).isEqualTo("true");
+        assertThat(error.getText()).contains("The secret variables and the registry token are not shown again");
+        assertThat(browser.driver().getPageSource()).doesNotContain("very-secret-value");
         assertThat(network.anonymous.withKey(bob.apiKey()).clusters()).isEmpty();
         browser.screenshot("cloud-deploy-refused");
     }

@@ -137,7 +137,9 @@ class ExplorerWebTest {
         browser.find("#verify").click();
         WebElement verified = browser.await("the browser's verification", d -> browser.all("#verify-ok, #verify-failed")
                 .stream().findFirst().orElse(null));
-        assertThat(verified.getText()).startsWith("Verified: " + entries + " journal entries and 2 blocks check out");
+        assertThat(verified.getDomAttribute("id")).isEqualTo("verify-ok");
+        assertThat(verified.getText()).startsWith("ledger verified: " + entries + " journal entries hash-chained, "
+                + "2 epoch records signed and matching the replayed balances");
         browser.screenshot("explorer-verify");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }
@@ -160,8 +162,9 @@ class ExplorerWebTest {
 
             assertThat(proxy.rewrites()).isPositive();
             assertThat(outcome.getDomAttribute("id")).isEqualTo("verify-failed");
-            assertThat(outcome.getText()).isEqualTo(
-                    "Verification FAILED at journal entry 1: its hash does not match its contents");
+            assertThat(outcome.getText()).isEqualTo("ledger verification FAILED at journal entry 1: its content does not "
+                    + "match its hash (it was changed) (checked 0 journal entries and 0 epoch records before the "
+                    + "discrepancy)");
             browser.screenshot("explorer-verify-tampered");
         }
     }

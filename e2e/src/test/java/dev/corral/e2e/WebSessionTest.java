@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class WebSessionTest extends NetworkTest {
     private static final String MISSING_CLUSTER = "clu_00000000000000000000";
+    private static final String MISSING_DEVICE = "dev_00000000000000000000";
 
     @Test
     void anotherAccountsClusterIsInvisibleAndUntouchableThroughTheWebPagesAsThroughTheApi() throws Exception {
         CorralClient alice = network.customer("alice", "5");
-        network.agent(alice);
+        String device = network.agent(alice).deviceId().value();
         network.awaitIdleDevices(1);
         ClusterView cluster = alice.deploy(cpu(1, 1, "sleep 300"), null);
         network.awaitState(alice, cluster.clusterId(), "RUNNING");
@@ -40,6 +41,13 @@ class WebSessionTest extends NetworkTest {
             assertThat(onTheirs.body()).as("GET " + path)
                     .isEqualTo(onMissing.body().replace(MISSING_CLUSTER, cluster.clusterId()));
         }
+        for (String path : List.of("/worker/devices/%s", "/worker/data/devices/%s/telemetry?span=1h")) {
+            HttpResponse<String> onTheirs = web.get(path.formatted(device));
+            HttpResponse<String> onMissing = web.get(path.formatted(MISSING_DEVICE));
+            assertThat(onTheirs.statusCode()).as("GET " + path).isEqualTo(404);
+            assertThat(onTheirs.body()).as("GET " + path).isEqualTo(onMissing.body().replace(MISSING_DEVICE, device));
+        }
+        assertThat(web.get("/worker/devices").body()).doesNotContain(device);
         for (String path : List.of("/cloud/clusters/%s/extend", "/cloud/clusters/%s/terminate")) {
             Map<String, String> form = Map.of("csrf", csrf, "hours", "1", "idempotencyKey", "k-" + path.length());
             HttpResponse<String> onTheirs = web.post(path.formatted(cluster.clusterId()), form, Map.of());
@@ -115,6 +123,30 @@ class WebSessionTest extends NetworkTest {
         assertThat(signedOut.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
                 assertThat(cookie).startsWith("corral_session=;").contains("Max-Age=0"));
         assertThat(again.get("/cloud/clusters").statusCode()).as("after signing out").isEqualTo(302);
+    }
+
+    @Test
+    void afterSigningInTheBrowserGoesOnlyToAPageOfThisSiteWhateverTheNextParameterSays() throws Exception {
+        AccountCreated alice = network.anonymous.createAccount("alice");
+        for (String next : List.of("//evil.example/", "/\t/evil.example/", "/\\evil.example", "https://evil.example/",
+                "/\n/evil.example", "javascript:alert(1)")) {
+            HttpResponse<String> signedIn = new WebClient(network.url).post("/login",
+                    Map.of("apiKey", alice.apiKey(), "next", next), Map.of());
+            assertThat(signedIn.headers().firstValue("Location")).as(next).contains("/cloud");
+        }
+        HttpResponse<String> toAPage = new WebClient(network.url).post("/login",
+                Map.of("apiKey", alice.apiKey(), "next", "/cloud/offers?q=kind%3Dcpu"), Map.of());
+        assertThat(toAPage.headers().firstValue("Location")).contains("/cloud/offers?q=kind%3Dcpu");
+    }
+
+    @Test
+    void aSignUpFromAnotherSitesPageMakesNoAccount() throws Exception {
+        HttpResponse<String> refused = new WebClient(network.url).post("/signup", Map.of("name", "victim"),
+                Map.of("Origin", "https://evil.example"));
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(network.storeHolds("victim")).isFalse();
     }
 
     @Test

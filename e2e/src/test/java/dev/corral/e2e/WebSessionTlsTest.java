@@ -24,7 +24,7 @@ class WebSessionTlsTest {
             assertThat(network.url.getScheme()).isEqualTo("https");
             assertThat(signedIn.statusCode()).isEqualTo(302);
             String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
-            assertThat(cookie).startsWith("corral_session=cws_").contains("; HttpOnly").contains("; SameSite=Strict")
+            assertThat(cookie).startsWith("__Host-corral_session=cws_").contains("; HttpOnly").contains("; SameSite=Strict")
                     .contains("; Secure").contains("; Path=/").contains("; Max-Age=43200")
                     .doesNotContain(alice.apiKey());
             assertThat(web.get("/cloud/clusters").body()).contains(">alice</span>");

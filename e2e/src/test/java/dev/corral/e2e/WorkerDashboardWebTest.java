@@ -93,8 +93,26 @@ class WorkerDashboardWebTest {
         browser.go("/worker/earnings");
         String today = browser.find("#earnings tbody tr td").getText();
         assertThat(today).isEqualTo(network.clock.instant().toString().substring(0, 10));
-        assertThat(browser.find("#earnings tbody tr").getText()).contains("$");
+        assertThat(browser.find("#earnings tbody tr td:nth-child(2)").getText()).as("today's pay").startsWith("$")
+                .isNotEqualTo("$0.00");
         browser.screenshot("worker-earnings");
+
+        network.admin.setIoPrice("0.50");
+        browser.go("/worker/calculator");
+        new org.openqa.selenium.support.ui.Select(browser.find("#gpu")).selectByValue("H100");
+        browser.find("#gpus").clear();
+        browser.find("#gpus").sendKeys("8");
+        browser.find("#kwh").clear();
+        browser.find("#kwh").sendKeys("0.20");
+        browser.find("#hired").sendKeys("50");
+        browser.find("#estimate").click();
+        browser.await("the estimate", d -> !browser.all("#quote-total").isEmpty());
+        assertThat(browser.find("#watts").getText()).as("8 H100s' rated power").isEqualTo("5600");
+        // 5.6 kW all day at $0.20: $26.88.
+        assertThat(browser.find("#power-cost").getText()).isEqualTo("−$26.88");
+        assertThat(browser.find("#pay").getText()).matches("\\$[1-9][0-9]*\\.[0-9]{2}");
+        assertThat(browser.find("#rewards-io").getText()).matches("[1-9][0-9]*\\.[0-9]{2} IO");
+        browser.screenshot("worker-calculator");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }
 }

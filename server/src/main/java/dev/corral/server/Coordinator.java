@@ -168,7 +168,8 @@ public final class Coordinator implements AutoCloseable {
                     config.clock());
             WebPages web = new WebPages(pages, sessions, accounts);
             CloudPages cloud = new CloudPages(web, clusters, offers, accounts, tokens);
-            WorkerPages worker = new WorkerPages(web, devices, telemetry, accounts, epochs, tokens, stakes);
+            WorkerPages worker = new WorkerPages(web, devices, telemetry, accounts, epochs, tokens, stakes,
+                    clusters.quotes(), network);
             Javalin app = Javalin.create(javalin -> {
                 javalin.concurrency.useVirtualThreads = true;
                 javalin.http.maxRequestSize = BODY_BYTES_MAX;

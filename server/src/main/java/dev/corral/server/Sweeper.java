@@ -121,12 +121,21 @@ final class Sweeper implements AutoCloseable {
         stakes.releaseDue();
         challenges.expireOverdue();
         challenges.issueDue();
-        network.sampleDue();
-        sessions.pruneEnded();
-        telemetry.sampleDue();
         replays.prune(now);
         db.transaction(c -> quotes.pruneExpiredBefore(c, now.minus(QUOTE_RETENTION)));
         db.transaction(c -> deviceRows.pruneOnlineBefore(c, now.minus(ONLINE_STRETCH_RETENTION)));
+        // What only the web faces show: a failure here stops none of the others, nor the work above.
+        apart("sampling the network's figures", network::sampleDue);
+        apart("forgetting ended web sessions", sessions::pruneEnded);
+        apart("sampling devices' telemetry", telemetry::sampleDue);
+    }
+
+    private static void apart(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed; trying again at the next sweep", what, e);
+        }
     }
 
     private void sweepSafely() {

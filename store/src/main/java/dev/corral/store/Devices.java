@@ -231,6 +231,15 @@ public final class Devices {
                 row -> new OnlineCount(row.getString(1), row.getInt(2), row.getInt(3), row.getInt(4)));
     }
 
+    /** How many online devices have this proven GPU model (none: a CPU device) and this many GPUs. */
+    public record OnlineShape(String gpuModel, int gpuCount, int devices) {}
+
+    public List<OnlineShape> onlineByShape(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT m, gpu_count, COUNT(*) FROM (SELECT CASE WHEN runtimes LIKE '%cuda%' THEN gpu_model "
+                + "END AS m, gpu_count FROM device WHERE online = TRUE) online_devices GROUP BY m, gpu_count",
+                row -> new OnlineShape(row.getString(1), row.getInt(2), row.getInt(3)));
+    }
+
     /** Online devices by the country their owner listed (ISO 3166-1 alpha-2; empty where none was given). */
     public Map<String, Integer> onlineByCountry(Connection c) throws SQLException {
         Map<String, Integer> byCountry = new TreeMap<>();

@@ -80,6 +80,21 @@ public final class Epochs {
         return nominees;
     }
 
+    /** The owner's availability rewards in each epoch from {@code fromEpoch} on, summed over its devices, newest first. */
+    public Map<Long, Long> rewardsOfOwnerFrom(Connection c, AccountId owner, long fromEpoch, int limit)
+            throws SQLException {
+        Map<Long, Long> byEpoch = new LinkedHashMap<>();
+        Sql.list(c, "SELECT epoch, devices FROM epoch_owner_reward WHERE owner_id = ? AND epoch >= ? ORDER BY epoch DESC "
+                + "LIMIT ?", row -> {
+                    long sum = 0;
+                    for (String device : row.getString(2).split(",")) {
+                        sum += Long.parseLong(device.substring(device.indexOf('=') + 1));
+                    }
+                    return byEpoch.put(row.getLong(1), sum);
+                }, owner.value(), fromEpoch, limit);
+        return byEpoch;
+    }
+
     /** Every device's availability reward in one epoch, in IO base units. */
     public Map<DeviceId, Long> rewardsOfEpoch(Connection c, long epoch) throws SQLException {
         Map<DeviceId, Long> rewards = new LinkedHashMap<>();

@@ -257,6 +257,12 @@ public final class Ledger {
     /** The journal's last position and hash. */
     public record Head(long seq, String hash) {}
 
+    /** The journal's head as last committed, without locking it: for readers. */
+    public Head head(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT seq, head_hash FROM journal_head WHERE id = 1",
+                row -> new Head(row.getLong(1), row.getString(2))).orElseThrow();
+    }
+
     /** Locks the journal's head until the transaction ends; every writer of the ledger takes this lock first. */
     public Head lockHead(Connection c) throws SQLException {
         return Sql.one(c, "SELECT seq, head_hash FROM journal_head WHERE id = 1 FOR UPDATE",

@@ -3,6 +3,8 @@ package dev.corral.store;
 import dev.corral.core.ClusterId;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** What each rank printed, numbered per rank; a resent batch is stored once, and each rank is capped. */
@@ -30,6 +32,19 @@ public final class Logs {
             stored++;
         }
         return stored;
+    }
+
+    /**
+     * The newest lines of every rank (by their place in their rank's output, the latest first),
+     * at most {@code limit}, returned in rank then sequence order: what a page that follows
+     * a running cluster shows.
+     */
+    public List<Line> tail(Connection c, ClusterId cluster, int limit) throws SQLException {
+        List<Line> newest = new ArrayList<>(Sql.list(c, "SELECT rank_no, seq, line FROM cluster_log "
+                        + "WHERE cluster_id = ? ORDER BY seq DESC, rank_no DESC LIMIT ?",
+                row -> new Line(row.getInt(1), row.getLong(2), row.getString(3)), cluster.value(), limit));
+        newest.sort(Comparator.comparingInt(Line::rank).thenComparingLong(Line::seq));
+        return newest;
     }
 
     /** Lines in rank then sequence order; rank null reads every rank. */

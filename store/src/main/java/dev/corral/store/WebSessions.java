@@ -30,6 +30,13 @@ public final class WebSessions {
         return Sql.update(c, "DELETE FROM web_session WHERE token_hash = ?", tokenHash) == 1;
     }
 
+    /** Ends the account's sessions but its newest {@code keep}; how many it ended. */
+    public int keepNewestOf(Connection c, AccountId account, int keep) throws SQLException {
+        return Sql.update(c, "DELETE FROM web_session WHERE account_id = ? AND token_hash NOT IN (SELECT token_hash "
+                + "FROM web_session WHERE account_id = ? ORDER BY created_at DESC, token_hash LIMIT ?)",
+                account.value(), account.value(), keep);
+    }
+
     public int pruneEndedBefore(Connection c, Instant now) throws SQLException {
         return Sql.update(c, "DELETE FROM web_session WHERE expires_at <= ?", now.toEpochMilli());
     }

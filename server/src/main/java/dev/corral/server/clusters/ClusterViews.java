@@ -17,7 +17,9 @@ import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,26 @@ public final class ClusterViews {
 
     public ClusterView get(AccountId owner, String clusterId, boolean withRanks) {
         return view(owned(owner, clusterId).id(), withRanks);
+    }
+
+    /**
+     * The newest {@code limit} log lines of every rank, in rank then sequence order, and whether
+     * older ones are kept: what a page following a running cluster shows.
+     */
+    public LogView logsTail(AccountId owner, String clusterId, int limit) {
+        ClusterRow cluster = owned(owner, clusterId);
+        if (limit < 1 || limit > LOG_LINES_READ_MAX) {
+            throw Refusal.invalid("limit must be 1.." + LOG_LINES_READ_MAX);
+        }
+        List<Logs.Line> lines = new ArrayList<>(db.transaction(c -> logs.tail(c, cluster.id(), limit + 1)));
+        boolean truncated = lines.size() > limit;
+        if (truncated) {
+            // One more than asked was read to learn whether older lines are kept: the oldest of them goes.
+            lines.remove(lines.stream().min(Comparator.comparingLong(Logs.Line::seq).thenComparingInt(Logs.Line::rank))
+                    .orElseThrow());
+        }
+        return new LogView(cluster.id().value(), lines.stream()
+                .map(line -> new LogView.LogLine(line.rank(), line.seq(), line.text())).toList(), truncated);
     }
 
     /** Up to {@code limitAsked} log lines (all ranks', or one rank's), oldest first, and whether more are kept. */

@@ -93,6 +93,16 @@ public final class QuoteService {
     }
 
     /** The oracle's price now: the model's utilisation is read from the index. */
+    /**
+     * What the oracle charges now for one device-hour of this hardware before any customer
+     * discount, and the share of its model's devices hired: what a supplier's device would be
+     * hired at. Nothing is stored (a quote is).
+     */
+    public PriceOracle.Price marketPrice(String gpu, boolean cpu, int gpusPerDevice) {
+        ClusterRequest request = DeployOrder.request(gpu, cpu, cpu ? null : gpusPerDevice, 1, 1, null);
+        return oraclePrice(request, DeployOrder.where(null), CustomerDiscount.TIERS.getFirst());
+    }
+
     private PriceOracle.Price oraclePrice(ClusterRequest request, OfferQuery where, CustomerDiscount.Tier tier) {
         return PriceOracle.price(request, where, devices.utilisation(request.kind(), request.gpuModel()),
                 tier.basisPoints());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.api.NetworkStats;
+import dev.corral.ledger.ComputeWeight;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.store.Clusters;
 import dev.corral.store.Database;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * The public figures anyone may read: devices, clusters, and the ledger's sums. Anyone may ask
@@ -38,12 +37,12 @@ public final class NetworkService {
     /** The device counts read an index entry per device (0.15-1 s for a million): reused while this young. */
     static final Duration DEVICE_FIGURES_AGE_MAX = Duration.ofSeconds(1);
 
-    /** The online devices by country read every device row: reused while this young. */
+    /** The online devices by country, and their availability weight, read every device row: reused while this young. */
     static final Duration COUNTRY_FIGURES_AGE_MAX = Duration.ofSeconds(5);
     /** How often the device figures are kept for the charts of the network over time. */
     public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
     /** How long a sample is kept: the longest chart spans this. */
-    public static final Duration SAMPLE_RETENTION = Duration.ofDays(30);
+    public static final Duration SAMPLE_RETENTION = Duration.ofDays(1);
     /** The most samples one answer holds: a day of them. */
     public static final int SAMPLES_PER_ANSWER_MAX = (int) (Duration.ofDays(1).toMillis() / SAMPLE_INTERVAL.toMillis());
 
@@ -58,6 +57,7 @@ public final class NetworkService {
     private final Recent<Map<Currency, Long>> balanceSums;
     private final Recent<DeviceFigures> deviceFigures;
     private final Recent<Map<String, Integer>> countryFigures;
+    private final Recent<Long> onlineWeight;
     private final NetworkSamples samples;
     private final Clock clock;
 
@@ -73,6 +73,9 @@ public final class NetworkService {
         this.deviceFigures = new Recent<>(DEVICE_FIGURES_AGE_MAX, this::countDevices);
         this.countryFigures = new Recent<>(COUNTRY_FIGURES_AGE_MAX,
                 () -> Collections.unmodifiableMap(db.transaction(c -> deviceRows.onlineByCountry(c))));
+        this.onlineWeight = new Recent<>(COUNTRY_FIGURES_AGE_MAX, () -> db.transaction(c -> deviceRows.onlineByShape(c))
+                .stream().mapToLong(shape -> ComputeWeight.milli(shape.gpuModel(), shape.gpuCount()) * shape.devices())
+                .sum());
         this.samples = requireNonNull(samples, "samples is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -93,6 +96,14 @@ public final class NetworkService {
             return samples.pruneBefore(c, now.minus(SAMPLE_RETENTION));
         });
         return true;
+    }
+
+    /**
+     * The availability weight of every device online now, in thousandths (what a block's
+     * availability reward is split by), as of at most {@link #COUNTRY_FIGURES_AGE_MAX} ago.
+     */
+    public long onlineWeightMilli() {
+        return onlineWeight.get();
     }
 
     /** The samples of the last {@code span}, oldest first, at most {@link #SAMPLES_PER_ANSWER_MAX} (the newest). */
@@ -145,38 +156,5 @@ public final class NetworkService {
         models.sort(Comparator.comparing(NetworkStats.ModelCount::online).reversed()
                 .thenComparing(NetworkStats.ModelCount::model));
         return new DeviceFigures(online, idle, hired, Collections.unmodifiableMap(byModel), List.copyOf(models));
-    }
-
-    /** A value computed again once older than its age limit; one computation serves every caller meanwhile. */
-    private static final class Recent<T> {
-        private record Taken<T>(T value, long atNanos) {}
-
-        private final long ageMaxNanos;
-        private final Supplier<T> compute;
-        private final ReentrantLock refreshing = new ReentrantLock();
-        private volatile Taken<T> taken;
-
-        Recent(Duration ageMax, Supplier<T> compute) {
-            this.ageMaxNanos = ageMax.toNanos();
-            this.compute = compute;
-        }
-
-        T get() {
-            Taken<T> current = taken;
-            if (current != null && System.nanoTime() - current.atNanos() < ageMaxNanos) {
-                return current.value();
-            }
-            refreshing.lock();
-            try {
-                current = taken;
-                if (current == null || System.nanoTime() - current.atNanos() >= ageMaxNanos) {
-                    current = new Taken<>(compute.get(), System.nanoTime());
-                    taken = current;
-                }
-                return current.value();
-            } finally {
-                refreshing.unlock();
-            }
-        }
     }
 }

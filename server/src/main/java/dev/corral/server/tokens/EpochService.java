@@ -16,6 +16,7 @@ import dev.corral.ledger.Availability;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.ledger.EpochClose;
 import dev.corral.ledger.LedgerAudit;
+import dev.corral.ledger.Settlement;
 import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
 import dev.corral.server.devices.DeviceState;
@@ -42,6 +43,8 @@ import java.util.Comparator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -218,6 +222,11 @@ public final class EpochService {
         });
     }
 
+    /** How many entries the journal holds: its head's position. */
+    public long journalLength() {
+        return db.transaction(c -> ledger.head(c)).seq();
+    }
+
     public List<JournalEntry> journal(long after, int limit) {
         if (after < 0 || limit < 1 || limit > JournalEntry.PAGE_MAX) {
             throw Refusal.invalid("after must be >= 0 and limit 1.." + JournalEntry.PAGE_MAX);
@@ -253,6 +262,32 @@ public final class EpochService {
             throw Refusal.invalid("from must be >= 0 and limit 1.." + EpochRecord.PAGE_MAX);
         }
         return db.transaction(c -> epochs.from(c, from, limit));
+    }
+
+    /** The most epochs' rewards one read of an owner's rewards by day takes (a year of hourly epochs). */
+    static final int REWARD_EPOCHS_READ_MAX = 24 * 366;
+
+    /**
+     * The owner's availability rewards (IO base units) per UTC day the epoch ended in, over the
+     * last {@code span}, newest day first (at most {@link #REWARD_EPOCHS_READ_MAX} epochs read).
+     */
+    public Map<LocalDate, Long> rewardsByDay(AccountId owner, Duration span) {
+        long fromEpoch = Math.max(0, Duration.between(genesis, clock.instant().minus(span)).toMillis() / length.toMillis());
+        Map<Long, Long> byEpoch = db.transaction(c -> epochs.rewardsOfOwnerFrom(c, owner, fromEpoch,
+                REWARD_EPOCHS_READ_MAX));
+        Map<LocalDate, Long> byDay = new TreeMap<>(Comparator.reverseOrder());
+        byEpoch.forEach((epoch, amount) -> byDay.merge(start(epoch + 1).atZone(ZoneOffset.UTC).toLocalDate(), amount,
+                Long::sum));
+        return byDay;
+    }
+
+    /** What the next blocks hold out: the next block's emission, the availability share of it, blocks per day. */
+    public record RewardOutlook(long nextBlockEmission, int availabilityShareBasisPoints, double blocksPerDay) {}
+
+    public RewardOutlook rewardOutlook() {
+        long next = db.transaction(c -> epochs.nextToClose(c));
+        return new RewardOutlook(EmissionSchedule.blockEmission(next), Settlement.BASIS_POINTS - computeShareBasisPoints,
+                (double) Duration.ofDays(1).toMillis() / length.toMillis());
     }
 
     /** The blocks whose details are kept in memory: a closed block never changes. */

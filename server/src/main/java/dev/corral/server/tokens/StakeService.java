@@ -124,12 +124,12 @@ public final class StakeService {
         return Map.of("stakerSharePercent", percent);
     }
 
-    /** Gives back the IO of stakes whose cool-down is over; at most {@link #RELEASES_PER_SWEEP_MAX} per call. */
     /** The network's stake: in force, cooling down, and how many stake and are backed. */
     public Stakes.Totals totals() {
         return db.transaction(c -> stakes.totals(c));
     }
 
+    /** Gives back the IO of stakes whose cool-down is over; at most {@link #RELEASES_PER_SWEEP_MAX} per call. */
     public int releaseDue() {
         Instant now = clock.instant();
         List<Stakes.Stake> due = db.transaction(c -> stakes.dueForRelease(c, now));

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.Money;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
-import dev.corral.core.api.LogView;
 import dev.corral.core.api.OfferView;
 import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.TransferView;
@@ -28,12 +27,14 @@ import java.util.Optional;
  * acts for the signed-in account through the same services, and the same checks, as the API.
  */
 public final class CloudPages {
+    /** The newest log lines a cluster's page shows and follows. */
+    static final int LOG_LINES_FOLLOWED = 1_000;
     /** Transfers on the wallet page. */
     static final int TRANSFERS_SHOWN = 50;
 
     /** The deploy form, what it last said (an error, or nothing), and the key that makes its submission count once. */
     public record Deploy(Sessions.SignedIn session, DeployForm form, String error, String idempotencyKey,
-            List<OfferView> offers) {}
+            List<String> gpuModels) {}
 
     public record Clusters(Sessions.SignedIn session, List<ClusterView> clusters) {}
 
@@ -84,7 +85,7 @@ public final class CloudPages {
             ctx.redirect("/cloud/clusters/" + extended.clusterId() + "?message=extended");
         }));
         routes.get("/cloud/deploy", web.signedIn((ctx, session) -> web.render(ctx, "cloud/deploy.jte",
-                new Deploy(session, DeployForm.blank(), null, newIdempotencyKey(), offers.search(null, null)))));
+                new Deploy(session, DeployForm.blank(), null, newIdempotencyKey(), gpuModelsOffered()))));
         routes.post("/cloud/deploy", web.change(this::deploy));
         routes.get("/cloud/offers", web.signedIn(this::showOffers));
         routes.get("/cloud/wallet", web.signedIn((ctx, session) -> web.render(ctx, "cloud/wallet.jte",
@@ -95,8 +96,7 @@ public final class CloudPages {
         routes.get("/cloud/data/clusters/{id}", web.signedInData((ctx, session) ->
                 ctx.json(clusters.views().get(session.account(), ctx.pathParam("id"), true))));
         routes.get("/cloud/data/clusters/{id}/logs", web.signedInData((ctx, session) -> {
-            LogView logs = clusters.views().logs(session.account(), ctx.pathParam("id"), null, null);
-            ctx.json(logs);
+            ctx.json(clusters.views().logsTail(session.account(), ctx.pathParam("id"), LOG_LINES_FOLLOWED));
         }));
         routes.get("/cloud/data/clusters/{id}/refund", web.signedInData((ctx, session) -> ctx.json(Map.of("refund",
                 clusters.control().refundIfTerminatedNow(session.account(), ctx.pathParam("id"))
@@ -117,8 +117,10 @@ public final class CloudPages {
         } catch (Refusal refused) {
             // The form again, as it was filled in, with what to change; a new key, as nothing was deployed.
             ctx.status(dev.corral.server.http.Errors.status(refused.kind()));
-            web.render(ctx, "cloud/deploy.jte", new Deploy(session, form, refused.getMessage(), newIdempotencyKey(),
-                    offers.search(null, null)));
+            String secretsAgain = form.secretEnv().isEmpty() && form.registryToken().isEmpty() ? ""
+                    : " The secret variables and the registry token are not shown again: enter them again.";
+            web.render(ctx, "cloud/deploy.jte", new Deploy(session, form.withoutSecrets(), refused.getMessage()
+                    + secretsAgain, newIdempotencyKey(), gpuModelsOffered()));
         }
     }
 
@@ -139,6 +141,12 @@ public final class CloudPages {
             ctx.status(400);
             web.render(ctx, "cloud/offers.jte", new Offers(session, query, sort, List.of(), refused.getMessage()));
         }
+    }
+
+    /** The GPU models idle devices offer now, each once: the deploy form suggests them. */
+    private List<String> gpuModelsOffered() {
+        return offers.search(null, null).stream().map(OfferView::gpuModel).filter(java.util.Objects::nonNull).distinct()
+                .sorted().toList();
     }
 
     private static String newIdempotencyKey() {

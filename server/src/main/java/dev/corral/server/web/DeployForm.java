@@ -35,6 +35,13 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
                 "", "", "", "", "", "", "", "", "", "USD");
     }
 
+    /** The same form without its secrets (secret variables, registry token): what a page may show again. */
+    public DeployForm withoutSecrets() {
+        return new DeployForm(name, hardware, gpu, gpusPerDevice, count, duration, durationUnit, region, countries,
+                securityTier, connectivityTier, where, layout, type, image, cmd, ports, env, "", registryUser, "",
+                shmSize, diskGb, pay);
+    }
+
     /** The form from a request's fields, read by name (a missing field is empty). */
     public static DeployForm read(Function<String, String> field) {
         Function<String, String> text = name -> {
@@ -82,7 +89,11 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
         if (unit == null) {
             throw Refusal.invalid("duration unit must be one of hours, days, weeks");
         }
-        return Math.multiplyExact(number("duration", duration), unit);
+        long hours = (long) number("duration", duration) * unit;
+        if (hours < 1 || hours > DeployRequest.HOURS_MAX) {
+            throw Refusal.invalid("the duration must be 1 hour to " + DeployRequest.HOURS_MAX / 24 + " days");
+        }
+        return (int) hours;
     }
 
     /** The offer query: the conditions typed, then the countries and tier floors the form's own fields set. */
@@ -120,15 +131,17 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
     /** NAME=VALUE lines; a blank line is skipped. */
     private static Map<String, String> pairs(String what, String text) {
         Map<String, String> pairs = new LinkedHashMap<>();
-        for (String line : text.split("\\R")) {
-            if (line.isBlank()) {
+        String[] lines = text.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
                 continue;
             }
-            int equals = line.indexOf('=');
+            int equals = lines[i].indexOf('=');
             if (equals <= 0) {
-                throw Refusal.invalid("each " + what + " is a line NAME=VALUE, not '" + line.strip() + "'");
+                // The line is not quoted back: it may hold a secret.
+                throw Refusal.invalid("each " + what + " is a line NAME=VALUE; line " + (i + 1) + " is not");
             }
-            pairs.put(line.substring(0, equals).strip(), line.substring(equals + 1));
+            pairs.put(lines[i].substring(0, equals).strip(), lines[i].substring(equals + 1));
         }
         return pairs;
     }

@@ -13,6 +13,7 @@ import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.server.Refusal;
 import dev.corral.server.http.Params;
 import dev.corral.server.network.NetworkService;
+import dev.corral.server.network.Recent;
 import dev.corral.server.tokens.EpochService;
 import dev.corral.server.tokens.StakeService;
 import dev.corral.server.tokens.TokenService;
@@ -43,6 +44,8 @@ public final class ExplorerPages {
     static final int BLOCKS_ON_OVERVIEW = 8;
     /** Journal entries on one page of the journal browser. */
     static final int ENTRIES_PER_PAGE = 50;
+    /** The overview is computed once for everyone who asks within this long. */
+    static final Duration OVERVIEW_AGE_MAX = Duration.ofSeconds(5);
     /** The spans the charts of devices over time offer. */
     static final Map<String, Duration> HISTORY_SPANS = Map.of("1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
     /** The blocks the supply chart spans: the newest this many. */
@@ -91,6 +94,7 @@ public final class ExplorerPages {
     private final EpochService epochs;
     private final StakeService stakes;
     private final TokenService tokens;
+    private final Recent<Overview> overview;
 
     public ExplorerPages(Pages pages, NetworkService network, EpochService epochs, StakeService stakes,
             TokenService tokens) {
@@ -99,30 +103,31 @@ public final class ExplorerPages {
         this.epochs = requireNonNull(epochs, "epochs is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.overview = new Recent<>(OVERVIEW_AGE_MAX, this::computeOverview);
     }
 
     public void register(RoutesConfig routes) {
         routes.get("/", ctx -> ctx.redirect("/explorer"));
-        routes.get("/explorer", this::overview);
-        routes.get("/explorer/blocks", this::blocks);
+        routes.get("/explorer", pages.page(ctx -> pages.render(ctx, "explorer/overview.jte", overview.get())));
+        routes.get("/explorer/blocks", pages.page(this::blocks));
         routes.get("/explorer/blocks.csv", this::blocksCsv);
-        routes.get("/explorer/blocks/{epoch}", ctx -> pages.render(ctx, "explorer/block.jte",
-                new BlockPage(epochs.block(epochParam(ctx)), epochs.newest(1).closed())));
+        routes.get("/explorer/blocks/{epoch}", pages.page(ctx -> pages.render(ctx, "explorer/block.jte",
+                new BlockPage(epochs.block(epochParam(ctx)), epochs.newest(1).closed()))));
         routes.get("/explorer/blocks/{epoch}/devices.csv", this::blockDevicesCsv);
-        routes.get("/explorer/journal", this::journal);
+        routes.get("/explorer/journal", pages.page(this::journal));
         routes.get("/explorer/verify", ctx -> {
             EpochService.Newest newest = epochs.newest(1);
-            pages.render(ctx, "explorer/verify.jte", new Verify(journalLength(network.stats()), newest.closed()));
+            pages.render(ctx, "explorer/verify.jte", new Verify(epochs.journalLength(), newest.closed()));
         });
         routes.get("/explorer/data/history", this::history);
         routes.get("/explorer/data/supply", this::supply);
     }
 
-    private void overview(Context ctx) {
+    private Overview computeOverview() {
         NetworkStats stats = network.stats();
         EpochService.Newest newest = epochs.newest(BLOCKS_ON_OVERVIEW);
-        pages.render(ctx, "explorer/overview.jte", new Overview(stats, stakes.totals(),
-                tokens.prices(1).stream().findFirst(), rows(newest.epochs()), newest.closed()));
+        return new Overview(stats, stakes.totals(), tokens.prices(1).stream().findFirst(), rows(newest.epochs()),
+                newest.closed());
     }
 
     private void blocks(Context ctx) {
@@ -199,13 +204,13 @@ public final class ExplorerPages {
     }
 
     private void journal(Context ctx) {
-        long length = journalLength(network.stats());
+        long length = epochs.journalLength();
         long after = Params.longParam(ctx, "after", Math.max(0, length - ENTRIES_PER_PAGE));
         if (after < 0) {
             throw Refusal.invalid("after must be >= 0");
         }
         List<JournalEntry> entries = epochs.journal(after, ENTRIES_PER_PAGE);
-        Long next = entries.size() == ENTRIES_PER_PAGE ? entries.getLast().seq() : null;
+        Long next = !entries.isEmpty() && entries.getLast().seq() < length ? entries.getLast().seq() : null;
         pages.render(ctx, "explorer/journal.jte", new Journal(entries, length,
                 after > 0 ? Math.max(0, after - ENTRIES_PER_PAGE) : null, next));
     }
@@ -246,10 +251,5 @@ public final class ExplorerPages {
 
     private static long wholeIo(long baseUnits) {
         return baseUnits / 1_000_000_000L;
-    }
-
-    /** Every transfer is one journal entry: the journal is as long as the transfers counted in every currency. */
-    private static long journalLength(NetworkStats stats) {
-        return stats.ledger().stream().mapToLong(NetworkStats.LedgerTotal::transfers).sum();
     }
 }

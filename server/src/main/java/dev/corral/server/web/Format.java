@@ -45,11 +45,6 @@ public final class Format {
         return BigDecimal.valueOf(whole / 100_000, 1).toPlainString() + "M IO";
     }
 
-    /** An amount of IO from its base units with all nine decimals, for exact figures. */
-    public static String ioExact(long baseUnits) {
-        return BigDecimal.valueOf(baseUnits, Currency.IO.decimals()).toPlainString();
-    }
-
     public static String money(Money amount) {
         BigDecimal exact = BigDecimal.valueOf(amount.minor(), amount.currency().decimals()).stripTrailingZeros();
         BigDecimal value = exact.scale() < 2 ? exact.setScale(2) : exact;

@@ -3,7 +3,10 @@ package dev.corral.server.web;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import dev.corral.server.Refusal;
+import dev.corral.server.http.Errors;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 
 /**
  * Renders the web faces' templates (src/main/jte, compiled to classes at build time) and sets
@@ -23,6 +26,24 @@ public final class Pages {
         templates.render(template, model, output);
         secure(ctx);
         ctx.html(output.toString());
+    }
+
+    /** A refusal shown as a page that says what happened and what to do, with its status. */
+    public void problem(Context ctx, Sessions.SignedIn session, Refusal refused) {
+        int status = Errors.status(refused.kind());
+        ctx.status(status);
+        render(ctx, "problem.jte", new WebPages.Problem(session, status, refused.getMessage()));
+    }
+
+    /** A public page: a refusal (a bad parameter, a block not closed) is shown as a page, not as JSON. */
+    public Handler page(Handler page) {
+        return ctx -> {
+            try {
+                page.handle(ctx);
+            } catch (Refusal refused) {
+                problem(ctx, null, refused);
+            }
+        };
     }
 
     /** The headers every page and page-data answer carries. */

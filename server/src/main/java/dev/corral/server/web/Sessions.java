@@ -18,13 +18,21 @@ import java.util.Optional;
 
 /**
  * Signing in to the web faces: an API key is exchanged for a session whose random token lives
- * only in an HttpOnly, SameSite=Strict cookie (Secure when served over TLS) and, hashed, in the
- * store. A page that changes anything sends the session's CSRF token back, and a browser's
+ * only in an HttpOnly, SameSite=Strict cookie (Secure and __Host- when served over TLS) and,
+ * hashed, in the store; signing in ends the browser's previous session, and an account keeps
+ * at most {@link #SESSIONS_PER_ACCOUNT_MAX}. A page that changes anything sends the session's CSRF token back, and a browser's
  * Origin, when it names one, must be this server. Sessions end after {@link #LIFETIME} or at
  * sign-out, and survive a restart of the coordinator.
  */
 public final class Sessions {
+    /**
+     * The session cookie's name: over HTTPS with the __Host- prefix, which a browser takes only
+     * from a secure page, for this host alone, for every path (no other site may plant one).
+     */
     public static final String COOKIE = "corral_session";
+    static final String COOKIE_OVER_TLS = "__Host-" + COOKIE;
+    /** The most sessions one account holds; signing in again ends its oldest. */
+    static final int SESSIONS_PER_ACCOUNT_MAX = 20;
     /** How long a session lasts from sign-in; then its owner signs in again. */
     public static final Duration LIFETIME = Duration.ofHours(12);
     /** Where a page's script sends the CSRF token, and the field a form sends it in. */
@@ -60,8 +68,14 @@ public final class Sessions {
         Instant now = clock.instant();
         WebSessions.Session session = new WebSessions.Session(Secrets.hash(token), account,
                 Secrets.newSecret("csrf"), now, now.plus(LIFETIME));
+        Optional<String> previous = cookieToken(ctx);
         db.transaction(c -> {
+            // The session this browser held before, if any, ends: a token planted before sign-in is worth nothing after.
+            if (previous.isPresent()) {
+                sessions.delete(c, Secrets.hash(previous.get()));
+            }
             sessions.insert(c, session);
+            sessions.keepNewestOf(c, account, SESSIONS_PER_ACCOUNT_MAX);
             return null;
         });
         ctx.res().addHeader("Set-Cookie", cookie(ctx, token, LIFETIME));
@@ -70,11 +84,22 @@ public final class Sessions {
 
     /** The session the request's cookie names, unless there is none or it has ended. */
     public Optional<SignedIn> current(Context ctx) {
-        String token = ctx.cookie(COOKIE);
-        if (token == null || token.isEmpty() || token.length() > API_KEY_LENGTH_MAX) {
+        Optional<String> token = cookieToken(ctx);
+        if (token.isEmpty()) {
             return Optional.empty();
         }
-        return db.transaction(c -> sessions.live(c, Secrets.hash(token), clock.instant())).map(this::signedIn);
+        return db.transaction(c -> sessions.live(c, Secrets.hash(token.get()), clock.instant())).map(this::signedIn);
+    }
+
+    /** The session token the request's cookie holds, if it could be one. */
+    private static Optional<String> cookieToken(Context ctx) {
+        String token = ctx.cookie(cookieName(ctx));
+        return token == null || token.isEmpty() || token.length() > API_KEY_LENGTH_MAX ? Optional.empty()
+                : Optional.of(token);
+    }
+
+    private static String cookieName(Context ctx) {
+        return "https".equals(ctx.scheme()) ? COOKIE_OVER_TLS : COOKIE;
     }
 
     /** Ends the request's session (if any) and clears its cookie; the change must carry the CSRF token. */
@@ -82,7 +107,7 @@ public final class Sessions {
         Optional<SignedIn> session = current(ctx);
         if (session.isPresent()) {
             checkChange(ctx, session.get());
-            String token = ctx.cookie(COOKIE);
+            String token = cookieToken(ctx).orElseThrow();
             db.transaction(c -> sessions.delete(c, Secrets.hash(token)));
         }
         ctx.res().addHeader("Set-Cookie", cookie(ctx, "", Duration.ZERO));
@@ -106,7 +131,7 @@ public final class Sessions {
     }
 
     /** A browser names the page's origin on a cross-site request: it must be this server. */
-    private static void checkOrigin(Context ctx) {
+    static void checkOrigin(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin != null && !origin.equals(ctx.scheme() + "://" + ctx.host())) {
             throw Refusal.forbidden("a page of " + origin + " may not change anything here");
@@ -114,7 +139,7 @@ public final class Sessions {
     }
 
     private static String cookie(Context ctx, String value, Duration maxAge) {
-        return COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=Strict"
+        return cookieName(ctx) + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=Strict"
                 + ("https".equals(ctx.scheme()) ? "; Secure" : "");
     }
 

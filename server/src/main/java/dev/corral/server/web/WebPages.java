@@ -12,6 +12,7 @@ import io.javalin.http.Handler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the signed-in faces share: sign-in, sign-up and sign-out pages, and the wrappers their
@@ -20,6 +21,10 @@ import java.util.Optional;
  * routes a page's script calls answer JSON errors, as the API does).
  */
 public final class WebPages {
+    /** A path of this site: one slash, then none, then URL characters only. */
+    private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[A-Za-z0-9/_.~%?=&+-]*");
+    static final int NEXT_LENGTH_MAX = 512;
+
     /** A page's work for the signed-in account. */
     @FunctionalInterface
     public interface ForSession {
@@ -59,6 +64,7 @@ public final class WebPages {
         });
         routes.post("/signup", ctx -> {
             try {
+                Sessions.checkOrigin(ctx);
                 String name = Optional.ofNullable(ctx.formParam("name")).orElse("").strip();
                 AccountCreated created = accounts.create(name, Optional.ofNullable(ctx.formParam("referralCode"))
                         .map(String::strip).filter(code -> !code.isEmpty()).orElse(null));
@@ -88,7 +94,8 @@ public final class WebPages {
         return ctx -> {
             Optional<Sessions.SignedIn> session = sessions.current(ctx);
             if (session.isEmpty()) {
-                ctx.redirect("/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8));
+                String asked = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
+                ctx.redirect("/login?next=" + URLEncoder.encode(asked, StandardCharsets.UTF_8));
                 return;
             }
             try {
@@ -138,14 +145,15 @@ public final class WebPages {
     }
 
     private void problem(Context ctx, Sessions.SignedIn session, Refusal refused) {
-        int status = Errors.status(refused.kind());
-        ctx.status(status);
-        pages.render(ctx, "problem.jte", new Problem(session, status, refused.getMessage()));
+        pages.problem(ctx, session, refused);
     }
 
-    /** Where to go after signing in: a path of this site only (never another host). */
+    /**
+     * Where to go after signing in: a path of this site only, never another host. Only plain
+     * URL characters pass: a browser drops tabs and line breaks from a URL, so "/<tab>/evil"
+     * would reach it as "//evil", another host.
+     */
     static String safeNext(String next) {
-        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
-                && next.length() <= 512 ? next : "/cloud";
+        return next != null && next.length() <= NEXT_LENGTH_MAX && SAFE_NEXT.matcher(next).matches() ? next : "/cloud";
     }
 }

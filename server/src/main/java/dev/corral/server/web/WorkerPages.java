@@ -4,17 +4,24 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.Currency;
+import dev.corral.core.GpuModel;
+import dev.corral.core.HardwareCatalog;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.DeviceView;
 import dev.corral.core.api.JoinTokenView;
-import dev.corral.core.api.RewardView;
 import dev.corral.core.api.StakeView;
 import dev.corral.core.api.TransferView;
 import dev.corral.core.api.WalletView;
-import dev.corral.core.publicledger.EpochRecord;
+import dev.corral.ledger.ComputeWeight;
+import dev.corral.ledger.LedgerAccounts;
+import dev.corral.ledger.NetworkFee;
+import dev.corral.scheduler.PriceOracle;
+import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
+import dev.corral.server.clusters.QuoteService;
+import dev.corral.server.network.NetworkService;
 import dev.corral.server.devices.DeviceService;
 import dev.corral.server.devices.TelemetryHistory;
 import dev.corral.server.tokens.EpochService;
@@ -22,6 +29,7 @@ import dev.corral.server.tokens.StakeService;
 import dev.corral.server.tokens.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,9 +49,13 @@ public final class WorkerPages {
     static final Duration UPTIME_SPAN = Duration.ofDays(30);
     /** The days of earnings shown. */
     static final int EARNING_DAYS_SHOWN = 30;
-    /** How far back the earnings read: the most transfers and rewards one read may take. */
+    /** How far back the pay per day reads: the owner's newest transfers, at most this many. */
     static final int TRANSFERS_READ = 500;
-    static final int REWARDS_READ = 1_000;
+    /** The calculator's power draw for a CPU device when none is given, in watts. */
+    static final int CPU_POWER_W_DEFAULT = 200;
+    /** The largest whole number and the most digits the calculator takes. */
+    static final int CALCULATOR_NUMBER_MAX = 100_000;
+    static final int CALCULATOR_DIGITS_MAX = 12;
 
     /** A device and its time online in the last 30 days. */
     public record DeviceRow(DeviceView device, long uptimeMillis) {
@@ -79,6 +91,14 @@ public final class WorkerPages {
         }
     }
 
+    /**
+     * The calculator's form as given (empty where not) and its answer: the estimate, the market
+     * price it used and the share of hours hired it assumed, or why there is none.
+     */
+    public record Calculator(Sessions.SignedIn session, List<HardwareCatalog.Gpu> gpus, String gpu, String gpusPerDevice,
+            String powerW, String usdPerKwh, String floorUsd, String hiredPercent, ProfitEstimate estimate,
+            int wattsUsed, String hiredPercentUsed, String marketPerHour, String error) {}
+
     private final WebPages web;
     private final DeviceService devices;
     private final TelemetryHistory telemetry;
@@ -87,8 +107,13 @@ public final class WorkerPages {
     private final TokenService tokens;
     private final StakeService stakes;
 
+    private final QuoteService quotes;
+    private final NetworkService network;
+
     public WorkerPages(WebPages web, DeviceService devices, TelemetryHistory telemetry, AccountService accounts,
-            EpochService epochs, TokenService tokens, StakeService stakes) {
+            EpochService epochs, TokenService tokens, StakeService stakes, QuoteService quotes, NetworkService network) {
+        this.quotes = requireNonNull(quotes, "quotes is null");
+        this.network = requireNonNull(network, "network is null");
         this.web = requireNonNull(web, "web is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.telemetry = requireNonNull(telemetry, "telemetry is null");
@@ -117,38 +142,99 @@ public final class WorkerPages {
                 new Setup(session, server(ctx), null))));
         routes.post("/worker/setup", web.change((ctx, session) -> web.render(ctx, "worker/setup.jte",
                 new Setup(session, server(ctx), devices.joinToken(session.account())))));
+        routes.get("/worker/calculator", web.signedIn(this::calculator));
         routes.get("/worker/data/devices/{id}/telemetry", web.signedInData((ctx, session) -> ctx.json(
                 telemetry.of(session.account(), ctx.pathParam("id"),
                         Optional.ofNullable(ctx.queryParam("span")).orElse("1h")))));
+    }
+
+    /** The profitability calculator: the form, and once it is filled in, the estimate from the network's figures now. */
+    private void calculator(Context ctx, Sessions.SignedIn session) {
+        String gpu = param(ctx, "gpu", "H100");
+        String gpus = param(ctx, "gpus", "1");
+        String power = param(ctx, "power", "");
+        String kwh = param(ctx, "kwh", "0.15");
+        String floor = param(ctx, "floor", "0");
+        String hired = param(ctx, "hired", "");
+        List<HardwareCatalog.Gpu> catalog = HardwareCatalog.gpus();
+        try {
+            boolean cpu = "CPU".equals(gpu);
+            int gpuCount = cpu ? 0 : positive("GPUs per device", gpus);
+            PriceOracle.Price market = quotes.marketPrice(cpu ? null : gpu, cpu, Math.max(1, gpuCount));
+            Optional<HardwareCatalog.Gpu> listed = cpu ? Optional.empty() : HardwareCatalog.gpu(GpuModel.parse(gpu));
+            int watts = power.isEmpty() ? listed.map(g -> g.powerW() * gpuCount).orElse(CPU_POWER_W_DEFAULT)
+                    : positive("power draw", power);
+            BigDecimal hiredShare = hired.isEmpty() ? BigDecimal.valueOf(market.utilisation())
+                    : decimal("hours hired", hired).divide(BigDecimal.valueOf(100));
+            if (hiredShare.signum() < 0 || hiredShare.compareTo(BigDecimal.ONE) > 0) {
+                throw Refusal.invalid("hours hired must be 0..100%");
+            }
+            EpochService.RewardOutlook outlook = epochs.rewardOutlook();
+            long ioMicros = tokens.prices(1).stream().findFirst().map(p -> p.usdPerIo().minor()).orElse(0L);
+            ProfitEstimate estimate = ProfitEstimate.of(new ProfitEstimate.Inputs(market.perDeviceHour().minor(),
+                    Money.parse("price floor", floor, Currency.USD).minor(), hiredShare, NetworkFee.BASIS_POINTS,
+                    outlook.nextBlockEmission(), outlook.availabilityShareBasisPoints(), outlook.blocksPerDay(),
+                    ComputeWeight.milli(cpu ? null : listed.map(HardwareCatalog.Gpu::model).orElse(gpu), gpuCount),
+                    network.onlineWeightMilli(), ioMicros, watts, decimal("power price", kwh)));
+            web.render(ctx, "worker/calculator.jte", new Calculator(session, catalog, gpu, gpus, power, kwh, floor,
+                    hired, estimate, watts, hiredShare.multiply(BigDecimal.valueOf(100))
+                            .setScale(0, java.math.RoundingMode.HALF_EVEN).toPlainString(),
+                    Format.money(market.perDeviceHour()), null));
+        } catch (Refusal | IllegalArgumentException refused) {
+            ctx.status(400);
+            web.render(ctx, "worker/calculator.jte", new Calculator(session, catalog, gpu, gpus, power, kwh, floor,
+                    hired, null, 0, null, null, refused.getMessage()));
+        }
+    }
+
+    private static String param(Context ctx, String name, String fallback) {
+        String value = ctx.queryParam(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static int positive(String what, String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0 && value <= CALCULATOR_NUMBER_MAX) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw Refusal.invalid(what + " must be a whole number 1.." + CALCULATOR_NUMBER_MAX + ", not '" + text + "'");
+    }
+
+    private static BigDecimal decimal(String what, String text) {
+        try {
+            BigDecimal value = new BigDecimal(text);
+            if (value.signum() >= 0 && value.precision() <= CALCULATOR_DIGITS_MAX) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw Refusal.invalid(what + " must be a number of at most " + CALCULATOR_DIGITS_MAX + " digits, not '" + text
+                + "'");
     }
 
     private static DeviceRow row(DeviceView device, Map<DeviceId, Long> uptime) {
         return new DeviceRow(device, uptime.getOrDefault(new DeviceId(device.deviceId()), 0L));
     }
 
-    /** Pay (USD transfers to the owner for their devices' work) and IO rewards, by UTC day, newest first. */
+    /**
+     * Pay (USD paid into the owner's wallet for their devices' work, from its newest
+     * {@link #TRANSFERS_READ} transfers) and IO availability rewards, by UTC day, newest first.
+     */
     private List<Day> earningsByDay(AccountId owner) {
         TreeMap<LocalDate, long[]> byDay = new TreeMap<>();
+        String wallet = LedgerAccounts.user(owner, Currency.USD);
         for (TransferView transfer : accounts.transfers(owner, TRANSFERS_READ)) {
-            if ("SUPPLIER_PAYMENT".equals(transfer.kind()) && transfer.creditAccount().startsWith("user:")) {
+            if ("SUPPLIER_PAYMENT".equals(transfer.kind()) && wallet.equals(transfer.creditAccount())) {
                 byDay.computeIfAbsent(day(transfer.createdAt()), d -> new long[2])[0] += transfer.amount().minor();
             }
         }
-        List<RewardView> rewards = epochs.rewards(owner, REWARDS_READ);
-        if (!rewards.isEmpty()) {
-            long first = rewards.stream().mapToLong(RewardView::epoch).min().orElseThrow();
-            long last = rewards.stream().mapToLong(RewardView::epoch).max().orElseThrow();
-            Map<Long, Instant> endOf = new TreeMap<>();
-            for (EpochRecord record : epochs.epochs(first, (int) Math.min(EpochRecord.PAGE_MAX, last - first + 1))) {
-                endOf.put(record.epoch(), Instant.ofEpochMilli(record.endsAtMillis()));
-            }
-            for (RewardView reward : rewards) {
-                Instant at = endOf.get(reward.epoch());
-                if (at != null) {
-                    byDay.computeIfAbsent(day(at), d -> new long[2])[1] += reward.amount().minor();
-                }
-            }
-        }
+        epochs.rewardsByDay(owner, Duration.ofDays(EARNING_DAYS_SHOWN))
+                .forEach((day, io) -> byDay.computeIfAbsent(day, d -> new long[2])[1] += io);
         return byDay.descendingMap().entrySet().stream().limit(EARNING_DAYS_SHOWN)
                 .map(e -> new Day(e.getKey(), new Money(e.getValue()[0], Currency.USD), e.getValue()[1])).toList();
     }
