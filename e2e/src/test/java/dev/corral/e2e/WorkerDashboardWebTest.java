@@ -110,8 +110,8 @@ class WorkerDashboardWebTest {
         assertThat(browser.find("#watts").getText()).as("8 H100s' rated power").isEqualTo("5600");
         // 5.6 kW all day at $0.20: $26.88.
         assertThat(browser.find("#power-cost").getText()).isEqualTo("−$26.88");
-        assertThat(browser.find("#pay").getText()).matches("\\$[1-9][0-9]*\\.[0-9]{2}");
-        assertThat(browser.find("#rewards-io").getText()).matches("[1-9][0-9]*\\.[0-9]{2} IO");
+        assertThat(browser.find("#pay").getText()).matches("\\$[1-9][0-9,]*\\.[0-9]{2}");
+        assertThat(browser.find("#rewards-io").getText()).matches("[1-9][0-9,]*\\.[0-9]{2} IO");
         browser.screenshot("worker-calculator");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }

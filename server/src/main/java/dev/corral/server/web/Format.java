@@ -45,6 +45,16 @@ public final class Format {
         return BigDecimal.valueOf(whole / 100_000, 1).toPlainString() + "M IO";
     }
 
+    /** Dollars to the cent, grouped: "$27,582.67". */
+    public static String usd(BigDecimal dollars) {
+        return (dollars.signum() < 0 ? "−$" : "$") + grouped(dollars.abs().setScale(2, java.math.RoundingMode.HALF_EVEN));
+    }
+
+    /** A decimal with two places, grouped: "54,928.72". */
+    public static String decimal(BigDecimal value) {
+        return grouped(value.setScale(2, java.math.RoundingMode.DOWN));
+    }
+
     public static String money(Money amount) {
         BigDecimal exact = BigDecimal.valueOf(amount.minor(), amount.currency().decimals()).stripTrailingZeros();
         BigDecimal value = exact.scale() < 2 ? exact.setScale(2) : exact;
