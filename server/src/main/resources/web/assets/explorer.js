@@ -24,45 +24,37 @@ function drawChart(element, columns, series, unit) {
   return chart;
 }
 
-async function showHistory(span) {
-  const element = document.getElementById("history-chart");
+/** Draws the columns the path answers into the element, or says why there is nothing to draw. */
+async function showChart(id, path, series, unit) {
+  const element = document.getElementById(id);
   if (!element) {
     return;
   }
   try {
-    const columns = await getJson("/explorer/data/history?span=" + encodeURIComponent(span));
+    const columns = await getJson(path);
     if (columns.at.length === 0) {
       emptyState(element, element.dataset.empty);
       return;
     }
-    drawChart(element, columns, [
-      { key: "online", label: "Online", colour: "#1d4ed8", fill: "rgba(29, 78, 216, .08)" },
-      { key: "hired", label: "Hired", colour: "#0f7b3f" },
-      { key: "idle", label: "Idle", colour: "#9a5b00" },
-    ], "devices");
+    drawChart(element, columns, series, unit);
   } catch (e) {
     emptyState(element, "The chart could not be loaded (" + e.message + "): reload the page to try again.");
   }
 }
 
-async function showSupply() {
-  const element = document.getElementById("supply-chart");
-  if (!element) {
-    return;
-  }
-  try {
-    const columns = await getJson("/explorer/data/supply");
-    if (columns.at.length === 0) {
-      emptyState(element, element.dataset.empty);
-      return;
-    }
-    drawChart(element, columns, [
-      { key: "supply", label: "In existence", colour: "#1d4ed8" },
-      { key: "burned", label: "Burned", colour: "#b42318" },
-    ], "IO");
-  } catch (e) {
-    emptyState(element, "The chart could not be loaded (" + e.message + "): reload the page to try again.");
-  }
+function showHistory(span) {
+  return showChart("history-chart", "/explorer/data/history?span=" + encodeURIComponent(span), [
+    { key: "online", label: "Online", colour: "#1d4ed8", fill: "rgba(29, 78, 216, .08)" },
+    { key: "hired", label: "Hired", colour: "#0f7b3f" },
+    { key: "idle", label: "Idle", colour: "#9a5b00" },
+  ], "devices");
+}
+
+function showSupply() {
+  return showChart("supply-chart", "/explorer/data/supply", [
+    { key: "supply", label: "In existence", colour: "#1d4ed8" },
+    { key: "burned", label: "Burned", colour: "#b42318" },
+  ], "IO");
 }
 
 async function showMap() {

@@ -1,12 +1,7 @@
 package dev.corral.cli;
 
-import dev.corral.core.api.ClusterView;
-import dev.corral.core.api.DeployRequest;
 import dev.corral.e2e.TestNetwork;
-import dev.corral.sdk.CorralClient;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +32,6 @@ abstract class OnTestNetwork {
         } catch (Exception e) {
             throw new IllegalStateException("the supplier's device did not join", e);
         }
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
-                Map.of(), null, null), null);
-        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
-        network.clock.advance(Duration.ofMinutes(130));
-        network.awaitEpochsDue();
+        network.aJobRunToItsEndThenTwoEpochsClosed();
     }
 }

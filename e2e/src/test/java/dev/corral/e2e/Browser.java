@@ -104,7 +104,26 @@ public final class Browser implements AutoCloseable {
         return file;
     }
 
-    /** The browser console's errors so far (a page that throws or fails to load a resource). */
+    /**
+     * The form fields on the page a person cannot tell apart without seeing it: visible inputs,
+     * selects and text areas with no label (by {@code for}, by wrapping, or {@code aria-label}),
+     * and buttons with no text. Each as its tag and id (or name).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> unlabelledFields() {
+        return (List<String>) script("""
+                const unlabelled = [];
+                for (const field of document.querySelectorAll("input, select, textarea, button")) {
+                  if (field.type === "hidden" || field.closest("[hidden]")) continue;
+                  const named = field.tagName === "BUTTON" ? field.textContent.trim() !== ""
+                    : field.getAttribute("aria-label") || field.closest("label")
+                      || (field.id && document.querySelector("label[for='" + field.id + "']"));
+                  if (!named) unlabelled.push(field.tagName.toLowerCase() + "#" + (field.id || field.name));
+                }
+                return unlabelled;""");
+    }
+
+    /** The browser console's errors since the last call (a page that throws or fails to load a resource). */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -20,38 +15,22 @@ import org.openqa.selenium.support.ui.Select;
  * deploys from the form while the quote follows the options, sees the cluster RUNNING with its
  * logs, and terminates it after seeing the refund. Screenshots land in target/screenshots.
  */
-class CloudConsoleWebTest {
-    @TempDir
-    Path directory;
-    private TestNetwork network;
-    private Browser browser;
-
-    @BeforeEach
-    void start() {
-        network = TestNetwork.on(TestNetwork.Store.H2, directory.resolve("network"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        network.close();
-    }
-
+class CloudConsoleWebTest extends BrowserTest {
     @Test
     void aCustomerSignsInDeploysFromTheFormSeesTheClusterRunningWithItsLogsAndTerminatesItForTheRefundShown()
             throws Exception {
         network.supplierWithDevices("supplier", 2);
         AccountCreated alice = network.anonymous.createAccount("alice");
         network.admin.credit(alice.accountId(), "20", "fund-alice");
-        browser = Browser.open(network.url, directory.resolve("downloads"));
+        openBrowser();
 
         browser.go("/cloud/deploy");
         assertThat(browser.driver().getCurrentUrl()).as("sent to sign in first").contains("/login?next=");
+        assertThat(browser.unlabelledFields()).isEmpty();
         browser.screenshot("cloud-sign-in");
         browser.find("#apiKey").sendKeys(alice.apiKey() + Keys.ENTER);
         browser.await("the deploy form after signing in", d -> d.getCurrentUrl().endsWith("/cloud/deploy"));
+        assertThat(browser.unlabelledFields()).as("fields without a label on the deploy form").isEmpty();
         assertThat(browser.find(".who .account").getText()).isEqualTo("alice");
 
         new Select(browser.find("#hardware")).selectByValue("cpu");
@@ -100,6 +79,7 @@ class CloudConsoleWebTest {
         browser.go("/cloud/clusters");
         assertThat(browser.find("#clusters").getText()).contains("console-job").contains("TERMINATED");
         browser.go("/cloud/wallet");
+        assertThat(browser.unlabelledFields()).isEmpty();
         assertThat(browser.find("#transfers").getText()).contains("REFUND").contains("ESCROW_HOLD");
         browser.screenshot("cloud-wallet");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
@@ -108,10 +88,8 @@ class CloudConsoleWebTest {
     @Test
     void aDeployTheCoordinatorRefusesShowsTheFormAgainAsFilledInWithWhatToChange() throws Exception {
         AccountCreated bob = network.anonymous.createAccount("bob");
-        browser = Browser.open(network.url, directory.resolve("downloads"));
-        browser.go("/login");
-        browser.find("#apiKey").sendKeys(bob.apiKey() + Keys.ENTER);
-        browser.await("signed in", d -> d.getCurrentUrl().endsWith("/cloud/clusters"));
+        openBrowser();
+        signIn(bob.apiKey(), "/cloud/clusters");
         browser.go("/cloud/deploy");
         new Select(browser.find("#hardware")).selectByValue("cpu");
         browser.find("#image").sendKeys("busybox");
@@ -137,10 +115,9 @@ class CloudConsoleWebTest {
     void theOffersBrowserTakesTheQueryLanguageAndExplainsABadQuery() throws Exception {
         network.supplierWithDevices("supplier", 1);
         AccountCreated carol = network.anonymous.createAccount("carol");
-        browser = Browser.open(network.url, directory.resolve("downloads"));
-        browser.go("/login?next=/cloud/offers");
-        browser.find("#apiKey").sendKeys(carol.apiKey() + Keys.ENTER);
-        browser.await("the offers", d -> d.getCurrentUrl().contains("/cloud/offers"));
+        openBrowser();
+        signIn(carol.apiKey(), "/cloud/offers");
+        assertThat(browser.unlabelledFields()).isEmpty();
 
         assertThat(rows("#offers")).singleElement().satisfies(row -> assertThat(row.getFirst()).isEqualTo("CPU"));
         browser.find("#q").sendKeys("kind=cpu price<=1000" + Keys.ENTER);
@@ -158,12 +135,6 @@ class CloudConsoleWebTest {
         WebElement input = browser.find(css);
         input.clear();
         input.sendKeys(value);
-    }
-
-    private List<List<String>> rows(String table) {
-        return browser.all(table + " tbody tr").stream()
-                .map(row -> row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList())
-                .toList();
     }
 
     /** An amount as the pages write it: a dollar sign, at least two decimals. */

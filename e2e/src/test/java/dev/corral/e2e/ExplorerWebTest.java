@@ -10,43 +10,20 @@ import dev.corral.core.api.DeviceView;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.sdk.CorralClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
  * The Explorer in a real browser (Debian's chromium, headless): what anyone sees of the network
  * without an account. Screenshots land in target/screenshots.
  */
-class ExplorerWebTest {
-    @TempDir
-    Path directory;
-    private TestNetwork network;
-    private Browser browser;
-
-    @BeforeEach
-    void start() throws Exception {
-        network = TestNetwork.on(TestNetwork.Store.H2, directory.resolve("network"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        network.close();
-    }
-
+class ExplorerWebTest extends BrowserTest {
     /** Two devices in Germany run a customer's cluster to its end; then two blocks close over it. */
     private void aNetworkWithTwoBlocksClosed() throws Exception {
         CorralClient supplier = network.supplierWithDevices("supplier", 2);
@@ -54,19 +31,14 @@ class ExplorerWebTest {
             supplier.updateDevice(device.deviceId(), new DeviceUpdate(null, null, null, "DE", "datacenter"));
         }
         network.admin.setIoPrice("0.85");
-        CorralClient alice = network.customer("alice", "5");
-        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
-                Map.of(), null, null), null);
-        network.awaitState(alice, cluster.clusterId(), "COMPLETED");
-        network.clock.advance(Duration.ofMinutes(130));
-        network.awaitEpochsDue();
+        network.aJobRunToItsEndThenTwoEpochsClosed();
     }
 
     @Test
     void thePublicSeesTheDevicesOnTheMapAndInAChartExportsTheBlocksAsTheApiHasThemAndVerifiesTheLedger()
             throws Exception {
         aNetworkWithTwoBlocksClosed();
-        browser = Browser.open(network.url, directory.resolve("downloads"));
+        openBrowser();
 
         browser.go("/");
         assertThat(browser.driver().getCurrentUrl()).endsWith("/explorer");
@@ -83,7 +55,10 @@ class ExplorerWebTest {
                         && Integer.parseInt(browser.find("#history-chart").getDomAttribute("data-points")) >= 1);
         browser.await("the supply chart drawn", d -> !browser.all("#supply-chart canvas").isEmpty());
         assertThat(rows("#models")).contains(List.of("CPU", "2", "2", "0", "0.0%"));
-        assertThat(rows("#cluster-states")).containsExactly(List.of("COMPLETED", "1"));
+        assertThat(rows("#cluster-states")).singleElement().satisfies(row -> {
+            assertThat(row.subList(0, 2)).containsExactly("COMPLETED", "1");
+            assertThat(row.get(2)).as("a one-second job's compute").isEqualTo("0 device-hours");
+        });
         assertThat(browser.find("#token-supply").getText()).contains("Genesis").contains(" IO");
         assertThat(browser.all("table.blocks tbody tr")).hasSize(2);
         browser.screenshot("explorer-overview");
@@ -154,7 +129,7 @@ class ExplorerWebTest {
             return amount.find() ? amount.replaceFirst("\"minor\":" + (Long.parseLong(amount.group(1)) + 1))
                     .getBytes(UTF_8) : body;
         })) {
-            browser = Browser.open(proxy.url(), directory.resolve("downloads"));
+            openBrowser(proxy.url());
             browser.go("/explorer/verify");
             browser.find("#verify").click();
             WebElement outcome = browser.await("the browser's verification",
@@ -171,7 +146,7 @@ class ExplorerWebTest {
 
     @Test
     void aNetworkWithNothingYetSaysWhatWillAppearInsteadOfEmptyTables() throws Exception {
-        browser = Browser.open(network.url, directory.resolve("downloads"));
+        openBrowser();
 
         browser.go("/explorer");
         assertThat(browser.find("#devices-online").getText()).isEqualTo("0");
@@ -185,10 +160,4 @@ class ExplorerWebTest {
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
-    /** The table's body as rows of cell texts. */
-    private List<List<String>> rows(String table) {
-        return browser.all(table + " tbody tr").stream()
-                .map(row -> row.findElements(By.cssSelector("td")).stream().map(WebElement::getText).toList())
-                .toList();
-    }
 }

@@ -14,14 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -41,7 +38,7 @@ final class RewritingProxy implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 60_000;
     private static final String PROXY_STORE_PASSWORD = "proxy-store";
     /** The proxy takes any certificate from the coordinator: it is the one in the middle. */
-    private static final SSLContext TRUST_ANY = trustAny();
+    private static final SSLContext TRUST_ANY = WebClient.trustAny();
 
     private final HttpServer server;
     private final String scheme;
@@ -176,26 +173,6 @@ final class RewritingProxy implements AutoCloseable {
         }
     }
 
-    private static SSLContext trustAny() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

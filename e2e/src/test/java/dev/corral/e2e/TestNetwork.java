@@ -6,6 +6,7 @@ import dev.corral.agent.AgentConfig;
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
+import dev.corral.core.api.DeployRequest;
 import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OfferView;
 import dev.corral.core.publicledger.EpochRecord;
@@ -218,6 +219,16 @@ public final class TestNetwork implements AutoCloseable {
     /** Work done while the coordinator is down. */
     interface ThrowingRunnable {
         void run() throws Exception;
+    }
+
+    /** A customer's one-rank CPU job runs to its end on a device online, then two epochs close over it. */
+    public void aJobRunToItsEndThenTwoEpochsClosed() {
+        CorralClient alice = customer("alice", "5");
+        ClusterView cluster = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, "process", "sleep 1",
+                Map.of(), null, null), null);
+        awaitState(alice, cluster.clusterId(), "COMPLETED");
+        clock.advance(Duration.ofMinutes(130));
+        awaitEpochsDue();
     }
 
     /** A new account with this much USD credited. */

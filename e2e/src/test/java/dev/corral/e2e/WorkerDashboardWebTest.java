@@ -6,13 +6,9 @@ import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
@@ -21,25 +17,7 @@ import org.openqa.selenium.Keys;
  * the command from the set-up page, a real agent joins with it, and the supplier sees the device,
  * its telemetry charted with points, and what it earned. Screenshots land in target/screenshots.
  */
-class WorkerDashboardWebTest {
-    @TempDir
-    Path directory;
-    private TestNetwork network;
-    private Browser browser;
-
-    @BeforeEach
-    void start() {
-        network = TestNetwork.on(TestNetwork.Store.H2, directory.resolve("network"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        network.close();
-    }
-
+class WorkerDashboardWebTest extends BrowserTest {
     /** Reloads the page and waits for the chart to be drawn or to say it has nothing: its points, 0 if none. */
     private int pointsAfterReload(String chart) {
         browser.driver().navigate().refresh();
@@ -53,7 +31,7 @@ class WorkerDashboardWebTest {
     @Test
     void aSupplierJoinsAMachineWithTheCommandShownThenSeesItsTelemetryChartedAndItsEarnings() throws Exception {
         AccountCreated bob = network.anonymous.createAccount("bob");
-        browser = Browser.open(network.url, directory.resolve("downloads"));
+        openBrowser();
         browser.go("/login?next=/worker");
         browser.find("#apiKey").sendKeys(bob.apiKey() + Keys.ENTER);
         browser.await("the devices page", d -> d.getCurrentUrl().endsWith("/worker/devices"));
@@ -66,6 +44,7 @@ class WorkerDashboardWebTest {
         assertThat(command).startsWith("corral worker --server " + network.url + " --join-token cjt_");
         browser.find("#copy").click();
         browser.await("the copy button's answer", d -> !browser.find("#copy").getText().equals("Copy"));
+        assertThat(browser.unlabelledFields()).isEmpty();
         browser.screenshot("worker-setup");
 
         network.agentJoining(network.url, command.substring(command.indexOf("--join-token ") + 13));
@@ -95,6 +74,14 @@ class WorkerDashboardWebTest {
         assertThat(today).isEqualTo(network.clock.instant().toString().substring(0, 10));
         assertThat(browser.find("#earnings tbody tr td:nth-child(2)").getText()).as("today's pay").startsWith("$")
                 .isNotEqualTo("$0.00");
+        assertThat(browser.unlabelledFields()).as("fields without a label on the earnings page").isEmpty();
+        assertThat(browser.consoleErrors()).as("errors in the browser's console so far").isEmpty();
+        browser.find("#io").sendKeys("not-a-number" + Keys.ENTER);
+        browser.await("the refusal", d -> !browser.all("#problem").isEmpty());
+        assertThat(browser.find("#problem").getText()).contains("io");
+        assertThat(browser.consoleErrors()).as("the refused page's status, which the console notes")
+                .singleElement().asString().contains("/worker/wallet/mint-iosd").contains("400");
+        browser.driver().navigate().back();
         browser.screenshot("worker-earnings");
 
         network.admin.setIoPrice("0.50");
@@ -112,6 +99,7 @@ class WorkerDashboardWebTest {
         assertThat(browser.find("#power-cost").getText()).isEqualTo("−$26.88");
         assertThat(browser.find("#pay").getText()).matches("\\$[1-9][0-9,]*\\.[0-9]{2}");
         assertThat(browser.find("#rewards-io").getText()).matches("[1-9][0-9,]*\\.[0-9]{2} IO");
+        assertThat(browser.unlabelledFields()).isEmpty();
         browser.screenshot("worker-calculator");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }

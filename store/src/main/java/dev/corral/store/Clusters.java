@@ -122,6 +122,18 @@ public final class Clusters {
                 .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
+    /**
+     * Device-time served by clusters in each state, in milliseconds: each cluster's devices times
+     * the time from running to its end (to {@code now} while it runs). A rank lost early counts
+     * to the cluster's end: the figure is what the clusters held, not what each rank served.
+     */
+    public Map<ClusterState, Long> deviceMillisByState(Connection c, Instant now) throws SQLException {
+        return Sql.list(c, "SELECT state, SUM(CAST(device_count AS BIGINT) * (COALESCE(ended_at, ?) - running_at)) AS ms "
+                        + "FROM cluster WHERE running_at IS NOT NULL GROUP BY state",
+                row -> Map.entry(ClusterState.valueOf(row.getString("state")), row.getLong("ms")), now.toEpochMilli())
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     public Optional<RankRow> rank(Connection c, ClusterId cluster, int rank) throws SQLException {
         return Sql.one(c, "SELECT * FROM cluster_rank WHERE cluster_id = ? AND rank_no = ?", Clusters::mapRank,
                 cluster.value(), rank);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Public figures: devices online by model and by country, clusters by state, and the ledger's
- * sums per currency. A device online is idle (verified, not blocked, free), hired (in a
+ * Public figures: devices online by model and by country, clusters by state with the device-hours
+ * they held (whole hours, from running to their end or now), and the ledger's sums per currency. A device online is idle (verified, not blocked, free), hired (in a
  * cluster), or neither (not yet verified, or blocked): {@code devicesHired} counts the last two.
  */
 public record NetworkStats(
@@ -16,6 +16,7 @@ public record NetworkStats(
         List<ModelCount> models,
         Map<String, Integer> devicesOnlineByCountry,
         Map<String, Integer> clustersByState,
+        Map<String, Long> computeHoursByState,
         List<LedgerTotal> ledger,
         TokenSupply token) {
 

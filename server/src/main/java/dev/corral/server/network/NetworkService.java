@@ -30,6 +30,7 @@ import java.util.TreeMap;
  * the balance sums (every account) for {@link #BALANCE_SUMS_AGE_MAX}. The rest reads a few rows.
  */
 public final class NetworkService {
+    private static final long MILLIS_PER_HOUR = Duration.ofHours(1).toMillis();
     /** Metrics scrapes reuse figures this young: one computation serves every gauge. */
     static final Duration METRICS_FIGURES_AGE_MAX = Duration.ofSeconds(5);
     /** The sums of all balances (zero for a sound ledger) read every account: they are reused while this young. */
@@ -127,6 +128,10 @@ public final class NetworkService {
             for (Map.Entry<ClusterState, Integer> entry : clusters.countByState(c).entrySet()) {
                 byState.put(entry.getKey().name(), entry.getValue());
             }
+            Map<String, Long> hoursByState = new TreeMap<>();
+            for (Map.Entry<ClusterState, Long> entry : clusters.deviceMillisByState(c, clock.instant()).entrySet()) {
+                hoursByState.put(entry.getKey().name(), entry.getValue() / MILLIS_PER_HOUR);
+            }
             List<NetworkStats.LedgerTotal> totals = ledger.totals(c, sums).stream()
                     .map(t -> new NetworkStats.LedgerTotal(t.currency().name(), t.balanceSum(), t.fundedFromOutside(),
                             t.networkFees(), t.transfers()))
@@ -135,7 +140,7 @@ public final class NetworkService {
             NetworkStats.TokenSupply token = new NetworkStats.TokenSupply(EmissionSchedule.GENESIS_SUPPLY,
                     supply.minted(), supply.burned(), supply.current(), EmissionSchedule.HARD_CAP);
             return new NetworkStats(devices.online(), devices.idle(), devices.online() - devices.idle(),
-                    devices.onlineByModel(), devices.models(), countryFigures.get(), byState, totals, token);
+                    devices.onlineByModel(), devices.models(), countryFigures.get(), byState, hoursByState, totals, token);
         });
     }
 

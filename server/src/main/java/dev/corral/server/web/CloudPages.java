@@ -6,7 +6,6 @@ import dev.corral.core.Money;
 import dev.corral.core.api.AccountView;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.OfferView;
-import dev.corral.core.api.QuoteView;
 import dev.corral.core.api.TransferView;
 import dev.corral.core.api.WalletView;
 import dev.corral.server.Refusal;
@@ -94,17 +93,14 @@ public final class CloudPages {
 
         // What the console's script reads and asks while a page is open.
         routes.get("/cloud/data/clusters/{id}", web.signedInData((ctx, session) ->
-                ctx.json(clusters.views().get(session.account(), ctx.pathParam("id"), true))));
-        routes.get("/cloud/data/clusters/{id}/logs", web.signedInData((ctx, session) -> {
-            ctx.json(clusters.views().logsTail(session.account(), ctx.pathParam("id"), LOG_LINES_FOLLOWED));
-        }));
-        routes.get("/cloud/data/clusters/{id}/refund", web.signedInData((ctx, session) -> ctx.json(Map.of("refund",
+                clusters.views().get(session.account(), ctx.pathParam("id"), true)));
+        routes.get("/cloud/data/clusters/{id}/logs", web.signedInData((ctx, session) ->
+                clusters.views().logsTail(session.account(), ctx.pathParam("id"), LOG_LINES_FOLLOWED)));
+        routes.get("/cloud/data/clusters/{id}/refund", web.signedInData((ctx, session) -> Map.of("refund",
                 clusters.control().refundIfTerminatedNow(session.account(), ctx.pathParam("id"))
-                        .map(Format::money).orElse("")))));
-        routes.post("/cloud/data/quote", web.changeData((ctx, session) -> {
-            QuoteView quote = clusters.quotes().quote(session.account(), DeployForm.read(ctx::formParam).quote());
-            ctx.json(quote);
-        }));
+                        .map(Format::money).orElse(""))));
+        routes.post("/cloud/data/quote", web.changeData((ctx, session) ->
+                clusters.quotes().quote(session.account(), DeployForm.read(ctx::formParam).quote())));
     }
 
     private void deploy(Context ctx, Sessions.SignedIn session) {

@@ -2,6 +2,13 @@ package dev.corral.server.web;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.corral.core.Json;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
@@ -9,6 +16,7 @@ import dev.corral.server.http.Errors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -29,6 +37,31 @@ public final class WebPages {
     @FunctionalInterface
     public interface ForSession {
         void handle(Context ctx, Sessions.SignedIn session) throws Exception;
+    }
+
+    /** What a page's script asks for the signed-in account: the answer, written as JSON. */
+    @FunctionalInterface
+    public interface DataForSession {
+        Object answer(Context ctx, Sessions.SignedIn session) throws Exception;
+    }
+
+    /**
+     * JSON for a page's script: a whole number past 2^53 - 1 (an amount in IO base units, say)
+     * is written as a string, as JavaScript's numbers cannot hold it exactly; smaller ones stay numbers.
+     */
+    static final ObjectMapper FOR_BROWSERS = Json.mapper().copy().registerModule(new SimpleModule()
+            .addSerializer(Long.class, new SafeLong()).addSerializer(Long.TYPE, new SafeLong()));
+    private static final long JAVASCRIPT_SAFE_INTEGER_MAX = (1L << 53) - 1;
+
+    private static final class SafeLong extends JsonSerializer<Long> {
+        @Override
+        public void serialize(Long value, JsonGenerator out, SerializerProvider serializers) throws IOException {
+            if (value > JAVASCRIPT_SAFE_INTEGER_MAX || value < -JAVASCRIPT_SAFE_INTEGER_MAX) {
+                out.writeString(value.toString());
+            } else {
+                out.writeNumber(value);
+            }
+        }
     }
 
     /** The sign-in page: where to go after, and what went wrong (or nothing). */
@@ -119,29 +152,36 @@ public final class WebPages {
                 change.handle(ctx, session.get());
             } catch (Refusal refused) {
                 problem(ctx, session.get(), refused);
+            } catch (IllegalArgumentException unreadable) {
+                // What a value's own parser refuses (an amount, a number): the API answers it 400 too.
+                problem(ctx, session.get(), Refusal.invalid(unreadable.getMessage()));
             }
         };
     }
 
     /** What a page's script reads for the signed-in account, as JSON; without a session, a 401 JSON error. */
-    public Handler signedInData(ForSession data) {
+    public Handler signedInData(DataForSession data) {
         return ctx -> {
             Sessions.SignedIn session = sessions.current(ctx).orElseThrow(() -> Refusal.unauthenticated(
                     "your session has ended: sign in again"));
-            Pages.secure(ctx);
-            data.handle(ctx, session);
+            answer(ctx, data.answer(ctx, session));
         };
     }
 
     /** What a page's script asks to be done, as JSON: it must carry the session's CSRF token in its header. */
-    public Handler changeData(ForSession data) {
+    public Handler changeData(DataForSession data) {
         return ctx -> {
             Sessions.SignedIn session = sessions.current(ctx).orElseThrow(() -> Refusal.unauthenticated(
                     "your session has ended: sign in again"));
             sessions.checkChange(ctx, session);
-            Pages.secure(ctx);
-            data.handle(ctx, session);
+            answer(ctx, data.answer(ctx, session));
         };
+    }
+
+    /** Writes a page's data as JSON whose every number a browser reads exactly (see {@link #FOR_BROWSERS}). */
+    private static void answer(Context ctx, Object data) throws JsonProcessingException {
+        Pages.secure(ctx);
+        ctx.contentType("application/json").result(FOR_BROWSERS.writeValueAsString(data));
     }
 
     private void problem(Context ctx, Sessions.SignedIn session, Refusal refused) {

@@ -20,6 +20,7 @@ import dev.corral.ledger.NetworkFee;
 import dev.corral.scheduler.PriceOracle;
 import dev.corral.server.Refusal;
 import dev.corral.server.accounts.AccountService;
+import dev.corral.server.accounts.Secrets;
 import dev.corral.server.clusters.QuoteService;
 import dev.corral.server.network.NetworkService;
 import dev.corral.server.devices.DeviceService;
@@ -82,7 +83,7 @@ public final class WorkerPages {
     public record Day(LocalDate day, Money usd, long ioBaseUnits) {}
 
     public record Earnings(Sessions.SignedIn session, List<Day> days, AccountView account, WalletView wallet,
-            List<StakeView> stakes) {}
+            List<StakeView> stakes, String message, String idempotencyKey) {}
 
     /** The set-up page: a fresh join token once asked for, and the coordinator's address. */
     public record Setup(Sessions.SignedIn session, String server, JoinTokenView token) {
@@ -137,15 +138,22 @@ public final class WorkerPages {
         }));
         routes.get("/worker/earnings", web.signedIn((ctx, session) -> web.render(ctx, "worker/earnings.jte",
                 new Earnings(session, earningsByDay(session.account()), accounts.view(session.account()),
-                        tokens.wallet(session.account()), stakes.list(session.account())))));
+                        tokens.wallet(session.account()), stakes.list(session.account()),
+                        "minted".equals(ctx.queryParam("message")) ? "IOSD minted: see the wallet below." : null,
+                        Secrets.newSecret("web")))));
+        routes.post("/worker/wallet/mint-iosd", web.change((ctx, session) -> {
+            tokens.mintIosd(session.account(), Optional.ofNullable(ctx.formParam("io")).orElse("").strip(),
+                    ctx.formParam("idempotencyKey"));
+            ctx.redirect("/worker/earnings?message=minted");
+        }));
         routes.get("/worker/setup", web.signedIn((ctx, session) -> web.render(ctx, "worker/setup.jte",
                 new Setup(session, server(ctx), null))));
         routes.post("/worker/setup", web.change((ctx, session) -> web.render(ctx, "worker/setup.jte",
                 new Setup(session, server(ctx), devices.joinToken(session.account())))));
         routes.get("/worker/calculator", web.signedIn(this::calculator));
-        routes.get("/worker/data/devices/{id}/telemetry", web.signedInData((ctx, session) -> ctx.json(
+        routes.get("/worker/data/devices/{id}/telemetry", web.signedInData((ctx, session) ->
                 telemetry.of(session.account(), ctx.pathParam("id"),
-                        Optional.ofNullable(ctx.queryParam("span")).orElse("1h")))));
+                        Optional.ofNullable(ctx.queryParam("span")).orElse("1h"))));
     }
 
     /** The profitability calculator: the form, and once it is filled in, the estimate from the network's figures now. */
