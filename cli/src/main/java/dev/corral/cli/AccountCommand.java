@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ApiKeyView;
 import dev.corral.core.api.PseudonymView;
 import dev.corral.core.api.ReportView;
 import dev.corral.core.api.TransferView;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** `corral account create|show|pseudonym` and `corral transfers`. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Create an account or show yours.",
-        subcommands = {AccountCommand.Create.class, AccountCommand.Show.class, AccountCommand.Pseudonym.class})
+        subcommands = {AccountCommand.Create.class, AccountCommand.Show.class, AccountCommand.Pseudonym.class,
+                AccountCommand.Keys.class, AccountCommand.KeyCreate.class, AccountCommand.KeyRevoke.class})
 final class AccountCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -36,6 +38,60 @@ final class AccountCommand {
             out.println("API key (shown once, keep it): " + created.apiKey());
             out.println("use it with --key or: export CORRAL_API_KEY=" + created.apiKey());
             out.println("invite others with your referral code " + created.referralCode());
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "List the API keys your account made besides its first: id, label, when made (never the key).")
+    static final class Keys extends ClientCommand<List<ApiKeyView>> {
+        @Override
+        List<ApiKeyView> fetch(CorralClient client) {
+            return client.apiKeys();
+        }
+
+        @Override
+        void print(PrintWriter out, List<ApiKeyView> keys) {
+            if (keys.isEmpty()) {
+                out.println("no keys besides the one the account was made with ('corral account key-create LABEL' makes one)");
+            }
+            keys.forEach(key -> out.println(key.keyId() + "  " + key.label() + "  made " + key.createdAt()));
+        }
+    }
+
+    @Command(name = "key-create", mixinStandardHelpOptions = true,
+            description = "Make another API key for your account (for a machine, a CI job, a colleague's notebook); "
+                    + "prints it once. At most 20 besides the first.")
+    static final class KeyCreate extends ClientCommand<ApiKeyView> {
+        @Parameters(paramLabel = "LABEL", description = "What the key is for, 1-64 characters.")
+        String label;
+
+        @Override
+        ApiKeyView fetch(CorralClient client) {
+            return client.createApiKey(label);
+        }
+
+        @Override
+        void print(PrintWriter out, ApiKeyView key) {
+            out.println("API key " + key.keyId() + " (" + key.label() + "), shown once, keep it: " + key.key());
+            out.println("revoke it with: corral account key-revoke " + key.keyId());
+        }
+    }
+
+    @Command(name = "key-revoke", mixinStandardHelpOptions = true,
+            description = "Revoke one of the keys 'account keys' lists: it authenticates nothing from now on.")
+    static final class KeyRevoke extends ClientCommand<String> {
+        @Parameters(paramLabel = "KEY_ID", description = "The key's id, as 'account keys' lists it.")
+        String keyId;
+
+        @Override
+        String fetch(CorralClient client) {
+            client.revokeApiKey(keyId);
+            return keyId;
+        }
+
+        @Override
+        void print(PrintWriter out, String revoked) {
+            out.println("revoked " + revoked);
         }
     }
 

@@ -61,6 +61,16 @@ class CliTest extends OnTestNetwork {
         assertThat(again.err()).contains("error: cluster " + cluster + " has already ended (COMPLETED) (409 conflict)");
         assertThat(corral("cluster", cluster, "--server", server, "--key", samKey).err()).contains("404 not_found");
         assertThat(corral("network", "--server", server).out()).contains("balances sum to 0");
+
+        Run made = corral("account", "key-create", "notebook", "--server", server, "--key", aliceKey);
+        String notebookKey = find(made.out(), "shown once, keep it: (ck_\\S+)");
+        String keyId = find(made.out(), "API key (key_\\w+)");
+        assertThat(corral("account", "show", "--server", server, "--key", notebookKey).out()).contains("available");
+        assertThat(corral("account", "keys", "--server", server, "--key", aliceKey).out()).contains(keyId)
+                .contains("notebook").doesNotContain(notebookKey);
+        assertThat(corral("account", "key-revoke", keyId, "--server", server, "--key", aliceKey).out())
+                .contains("revoked " + keyId);
+        assertThat(corral("account", "show", "--server", server, "--key", notebookKey).err()).contains("401");
     }
 
     @Test

@@ -82,6 +82,19 @@ class CloudConsoleWebTest extends BrowserTest {
         assertThat(browser.unlabelledFields()).isEmpty();
         assertThat(browser.find("#transfers").getText()).contains("REFUND").contains("ESCROW_HOLD");
         browser.screenshot("cloud-wallet");
+
+        browser.go("/cloud/keys");
+        browser.find("#label").sendKeys("training box" + Keys.ENTER);
+        String key = browser.await("the new key, shown once", d -> browser.all("#new-key").stream().findFirst()
+                .map(WebElement::getText).orElse(null));
+        assertThat(network.anonymous.withKey(key).account().name()).isEqualTo("alice");
+        assertThat(rows("#keys")).singleElement().satisfies(row -> assertThat(row.getFirst()).isEqualTo("training box"));
+        assertThat(browser.unlabelledFields()).isEmpty();
+        browser.screenshot("cloud-keys");
+        browser.find("#keys button").click();
+        browser.await("the key revoked", d -> !browser.all("#message").isEmpty());
+        assertThat(browser.find("main").getText()).doesNotContain(key).contains("No key besides");
+        assertThat(network.anonymous.withKey(alice.apiKey()).apiKeys()).isEmpty();
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.corral.core.Json;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ApiKeyRequest;
+import dev.corral.core.api.ApiKeyView;
 import dev.corral.core.api.ApiError;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.CreateAccount;
@@ -62,6 +64,7 @@ import javax.net.ssl.SSLHandshakeException;
 public final class CorralClient {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final TypeReference<List<DeviceView>> DEVICES = new TypeReference<>() {};
+    private static final TypeReference<List<ApiKeyView>> API_KEYS = new TypeReference<>() {};
     private static final TypeReference<List<ClusterView>> CLUSTERS = new TypeReference<>() {};
     private static final TypeReference<List<TransferView>> TRANSFERS = new TypeReference<>() {};
     private static final TypeReference<List<JournalEntry>> JOURNAL = new TypeReference<>() {};
@@ -125,6 +128,21 @@ public final class CorralClient {
     /** Admin only: adds funds to an account. A repeated idempotency key credits once. */
     public void credit(String accountId, String amountUsd, String idempotencyKey) {
         call("POST", "/api/v1/admin/credits", new CreditRequest(accountId, amountUsd), idempotencyKey, Map.class);
+    }
+
+    /** Makes another API key for this account, labelled; the answer holds the key, shown this once. */
+    public ApiKeyView createApiKey(String label) {
+        return call("POST", "/api/v1/account/keys", new ApiKeyRequest(label), null, ApiKeyView.class);
+    }
+
+    /** The API keys this account made besides its first, without the keys themselves. */
+    public List<ApiKeyView> apiKeys() {
+        return call("GET", "/api/v1/account/keys", null, null, API_KEYS);
+    }
+
+    /** Revokes one of this account's keys (by its id): it authenticates nothing from now on. */
+    public void revokeApiKey(String keyId) {
+        send("DELETE", "/api/v1/account/keys/" + encode(keyId), null, null);
     }
 
     public JoinTokenView joinToken() {

@@ -120,7 +120,7 @@ public final class Coordinator implements AutoCloseable {
             PrometheusMeterRegistry metrics = observed.registry();
             database.publishPoolMetrics(metrics);
             WorkBoard board = new WorkBoard();
-            AccountService accounts = new AccountService(database, store.accounts(), store.clusters(),
+            AccountService accounts = new AccountService(database, store.accounts(), store.apiKeys(), store.clusters(),
                     store.ledger(), store.settings(), store.customerReports(), config.clock());
             // Before anything is written: a journal changed behind this coordinator's back stops it here.
             OwnLedgerCheck.verify(database, store.ledger(), store.epochs(), key.getPublic(), pseudonyms);

@@ -2,6 +2,7 @@ package dev.corral.server;
 
 import dev.corral.core.publicledger.Pseudonyms;
 import dev.corral.store.Accounts;
+import dev.corral.store.ApiKeys;
 import dev.corral.store.Challenges;
 import dev.corral.store.Clusters;
 import dev.corral.store.CustomerReports;
@@ -20,7 +21,8 @@ import dev.corral.store.TelemetrySamples;
 import dev.corral.store.WebSessions;
 
 /** The database and its repositories, as the services use them. */
-public record Store(Database db, Accounts accounts, Devices devices, Clusters clusters, Ledger ledger, JoinTokens joinTokens,
+public record Store(Database db, Accounts accounts, ApiKeys apiKeys, Devices devices, Clusters clusters, Ledger ledger,
+        JoinTokens joinTokens,
         Logs logs, Settings settings, Epochs epochs, Oracle oracle, Stakes stakes, Challenges challenges,
         Quotes quotes, CustomerReports customerReports, NetworkSamples networkSamples, WebSessions webSessions,
         TelemetrySamples telemetrySamples) {
@@ -28,7 +30,7 @@ public record Store(Database db, Accounts accounts, Devices devices, Clusters cl
     /** The repositories over the database, the journal chained over its pseudonymous public form. */
     public static Store on(Database db, Pseudonyms pseudonyms) {
         Ledger ledger = new Ledger(pseudonyms::publicForm);
-        return new Store(db, new Accounts(), new Devices(), new Clusters(), ledger, new JoinTokens(),
+        return new Store(db, new Accounts(), new ApiKeys(), new Devices(), new Clusters(), ledger, new JoinTokens(),
                 new Logs(), new Settings(), new Epochs(), new Oracle(), new Stakes(),
                 new Challenges(), new Quotes(), new CustomerReports(), new NetworkSamples(),
                 new WebSessions(), new TelemetrySamples());

@@ -50,6 +50,11 @@ public final class Accounts {
         return Sql.one(c, "SELECT * FROM account WHERE api_key_hash = ?", Accounts::map, apiKeyHash);
     }
 
+    /** Locks the account's row until the transaction ends: what one account does then happens one at a time. */
+    public void lock(Connection c, AccountId id) throws SQLException {
+        Sql.one(c, "SELECT id FROM account WHERE id = ? FOR UPDATE", row -> row.getString(1), id.value());
+    }
+
     public Optional<AccountRow> byId(Connection c, AccountId id) throws SQLException {
         return Sql.one(c, "SELECT * FROM account WHERE id = ?", Accounts::map, id.value());
     }

@@ -9,6 +9,7 @@ import dev.corral.core.Ids;
 import dev.corral.core.Money;
 import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ApiKeyView;
 import dev.corral.core.api.Amount;
 import dev.corral.core.api.ReportRequest;
 import dev.corral.core.api.ReportView;
@@ -20,6 +21,7 @@ import dev.corral.scheduler.CustomerDiscount;
 import dev.corral.server.Refusal;
 import dev.corral.store.AccountRow;
 import dev.corral.store.Accounts;
+import dev.corral.store.ApiKeys;
 import dev.corral.store.Clusters;
 import dev.corral.store.CustomerReports;
 import dev.corral.store.Database;
@@ -37,6 +39,9 @@ import java.util.regex.Pattern;
 public final class AccountService {
     static final String ADMIN_KEY_SETTING = "admin_key_hash";
     static final int TRANSFERS_LIMIT_MAX = 500;
+    /** The most API keys an account may hold besides the one it was made with. */
+    static final int API_KEYS_MAX = 20;
+    static final int API_KEY_LABEL_LENGTH_MAX = 64;
     static final String OTHER_USER = "user:(another account)";
     static final int IDEMPOTENCY_KEY_LENGTH_MAX = 100;
     /** Reports against a customer listed in its account view, newest first. */
@@ -56,11 +61,13 @@ public final class AccountService {
     private final CustomerReports customerReports;
     private final Clock clock;
     private final CustomerHistory history;
+    private final ApiKeys apiKeys;
 
-    public AccountService(Database db, Accounts accounts, Clusters clusters, Ledger ledger, Settings settings,
-            CustomerReports customerReports, Clock clock) {
+    public AccountService(Database db, Accounts accounts, ApiKeys apiKeys, Clusters clusters, Ledger ledger,
+            Settings settings, CustomerReports customerReports, Clock clock) {
         this.db = requireNonNull(db, "db is null");
         this.accounts = requireNonNull(accounts, "accounts is null");
+        this.apiKeys = requireNonNull(apiKeys, "apiKeys is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -108,9 +115,44 @@ public final class AccountService {
         return new AccountCreated(id.value(), name, apiKey, code);
     }
 
+    /** The account the key belongs to: the key it was made with, or one it made since and has not revoked. */
     public Optional<AccountId> authenticate(String apiKey) {
-        return db.transaction(c -> accounts.byApiKeyHash(c, Secrets.hash(apiKey)))
-                .map(row -> row.id());
+        String hash = Secrets.hash(apiKey);
+        return db.transaction(c -> {
+            Optional<AccountId> first = accounts.byApiKeyHash(c, hash).map(AccountRow::id);
+            return first.isPresent() ? first : apiKeys.accountOf(c, hash);
+        });
+    }
+
+    /** Makes another API key for the account, shown in this answer only; at most {@link #API_KEYS_MAX} besides the first. */
+    public ApiKeyView createKey(AccountId account, String label) {
+        if (label == null || label.isBlank() || label.length() > API_KEY_LABEL_LENGTH_MAX) {
+            throw Refusal.invalid("label must be 1-" + API_KEY_LABEL_LENGTH_MAX + " characters");
+        }
+        String key = Secrets.newSecret("ck");
+        ApiKeys.Key made = new ApiKeys.Key(Ids.random("key"), account, label.strip(), clock.instant());
+        db.transaction(c -> {
+            accounts.lock(c, account);
+            if (apiKeys.count(c, account) >= API_KEYS_MAX) {
+                throw Refusal.conflict("an account may hold " + API_KEYS_MAX + " keys besides its first: revoke one first");
+            }
+            apiKeys.insert(c, Secrets.hash(key), made);
+            return null;
+        });
+        return new ApiKeyView(made.keyId(), made.label(), made.createdAt(), key);
+    }
+
+    /** The keys the account made besides its first, oldest first, without the keys themselves. */
+    public List<ApiKeyView> keys(AccountId account) {
+        return db.transaction(c -> apiKeys.of(c, account)).stream()
+                .map(k -> new ApiKeyView(k.keyId(), k.label(), k.createdAt(), null)).toList();
+    }
+
+    /** Revokes one of the account's keys: it authenticates nothing from now on. Another account's key is not found. */
+    public void revokeKey(AccountId account, String keyId) {
+        if (!db.transaction(c -> apiKeys.delete(c, account, String.valueOf(keyId)))) {
+            throw Refusal.notFound("API key", String.valueOf(keyId));
+        }
     }
 
     public boolean isAdmin(String key) {

@@ -6,6 +6,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.Ids;
 import dev.corral.core.Sha256;
+import dev.corral.core.api.ApiKeyRequest;
 import dev.corral.core.api.CreateAccount;
 import dev.corral.core.api.CreditRequest;
 import dev.corral.core.api.DeployRequest;
@@ -140,6 +141,16 @@ public final class Routes {
         });
 
         routes.get("/api/v1/account", ctx -> ctx.json(accounts.view(account(ctx))));
+        routes.get("/api/v1/account/keys", ctx -> ctx.json(accounts.keys(account(ctx))));
+        routes.post("/api/v1/account/keys", ctx -> {
+            AccountId owner = account(ctx);
+            ApiKeyRequest request = Bodies.read(ctx.bodyAsBytes(), ApiKeyRequest.class);
+            ctx.status(201).json(accounts.createKey(owner, request.label()));
+        });
+        routes.delete("/api/v1/account/keys/{id}", ctx -> {
+            accounts.revokeKey(account(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
         routes.get("/api/v1/account/pseudonym", ctx -> ctx.json(epochs.pseudonymOf(account(ctx))));
         routes.get("/api/v1/wallet", ctx -> ctx.json(tokens.wallet(account(ctx))));
         routes.post("/api/v1/wallet/mint-iosd", ctx -> {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.Money;
 import dev.corral.core.api.AccountView;
+import dev.corral.core.api.ApiKeyView;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.OfferView;
 import dev.corral.core.api.TransferView;
@@ -45,6 +46,9 @@ public final class CloudPages {
 
     public record Wallet(Sessions.SignedIn session, AccountView account, WalletView wallet,
             List<TransferView> transfers) {}
+
+    /** The account's extra API keys, and the one just made (its key shown this once), if any. */
+    public record Keys(Sessions.SignedIn session, List<ApiKeyView> keys, ApiKeyView made, String message) {}
 
     private final WebPages web;
     private final ClusterServices clusters;
@@ -90,6 +94,18 @@ public final class CloudPages {
         routes.get("/cloud/wallet", web.signedIn((ctx, session) -> web.render(ctx, "cloud/wallet.jte",
                 new Wallet(session, accounts.view(session.account()), tokens.wallet(session.account()),
                         accounts.transfers(session.account(), TRANSFERS_SHOWN)))));
+
+        routes.get("/cloud/keys", web.signedIn((ctx, session) -> web.render(ctx, "cloud/keys.jte",
+                new Keys(session, accounts.keys(session.account()), null,
+                        "revoked".equals(ctx.queryParam("message")) ? "The key was revoked." : null))));
+        routes.post("/cloud/keys", web.change((ctx, session) -> {
+            ApiKeyView made = accounts.createKey(session.account(), ctx.formParam("label"));
+            web.render(ctx, "cloud/keys.jte", new Keys(session, accounts.keys(session.account()), made, null));
+        }));
+        routes.post("/cloud/keys/{id}/revoke", web.change((ctx, session) -> {
+            accounts.revokeKey(session.account(), ctx.pathParam("id"));
+            ctx.redirect("/cloud/keys?message=revoked");
+        }));
 
         // What the console's script reads and asks while a page is open.
         routes.get("/cloud/data/clusters/{id}", web.signedInData((ctx, session) ->
