@@ -123,6 +123,52 @@ public final class Browser implements AutoCloseable {
                 return unlabelled;""");
     }
 
+    /**
+     * Visible text whose contrast with the background it is drawn on is below WCAG 2's AA
+     * (4.5:1, 3:1 for large text), each with its first characters and its ratio. Chart internals
+     * (SVG, canvas, the charts' legends) are left out.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> contrastProblems() {
+        return (List<String>) script("""
+                // WCAG 2 contrast of every visible text against the background it is drawn on.
+                function rgb(text) {
+                  const m = text.match(/rgba?\\(([\\d.]+), ([\\d.]+), ([\\d.]+)(?:, ([\\d.]+))?\\)/);
+                  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : null;
+                }
+                function luminance(c) {
+                  const [r, g, b] = c.slice(0, 3).map(v => {
+                    v /= 255;
+                    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+                  });
+                  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                }
+                function background(element) {
+                  for (let e = element; e; e = e.parentElement) {
+                    const c = rgb(getComputedStyle(e).backgroundColor);
+                    if (c && c[3] > 0.5) return c;
+                  }
+                  return [255, 255, 255, 1];
+                }
+                const problems = [];
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                  const element = node.parentElement;
+                  if (!node.textContent.trim() || !element || element.closest("svg, canvas, [hidden], .u-legend")) continue;
+                  const style = getComputedStyle(element);
+                  if (style.visibility === "hidden" || style.display === "none" || element.offsetParent === null) continue;
+                  const fg = rgb(style.color);
+                  if (!fg) continue;
+                  const bg = background(element);
+                  const [l1, l2] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+                  const ratio = (l1 + 0.05) / (l2 + 0.05);
+                  const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+                  if (ratio < (large ? 3 : 4.5)) problems.push(node.textContent.trim().slice(0, 40) + " (" + ratio.toFixed(2) + ")");
+                }
+                return [...new Set(problems)];
+                """);
+    }
+
     /** The browser console's errors since the last call (a page that throws or fails to load a resource). */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

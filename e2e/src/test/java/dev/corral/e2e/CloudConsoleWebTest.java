@@ -31,6 +31,10 @@ class CloudConsoleWebTest extends BrowserTest {
         browser.find("#apiKey").sendKeys(alice.apiKey() + Keys.ENTER);
         browser.await("the deploy form after signing in", d -> d.getCurrentUrl().endsWith("/cloud/deploy"));
         assertThat(browser.unlabelledFields()).as("fields without a label on the deploy form").isEmpty();
+        assertThat(browser.contrastProblems()).as("text below AA contrast on the deploy form").isEmpty();
+        browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.driver().switchTo().activeElement().getDomAttribute("class")).as("Tab from the page's top")
+                .isEqualTo("skip");
         assertThat(browser.find(".who .account").getText()).isEqualTo("alice");
 
         new Select(browser.find("#hardware")).selectByValue("cpu");
@@ -55,6 +59,14 @@ class CloudConsoleWebTest extends BrowserTest {
                 .contains("[1] hello from rank 1 of the console"));
         assertThat(browser.all("#ranks tbody tr")).hasSize(2);
         browser.screenshot("cloud-cluster-running");
+
+        assertThat(browser.contrastProblems()).as("text below AA contrast on the cluster's page").isEmpty();
+        // By keyboard: the dialog opens from its button and Escape closes it, the cluster still running.
+        browser.find("#terminate").sendKeys(Keys.ENTER);
+        browser.await("the dialog open", d -> browser.find("#terminate-dialog").isDisplayed());
+        browser.find("#terminate-cancel").sendKeys(Keys.ESCAPE);
+        browser.await("the dialog closed by Escape", d -> !browser.find("#terminate-dialog").isDisplayed());
+        assertThat(browser.find("#cluster-state").getText()).isEqualTo("RUNNING");
 
         browser.find("#terminate").click();
         WebElement refund = browser.await("the refund in the confirmation", d -> {

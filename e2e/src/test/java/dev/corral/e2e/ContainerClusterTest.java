@@ -276,9 +276,10 @@ class ContainerClusterTest extends NetworkTest {
         ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
 
         assertThat(failed.container().diskGb()).isEqualTo(1L);
-        assertThat(failed.reason()).contains("the rank wrote 1.1").contains("GB to its disk, more than the 1 GB the "
-                + "cluster asked for (container.diskGb)");
-        assertThat(lines(alice, deployed.clusterId())).contains("filled");
+        // The agent may catch the rank while dd still writes (it did, at 1.06 GB, in a loaded CI run): any amount
+        // past the 1 GB asked for, up to the 1.15 GB dd writes in all (and what the file system adds).
+        assertThat(failed.reason()).containsPattern("the rank wrote 1\\.[01][0-9] GB to its disk, more than the 1 GB "
+                + "the cluster asked for \\(container\\.diskGb\\)");
     }
 
     private static List<String> lines(CorralClient owner, String cluster) {

@@ -61,6 +61,7 @@ class ExplorerWebTest extends BrowserTest {
         });
         assertThat(browser.find("#token-supply").getText()).contains("Genesis").contains(" IO");
         assertThat(browser.all("table.blocks tbody tr")).hasSize(2);
+        assertThat(browser.contrastProblems()).as("text below AA contrast on the overview").isEmpty();
         browser.screenshot("explorer-overview");
 
         browser.go("/explorer/blocks");
@@ -115,6 +116,7 @@ class ExplorerWebTest extends BrowserTest {
         assertThat(verified.getDomAttribute("id")).isEqualTo("verify-ok");
         assertThat(verified.getText()).startsWith("ledger verified: " + entries + " journal entries hash-chained, "
                 + "2 epoch records signed and matching the replayed balances");
+        assertThat(browser.contrastProblems()).as("text below AA contrast on the verification").isEmpty();
         browser.screenshot("explorer-verify");
         assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
     }
@@ -158,6 +160,11 @@ class ExplorerWebTest extends BrowserTest {
                 d -> browser.find("#supply-chart").getText().contains("once a block has closed"));
         browser.screenshot("explorer-empty");
         assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(browser.contrastProblems()).isEmpty();
+        // The check sees faint text when there is some.
+        browser.script("const p = document.createElement('p'); p.textContent = 'faint text'; p.style.color = '#cccccc';"
+                + " document.querySelector('main').appendChild(p);");
+        assertThat(browser.contrastProblems()).singleElement().asString().startsWith("faint text (1.5");
     }
 
 }

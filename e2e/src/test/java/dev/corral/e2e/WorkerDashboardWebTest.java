@@ -63,6 +63,7 @@ class WorkerDashboardWebTest extends BrowserTest {
         assertThat(browser.all("#chart-gpu-util canvas")).isNotEmpty();
         assertThat(browser.all("#chart-memory canvas")).isNotEmpty();
         assertThat(browser.find("#chart-gpu-util").findElement(By.xpath("..")).getText()).contains("CPU load");
+        assertThat(browser.contrastProblems()).as("text below AA contrast on the device's page").isEmpty();
         browser.screenshot("worker-device");
 
         CorralClient alice = network.customer("alice", "5");
