@@ -1,6 +1,7 @@
 -- What each block's close saw of the devices it considered (nominated): per owner, as the
--- rewards are kept, each device's time online in the epoch and whether it proved itself
--- ("dev_a=3600000:1,dev_b=120000:0"); and the block's counts, for the Explorer's list.
+-- rewards are kept, each device's time online in the epoch, whether it proved itself, and its
+-- weight in the availability reward in thousandths, 0 if not eligible
+-- ("dev_a=3600000:1:10000,dev_b=120000:0:0"); and the block's counts, for the Explorer's list.
 CREATE TABLE epoch_owner_device (
     epoch     BIGINT           NOT NULL,
     owner_id  VARCHAR(32)      NOT NULL,

@@ -91,16 +91,18 @@ class ExplorerWebTest extends BrowserTest {
         Map<String, Object> block = dev.corral.core.Json.mapper().readValue(blockJson, new com.fasterxml.jackson.core.type.TypeReference<>() {});
         assertThat(block).as(blockJson).containsKey("devices");
         List<String> expectedDevices = new ArrayList<>(List.of(
-                "epoch,device,seconds_online,proven,challenges_passed,challenges_failed,reward"));
+                "epoch,device,seconds_online,proven,weight_milli,challenges_passed,challenges_failed,reward"));
         for (Object entry : (List<?>) block.get("devices")) {
             Map<?, ?> d = (Map<?, ?>) entry;
             expectedDevices.add(String.join(",", "1", (String) d.get("device"),
                     Long.toString(((Number) d.get("uptimeMillis")).longValue() / 1000), d.get("proven").toString(),
-                    d.get("challengesPassed").toString(), d.get("challengesFailed").toString(), d.get("reward").toString()));
+                    d.get("weightMilli").toString(), d.get("challengesPassed").toString(),
+                    d.get("challengesFailed").toString(), d.get("reward").toString()));
         }
         assertThat(devicesCsv).as("the block's devices the browser downloaded, against the API").isEqualTo(expectedDevices)
                 .hasSize(3);
-        assertThat(devicesCsv.get(1)).matches("1,d_[0-9a-f]+,\\d+,(true|false),\\d+,\\d+,[1-9]\\d*");
+        // A CPU device weighs 0.1 (100 thousandths).
+        assertThat(devicesCsv.get(1)).matches("1,d_[0-9a-f]+,\\d+,true,100,\\d+,\\d+,[1-9]\\d*");
         browser.screenshot("explorer-block");
 
         browser.go("/explorer/journal");

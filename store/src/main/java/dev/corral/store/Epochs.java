@@ -18,8 +18,11 @@ public final class Epochs {
     /** One device's availability reward in one epoch, in IO base units. */
     public record Reward(long epoch, DeviceId device, AccountId owner, long amount) {}
 
-    /** A device a block's close considered: its time online in the epoch and whether it proved itself. */
-    public record Nominee(DeviceId device, AccountId owner, long uptimeMillis, boolean proven) {}
+    /**
+     * A device a block's close considered: its time online in the epoch, whether it proved itself,
+     * and its weight in the availability reward (thousandths; 0 where it was not eligible).
+     */
+    public record Nominee(DeviceId device, AccountId owner, long uptimeMillis, boolean proven, long weightMilli) {}
 
     /** A block's counts: devices considered, those that proved themselves, those rewarded. */
     public record Summary(long epoch, int nominated, int proven, int rewarded) {}
@@ -54,7 +57,8 @@ public final class Epochs {
         for (Nominee nominee : nominees) {
             StringBuilder devices = byOwner.computeIfAbsent(nominee.owner(), owner -> new StringBuilder());
             devices.append(devices.isEmpty() ? "" : ",").append(nominee.device().value()).append('=')
-                    .append(nominee.uptimeMillis()).append(':').append(nominee.proven() ? 1 : 0);
+                    .append(nominee.uptimeMillis()).append(':').append(nominee.proven() ? 1 : 0).append(':')
+                    .append(nominee.weightMilli());
         }
         List<Object[]> rows = new ArrayList<>(byOwner.size());
         byOwner.forEach((owner, devices) -> rows.add(new Object[] {epoch, owner.value(), devices.toString()}));
@@ -71,9 +75,9 @@ public final class Epochs {
             AccountId owner = new AccountId((String) row[0]);
             for (String device : ((String) row[1]).split(",")) {
                 int equals = device.indexOf('=');
-                int colon = device.indexOf(':', equals);
-                nominees.add(new Nominee(new DeviceId(device.substring(0, equals)), owner,
-                        Long.parseLong(device.substring(equals + 1, colon)), device.charAt(colon + 1) == '1'));
+                String[] figures = device.substring(equals + 1).split(":");
+                nominees.add(new Nominee(new DeviceId(device.substring(0, equals)), owner, Long.parseLong(figures[0]),
+                        "1".equals(figures[1]), Long.parseLong(figures[2])));
             }
         }
         nominees.sort(Comparator.comparing(nominee -> nominee.device().value()));

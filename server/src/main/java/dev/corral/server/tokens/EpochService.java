@@ -13,6 +13,7 @@ import dev.corral.core.publicledger.BalanceTree;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.ledger.Availability;
+import dev.corral.ledger.ComputeWeight;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.ledger.EpochClose;
 import dev.corral.ledger.LedgerAudit;
@@ -205,7 +206,8 @@ public final class EpochService {
             epochs.insertRewards(c, plan.rewards().stream()
                     .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
             epochs.insertNominees(c, epoch, earners.stream().map(d -> new Epochs.Nominee(d.id(), d.owner(),
-                    d.uptimeMillis(), d.proven())).toList(), plan.rewards().size());
+                    d.uptimeMillis(), d.proven(), Availability.eligible(d.uptimeMillis(), length.toMillis(), d.proven())
+                            ? ComputeWeight.milli(d.gpuModel(), d.gpuCount()) : 0)).toList(), plan.rewards().size());
             Ledger.Head head = ledger.lockHead(c);
             List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(publicBalances(pseudonyms, ledger.nonZeroBalances(c)));
             Ledger.Supply supply = ledger.supply(c);
@@ -295,10 +297,12 @@ public final class EpochService {
 
     /**
      * One device a block's close considered, under its pseudonym: its time online in the epoch,
-     * whether it proved itself, its challenges that finished in the epoch, its availability reward.
+     * whether it proved itself, its weight in the availability reward (its score: the reward is
+     * split by it; thousandths, 0 where not eligible), its challenges that finished in the epoch,
+     * its availability reward.
      */
-    public record BlockDevice(String device, long uptimeMillis, boolean proven, int challengesPassed,
-            int challengesFailed, long reward) {}
+    public record BlockDevice(String device, long uptimeMillis, boolean proven, long weightMilli,
+            int challengesPassed, int challengesFailed, long reward) {}
 
     /** A closed block with the devices its close considered, in pseudonym order. */
     public record Block(EpochRecord record, List<BlockDevice> devices) {
@@ -329,7 +333,8 @@ public final class EpochService {
             for (Epochs.Nominee nominee : epochs.nomineesOf(c, epoch)) {
                 Challenges.Tally tally = tallies.getOrDefault(nominee.device(), new Challenges.Tally(0, 0));
                 devices.add(new BlockDevice(pseudonyms.of(nominee.device().value()), nominee.uptimeMillis(),
-                        nominee.proven(), tally.passed(), tally.failed(), rewards.getOrDefault(nominee.device(), 0L)));
+                        nominee.proven(), nominee.weightMilli(), tally.passed(), tally.failed(),
+                        rewards.getOrDefault(nominee.device(), 0L)));
             }
             devices.sort(Comparator.comparing(BlockDevice::device));
             return new Block(record, List.copyOf(devices));

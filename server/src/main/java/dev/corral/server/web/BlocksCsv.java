@@ -12,15 +12,15 @@ public final class BlocksCsv {
     public static final String HEADER = "epoch,starts_at_ms,ends_at_ms,journal_seq,journal_head,block_emission,minted,"
             + "burned,supply,balance_root,balances,signature\n";
 
-    public static final String DEVICES_HEADER = "epoch,device,seconds_online,proven,challenges_passed,challenges_failed,"
-            + "reward\n";
+    public static final String DEVICES_HEADER = "epoch,device,seconds_online,proven,weight_milli,challenges_passed,"
+            + "challenges_failed,reward\n";
 
     private BlocksCsv() {}
 
-    /** One device of a block: its pseudonym, seconds online, whether it proved itself, challenges, reward in base units. */
+    /** One device of a block: pseudonym, seconds online, proven, weight (thousandths), challenges, reward in base units. */
     public static String deviceRow(long epoch, EpochService.BlockDevice d) {
-        return epoch + "," + d.device() + "," + d.uptimeMillis() / 1000 + "," + d.proven() + "," + d.challengesPassed()
-                + "," + d.challengesFailed() + "," + d.reward() + "\n";
+        return epoch + "," + d.device() + "," + d.uptimeMillis() / 1000 + "," + d.proven() + "," + d.weightMilli() + ","
+                + d.challengesPassed() + "," + d.challengesFailed() + "," + d.reward() + "\n";
     }
 
     /** One record's line; none of its fields holds a comma, a quote or a line break (numbers, hex and base64). */

@@ -89,6 +89,11 @@ public final class Format {
         return seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
     }
 
+    /** A weight in thousandths as a decimal: 10000 is "10", 125 is "0.125". */
+    public static String weight(long milli) {
+        return BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
+    }
+
     /** A share 0..1 as a percentage with one decimal. */
     public static String share(double share) {
         return String.format(Locale.US, "%.1f%%", Math.max(0, Math.min(1, share)) * 100);
