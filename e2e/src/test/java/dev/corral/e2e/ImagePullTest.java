@@ -110,6 +110,8 @@ class ImagePullTest extends NetworkTest {
             alice.terminate(deployed.clusterId());
             TestNetwork.await("the rank's container removed",
                     () -> TestImages.containersOf(agent.deviceId().value()).isEmpty());
+            // Meanwhile the idle device may have been challenged: the next deploy waits until it is idle again.
+            network.awaitIdleDevices(1);
 
             // The image is on the supplier's machine now: a cluster without the credentials still may not run it.
             int refusedBefore = registry.refused();

@@ -21,7 +21,7 @@ import java.util.function.Function;
  */
 public record DeployForm(String name, String hardware, String gpu, String gpusPerDevice, String count,
         String duration, String durationUnit, String region, String countries, String securityTier,
-        String connectivityTier, String where, String layout, String type, String image, String cmd,
+        String connectivityTier, String where, String layout, String type, String image, String entrypoint, String cmd,
         String ports, String env, String secretEnv, String registryUser, String registryToken, String shmSize,
         String diskGb, String pay) {
     /** The units a duration may be given in, with their hours. */
@@ -32,14 +32,14 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
     /** The empty form, with the defaults a new deploy starts from. */
     public static DeployForm blank() {
         return new DeployForm("", "gpu", "", "1", "1", "1", "hours", "", "", "", "", "", "any", Runtimes.CONTAINER,
-                "", "", "", "", "", "", "", "", "", "USD");
+                "", "", "", "", "", "", "", "", "", "", "USD");
     }
 
     /** The same form without its secrets (secret variables, registry token): what a page may show again. */
     public DeployForm withoutSecrets() {
         return new DeployForm(name, hardware, gpu, gpusPerDevice, count, duration, durationUnit, region, countries,
-                securityTier, connectivityTier, where, layout, type, image, cmd, ports, env, "", registryUser, "",
-                shmSize, diskGb, pay);
+                securityTier, connectivityTier, where, layout, type, image, entrypoint, cmd, ports, env, "", registryUser,
+                "", shmSize, diskGb, pay);
     }
 
     /** The form from a request's fields, read by name (a missing field is empty). */
@@ -55,7 +55,7 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
                 text.apply("gpusPerDevice"), text.apply("count"), text.apply("duration"), text.apply("durationUnit"),
                 text.apply("region"), text.apply("countries"), text.apply("securityTier"),
                 text.apply("connectivityTier"), text.apply("where"), text.apply("layout"), text.apply("type"),
-                text.apply("image"), text.apply("cmd"), text.apply("ports"), text.apply("env"),
+                text.apply("image"), text.apply("entrypoint"), text.apply("cmd"), text.apply("ports"), text.apply("env"),
                 text.apply("secretEnv"), text.apply("registryUser"), text.apply("registryToken"),
                 text.apply("shmSize"), text.apply("diskGb"), text.apply("pay"));
     }
@@ -72,7 +72,7 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
 
     public DeployRequest deploy() {
         boolean process = Runtimes.PROCESS.equals(type);
-        ContainerSpec container = process ? null : new ContainerSpec(image, null, list(ports), pairs("secret variable",
+        ContainerSpec container = process ? null : new ContainerSpec(image, blankToNull(entrypoint), list(ports), pairs("secret variable",
                 secretEnv), blankToNull(shmSize), registryUser.isEmpty() && registryToken.isEmpty() ? null
                 : new ContainerSpec.RegistryAuth(registryUser, registryToken), diskGb.isEmpty() ? null
                 : (long) number("disk GB", diskGb));

@@ -23,7 +23,7 @@ class DeployFormTest {
         Map<String, String> fields = new HashMap<>(Map.of("countries", "de, fr", "securityTier", "3",
                 "connectivityTier", "2", "where", "vram>=80", "ports", "8888, 9000/udp", "env", "A=1\n\nB=two=2"));
         fields.putAll(Map.of("secretEnv", "TOKEN=s3", "registryUser", "me", "registryToken", "tok", "diskGb", "50",
-                "layout", "pack"));
+                "layout", "pack", "entrypoint", "/bin/sh"));
         DeployRequest request = form(fields).deploy();
 
         assertThat(request.gpu()).isEqualTo("H100");
@@ -38,6 +38,7 @@ class DeployFormTest {
         assertThat(request.container().secretEnv()).containsExactly(Map.entry("TOKEN", "s3"));
         assertThat(request.container().registryAuth().username()).isEqualTo("me");
         assertThat(request.container().diskGb()).isEqualTo(50);
+        assertThat(request.container().entrypoint()).isEqualTo("/bin/sh");
     }
 
     @Test
