@@ -57,8 +57,10 @@ final class Demo {
     /** Short epochs, so the demo sees blocks minted: an hour on the real network. */
     static final Duration EPOCH_LENGTH = Duration.ofSeconds(2);
     static final int EPOCHS_WAITED_MAX = 5;
-    /** Each new device is challenged at once; a smaller challenge than the standard keeps the demo quick. */
-    /** Challenges of 10 ms at the expected speed: a few hundred rows, quick enough for a demo. */
+    /**
+     * Each new device is challenged at once; a smaller challenge than the standard keeps the demo
+     * quick: 10 ms at the expected speed, a few hundred rows.
+     */
     static final Duration CHALLENGE_WORK = Duration.ofMillis(10);
     /** The image the demo's container ranks run, made here from the machine's static busybox. */
     static final String IMAGE = "localhost/corral-demo/busybox:1";

@@ -92,7 +92,6 @@ public final class QuoteService {
         return CustomerDiscount.tier(db.transaction(c -> history.of(c, owner)));
     }
 
-    /** The oracle's price now: the model's utilisation is read from the index. */
     /**
      * What the oracle charges now for one device-hour of this hardware before any customer
      * discount, and the share of its model's devices hired: what a supplier's device would be
@@ -103,6 +102,7 @@ public final class QuoteService {
         return oraclePrice(request, DeployOrder.where(null), CustomerDiscount.TIERS.getFirst());
     }
 
+    /** The oracle's price now: the model's utilisation is read from the index. */
     private PriceOracle.Price oraclePrice(ClusterRequest request, OfferQuery where, CustomerDiscount.Tier tier) {
         return PriceOracle.price(request, where, devices.utilisation(request.kind(), request.gpuModel()),
                 tier.basisPoints());
