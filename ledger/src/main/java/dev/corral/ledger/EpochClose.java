@@ -62,16 +62,18 @@ public final class EpochClose {
 
     /**
      * The close: the mint transfers (their sum is the block emission exactly), each eligible
-     * device's availability reward, and the share of the epoch each device that was down part
-     * of it was up (for its reputation).
+     * device's availability reward and its weight in it (thousandths; the reward is split by
+     * weight), and the share of the epoch each device that was down part of it was up (for its
+     * reputation).
      */
     public record Plan(long blockEmission, List<Transfer> mints, List<DeviceReward> rewards,
-            Map<DeviceId, Double> uptimeShareOfDevicesDown) {}
+            Map<DeviceId, Long> availabilityWeightsMilli, Map<DeviceId, Double> uptimeShareOfDevicesDown) {}
 
     public static Plan plan(Inputs in) {
         List<EpochRewards.AvailableDevice> available = new ArrayList<>();
         Map<String, Device> byId = new HashMap<>();
         Map<DeviceId, Double> down = new HashMap<>();
+        Map<DeviceId, Long> weights = new HashMap<>();
         for (Device device : in.devices()) {
             if (device.uptimeMillis() < in.lengthMillis()) {
                 down.put(device.id(), (double) device.uptimeMillis() / in.lengthMillis());
@@ -80,8 +82,10 @@ public final class EpochClose {
                 continue;
             }
             byId.put(device.id().value(), device);
+            long weight = ComputeWeight.milli(device.gpuModel(), device.gpuCount());
+            weights.put(device.id(), weight);
             available.add(new EpochRewards.AvailableDevice(device.id().value(), EpochRewards.ioWallet(device.owner()),
-                    ComputeWeight.milli(device.gpuModel(), device.gpuCount())));
+                    weight));
         }
         Map<String, Long> computeUsd = new TreeMap<>();
         in.computePointsByWallet().forEach((wallet, usd) ->
@@ -107,6 +111,6 @@ public final class EpochClose {
             Device device = byId.get(id);
             deviceRewards.add(new DeviceReward(device.id(), device.owner(), amount));
         });
-        return new Plan(block, mints, deviceRewards, down);
+        return new Plan(block, mints, deviceRewards, Map.copyOf(weights), down);
     }
 }

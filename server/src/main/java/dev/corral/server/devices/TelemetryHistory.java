@@ -29,8 +29,6 @@ public final class TelemetryHistory {
     public static final Duration RETENTION = Duration.ofDays(1);
     /** The most samples one answer holds: the retention's worth. */
     static final int SAMPLES_PER_ANSWER_MAX = (int) (RETENTION.toMillis() / SAMPLE_INTERVAL.toMillis()) + 1;
-    /** The spans a chart may ask for. */
-    public static final Map<String, Duration> SPANS = Map.of("1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
 
     private final Database db;
     private final Devices deviceRows;
@@ -62,11 +60,7 @@ public final class TelemetryHistory {
      * memory, and across its GPUs the mean utilisation, the hottest temperature, the power drawn
      * and the memory in use. A device of another owner answers as one that does not exist.
      */
-    public Map<String, List<Number>> of(AccountId owner, String deviceId, String spanName) {
-        Duration span = SPANS.get(spanName);
-        if (span == null) {
-            throw Refusal.invalid("span must be one of " + SPANS.keySet());
-        }
+    public Map<String, List<Number>> of(AccountId owner, String deviceId, Duration span) {
         DeviceId id = DeviceService.parseId(deviceId);
         List<TelemetrySamples.Sample> read = db.transaction(c -> {
             if (deviceRows.owned(c, owner, id).isEmpty()) {

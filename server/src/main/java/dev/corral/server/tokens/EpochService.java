@@ -13,7 +13,6 @@ import dev.corral.core.publicledger.BalanceTree;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
 import dev.corral.ledger.Availability;
-import dev.corral.ledger.ComputeWeight;
 import dev.corral.ledger.EmissionSchedule;
 import dev.corral.ledger.EpochClose;
 import dev.corral.ledger.LedgerAudit;
@@ -206,8 +205,8 @@ public final class EpochService {
             epochs.insertRewards(c, plan.rewards().stream()
                     .map(r -> new Epochs.Reward(epoch, r.device(), r.owner(), r.amount())).toList());
             epochs.insertNominees(c, epoch, earners.stream().map(d -> new Epochs.Nominee(d.id(), d.owner(),
-                    d.uptimeMillis(), d.proven(), Availability.eligible(d.uptimeMillis(), length.toMillis(), d.proven())
-                            ? ComputeWeight.milli(d.gpuModel(), d.gpuCount()) : 0)).toList(), plan.rewards().size());
+                    d.uptimeMillis(), d.proven(), plan.availabilityWeightsMilli().getOrDefault(d.id(), 0L))).toList(),
+                    plan.rewards().size());
             Ledger.Head head = ledger.lockHead(c);
             List<BalanceTree.Leaf> leaves = LedgerAudit.leaves(publicBalances(pseudonyms, ledger.nonZeroBalances(c)));
             Ledger.Supply supply = ledger.supply(c);
@@ -222,6 +221,11 @@ public final class EpochService {
                     leaves.size(), null).signedWith(key.getPrivate()));
             return null;
         });
+    }
+
+    /** How many blocks have closed: the epoch after the last closed one. */
+    public long closed() {
+        return db.transaction(c -> epochs.nextToClose(c));
     }
 
     /** How many entries the journal holds: its head's position. */
@@ -287,8 +291,7 @@ public final class EpochService {
     public record RewardOutlook(long nextBlockEmission, int availabilityShareBasisPoints, double blocksPerDay) {}
 
     public RewardOutlook rewardOutlook() {
-        long next = db.transaction(c -> epochs.nextToClose(c));
-        return new RewardOutlook(EmissionSchedule.blockEmission(next), Settlement.BASIS_POINTS - computeShareBasisPoints,
+        return new RewardOutlook(EmissionSchedule.blockEmission(closed()), Settlement.BASIS_POINTS - computeShareBasisPoints,
                 (double) Duration.ofDays(1).toMillis() / length.toMillis());
     }
 

@@ -10,6 +10,7 @@ import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.OraclePrice;
 import dev.corral.core.publicledger.EpochRecord;
 import dev.corral.core.publicledger.JournalEntry;
+import dev.corral.ledger.EmissionSchedule;
 import dev.corral.server.Refusal;
 import dev.corral.server.http.Params;
 import dev.corral.server.network.NetworkService;
@@ -46,8 +47,6 @@ public final class ExplorerPages {
     static final int ENTRIES_PER_PAGE = 50;
     /** The overview is computed once for everyone who asks within this long. */
     static final Duration OVERVIEW_AGE_MAX = Duration.ofSeconds(5);
-    /** The spans the charts of devices over time offer. */
-    static final Map<String, Duration> HISTORY_SPANS = Map.of("1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
     /** The blocks the supply chart spans: the newest this many. */
     static final int SUPPLY_CHART_BLOCKS = EpochRecord.PAGE_MAX;
 
@@ -112,13 +111,11 @@ public final class ExplorerPages {
         routes.get("/explorer/blocks", pages.page(this::blocks));
         routes.get("/explorer/blocks.csv", this::blocksCsv);
         routes.get("/explorer/blocks/{epoch}", pages.page(ctx -> pages.render(ctx, "explorer/block.jte",
-                new BlockPage(epochs.block(epochParam(ctx)), epochs.newest(1).closed()))));
+                new BlockPage(epochs.block(epochParam(ctx)), epochs.closed()))));
         routes.get("/explorer/blocks/{epoch}/devices.csv", this::blockDevicesCsv);
         routes.get("/explorer/journal", pages.page(this::journal));
-        routes.get("/explorer/verify", ctx -> {
-            EpochService.Newest newest = epochs.newest(1);
-            pages.render(ctx, "explorer/verify.jte", new Verify(epochs.journalLength(), newest.closed()));
-        });
+        routes.get("/explorer/verify", ctx -> pages.render(ctx, "explorer/verify.jte",
+                new Verify(epochs.journalLength(), epochs.closed())));
         routes.get("/explorer/data/history", this::history);
         routes.get("/explorer/data/supply", this::supply);
     }
@@ -131,7 +128,7 @@ public final class ExplorerPages {
     }
 
     private void blocks(Context ctx) {
-        long closed = epochs.newest(1).closed();
+        long closed = epochs.closed();
         long before = Params.longParam(ctx, "before", closed);
         if (before < 0) {
             throw Refusal.invalid("before must be >= 0");
@@ -147,10 +144,7 @@ public final class ExplorerPages {
 
     /** Every closed block as CSV, oldest first, amounts in base units: the same figures as the epochs API. */
     private void blocksCsv(Context ctx) throws IOException {
-        ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"corral-blocks.csv\"");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+        csv(ctx, "corral-blocks.csv", out -> {
             out.write(BlocksCsv.HEADER);
             long from = 0;
             while (true) {
@@ -163,21 +157,33 @@ public final class ExplorerPages {
                 }
                 from = page.getLast().epoch() + 1;
             }
-        }
+        });
     }
 
     /** The devices a block's close considered, as CSV: pseudonym, seconds online, proven, challenges, reward in base units. */
     private void blockDevicesCsv(Context ctx) throws IOException {
         EpochService.Block block = epochs.block(epochParam(ctx));
-        ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"corral-block-" + block.record().epoch()
-                + "-devices.csv\"");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+        csv(ctx, "corral-block-" + block.record().epoch() + "-devices.csv", out -> {
             out.write(BlocksCsv.DEVICES_HEADER);
             for (EpochService.BlockDevice device : block.devices()) {
                 out.write(BlocksCsv.deviceRow(block.record().epoch(), device));
             }
+        });
+    }
+
+    /** What writes a CSV's lines. */
+    @FunctionalInterface
+    private interface CsvLines {
+        void write(Writer out) throws IOException;
+    }
+
+    /** Answers a CSV file to download under this name, its lines written as they come. */
+    private static void csv(Context ctx, String fileName, CsvLines lines) throws IOException {
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+            lines.write(out);
         }
     }
 
@@ -217,12 +223,7 @@ public final class ExplorerPages {
 
     /** Devices online, idle and hired over the span asked for, as columns a chart reads (times in seconds). */
     private void history(Context ctx) {
-        String spanName = Optional.ofNullable(ctx.queryParam("span")).orElse("1d");
-        Duration span = HISTORY_SPANS.get(spanName);
-        if (span == null) {
-            throw Refusal.invalid("span must be one of " + HISTORY_SPANS.keySet());
-        }
-        List<NetworkSamples.Sample> samples = network.history(span);
+        List<NetworkSamples.Sample> samples = network.history(ChartSpan.parse(ctx.queryParam("span"), "1d"));
         Map<String, List<Long>> columns = new LinkedHashMap<>();
         columns.put("at", samples.stream().map(s -> s.at().getEpochSecond()).toList());
         columns.put("online", samples.stream().map(s -> (long) s.online()).toList());
@@ -242,14 +243,10 @@ public final class ExplorerPages {
         Collections.reverse(oldestFirst);
         Map<String, List<Long>> columns = new LinkedHashMap<>();
         columns.put("at", oldestFirst.stream().map(r -> r.endsAtMillis() / 1000).toList());
-        columns.put("supply", oldestFirst.stream().map(r -> wholeIo(r.supply())).toList());
-        columns.put("minted", oldestFirst.stream().map(r -> wholeIo(r.minted())).toList());
-        columns.put("burned", oldestFirst.stream().map(r -> wholeIo(r.burned())).toList());
+        columns.put("supply", oldestFirst.stream().map(r -> EmissionSchedule.wholeIo(r.supply())).toList());
+        columns.put("minted", oldestFirst.stream().map(r -> EmissionSchedule.wholeIo(r.minted())).toList());
+        columns.put("burned", oldestFirst.stream().map(r -> EmissionSchedule.wholeIo(r.burned())).toList());
         Pages.secure(ctx);
         ctx.json(columns);
-    }
-
-    private static long wholeIo(long baseUnits) {
-        return baseUnits / 1_000_000_000L;
     }
 }

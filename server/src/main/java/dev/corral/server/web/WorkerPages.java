@@ -152,8 +152,7 @@ public final class WorkerPages {
                 new Setup(session, server(ctx), devices.joinToken(session.account())))));
         routes.get("/worker/calculator", web.signedIn(this::calculator));
         routes.get("/worker/data/devices/{id}/telemetry", web.signedInData((ctx, session) ->
-                telemetry.of(session.account(), ctx.pathParam("id"),
-                        Optional.ofNullable(ctx.queryParam("span")).orElse("1h"))));
+                telemetry.of(session.account(), ctx.pathParam("id"), ChartSpan.parse(ctx.queryParam("span"), "1h"))));
     }
 
     /** The profitability calculator: the form, and once it is filled in, the estimate from the network's figures now. */
