@@ -16,6 +16,7 @@ import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExitAnswer;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
@@ -168,8 +169,10 @@ public final class AgentClient {
         send("POST", "/agent/v1/clusters/" + cluster + "/pulling", pulling, device, Map.class, REQUEST_TIMEOUT);
     }
 
-    void exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {
-        send("POST", "/agent/v1/clusters/" + cluster + "/exited", exited, device, Map.class, REQUEST_TIMEOUT);
+    /** Reports a rank's exit; the answer says whether to start it again. */
+    RankExitAnswer exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {
+        return send("POST", "/agent/v1/clusters/" + cluster + "/exited", exited, device, RankExitAnswer.class,
+                REQUEST_TIMEOUT);
     }
 
     ChallengeRows commit(DeviceId device, String challenge, ChallengeCommit commit)

@@ -38,6 +38,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
     static final String LABEL_CLUSTER = "dev.corral.cluster";
     static final String LABEL_RANK = "dev.corral.rank";
     static final String NAME_PREFIX = "corral-";
+    /** The address the head rank reaches itself at, inside its container. */
+    static final String HEAD_SELF = "127.0.0.1";
     /** A cluster's disk is asked for in GB of 10^9 bytes, as devices offer theirs. */
     static final long BYTES_PER_GB = 1_000_000_000L;
 
@@ -125,7 +127,8 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
     /**
      * The container for this rank of this device. {@code headPort}: for rank 0, the port of
      * the supplier's host its peers reach it on, published to the same port in the container
-     * and given to it as {@code CORRAL_HEAD_PORT}; {@code portsOnHost}: a free host port for
+     * and given to it as {@code CORRAL_HEAD_PORT} (its head address is its own loopback at that
+     * port); {@code portsOnHost}: a free host port for
      * each declared port, in order.
      */
     static ContainerPlan of(String device, Assignment assignment, String headAddr, Optional<Integer> headPort,
@@ -139,7 +142,10 @@ record ContainerPlan(String name, String image, Optional<String> entrypoint, Opt
         if (spec.secretEnv() != null) {
             variables.putAll(spec.secretEnv());
         }
-        variables.putAll(assignment.corralEnv(reach.fromContainer(headAddr)));
+        // The head reaches itself on its own loopback, where its port has the number it is published at: the
+        // engine's gateway does not carry a container's connections back into itself.
+        variables.putAll(assignment.corralEnv(headPort.map(port -> HEAD_SELF + ":" + port)
+                .orElseGet(() -> reach.fromContainer(headAddr))));
         variables.put("CORRAL_PEERS", String.join(",", assignment.peers().stream().map(reach::fromContainer).toList()));
         List<Publish> ports = new ArrayList<>();
         headPort.ifPresent(port -> {

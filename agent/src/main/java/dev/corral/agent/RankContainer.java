@@ -44,13 +44,18 @@ final class RankContainer implements RunningRank {
     private final String id;
     private final RankOutput output;
     private final LogToFile log;
+    private final Path outputFile;
+    private final Optional<Long> diskBytes;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean removed;
     private volatile String endedBecause;
 
-    private RankContainer(ContainerEngine engine, String id, RankOutput output, LogToFile log) {
+    private RankContainer(ContainerEngine engine, String id, RankOutput output, LogToFile log, Path outputFile,
+            Optional<Long> diskBytes) {
         this.engine = engine;
         this.id = id;
+        this.outputFile = outputFile;
+        this.diskBytes = diskBytes;
         this.output = output;
         this.log = log;
     }
@@ -58,13 +63,32 @@ final class RankContainer implements RunningRank {
     /** Follows a started container's log and exit. */
     static RankContainer follow(ContainerEngine engine, String id, Path outputFile, Optional<Long> diskBytes)
             throws IOException {
+        return follow(engine, id, outputFile, diskBytes, Optional.empty());
+    }
+
+    /**
+     * Starts the exited container again, as it was (what it wrote to its own layer is kept: a
+     * checkpoint, say), and follows it: its log from the second it starts again, into a new file.
+     * The coordinator's pause before a restart is at least a second, so no line of the last run
+     * is read twice.
+     */
+    RankContainer startAgain() throws IOException {
+        int since = Math.toIntExact(System.currentTimeMillis() / 1000);
+        engine.commands().startContainerCmd(id).exec();
+        return follow(engine, id, outputFile, diskBytes, Optional.of(since));
+    }
+
+    private static RankContainer follow(ContainerEngine engine, String id, Path outputFile, Optional<Long> diskBytes,
+            Optional<Integer> sinceSecond) throws IOException {
         requireNonNull(engine, "engine is null");
         Files.createDirectories(outputFile.getParent());
         Files.deleteIfExists(outputFile);
         Files.createFile(outputFile);
         LogToFile log = new LogToFile(outputFile);
-        RankContainer rank = new RankContainer(engine, id, new RankOutput(outputFile), log);
-        engine.streams().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(log);
+        RankContainer rank = new RankContainer(engine, id, new RankOutput(outputFile), log, outputFile, diskBytes);
+        var logs = engine.streams().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true);
+        sinceSecond.ifPresent(logs::withSince);
+        logs.exec(log);
         engine.streams().waitContainerCmd(id).exec(new ResultCallback.Adapter<WaitResponse>() {
             @Override
             public void onNext(WaitResponse response) {

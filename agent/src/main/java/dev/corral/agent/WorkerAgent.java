@@ -16,6 +16,7 @@ import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExitAnswer;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
@@ -43,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +101,8 @@ public final class WorkerAgent implements AutoCloseable {
      * not, which keeps the cluster's deployment waiting for it.
      */
     static final Duration PULL_REPORT_INTERVAL = Duration.ofSeconds(2);
+    /** How long a rank whose head moved may take to stop before it starts again with the new head. */
+    static final Duration FOLLOW_HEAD_STOP_WAIT = RankProcess.STOP_GRACE.plusSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
     private final AgentConfig config;
@@ -125,6 +129,10 @@ public final class WorkerAgent implements AutoCloseable {
     /** Ranks started whose start the coordinator has not yet acknowledged, by key: the next work poll carries them. */
     private final Map<String, StartReport> startsToReport = new ConcurrentHashMap<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    /** The head address each running rank was started with, by key: a rank whose head moved starts again. */
+    private final Map<String, String> startedWithHead = new ConcurrentHashMap<>();
+    /** Ranks being started again because their cluster's head moved, by key. */
+    private final Set<String> followingHead = ConcurrentHashMap.newKeySet();
     /**
      * Ranks stopped because the coordinator no longer lists them: it has ended them itself, so
      * their exit is not reported (a 10,000-device cluster's end would otherwise bring 10,000
@@ -343,7 +351,7 @@ public final class WorkerAgent implements AutoCloseable {
                     Optional.ofNullable(assignment.container()).map(ContainerSpec::diskGb)
                             .map(gb -> gb * ContainerPlan.BYTES_PER_GB));
             LOG.info("{}: serving again the container an earlier run of this agent started", key);
-            StartReport start = started(assignment, container, assignment.headAddr(), List.of());
+            StartReport start = started(assignment, container, assignment.headAddr(), List.of(), container::startAgain);
             delivered(start);
             return true;
         } catch (IOException | RuntimeException e) {
@@ -562,7 +570,12 @@ public final class WorkerAgent implements AutoCloseable {
         wantedNow = Set.copyOf(wanted);
         for (Assignment assignment : assignments) {
             String key = key(assignment);
-            if (running.containsKey(key) || finished.contains(key) || starting.contains(key)) {
+            if (headMoved(assignment)) {
+                followHead(assignment);
+                continue;
+            }
+            if (running.containsKey(key) || finished.contains(key) || starting.contains(key)
+                    || followingHead.contains(key)) {
                 continue;
             }
             if (assignment.started() && adopt(assignment)) {
@@ -596,6 +609,45 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
+    /** Whether this running rank (not the head) was started with another head address than its cluster's now. */
+    private boolean headMoved(Assignment assignment) {
+        String key = key(assignment);
+        String startedWith = startedWithHead.get(key);
+        return assignment.rank() > 0 && running.containsKey(key) && startedWith != null
+                && assignment.headAddr() != null && !startedWith.equals(assignment.headAddr())
+                && !followingHead.contains(key);
+    }
+
+    /**
+     * The cluster's head moved to another device (its rank 0 was lost and replaced): this rank
+     * stops and starts afresh with the new head's address, as torchrun restarts its workers when
+     * the group changes. The coordinator already counts it started.
+     */
+    private void followHead(Assignment assignment) {
+        String key = key(assignment);
+        RunningRank old = running.get(key);
+        followingHead.add(key);
+        stoppedOnRequest.add(key);
+        LOG.info("{}: its cluster's head moved to {}: starting it again", key, assignment.headAddr());
+        Thread.ofVirtual().name("follow-head-" + key).start(() -> {
+            try {
+                stop(old);
+                long deadline = System.nanoTime() + FOLLOW_HEAD_STOP_WAIT.toNanos();
+                while (!finished.contains(key) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                finished.remove(key);
+                if (!closing && wantedNow.contains(key)) {
+                    launch(assignment);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                followingHead.remove(key);
+            }
+        });
+    }
+
     private void launch(Assignment assignment) {
         String key = key(assignment);
         if (Runtimes.CONTAINER.equals(assignment.type()) && containers.isPresent() && assignment.container() != null) {
@@ -622,17 +674,32 @@ public final class WorkerAgent implements AutoCloseable {
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
             return;
         }
-        started(assignment, process, headAddr, List.of());
+        String head = headAddr;
+        started(assignment, process, headAddr, List.of(), () -> RankProcess.start(assignment, head,
+                workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankIsolation));
     }
 
-    /** A rank now running: its start goes with the next work poll, and a thread ships its output and exit. */
-    private StartReport started(Assignment assignment, RunningRank rank, String headAddr, List<Endpoint> endpoints) {
+    /** Starts a rank's program again where it ran, after it failed: the same container, or the same command. */
+    @FunctionalInterface
+    private interface StartAgain {
+        RunningRank start() throws IOException;
+    }
+
+    /**
+     * A rank now running: its start goes with the next work poll, and a thread ships its output
+     * and exit, and starts it again when the coordinator says so.
+     */
+    private StartReport started(Assignment assignment, RunningRank rank, String headAddr, List<Endpoint> endpoints,
+            StartAgain again) {
         String key = key(assignment);
         running.put(key, rank);
+        if (assignment.headAddr() != null) {
+            startedWithHead.put(key, assignment.headAddr());
+        }
         StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
                 assignment.rank() == 0 ? headAddr : null, endpoints));
         startsToReport.put(key, start);
-        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start));
+        Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start, again));
         return start;
     }
 
@@ -672,7 +739,7 @@ public final class WorkerAgent implements AutoCloseable {
             for (int i = 0; i < declared.size(); i++) {
                 endpoints.add(new Endpoint(declared.get(i).toString(), config.advertiseHost() + ":" + ports.get(i)));
             }
-            StartReport start = started(assignment, container, headAddr, endpoints);
+            StartReport start = started(assignment, container, headAddr, endpoints, container::startAgain);
             // Started after the poll that asked for it went out, which the coordinator may hold for its whole
             // wait: the start goes on its own now.
             if (!start.delivered) {
@@ -752,61 +819,101 @@ public final class WorkerAgent implements AutoCloseable {
     /**
      * Ships output while the rank runs, then reports the exit: after the start, which goes on its
      * own first if no work poll has delivered it yet (the coordinator must learn of the start before
-     * the exit, and a poll carrying it may be held for its whole wait).
+     * the exit, and a poll carrying it may be held for its whole wait). A failed program the
+     * coordinator has started again (its restart policy allows it) is followed the same way, its
+     * output numbered on from the last line shipped.
      */
-    private void supervise(Assignment assignment, RunningRank process, StartReport start) {
+    private void supervise(Assignment assignment, RunningRank first, StartReport start, StartAgain again) {
         String key = key(assignment);
         String cluster = assignment.clusterId();
+        RunningRank process = first;
+        long seqFrom = assignment.logSeqFrom();
+        int restarts = assignment.restarts();
         try {
-            int sent = 0;
-            Duration flushInterval = LOG_FLUSH_INTERVAL;
-            Integer exitCode = null;
-            while (exitCode == null) {
-                exitCode = process.waitFor(flushInterval);
-                int before = sent;
-                sent = shipLogs(assignment, process, sent, exitCode != null);
-                Duration longer = flushInterval.multipliedBy(2);
-                flushInterval = sent > before ? LOG_FLUSH_INTERVAL
-                        : longer.compareTo(LOG_FLUSH_INTERVAL_MAX) < 0 ? longer : LOG_FLUSH_INTERVAL_MAX;
+            while (true) {
+                int sent = 0;
+                Duration flushInterval = LOG_FLUSH_INTERVAL;
+                Integer exitCode = null;
+                while (exitCode == null) {
+                    exitCode = process.waitFor(flushInterval);
+                    int before = sent;
+                    sent = shipLogs(assignment, process, seqFrom, sent, exitCode != null);
+                    Duration longer = flushInterval.multipliedBy(2);
+                    flushInterval = sent > before ? LOG_FLUSH_INTERVAL
+                            : longer.compareTo(LOG_FLUSH_INTERVAL_MAX) < 0 ? longer : LOG_FLUSH_INTERVAL_MAX;
+                }
+                seqFrom += sent;
+                if (stoppedOnRequest.remove(key) || closing) {
+                    // Stopped for the coordinator, which has ended the rank; or the agent is going away and
+                    // stopped it itself, which is not the rank's exit: the coordinator learns of that when
+                    // the heartbeats stop.
+                    done(key);
+                    exitsNotReported.incrementAndGet();
+                    return;
+                }
+                if (stoppedForLease.remove(key)) {
+                    done(key);
+                    reportFailure(assignment, EXIT_LOST, "stopped by its agent, which could not reach the coordinator "
+                            + "for " + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
+                    return;
+                }
+                int code = exitCode;
+                LOG.info("{} exited with {}", key, code);
+                if (!start.delivered) {
+                    reportAlone(start);
+                }
+                Optional<String> because = process.endedBecause();
+                if (because.isPresent()) {
+                    done(key);
+                    reportFailure(assignment, code, because.get());
+                    return;
+                }
+                RankExited exited = new RankExited(assignment.rank(), code, null, restarts);
+                AtomicReference<RankExitAnswer> answer = new AtomicReference<>(RankExitAnswer.DONE);
+                Retry.call("exit report for " + key, () -> answer.set(client.exited(device, cluster, exited)));
+                if (!answer.get().restart()) {
+                    done(key);
+                    return;
+                }
+                LOG.info("{} starts again in {} ms (restart {})", key, answer.get().restartInMs(),
+                        answer.get().restarts());
+                Thread.sleep(answer.get().restartInMs());
+                if (stoppedOnRequest.remove(key) || closing || !wantedNow.contains(key)) {
+                    done(key);
+                    return;
+                }
+                restarts = answer.get().restarts();
+                try {
+                    process = again.start();
+                } catch (IOException | RuntimeException e) {
+                    done(key);
+                    reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start again: "
+                            + ContainerEngine.firstLine(e.getMessage()));
+                    return;
+                }
+                running.put(key, process);
             }
-            finished.add(key);
-            running.remove(key);
-            if (stoppedOnRequest.remove(key) || closing) {
-                // Stopped for the coordinator, which has ended the rank; or the agent is going away and
-                // stopped it itself, which is not the rank's exit: the coordinator learns of that when
-                // the heartbeats stop.
-                exitsNotReported.incrementAndGet();
-                return;
-            }
-            if (stoppedForLease.remove(key)) {
-                reportFailure(assignment, EXIT_LOST, "stopped by its agent, which could not reach the coordinator for "
-                        + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
-                return;
-            }
-            int code = exitCode;
-            LOG.info("{} exited with {}", key, code);
-            if (!start.delivered) {
-                reportAlone(start);
-            }
-            Optional<String> because = process.endedBecause();
-            if (because.isPresent()) {
-                reportFailure(assignment, code, because.get());
-                return;
-            }
-            Retry.call("exit report for " + key,
-                    () -> client.exited(device, cluster, new RankExited(assignment.rank(), code, null)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private int shipLogs(Assignment assignment, RunningRank process, int sent, boolean all) throws InterruptedException {
+    /** The rank no longer runs here. */
+    private void done(String key) {
+        finished.add(key);
+        running.remove(key);
+        startedWithHead.remove(key);
+    }
+
+    /** Ships the lines from index {@code sent} on, numbered from {@code seqFrom}; returns how many are shipped. */
+    private int shipLogs(Assignment assignment, RunningRank process, long seqFrom, int sent, boolean all)
+            throws InterruptedException {
         while (true) {
             List<String> batch = process.linesFrom(sent, LOG_BATCH_LINES_MAX, all);
             if (batch.isEmpty()) {
                 return sent;
             }
-            int first = sent;
+            long first = seqFrom + sent;
             boolean shipped = all
                     ? Retry.call("logs of " + key(assignment), () -> client.logs(device, assignment.clusterId(),
                             new LogBatch(assignment.rank(), first, batch)))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.Frameworks;
 import dev.corral.core.Runtimes;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.protocol.Assignment;
@@ -30,7 +31,7 @@ class ContainerPlanTest {
         assertThat(plan.cmd()).contains(List.of("python", "train.py", "--epochs", "3"));
         assertThat(plan.entrypoint()).isEmpty();
         assertThat(plan.env()).contains("EPOCHS=3", "HF_TOKEN=hf_secret", "CORRAL_RANK=0", "CORRAL_WORLD_SIZE=2",
-                "CORRAL_HEAD_ADDR=10.0.0.7:41000", "CORRAL_HEAD_PORT=41000", "CORRAL_CLUSTER_ID=clu_1");
+                "CORRAL_HEAD_ADDR=127.0.0.1:41000", "CORRAL_HEAD_PORT=41000", "CORRAL_CLUSTER_ID=clu_1");
         assertThat(plan.labels()).containsEntry(ContainerPlan.LABEL_DEVICE, "dev_1")
                 .containsEntry(ContainerPlan.LABEL_CLUSTER, "clu_1").containsEntry(ContainerPlan.LABEL_RANK, "0");
         assertThat(plan.ports()).containsExactly(new ContainerPlan.Publish(41000, 41000, "tcp"),
@@ -127,6 +128,33 @@ class ContainerPlanTest {
                 .as("a host reached by other hosts at its address: published there only").containsExactly("10.0.0.7");
         assertThat(new ContainerPlan.Reach("127.0.0.1", Optional.empty()).fromContainer("127.0.0.1:9"))
                 .as("no gateway known: as given").isEqualTo("127.0.0.1:9");
+    }
+
+    /**
+     * A torch cluster's ranks get torchrun's variables: the head at its own loopback (a container
+     * cannot reach itself through the engine's gateway), the others at the address they reach it by.
+     */
+    @Test
+    void torchRanksGetTorchrunsVariablesWithTheHeadReachingItselfOnItsLoopback() {
+        ContainerPlan.Reach reach = new ContainerPlan.Reach("127.0.0.3", Optional.of("10.88.0.1"));
+        ContainerSpec spec = new ContainerSpec("localhost/corral/torch:1", null, null, null, null);
+        Assignment head = new Assignment("clu_1", 0, 3, Runtimes.CONTAINER, "python3 ddp_train.py", Map.of(), null,
+                List.of(), false, spec, Frameworks.TORCH, 0, 0);
+        Assignment worker = new Assignment("clu_1", 2, 3, Runtimes.CONTAINER, "python3 ddp_train.py", Map.of(),
+                "127.0.0.2:41000", List.of(), false, spec, Frameworks.TORCH, 0, 0);
+
+        List<String> headEnv = ContainerPlan.of("dev_1", head, "127.0.0.2:41000", Optional.of(41000), List.of(),
+                CPU_BOX, reach).env();
+        List<String> workerEnv = ContainerPlan.of("dev_2", worker, "127.0.0.2:41000", Optional.empty(), List.of(),
+                CPU_BOX, reach).env();
+
+        assertThat(headEnv).contains("MASTER_ADDR=127.0.0.1", "MASTER_PORT=41000", "WORLD_SIZE=3", "RANK=0",
+                "LOCAL_RANK=0", "LOCAL_WORLD_SIZE=1", "GROUP_RANK=0");
+        assertThat(workerEnv).contains("MASTER_ADDR=10.88.0.1", "MASTER_PORT=41000", "WORLD_SIZE=3", "RANK=2",
+                "LOCAL_RANK=0", "LOCAL_WORLD_SIZE=1", "GROUP_WORLD_SIZE=3");
+        assertThat(ContainerPlan.of("dev_2", assignment(1, spec, "true"), "10.0.0.7:41000", Optional.empty(),
+                List.of(), CPU_BOX, reach).env()).as("no framework: none of torchrun's variables")
+                .noneMatch(variable -> variable.startsWith("MASTER_ADDR="));
     }
 
     private static JsonNode hostConfigJson(ContainerPlan plan) throws Exception {

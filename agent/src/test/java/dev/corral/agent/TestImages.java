@@ -45,6 +45,13 @@ public final class TestImages {
         return engine().ranksOf(device).stream().flatMap(c -> Arrays.stream(c.getNames())).toList();
     }
 
+    /** Kills the device's rank containers at once, as when its machine dies (its watchdog then finds none). */
+    public static void killContainersOf(String device) {
+        for (var container : engine().ranksOf(device)) {
+            engine().commands().killContainerCmd(container.getId()).exec();
+        }
+    }
+
     /** The busybox image's name, loaded into the engine first if it lacks it. */
     public static synchronized String busybox() throws IOException {
         LocalImages.busybox(engine(), BUSYBOX, Map.of());

@@ -119,7 +119,7 @@ public final class LedgerBenchmark {
             store.clusters().insert(c, new ClusterRow(cluster, customer, null, "bench", ClusterState.RUNNING, null,
                     Runtimes.PROCESS, "true", Map.of(), null, DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
                     "127.0.0.1:1", now.minus(Duration.ofMinutes(40)), now.minus(Duration.ofMinutes(30)),
-                    now.plus(Duration.ofMinutes(30)), null));
+                    now.plus(Duration.ofMinutes(30)), null, null, "fail", 0, 0));
             store.clusters().markRunning(c, cluster, now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(30)));
             store.ledger().open(c, LedgerAccounts.escrow(cluster, Currency.USD), Currency.USD);
             store.ledger().apply(c, List.of(

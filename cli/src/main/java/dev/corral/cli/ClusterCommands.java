@@ -64,7 +64,7 @@ final class ClusterCommands {
                 String quoteId, ContainerSpec container) {
             return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
                     processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout,
-                    quoteId, container);
+                    quoteId).withContainer(container);
         }
     }
 
@@ -146,6 +146,18 @@ final class ClusterCommands {
         @Option(names = "--quote", description = "Pay the price of this quote (from 'corral quote'), if it has not "
                 + "expired and was for the same request.")
         String quoteId;
+        @Option(names = "--framework", description = "torch: every rank gets torchrun's variables (MASTER_ADDR, "
+                + "MASTER_PORT, WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE...) from the cluster's head.")
+        String framework;
+        @Option(names = "--on-device-loss", defaultValue = "replace", description = "replace or fail: a lost device's "
+                + "rank moves to another idle device that meets the request, at the same price; when none is found "
+                + "in time, the cluster goes on short of it and keeps looking (replace) or fails (fail). "
+                + "Default ${DEFAULT-VALUE}.")
+        String onDeviceLoss;
+        @Option(names = "--restart", defaultValue = "never", description = "never, on-failure or on-failure:N: start "
+                + "a rank's failed program again on its device (its container as it was left), at most N times "
+                + "(on-failure alone: 5), after a pause doubling from 1 s to at most 30 s. Default ${DEFAULT-VALUE}.")
+        String restart;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -158,8 +170,8 @@ final class ClusterCommands {
             ContainerSpec container = image == null && entrypoint == null && secretEnv.isEmpty() && ports.isEmpty()
                     && shmSize == null && auth == null && diskGb == null ? null
                     : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth, diskGb);
-            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container),
-                    idempotencyKey);
+            ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container)
+                    .withFramework(framework).withRecovery(onDeviceLoss, restart), idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();
             if (options.printedJson(out, cluster)) {
                 return 0;

@@ -46,10 +46,11 @@ class AgentDeathTest {
                 CorralClient alice = network.customer("alice", "5");
                 ClusterView inContainer = alice.deploy(new DeployRequest(null, null, true, null, 1, 1, null, null,
                         "sleep 301", Map.of(), null, null).withContainer(new ContainerSpec(image, null, null, null,
-                        null)), null);
+                        null)).withRecovery("fail", null), null);
                 network.awaitState(alice, inContainer.clusterId(), "RUNNING");
                 network.awaitIdleDevices(1);
-                ClusterView asProcess = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 302"), null);
+                ClusterView asProcess = alice.deploy(ClusterLifecycleTest.cpu(1, 1, "sleep 302")
+                        .withRecovery("fail", null), null);
                 network.awaitState(alice, asProcess.clusterId(), "RUNNING");
                 assertThat(devices.stream().mapToInt(d -> TestImages.containersOf(d).size()).sum()).isOne();
                 assertThat(running("sleep 302")).isTrue();

@@ -14,6 +14,7 @@ import dev.corral.core.api.NetworkStats;
 import dev.corral.core.api.TransferView;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.CorralException;
+import dev.corral.server.CoordinatorConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -258,14 +259,15 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     @Test
-    void aDeviceThatStopsRespondingFailsItsClusterAndIsPaidOnlyUntilItWasLastSeen() throws Exception {
+    void aDeviceThatStopsRespondingWithNoneToReplaceItFailsItsClusterAndIsPaidOnlyUntilItWasLastSeen()
+            throws Exception {
         CorralClient steady = network.customer("steady", null);
         CorralClient flaky = network.customer("flaky", null);
         network.agent(steady);
         WorkerAgent lost = network.agent(flaky);
         network.awaitIdleDevices(2);
         CorralClient alice = network.customer("alice", "5");
-        ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 300"), null);
+        ClusterView deployed = alice.deploy(cpu(2, 1, "sleep 300").withRecovery("fail", null), null);
         network.awaitState(alice, deployed.clusterId(), "RUNNING");
         network.clock.advance(Duration.ofMinutes(10));
         Instant advanced = network.clock.instant();
@@ -273,9 +275,15 @@ class ClusterLifecycleTest extends NetworkTest {
                 .allMatch(owner -> owner.devices().getFirst().lastSeenAt().isAfter(advanced)));
 
         lost.close();
+        TestNetwork.await("the rank lost", () -> alice.cluster(deployed.clusterId()).replacements().size() == 1);
+        ClusterView waiting = alice.cluster(deployed.clusterId());
+        assertThat(waiting.state()).as("it waits for a device to take the rank").isEqualTo("RUNNING");
+        assertThat(waiting.replacements().getFirst().replacedBy()).isNull();
+        network.clock.advance(CoordinatorConfig.REPLACEMENT_WAIT_DEFAULT);
         ClusterView failed = network.awaitState(alice, deployed.clusterId(), "FAILED");
 
-        assertThat(failed.reason()).isEqualTo("device " + lost.deviceId() + " stopped responding");
+        assertThat(failed.reason()).isEqualTo("device " + lost.deviceId() + " stopped responding and no device took "
+                + "its rank within " + CoordinatorConfig.REPLACEMENT_WAIT_DEFAULT.toSeconds() + " s");
         assertThat(failed.ranks()).anySatisfy(rank -> assertThat(rank.state()).isEqualTo("LOST"));
         assertThat(flaky.account().earned().minor()).isPositive()
                 .isLessThan(steady.account().earned().minor());
@@ -292,6 +300,95 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(failed.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS - failed.charged().minor());
         assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - failed.charged().minor());
         assertThat(flaky.devices()).extracting(DeviceView::status).containsExactly("OFFLINE");
+    }
+
+    /**
+     * Self-healing: a running cluster's device stops responding, and an idle device that meets
+     * the request takes its rank at the same price; the lost device's supplier is paid until its
+     * last heartbeat, the new one from its start, and the customer gets back every rank-second
+     * not served.
+     */
+    @Test
+    void aLostDevicesRankMovesToAnIdleDeviceAndEachSupplierIsPaidForTheStretchItServed() throws Exception {
+        CorralClient steady = network.customer("steady", null);
+        CorralClient flaky = network.customer("flaky", null);
+        CorralClient spare = network.customer("spare", null);
+        network.agent(steady);
+        WorkerAgent lost = network.agent(flaky);
+        network.awaitIdleDevices(2);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(2, 1, "echo rank $CORRAL_RANK on duty; sleep 300"), null);
+        assertThat(deployed.onDeviceLoss()).isEqualTo("replace");
+        network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        network.clock.advance(Duration.ofMinutes(10));
+        Instant advanced = network.clock.instant();
+        TestNetwork.await("both devices seen since the clock moved", () -> Stream.of(steady, flaky)
+                .allMatch(owner -> owner.devices().getFirst().lastSeenAt().isAfter(advanced)));
+        WorkerAgent standby = network.agent(spare);
+        network.awaitIdleDevices(1);
+
+        lost.close();
+        TestNetwork.await("the lost rank started on the spare device", () -> {
+            ClusterView now = alice.cluster(deployed.clusterId());
+            return now.replacements().size() == 1 && now.ranks().stream().allMatch(r -> r.state().equals("STARTED"));
+        });
+        ClusterView healed = alice.cluster(deployed.clusterId());
+        ClusterView.Replacement replaced = healed.replacements().getFirst();
+        ClusterView.RankView moved = healed.ranks().get(replaced.rank());
+        assertThat(healed.state()).isEqualTo("RUNNING");
+        assertThat(replaced.lostDeviceId()).isEqualTo(lost.deviceId().value());
+        assertThat(replaced.replacedBy()).isEqualTo(standby.deviceId().value());
+        assertThat(moved.deviceId()).isEqualTo(standby.deviceId().value());
+        assertThat(replaced.lastSeenAt()).isAfter(advanced).isBefore(moved.startedAt());
+        TestNetwork.await("the replacement's output after the lost device's", () -> alice.logs(deployed.clusterId(),
+                replaced.rank()).lines().size() == 2);
+        assertThat(alice.logs(deployed.clusterId(), replaced.rank()).lines()).extracting(LogView.LogLine::line)
+                .containsExactly("rank " + replaced.rank() + " on duty", "rank " + replaced.rank() + " on duty");
+        assertThat(flaky.devices().getFirst().status()).isEqualTo("OFFLINE");
+
+        network.clock.advance(Duration.ofMinutes(20));
+        ClusterView ended = alice.terminate(deployed.clusterId());
+
+        long price = ended.pricePerDeviceHour().minor();
+        long lostGross = price * Duration.between(ended.runningAt(), replaced.lastSeenAt()).toSeconds() / 3600;
+        long standbyGross = price * Duration.between(moved.startedAt(), ended.endedAt()).toSeconds() / 3600;
+        long steadyGross = grossOf(ended, ended.ranks().get(1 - replaced.rank()));
+        assertThat(flaky.account().earned().minor()).isEqualTo(netOf(lostGross));
+        assertThat(spare.account().earned().minor()).isEqualTo(netOf(standbyGross));
+        assertThat(steady.account().earned().minor()).isEqualTo(netOf(steadyGross));
+        assertThat(ended.charged().minor()).isEqualTo(lostGross + standbyGross + steadyGross);
+        assertThat(ended.refunded().minor()).isEqualTo(2 * price - ended.charged().minor());
+        assertThat(alice.account().available().minor()).isEqualTo(5_000_000 - ended.charged().minor());
+    }
+
+    /**
+     * The restart policy: a program that fails twice and then succeeds completes under
+     * on-failure:3, its output from all three runs in order; one that always fails ends the
+     * cluster once its restarts are spent, saying how many it had.
+     */
+    @Test
+    void aFailedProgramStartsAgainOnItsDeviceWhileTheRestartPolicyAllows() throws Exception {
+        network.supplierWithDevices("supplier", 2);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView flaky = alice.deploy(cpu(1, 1, "n=$(cat tries 2>/dev/null || echo 0); n=$((n+1)); "
+                + "echo $n > tries; echo attempt $n; test $n -ge 3").withRecovery(null, "on-failure:3"), null);
+        ClusterView broken = alice.deploy(cpu(1, 1, "echo failing; exit 7").withRecovery(null, "on-failure:1"), null);
+        assertThat(flaky.restart()).isEqualTo("on-failure:3");
+
+        ClusterView completed = network.awaitState(alice, flaky.clusterId(), "COMPLETED", "FAILED");
+        ClusterView failed = network.awaitState(alice, broken.clusterId(), "COMPLETED", "FAILED");
+
+        assertThat(completed.state()).isEqualTo("COMPLETED");
+        assertThat(completed.ranks().getFirst().restarts()).isEqualTo(2);
+        assertThat(completed.ranks().getFirst().lastFailure()).isEqualTo("exited with code 1");
+        assertThat(completed.ranks().getFirst().exitCode()).isZero();
+        assertThat(alice.logs(flaky.clusterId(), 0).lines()).extracting(LogView.LogLine::line)
+                .containsExactly("attempt 1", "attempt 2", "attempt 3");
+        assertThat(failed.state()).isEqualTo("FAILED");
+        assertThat(failed.reason()).isEqualTo("rank 0 exited with code 7 after 1 restarts");
+        assertThat(failed.ranks().getFirst().restarts()).isEqualTo(1);
+        assertThat(alice.logs(broken.clusterId(), 0).lines()).extracting(LogView.LogLine::line)
+                .containsExactly("failing", "failing");
     }
 
     @Test

@@ -142,10 +142,13 @@ public final class TestNetwork implements AutoCloseable {
         return coordinator.certificateSha256();
     }
 
-    /** A network that declares a silent device lost after this long instead of {@link #HEARTBEAT_TIMEOUT}. */
+    /**
+     * A network that declares a silent device lost after this long instead of {@link #HEARTBEAT_TIMEOUT},
+     * and fails a cluster deployed to fail on a lost device at once when no idle device can take its rank.
+     */
     static TestNetwork withHeartbeatTimeout(Store store, Path directory, Duration timeout) {
         return new TestNetwork(store, directory, config -> config.withTimeouts(timeout, POLL_WAIT, DEPLOY_TIMEOUT,
-                SWEEP_INTERVAL), FIRST_DEVICES_AFTER_GENESIS);
+                SWEEP_INTERVAL).withReplacementWait(Duration.ZERO), FIRST_DEVICES_AFTER_GENESIS);
     }
 
     /** A network whose challenges ask this much work of each device's claimed hardware (the usual network asks none). */
@@ -434,10 +437,15 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     public static void await(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(WAIT_MAX);
+        await(what, WAIT_MAX, condition);
+    }
+
+    /** Waits up to {@code max} for the condition (a whole training run, say). */
+    public static void await(String what, Duration max, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(max);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + WAIT_MAX.toSeconds() + " s waiting for " + what);
+                throw new AssertionError("timed out after " + max.toSeconds() + " s waiting for " + what);
             }
             try {
                 Thread.sleep(50);

@@ -8,6 +8,7 @@ import dev.corral.core.DeviceId;
 import dev.corral.core.Money;
 import dev.corral.core.publicledger.Transfer;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +25,20 @@ public final class ClusterClose {
     private ClusterClose() {}
 
     /**
-     * One rank of the cluster: whom its device pays and when its service ended (its loss, or the
-     * cluster's end; null if unknown: nothing served).
+     * One stretch a device served a rank of the cluster: whom the device pays, when it started
+     * the rank (null if it never did: nothing served; a start before the cluster ran counts from
+     * then) and when its service ended (its loss, or the cluster's end; null if unknown: nothing
+     * served). A rank taken over after a loss has a stretch per device.
      */
-    public record Rank(DeviceId device, AccountId supplier, Instant serviceEnd) {
+    public record Rank(DeviceId device, AccountId supplier, Instant serviceStart, Instant serviceEnd) {
         public Rank {
             requireNonNull(device, "device is null");
             requireNonNull(supplier, "supplier is null");
+        }
+
+        /** A rank served from the moment the cluster ran. */
+        public Rank(DeviceId device, AccountId supplier, Instant serviceEnd) {
+            this(device, supplier, Instant.MIN, serviceEnd);
         }
     }
 
@@ -69,8 +77,14 @@ public final class ClusterClose {
 
     public static Plan plan(Inputs in) {
         long paidSeconds = Math.multiplyExact((long) in.paidHours(), Settlement.SECONDS_PER_HOUR);
-        List<Settlement.Service> services = in.ranks().stream().map(rank -> new Settlement.Service(rank.device(),
-                rank.supplier(), ServedTime.seconds(in.runningAt(), rank.serviceEnd(), paidSeconds))).toList();
+        // A device that served two stretches (lost, back, and given another lost rank) is paid once for both.
+        Map<DeviceId, Settlement.Service> byDevice = new LinkedHashMap<>();
+        for (Rank rank : in.ranks()) {
+            long served = ServedTime.seconds(in.runningAt(), rank.serviceStart(), rank.serviceEnd(), paidSeconds);
+            byDevice.merge(rank.device(), new Settlement.Service(rank.device(), rank.supplier(), served),
+                    (a, b) -> new Settlement.Service(a.device(), a.supplier(), a.servedSeconds() + b.servedSeconds()));
+        }
+        List<Settlement.Service> services = List.copyOf(byDevice.values());
         Settlement.Plan split = Settlement.plan(in.held(), in.pricePerDeviceHour(), services, NetworkFee.BASIS_POINTS);
         List<Transfer> settlement = split.transfers(in.cluster(), in.customer(), in.ioPercentByDevice(),
                 in.microsPerIo(), in.marketMakerIo());

@@ -190,7 +190,7 @@ public final class Coordinator implements AutoCloseable {
             });
             app.start(config.bindHost(), config.port());
             ClusterSweep clusterSweep = new ClusterSweep(database, store.clusters(), store.stakes(), deviceState, ends,
-                    config.clock(), metrics);
+                    config.clock(), config.replacementWait(), metrics);
             Sweeper sweeper = new Sweeper(database, store.devices(), store.quotes(), deviceState, clusterSweep, epochs,
                     stakes, challenges, network, sessions, telemetry, replays, config.clock(), config.heartbeatTimeout(), config.sweepInterval());
             return new Coordinator(database, observed, app, board, sweeper, adminKey, config.bindHost(),

@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param clockSkewMax an agent request whose timestamp is further than this from the coordinator's clock is refused
  * @param pollWait the longest a work long-poll waits for a change before answering anyway (an agent may ask for less)
  * @param deployTimeout a cluster whose ranks have not all started after this long fails
+ * @param replacementWait how long after a lost device's last heartbeat a cluster deployed to fail on such a loss
+ *     ({@code onDeviceLoss: fail}) waits for another device to take its rank before it fails
  * @param sweepInterval how often timeouts are checked and due epochs closed
  * @param epochLength one block of IO is minted per epoch: an hour on the real network, shorter for demos
  * @param computeRewardShareBasisPoints the share of each block paid as compute rewards; the rest rewards availability
@@ -44,6 +46,7 @@ public record CoordinatorConfig(
         Duration clockSkewMax,
         Duration pollWait,
         Duration deployTimeout,
+        Duration replacementWait,
         Duration sweepInterval,
         Duration epochLength,
         int computeRewardShareBasisPoints,
@@ -58,6 +61,7 @@ public record CoordinatorConfig(
     /** The longest the coordinator holds a poll: the protocol's {@link WorkPoll#WAIT_DEFAULT}. */
     public static final Duration POLL_WAIT_DEFAULT = WorkPoll.WAIT_DEFAULT;
     public static final Duration DEPLOY_TIMEOUT_DEFAULT = Duration.ofMinutes(3);
+    public static final Duration REPLACEMENT_WAIT_DEFAULT = Duration.ofMinutes(2);
     public static final Duration SWEEP_INTERVAL_DEFAULT = Duration.ofSeconds(1);
     public static final Duration EPOCH_LENGTH_DEFAULT = Duration.ofHours(1);
     public static final Duration EPOCH_LENGTH_MIN = Duration.ofSeconds(1);
@@ -83,61 +87,67 @@ public record CoordinatorConfig(
     /** Defaults, with the embedded store in this directory. */
     public static CoordinatorConfig embedded(Path dataDirectory, int port) {
         return new CoordinatorConfig("127.0.0.1", port, dataDirectory, null, null, HEARTBEAT_TIMEOUT_DEFAULT,
-                CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
+                CLOCK_SKEW_MAX_DEFAULT, POLL_WAIT_DEFAULT, DEPLOY_TIMEOUT_DEFAULT, REPLACEMENT_WAIT_DEFAULT, SWEEP_INTERVAL_DEFAULT,
                 EPOCH_LENGTH_DEFAULT, EpochRewards.COMPUTE_SHARE_BASIS_POINTS_DEFAULT, ChallengePolicy.MEAN_INTERVAL_DEFAULT,
                 ChallengePolicy.WORK_STANDARD, true, RateLimits.Policy.DEFAULT, TlsSettings.SELF_MADE, Clock.systemUTC());
     }
 
     public CoordinatorConfig withBindHost(String host) {
         return new CoordinatorConfig(host, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withJdbcUrl(String url) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, url, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withAdminKey(String key) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, key, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(bindHost, newPort, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout,
-                clockSkewMax, pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                clockSkewMax, pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withTimeouts(Duration heartbeat, Duration poll, Duration deploy, Duration sweep) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeat, clockSkewMax, poll,
-                deploy, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                deploy, replacementWait, sweep, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+    }
+
+    public CoordinatorConfig withReplacementWait(Duration wait) {
+        return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
+                pollWait, deployTimeout, wait, sweepInterval, epochLength, computeRewardShareBasisPoints,
+                challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withEpochs(Duration length, int computeShareBasisPoints) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
+                pollWait, deployTimeout, replacementWait, sweepInterval, length, computeShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withChallenges(Duration meanInterval, Duration work, boolean proofRequired) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, work,
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, meanInterval, work,
                 proofRequired, rateLimits, tls, clock);
     }
 
     public CoordinatorConfig withClock(Clock newClock) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, newClock);
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval, challengeWork, availabilityProofRequired, rateLimits, tls, newClock);
     }
 
     public CoordinatorConfig withRateLimits(RateLimits.Policy policy) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
                 challengeWork, availabilityProofRequired, policy, tls, clock);
     }
 
     public CoordinatorConfig withTls(TlsSettings settings) {
         return new CoordinatorConfig(bindHost, port, dataDirectory, jdbcUrl, adminKey, heartbeatTimeout, clockSkewMax,
-                pollWait, deployTimeout, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
+                pollWait, deployTimeout, replacementWait, sweepInterval, epochLength, computeRewardShareBasisPoints, challengeMeanInterval,
                 challengeWork, availabilityProofRequired, rateLimits, settings, clock);
     }
 }

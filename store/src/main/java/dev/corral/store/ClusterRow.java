@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * A stored cluster: what was asked (the command, null when a container runs its image's own;
- * the container, null for a process cluster), its price, where it stands and its times.
+ * the container, null for a process cluster), its price, where it stands and its times; the
+ * framework it runs (null for none), what it does when it loses a device ("replace" or "fail"),
+ * how often a rank's failed program may start again, and how many ranks are lost and unreplaced.
  */
 public record ClusterRow(
         ClusterId id,
@@ -37,7 +39,11 @@ public record ClusterRow(
         Instant createdAt,
         Instant runningAt,
         Instant expiresAt,
-        Instant endedAt) {
+        Instant endedAt,
+        String framework,
+        String onDeviceLoss,
+        int restartMax,
+        int ranksLost) {
 
     public Currency currency() {
         return pricePerDeviceHour.currency();

@@ -37,12 +37,13 @@ public final class Clusters {
     public void insert(Connection c, ClusterRow k) throws SQLException {
         Sql.update(c, "INSERT INTO cluster (id, owner_id, idempotency_key, name, state, reason, type, cmd, env, kind, "
                 + "gpu_model, gpus_per_device, device_count, hours, region, price_micros, currency, head_addr, created_at, "
-                + "ranks_waiting, conditions, ranks_open, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "NULL, ?, ?, ?, ?, ?)",
+                + "ranks_waiting, conditions, ranks_open, container, framework, on_device_loss, restart_max) VALUES (?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
                 k.id().value(), k.owner().value(), k.idempotencyKey(), k.name(), k.state().name(), k.reason(), k.type(),
                 k.cmd(), Devices.json(k.env()), k.kind().name(), k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(),
                 k.region(), k.pricePerDeviceHour().minor(), k.currency().name(), k.createdAt().toEpochMilli(), k.count(),
-                k.conditions(), k.count(), k.container() == null ? null : Devices.json(k.container()));
+                k.conditions(), k.count(), k.container() == null ? null : Devices.json(k.container()), k.framework(),
+                k.onDeviceLoss(), k.restartMax());
     }
 
     public void insertRank(Connection c, RankRow r) throws SQLException {
@@ -260,11 +261,72 @@ public final class Clusters {
                 RankState.ASSIGNED.name(), RankState.STARTED.name()) == 1;
     }
 
-    /** The device of a live rank stopped responding; its service ended when it was last seen. */
-    public void rankLost(Connection c, ClusterId id, int rank, Instant lastSeen) throws SQLException {
-        Sql.update(c, "UPDATE cluster_rank SET state = ?, ended_at = ? WHERE cluster_id = ? AND rank_no = ? AND state IN (?, ?)",
-                RankState.LOST.name(), lastSeen.toEpochMilli(), id.value(), rank, RankState.ASSIGNED.name(),
-                RankState.STARTED.name());
+    /**
+     * A started rank's program failed and starts again on its device: one more restart, and why;
+     * false if the rank is not running there with exactly {@code restartsBefore} restarts (a
+     * repeated report of the same failure).
+     */
+    public boolean rankRestarting(Connection c, ClusterId id, int rank, int restartsBefore, String failure)
+            throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET restarts = restarts + 1, last_failure = ? WHERE cluster_id = ? "
+                + "AND rank_no = ? AND restarts = ? AND state = ?", failure, id.value(), rank, restartsBefore,
+                RankState.STARTED.name()) == 1;
+    }
+
+    /**
+     * The ranks of the cluster on this device are lost when it was last seen, and counted as
+     * waiting for another device; returns how many were.
+     */
+    public int ranksLostWith(Connection c, ClusterId id, DeviceId device, Instant lastSeen) throws SQLException {
+        int lost = Sql.update(c, "UPDATE cluster_rank SET state = ?, ended_at = ? WHERE cluster_id = ? AND device_id = ? "
+                + "AND state IN (?, ?)", RankState.LOST.name(), lastSeen.toEpochMilli(), id.value(), device.value(),
+                RankState.ASSIGNED.name(), RankState.STARTED.name());
+        Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost + ? WHERE id = ?", lost, id.value());
+        return lost;
+    }
+
+    /** The cluster's ranks lost with their devices and not yet taken over by another, in rank order. */
+    public List<RankRow> lostRanks(Connection c, ClusterId id) throws SQLException {
+        return Sql.list(c, "SELECT * FROM cluster_rank WHERE cluster_id = ? AND state = ? ORDER BY rank_no",
+                Clusters::mapRank, id.value(), RankState.LOST.name());
+    }
+
+    /**
+     * Another device takes over a lost rank: the lost device's stretch is kept (it is paid at the
+     * close), and the rank waits to start afresh on the new device, its log going on after the
+     * lines already kept. False if the rank is no longer lost on {@code from}.
+     */
+    public boolean replaceLostRank(Connection c, ClusterId id, int rank, DeviceId from, DeviceId to, AccountId supplier)
+            throws SQLException {
+        int kept = Sql.update(c, "INSERT INTO rank_stint (cluster_id, rank_no, seq, device_id, supplier_id, started_at, "
+                + "ended_at, replaced_by) SELECT r.cluster_id, r.rank_no, (SELECT COUNT(*) FROM rank_stint s WHERE "
+                + "s.cluster_id = r.cluster_id AND s.rank_no = r.rank_no), r.device_id, r.supplier_id, r.started_at, "
+                + "r.ended_at, ? FROM cluster_rank r WHERE r.cluster_id = ? AND r.rank_no = ? AND r.device_id = ? "
+                + "AND r.state = ?", to.value(), id.value(), rank, from.value(), RankState.LOST.name());
+        if (kept != 1) {
+            return false;
+        }
+        long nextSeq = Sql.number(c, "SELECT COALESCE(MAX(seq) + 1, 0) FROM cluster_log WHERE cluster_id = ? "
+                + "AND rank_no = ?", id.value(), rank);
+        Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ?, state = ?, exit_code = NULL, "
+                + "started_at = NULL, ended_at = NULL, endpoints = NULL, pull_done = NULL, pull_total = NULL, "
+                + "pull_at = NULL, restarts = 0, last_failure = NULL, log_seq_from = ? WHERE cluster_id = ? "
+                + "AND rank_no = ?", to.value(), supplier.value(), RankState.ASSIGNED.name(), nextSeq, id.value(), rank);
+        Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost - 1, ranks_waiting = ranks_waiting + 1 WHERE id = ?",
+                id.value());
+        return true;
+    }
+
+    /** A device a rank was lost on: the stretch it served, and the device that took the rank over. */
+    public record Stint(int rank, DeviceId device, AccountId supplier, Instant startedAt, Instant endedAt,
+            DeviceId replacedBy) {}
+
+    /** The devices the cluster's ranks were lost on, oldest first. */
+    public List<Stint> stints(Connection c, ClusterId id) throws SQLException {
+        return Sql.list(c, "SELECT * FROM rank_stint WHERE cluster_id = ? ORDER BY ended_at, rank_no, seq",
+                row -> new Stint(row.getInt("rank_no"), new DeviceId(row.getString("device_id")),
+                        new AccountId(row.getString("supplier_id")), instant(row, "started_at"),
+                        instant(row, "ended_at"), new DeviceId(row.getString("replaced_by"))), id.value());
     }
 
     /** At the cluster's end, every rank still live ends now: a running one is STOPPED, one never started stays ASSIGNED. */
@@ -297,7 +359,8 @@ public final class Clusters {
                 row.getInt("device_count"), row.getInt("hours"), row.getString("region"), row.getString("conditions"),
                 new Money(row.getLong("price_micros"), currency), row.getString("head_addr"),
                 instant(row, "created_at"), instant(row, "running_at"), instant(row, "expires_at"),
-                instant(row, "ended_at"));
+                instant(row, "ended_at"), row.getString("framework"), row.getString("on_device_loss"),
+                row.getInt("restart_max"), row.getInt("ranks_lost"));
     }
 
     private static RankRow mapRank(ResultSet row) throws SQLException {
@@ -306,6 +369,7 @@ public final class Clusters {
                 new DeviceId(row.getString("device_id")), new AccountId(row.getString("supplier_id")),
                 RankState.valueOf(row.getString("state")), Sql.nullableInt(row, "exit_code"),
                 instant(row, "started_at"), instant(row, "ended_at"),
-                endpoints == null ? List.of() : List.of(Devices.fromJson(endpoints, Endpoint[].class)));
+                endpoints == null ? List.of() : List.of(Devices.fromJson(endpoints, Endpoint[].class)),
+                row.getInt("restarts"), row.getString("last_failure"), row.getLong("log_seq_from"));
     }
 }

@@ -8,16 +8,21 @@ import dev.corral.core.api.Endpoint;
 import java.time.Instant;
 import java.util.List;
 
-/** One rank of a cluster: the device that runs it, its supplier, how far it got, and where its ports are published. */
+/**
+ * One rank of a cluster: the device that runs it, its supplier, how far it got, where its ports
+ * are published, how often its program started again on this device and why it last failed, and
+ * the first log sequence number this device writes.
+ */
 public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
-        Integer exitCode, Instant startedAt, Instant endedAt, List<Endpoint> endpoints) {
+        Integer exitCode, Instant startedAt, Instant endedAt, List<Endpoint> endpoints, int restarts,
+        String lastFailure, long logSeqFrom) {
     public RankRow {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
 
-    /** A rank that has published no ports (yet). */
+    /** A rank that has published no ports (yet), never restarted. */
     public RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
             Integer exitCode, Instant startedAt, Instant endedAt) {
-        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of());
+        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of(), 0, null, 0);
     }
 }

@@ -11,6 +11,11 @@ import java.util.Map;
  * the id of an unexpired quote for this same request, whose price it then pays. The runtime
  * ({@code type}) is a container of {@code container.image} by default; "process" runs the
  * command as a plain process, on devices whose owners allow it (trusted set-ups only).
+ * {@code framework} "torch" gives every rank torchrun's variables (MASTER_ADDR, RANK...);
+ * {@code onDeviceLoss} says what a cluster does when it loses a device it cannot replace in
+ * time: "replace" (the default: it goes on short of that rank and keeps looking) or "fail";
+ * {@code restart} is "never" (the default), "on-failure" or "on-failure:N": whether a rank whose
+ * program fails is started again on its device, at most N times, after a growing pause.
  */
 public record DeployRequest(
         String name,
@@ -27,7 +32,10 @@ public record DeployRequest(
         String where,
         String layout,
         String quoteId,
-        ContainerSpec container) {
+        ContainerSpec container,
+        String framework,
+        String onDeviceLoss,
+        String restart) {
     /** The most devices one cluster may hold. */
     public static final int COUNT_MAX = 10_000;
     /** The longest a cluster may be booked for, in hours (a year). */
@@ -38,19 +46,33 @@ public record DeployRequest(
     /** A request with the default layout, at the price of the moment, and no container. */
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where) {
-        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null, null);
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null, null, null,
+                null, null);
     }
 
     /** A request with no container. */
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where, String layout,
             String quoteId) {
-        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout, quoteId, null);
+        this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout, quoteId, null,
+                null, null, null);
     }
 
     /** The same request with this container. */
     public DeployRequest withContainer(ContainerSpec spec) {
         return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
-                layout, quoteId, spec);
+                layout, quoteId, spec, framework, onDeviceLoss, restart);
+    }
+
+    /** The same request run under this framework ("torch"). */
+    public DeployRequest withFramework(String named) {
+        return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
+                layout, quoteId, container, named, onDeviceLoss, restart);
+    }
+
+    /** The same request with these answers to a lost device ("replace" or "fail") and to a failed program. */
+    public DeployRequest withRecovery(String onLoss, String restartPolicy) {
+        return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
+                layout, quoteId, container, framework, onLoss, restartPolicy);
     }
 }

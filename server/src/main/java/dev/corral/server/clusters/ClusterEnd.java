@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,9 @@ public final class ClusterEnd {
             }
             // The device rows last: heartbeats and challenges write them too and wait for these locks,
             // which are then held for the commit only, not for the ledger's work above.
-            writes.releaseCluster(id, ranks.stream().map(RankRow::device).distinct().toList(), changed, now);
+            // A lost rank's device was let go when it was lost, and may serve another cluster by now.
+            writes.releaseCluster(id, ranks.stream().filter(rank -> rank.state() != RankState.LOST)
+                    .map(RankRow::device).distinct().toList(), changed, now);
             return !ranks.isEmpty();
         });
         if (ended) {
@@ -136,7 +139,11 @@ public final class ClusterEnd {
         }
     }
 
-    /** How the cluster's close splits its escrow if its ranks' service ends now (a lost rank's ended when it was lost). */
+    /**
+     * How the cluster's close splits its escrow if its ranks' service ends now: each rank's device
+     * from its start (a lost rank's until it was lost), and each device a rank was lost on for the
+     * stretch it served.
+     */
     private ClusterClose.Plan closePlan(Connection c, ClusterRow cluster, List<RankRow> ranks, Instant now)
             throws SQLException {
         ClusterId id = cluster.id();
@@ -144,10 +151,16 @@ public final class ClusterEnd {
         Map<AccountId, Referrals.Referral> supplierReferrals = new HashMap<>();
         clusters.referralsOfSuppliers(c, id).forEach((supplier, row) ->
                 supplierReferrals.put(supplier, new Referrals.Referral(row.referredBy(), row.createdAt())));
+        List<ClusterClose.Rank> served = new ArrayList<>();
+        for (Clusters.Stint stint : clusters.stints(c, id)) {
+            served.add(new ClusterClose.Rank(stint.device(), stint.supplier(), stint.startedAt(), stint.endedAt()));
+        }
+        for (RankRow rank : ranks) {
+            served.add(new ClusterClose.Rank(rank.device(), rank.supplier(), rank.startedAt(),
+                    rank.state() == RankState.LOST ? rank.endedAt() : now));
+        }
         return ClusterClose.plan(new ClusterClose.Inputs(id, cluster.owner(), held,
-                cluster.pricePerDeviceHour(), cluster.hours(), cluster.runningAt(),
-                ranks.stream().map(rank -> new ClusterClose.Rank(rank.device(), rank.supplier(),
-                        rank.state() == RankState.LOST ? rank.endedAt() : now)).toList(),
+                cluster.pricePerDeviceHour(), cluster.hours(), cluster.runningAt(), served,
                 clusters.rewardSplitsOfDevices(c, id),
                 oracle.current(c).map(Oracle.Price::microsPerIo).orElse(BuyAndBurn.NO_PRICE),
                 ledger.balance(c, LedgerAccounts.marketMaker(Currency.IO), Currency.IO).minor(),
@@ -157,13 +170,16 @@ public final class ClusterEnd {
     }
 
     /**
-     * What a finished job says of a device: it abandoned the job if it was lost, or if it had not
-     * started its rank when the deployment timed out; it completed it if the cluster did not
-     * fail. A failure of the customer's program, or a rank left waiting because another failed,
-     * says nothing of the device.
+     * What a finished job says of a device: it abandoned the job if it had not started its rank
+     * when the deployment timed out (one lost with its device was recorded then); it completed it
+     * if the cluster did not fail. A failure of the customer's program, or a rank left waiting
+     * because another failed, says nothing of the device.
      */
     static Optional<Reputation.Event> jobEvent(ClusterState end, RankState rank, boolean deployTimedOut) {
-        if (rank == RankState.LOST || rank == RankState.ASSIGNED && deployTimedOut) {
+        if (rank == RankState.LOST) {
+            return Optional.empty();
+        }
+        if (rank == RankState.ASSIGNED && deployTimedOut) {
             return Optional.of(Reputation.Event.JOB_ABANDONED);
         }
         return end == ClusterState.FAILED || rank == RankState.ASSIGNED ? Optional.empty()

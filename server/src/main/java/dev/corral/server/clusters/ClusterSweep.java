@@ -31,8 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The clusters' timeouts: paid time that ran out, deployments that took too long, and devices
- * that went offline (a rank not yet started moves to another device; a started one is lost
- * with its device, and its cluster fails).
+ * that went offline. A lost device's rank moves to another idle device that meets the cluster's
+ * request, at the cluster's price: at once if it had not started, and for a started one as the
+ * cluster's {@code onDeviceLoss} says; a cluster that cannot find one goes on short of the rank
+ * ("replace", looking again at every sweep) or fails once {@link #replacementWait} has passed
+ * since the device was last seen ("fail").
  */
 public final class ClusterSweep {
     /** A pull reported this recently is under way: three of the agents' longest intervals between reports. */
@@ -43,20 +46,26 @@ public final class ClusterSweep {
     private final DeviceState devices;
     private final ClusterEnd ends;
     private final Clock clock;
+    private final Duration replacementWait;
     private final MeterRegistry metrics;
 
     public ClusterSweep(Database db, Clusters clusters, Stakes stakes, DeviceState devices, ClusterEnd ends, Clock clock,
-            MeterRegistry metrics) {
+            Duration replacementWait, MeterRegistry metrics) {
         this.db = requireNonNull(db, "db is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.stakes = requireNonNull(stakes, "stakes is null");
         this.devices = requireNonNull(devices, "devices is null");
         this.ends = requireNonNull(ends, "ends is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.replacementWait = requireNonNull(replacementWait, "replacementWait is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
-    /** Ends clusters whose paid time ran out or whose deployment took too long, then those that lost a device. */
+    /**
+     * Ends clusters whose paid time ran out or whose deployment took too long; then moves the
+     * ranks of devices that went offline, or marks them lost; then looks for devices to take
+     * every lost rank of an active cluster, failing those that may wait no longer.
+     */
     public void sweep(List<DeviceRow> wentOffline) {
         Instant now = clock.instant();
         Duration deployTimeout = ends.deployTimeout();
@@ -71,8 +80,13 @@ public final class ClusterSweep {
             }
         }
         for (DeviceRow device : wentOffline) {
-            if (device.cluster() != null && !replace(device) && markLost(device)) {
-                ends.end(device.cluster(), ClusterState.FAILED, "device " + device.id() + " stopped responding");
+            if (device.cluster() != null && !replaceWaiting(device)) {
+                markLost(device);
+            }
+        }
+        for (ClusterRow cluster : db.transaction(c -> clusters.active(c))) {
+            if (cluster.ranksLost() > 0) {
+                heal(cluster);
             }
         }
     }
@@ -93,11 +107,10 @@ public final class ClusterSweep {
     }
 
     /**
-     * Moves the rank of a device that dropped before starting it to another idle device that
-     * meets the cluster's request, at the cluster's price; true if it did. A rank that had
-     * started is not moved: its work is lost with its device.
+     * Moves the rank of a device that dropped before starting it, in a cluster not yet running,
+     * to another device; true if it did. Its supplier served nothing, and is not paid.
      */
-    private boolean replace(DeviceRow lost) {
+    private boolean replaceWaiting(DeviceRow lost) {
         ClusterId id = lost.cluster();
         ClusterRow cluster = db.transaction(c -> clusters.byId(c, id)).orElseThrow();
         Optional<RankRow> waiting = db.transaction(c -> clusters.ranks(c, id)).stream()
@@ -105,6 +118,76 @@ public final class ClusterSweep {
         if (cluster.state() == ClusterState.RUNNING || cluster.state().isFinal() || waiting.isEmpty()) {
             return false;
         }
+        int rank = waiting.get().rank();
+        return moveTo(cluster, (c, writes, fresh) -> {
+            ClusterRow locked = clusters.lock(c, id).orElseThrow();
+            if (locked.state() == ClusterState.RUNNING || locked.state().isFinal()
+                    || !writes.reserve(fresh.device(), id)
+                    || !clusters.moveWaitingRank(c, id, rank, lost.id(), fresh.device(), fresh.owner())) {
+                return false;
+            }
+            writes.releaseOne(lost.id());
+            writes.recordStanding(lost.id(), s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            return true;
+        });
+    }
+
+    /**
+     * The device's live ranks are lost when it was last seen, if its cluster is still active: the
+     * device is let go (it abandoned the job) and the ranks wait for another device.
+     */
+    private void markLost(DeviceRow device) {
+        devices.transaction((c, writes) -> {
+            ClusterRow cluster = clusters.lock(c, device.cluster()).orElseThrow();
+            if (!cluster.state().isFinal()
+                    && clusters.ranksLostWith(c, device.cluster(), device.id(), device.lastSeenAt()) > 0) {
+                writes.releaseOne(device.id());
+                writes.recordStanding(device.id(),
+                        s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Looks for a device to take each lost rank of the cluster; one that finds none waits, or
+     * fails the cluster if it was deployed to fail and the wait is over.
+     */
+    private void heal(ClusterRow cluster) {
+        ClusterId id = cluster.id();
+        List<RankRow> lost = db.transaction(c -> clusters.lostRanks(c, id));
+        for (RankRow rank : lost) {
+            boolean moved = moveTo(cluster, (c, writes, fresh) -> {
+                ClusterRow locked = clusters.lock(c, id).orElseThrow();
+                if (locked.state().isFinal() || !writes.reserve(fresh.device(), id)
+                        || !clusters.replaceLostRank(c, id, rank.rank(), rank.device(), fresh.device(), fresh.owner())) {
+                    return false;
+                }
+                // A new rank 0 reports a new head address when it starts; the others keep the old one till then.
+                return true;
+            });
+            if (!moved && DeployOrder.ON_LOSS_FAIL.equals(cluster.onDeviceLoss())
+                    && !clock.instant().isBefore(rank.endedAt().plus(replacementWait))) {
+                ends.end(id, ClusterState.FAILED, "device " + rank.device() + " stopped responding and no device "
+                        + "took its rank within " + replacementWait.toSeconds() + " s");
+                return;
+            }
+        }
+    }
+
+    /** What moving a rank to a fresh device writes, in the transaction that reserves it; false if it cannot. */
+    @FunctionalInterface
+    private interface Move {
+        boolean apply(java.sql.Connection c, DeviceState.Writes writes, DevicePool.Chosen fresh)
+                throws java.sql.SQLException;
+    }
+
+    /**
+     * Places one device as the cluster asked for them (its kind, model, region and conditions,
+     * at its price) and moves a rank to it; true if it did. A device the store says was taken
+     * meanwhile, or a move that no longer applies, leaves everything as it was.
+     */
+    private boolean moveTo(ClusterRow cluster, Move move) {
         ClusterRequest one = new ClusterRequest(cluster.kind(), cluster.gpuModel() == null ? null
                 : new GpuModel(cluster.gpuModel()), cluster.gpusPerDevice(), 1, cluster.hours(), cluster.region());
         if (!(devices.place(Placements.of(one, OfferQuery.parse(cluster.conditions()), cluster.pricePerDeviceHour(),
@@ -114,18 +197,11 @@ public final class ClusterSweep {
             return false;
         }
         DevicePool.Chosen fresh = placed.devices().getFirst();
-        int rank = waiting.get().rank();
         try {
             devices.transaction((c, writes) -> {
-                Instant now = clock.instant();
-                ClusterRow locked = clusters.lock(c, id).orElseThrow();
-                if (locked.state() == ClusterState.RUNNING || locked.state().isFinal()
-                        || !writes.reserve(fresh.device(), id)
-                        || !clusters.moveWaitingRank(c, id, rank, lost.id(), fresh.device(), fresh.owner())) {
+                if (!move.apply(c, writes, fresh)) {
                     throw new DeployService.DeviceTaken();
                 }
-                writes.releaseOne(lost.id());
-                writes.recordStanding(lost.id(), s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, now));
                 writes.wake(fresh.device());
                 return null;
             });
@@ -135,24 +211,5 @@ public final class ClusterSweep {
         }
         Meters.ranksReplaced(metrics).increment();
         return true;
-    }
-
-    /** Marks the device's live ranks lost, if its cluster is still active; true if any was. */
-    private boolean markLost(DeviceRow device) {
-        return db.transaction(c -> {
-            ClusterRow cluster = clusters.lock(c, device.cluster()).orElseThrow();
-            if (cluster.state().isFinal()) {
-                return false;
-            }
-            boolean any = false;
-            for (RankRow rank : clusters.ranks(c, device.cluster())) {
-                if (rank.device().equals(device.id())
-                        && (rank.state() == RankState.ASSIGNED || rank.state() == RankState.STARTED)) {
-                    clusters.rankLost(c, device.cluster(), rank.rank(), device.lastSeenAt());
-                    any = true;
-                }
-            }
-            return any;
-        });
     }
 }

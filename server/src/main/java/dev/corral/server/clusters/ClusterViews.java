@@ -17,6 +17,9 @@ import dev.corral.store.Clusters;
 import dev.corral.store.Database;
 import dev.corral.store.Ledger;
 import dev.corral.store.Logs;
+import dev.corral.store.RankRow;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -101,7 +104,8 @@ public final class ClusterViews {
             List<ClusterView.RankView> ranks = !withRanks ? List.of() : clusters.ranks(c, id).stream()
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(),
                             pulls.containsKey(r.rank()) ? ClusterView.PULLING : r.state().name(), r.exitCode(),
-                            r.startedAt(), r.endedAt(), r.endpoints(), pulls.get(r.rank()))).toList();
+                            r.startedAt(), r.endedAt(), r.endpoints(), pulls.get(r.rank()), r.restarts(),
+                            r.lastFailure())).toList();
             long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
                     : clusters.ranksStarted(c, id);
             return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(),
@@ -109,8 +113,25 @@ public final class ClusterViews {
                     k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
                     Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),
                     Amount.of(sums.get(TransferKind.REFUND)), k.createdAt(), k.runningAt(), k.expiresAt(), k.endedAt(),
-                    Math.toIntExact(started), pulling(pulls.values()), ranks);
+                    Math.toIntExact(started), pulling(pulls.values()), ranks, k.framework(), k.onDeviceLoss(),
+                    DeployOrder.restartPolicy(k.restartMax()), withRanks ? replacements(c, k) : List.of());
         });
+    }
+
+    /** Every device the cluster lost, oldest first: those replaced, then those whose rank waits for another. */
+    private List<ClusterView.Replacement> replacements(Connection c, ClusterRow cluster) throws SQLException {
+        List<ClusterView.Replacement> lost = new ArrayList<>();
+        for (Clusters.Stint stint : clusters.stints(c, cluster.id())) {
+            lost.add(new ClusterView.Replacement(stint.rank(), stint.device().value(), stint.startedAt(),
+                    stint.endedAt(), stint.replacedBy().value()));
+        }
+        if (cluster.ranksLost() > 0) {
+            for (RankRow rank : clusters.lostRanks(c, cluster.id())) {
+                lost.add(new ClusterView.Replacement(rank.rank(), rank.device().value(), rank.startedAt(),
+                        rank.endedAt(), null));
+            }
+        }
+        return lost;
     }
 
     /** The ranks' pulls summed, or null when none is pulling. */

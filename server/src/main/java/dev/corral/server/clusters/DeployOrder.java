@@ -2,6 +2,7 @@ package dev.corral.server.clusters;
 
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceKind;
+import dev.corral.core.Frameworks;
 import dev.corral.core.GpuModel;
 import dev.corral.core.Ids;
 import dev.corral.core.Runtimes;
@@ -14,15 +15,27 @@ import dev.corral.server.Refusal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A deploy request checked field by field: what the cluster runs and in which runtime (a
- * container unless it asks for a process), where, how it is laid out and paid. Pure: a
- * request in, an order or a refusal naming the field out.
+ * container unless it asks for a process) and framework, where, how it is laid out and paid,
+ * and how it recovers from lost devices and failed programs. Pure: a request in, an order or a
+ * refusal naming the field out.
  */
 record DeployOrder(ClusterRequest request, String name, String type, String cmd, Map<String, String> env,
-        ContainerSpec container, Currency currency, OfferQuery where, Layout layout, String quoteId) {
+        ContainerSpec container, Currency currency, OfferQuery where, Layout layout, String quoteId, String framework,
+        String onDeviceLoss, int restartMax) {
+    /** A cluster that loses a device it cannot replace in time goes on short of that rank, and keeps looking. */
+    static final String ON_LOSS_REPLACE = "replace";
+    /** A cluster that loses a device it cannot replace in time fails. */
+    static final String ON_LOSS_FAIL = "fail";
+    /** The most restarts a rank's program may have: every one is a bounded pause, but a cluster is paid for by the hour. */
+    static final int RESTARTS_MAX = 100;
+    /** The restarts "on-failure" without a number allows. */
+    static final int RESTARTS_ON_FAILURE = 5;
+    private static final Pattern RESTART = Pattern.compile("never|on-failure(?::([0-9]{1,3}))?");
     static final int CMD_LENGTH_MAX = 4096;
     static final int ENV_ENTRIES_MAX = 64;
     static final int ENV_VALUE_LENGTH_MAX = 4096;
@@ -85,8 +98,26 @@ record DeployOrder(ClusterRequest request, String name, String type, String cmd,
         } else if (deploy.container() != null) {
             throw Refusal.invalid("container is for type '" + Runtimes.CONTAINER + "', not '" + type + "'");
         }
+        if (deploy.framework() != null) {
+            if (!Frameworks.ALL.contains(deploy.framework())) {
+                throw Refusal.invalid("framework must be one of " + Frameworks.ALL + " (or none), not '"
+                        + deploy.framework() + "'");
+            }
+            for (String name : Frameworks.TORCH_VARIABLES) {
+                if (env.containsKey(name)) {
+                    throw Refusal.invalid("environment variable " + name + " is set by the " + deploy.framework()
+                            + " framework from the cluster's head");
+                }
+            }
+        }
+        String onLoss = deploy.onDeviceLoss() == null ? ON_LOSS_REPLACE : deploy.onDeviceLoss();
+        if (!onLoss.equals(ON_LOSS_REPLACE) && !onLoss.equals(ON_LOSS_FAIL)) {
+            throw Refusal.invalid("onDeviceLoss must be '" + ON_LOSS_REPLACE + "' (the default) or '" + ON_LOSS_FAIL
+                    + "', not '" + onLoss + "'");
+        }
         DeployOrder order = new DeployOrder(request, deploy.name(), type, deploy.cmd(), new LinkedHashMap<>(env),
-                container ? deploy.container() : null, currency, where(deploy.where()), layout, deploy.quoteId());
+                container ? deploy.container() : null, currency, where(deploy.where()), layout, deploy.quoteId(),
+                deploy.framework(), onLoss, restartMax(deploy.restart()));
         // The conditions are kept with the cluster (replacements meet them too): with the disk condition added they
         // must still be a query the store holds.
         if (order.placement().text().length() > OfferQuery.LENGTH_MAX) {
@@ -103,6 +134,26 @@ record DeployOrder(ClusterRequest request, String name, String type, String cmd,
     OfferQuery placement() {
         return container == null || container.diskGb() == null ? where
                 : where.and(OfferQuery.Field.DISK, ">=", Long.toString(container.diskGb()));
+    }
+
+    /** The restarts a policy allows: "never" (the default) none, "on-failure" {@link #RESTARTS_ON_FAILURE}, "on-failure:N" N. */
+    static int restartMax(String policy) {
+        if (policy == null) {
+            return 0;
+        }
+        Matcher matcher = RESTART.matcher(policy);
+        int max = !matcher.matches() ? -1 : policy.equals("never") ? 0
+                : matcher.group(1) == null ? RESTARTS_ON_FAILURE : Integer.parseInt(matcher.group(1));
+        if (max < 0 || max > RESTARTS_MAX) {
+            throw Refusal.invalid("restart must be never, on-failure or on-failure:N with N at most " + RESTARTS_MAX
+                    + ", not '" + policy + "'");
+        }
+        return max;
+    }
+
+    /** A restart limit as a policy's text. */
+    static String restartPolicy(int restartMax) {
+        return restartMax == 0 ? "never" : "on-failure:" + restartMax;
     }
 
     /** The customer's offer conditions, parsed. */

@@ -165,7 +165,8 @@ public final class DeployService {
         clusters.insert(c, new ClusterRow(id, owner, key, order.name() == null ? id.value() : order.name(),
                 ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), seal.seal(order.container()), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
-                request.hours(), request.region(), order.placement().text(), price, null, now, null, null, null));
+                request.hours(), request.region(), order.placement().text(), price, null, now, null, null, null,
+                order.framework(), order.onDeviceLoss(), order.restartMax(), 0));
         Currency currency = order.currency();
         String escrow = LedgerAccounts.escrow(id, currency);
         ledger.open(c, escrow, currency);

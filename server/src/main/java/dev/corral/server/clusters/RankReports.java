@@ -10,6 +10,7 @@ import dev.corral.core.RankState;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.Endpoint;
 import dev.corral.core.protocol.LogBatch;
+import dev.corral.core.protocol.RankExitAnswer;
 import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
@@ -35,8 +36,9 @@ import java.util.regex.Pattern;
 
 /**
  * What agents report of the ranks they run: starts (rank 0's sends the others out, the last
- * makes the cluster RUNNING), exits (one that fails ends the cluster, the last clean one
- * completes it) and output. A device reports only on its own ranks.
+ * makes the cluster RUNNING), exits (one that fails starts again where the restart policy
+ * allows, else ends the cluster; the last clean one completes it) and output. A device reports
+ * only on its own ranks.
  */
 public final class RankReports {
     static final int LOG_BATCH_LINES_MAX = 1_000;
@@ -44,6 +46,10 @@ public final class RankReports {
     static final long PULL_BYTES_MAX = 1L << 42;
     /** A head address is what an endpoint's address is: a host and a port. */
     private static final Pattern HEAD_ADDR = Endpoint.ADDRESS;
+    /** The pause before a failed program's first restart on its device. */
+    static final Duration RESTART_PAUSE_FIRST = Duration.ofSeconds(1);
+    /** The longest pause between restarts, however many there were. */
+    static final Duration RESTART_PAUSE_MAX = Duration.ofSeconds(30);
     private static final Pattern ENDPOINT_PORT = Pattern.compile("[0-9]{1,5}/(tcp|udp)");
 
     private final Database db;
@@ -55,6 +61,7 @@ public final class RankReports {
     /** Every rank exit an agent reports, recorded or not: none come for ranks stopped with their cluster. */
     private final Counter exitReports;
     private final Timer timeToRunning;
+    private final Counter restartsGranted;
 
     public RankReports(Database db, Clusters clusters, Logs logs, DeviceState devices, ClusterEnd ends, Clock clock,
             MeterRegistry metrics) {
@@ -66,6 +73,7 @@ public final class RankReports {
         this.clock = requireNonNull(clock, "clock is null");
         this.exitReports = Meters.rankExitReports(metrics);
         this.timeToRunning = Meters.timeToRunning(metrics);
+        this.restartsGranted = Meters.rankRestarts(metrics);
     }
 
     public void rankStarted(DeviceId device, String clusterId, RankStarted started) {
@@ -158,12 +166,35 @@ public final class RankReports {
         return ended;
     }
 
-    public void rankExited(DeviceId device, String clusterId, RankExited exited) {
+    /**
+     * A rank's exit. A program that failed on its own (not ended by its agent) starts again on its
+     * device while the cluster's restart policy allows, after {@link #restartPause}; otherwise a
+     * failure ends the cluster, and the last clean exit completes it. A repeated report of a
+     * failure already answered gets the same answer.
+     */
+    public RankExitAnswer rankExited(DeviceId device, String clusterId, RankExited exited) {
         ClusterId id = clusterOfDevice(device, clusterId, exited.rank());
         exitReports.increment();
+        int restartsBefore = exited.restarts() == null ? 0 : exited.restarts();
+        if (restartsBefore < 0 || restartsBefore > DeployOrder.RESTARTS_MAX) {
+            throw Refusal.invalid("restarts must be 0.." + DeployOrder.RESTARTS_MAX);
+        }
+        boolean programFailed = exited.exitCode() != 0 && exited.error() == null;
+        List<RankExitAnswer> restart = new ArrayList<>(1);
         Optional<ClusterState> ending = db.transaction(c -> {
+            restart.clear();
             ClusterRow cluster = clusters.lock(c, id).orElseThrow();
-            RankState before = clusters.rank(c, id, exited.rank()).orElseThrow().state();
+            RankRow rank = clusters.rank(c, id, exited.rank()).orElseThrow();
+            if (programFailed && !cluster.state().isFinal() && rank.state() == RankState.STARTED
+                    && restartsBefore < cluster.restartMax()) {
+                if (restartsBefore < rank.restarts()
+                        || clusters.rankRestarting(c, id, exited.rank(), restartsBefore, "exited with code "
+                                + exited.exitCode())) {
+                    restart.add(new RankExitAnswer(true, restartPause(restartsBefore).toMillis(), restartsBefore + 1));
+                    return Optional.<ClusterState>empty();
+                }
+            }
+            RankState before = rank.state();
             if (!clusters.rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
                     || cluster.state().isFinal()) {
                 return Optional.<ClusterState>empty();
@@ -177,9 +208,25 @@ public final class RankReports {
             boolean allDone = clusters.rankExitedCleanly(c, id) == 0;
             return allDone ? Optional.of(ClusterState.COMPLETED) : Optional.<ClusterState>empty();
         });
+        if (!restart.isEmpty()) {
+            restartsGranted.increment();
+            return restart.getFirst();
+        }
         ending.ifPresent(state -> ends.end(id, state, state != ClusterState.FAILED ? null
                 : exited.error() != null ? "rank " + exited.rank() + " failed: " + exited.error()
-                : "rank " + exited.rank() + " exited with code " + exited.exitCode()));
+                : "rank " + exited.rank() + " exited with code " + exited.exitCode()
+                        + (restartsBefore > 0 ? " after " + restartsBefore + " restarts" : "")));
+        return RankExitAnswer.DONE;
+    }
+
+    /**
+     * How long a failed program waits before it starts again: {@link #RESTART_PAUSE_FIRST},
+     * doubling with each restart, at most {@link #RESTART_PAUSE_MAX}. Never under a second: the
+     * agent follows a restarted container's log from the second it starts again.
+     */
+    static Duration restartPause(int restartsBefore) {
+        long millis = RESTART_PAUSE_FIRST.toMillis() << Math.min(restartsBefore, 16);
+        return Duration.ofMillis(Math.min(millis, RESTART_PAUSE_MAX.toMillis()));
     }
 
     /**

@@ -264,8 +264,8 @@ public final class Routes {
         }));
         routes.post("/agent/v1/clusters/{id}/exited", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
-            clusters.reports().rankExited(device, ctx.pathParam("id"), Bodies.read(ctx.bodyAsBytes(), RankExited.class));
-            ctx.json(Map.of("ok", true));
+            ctx.json(clusters.reports().rankExited(device, ctx.pathParam("id"),
+                    Bodies.read(ctx.bodyAsBytes(), RankExited.class)));
         }));
         routes.post("/agent/v1/challenges/{id}/commit", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);

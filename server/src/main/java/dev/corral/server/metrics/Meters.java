@@ -46,7 +46,19 @@ public final class Meters {
 
     public static Counter ranksReplaced(MeterRegistry registry) {
         return Counter.builder("corral_ranks_replaced")
-                .description("Ranks moved to another device because theirs went offline before starting them")
+                .description("Ranks moved to another device because theirs went offline")
+                .register(registry);
+    }
+
+    public static Counter rankRestarts(MeterRegistry registry) {
+        return Counter.builder("corral_rank_restarts")
+                .description("Failed rank programs started again on their device under their cluster's restart policy")
+                .register(registry);
+    }
+
+    public static Timer timeToReplacement(MeterRegistry registry) {
+        return Timer.builder("corral_rank_replacement_seconds")
+                .description("From a device's last heartbeat to the start of its rank on the device that replaced it")
                 .register(registry);
     }
 
