@@ -131,6 +131,8 @@ public final class WorkerAgent implements AutoCloseable {
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     /** The head address each running rank was started with, by key: a rank whose head moved starts again. */
     private final Map<String, String> startedWithHead = new ConcurrentHashMap<>();
+    /** The next log sequence number of each rank this agent ran, by key: a rank started again numbers on from it. */
+    private final Map<String, Long> logSeqNext = new ConcurrentHashMap<>();
     /** Ranks being started again because their cluster's head moved, by key. */
     private final Set<String> followingHead = ConcurrentHashMap.newKeySet();
     /**
@@ -827,7 +829,7 @@ public final class WorkerAgent implements AutoCloseable {
         String key = key(assignment);
         String cluster = assignment.clusterId();
         RunningRank process = first;
-        long seqFrom = assignment.logSeqFrom();
+        long seqFrom = Math.max(assignment.logSeqFrom(), logSeqNext.getOrDefault(key, 0L));
         int restarts = assignment.restarts();
         try {
             while (true) {
@@ -843,6 +845,7 @@ public final class WorkerAgent implements AutoCloseable {
                             : longer.compareTo(LOG_FLUSH_INTERVAL_MAX) < 0 ? longer : LOG_FLUSH_INTERVAL_MAX;
                 }
                 seqFrom += sent;
+                logSeqNext.put(key, seqFrom);
                 if (stoppedOnRequest.remove(key) || closing) {
                     // Stopped for the coordinator, which has ended the rank; or the agent is going away and
                     // stopped it itself, which is not the rank's exit: the coordinator learns of that when

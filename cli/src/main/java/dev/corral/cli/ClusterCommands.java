@@ -289,6 +289,8 @@ final class ClusterCommands {
                     + (c.container().diskGb() == null ? "" : ", disk " + c.container().diskGb() + " GB per rank"));
         }
         out.println("command    " + (c.cmd() == null ? "(the image's own)" : shortened(c.cmd())));
+        out.println("recovery   " + (c.framework() == null ? "" : "framework " + c.framework() + ", ")
+                + "on device loss " + c.onDeviceLoss() + ", restart " + c.restart());
         out.println("escrow     " + Format.amount(c.escrowHeld()) + " held, " + Format.amount(c.charged()) + " charged, "
                 + Format.amount(c.refunded()) + " refunded");
         out.println("times      created " + c.createdAt() + (c.runningAt() == null ? "" : ", running " + c.runningAt())
@@ -298,8 +300,14 @@ final class ClusterCommands {
             out.println("  rank " + r.rank() + " on " + r.deviceId() + ": " + r.state()
                     + (r.pull() == null ? "" : " " + pulled(r.pull()))
                     + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")")
+                    + (r.restarts() == 0 ? "" : ", " + r.restarts() + " restarts (last: " + r.lastFailure() + ")")
                     + (r.endpoints().isEmpty() ? "" : ", " + String.join(", ", r.endpoints().stream()
                             .map(e -> e.port() + " at " + e.address()).toList())));
+        }
+        for (ClusterView.Replacement lost : c.replacements()) {
+            out.println("  lost     rank " + lost.rank() + " on " + lost.lostDeviceId() + ", last seen "
+                    + lost.lastSeenAt() + (lost.replacedBy() == null ? ": waiting for a device to take it"
+                            : ": taken over by " + lost.replacedBy()));
         }
     }
 

@@ -362,6 +362,34 @@ class ClusterLifecycleTest extends NetworkTest {
     }
 
     /**
+     * The head's device is lost: another device takes rank 0, and the other ranks, told its new
+     * address, start again with it (as torchrun restarts its workers when the group changes).
+     */
+    @Test
+    void whenTheHeadIsLostTheOtherRanksStartAgainWithTheNewHeadsAddress() throws Exception {
+        List<WorkerAgent> agents = network.offeredAgents(network.customer("supplier", null), 2);
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed = alice.deploy(cpu(2, 1, "echo head $CORRAL_HEAD_ADDR; sleep 300"), null);
+        ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
+        WorkerAgent spare = network.agent(network.customer("spare", null));
+        network.awaitIdleDevices(1);
+        WorkerAgent head = agents.stream().filter(agent -> agent.deviceId().value()
+                .equals(running.ranks().getFirst().deviceId())).findFirst().orElseThrow();
+
+        head.close();
+        TestNetwork.await("rank 1 started again with the new head", () -> alice.logs(deployed.clusterId(), 1).lines()
+                .size() == 2 && alice.logs(deployed.clusterId(), 0).lines().size() == 2);
+
+        List<String> rank0 = alice.logs(deployed.clusterId(), 0).lines().stream().map(LogView.LogLine::line).toList();
+        List<String> rank1 = alice.logs(deployed.clusterId(), 1).lines().stream().map(LogView.LogLine::line).toList();
+        assertThat(rank1.getLast()).as("the new head's address").isEqualTo(rank0.getLast()).isNotEqualTo(rank1.getFirst());
+        ClusterView healed = alice.cluster(deployed.clusterId());
+        assertThat(healed.state()).isEqualTo("RUNNING");
+        assertThat(healed.ranks().getFirst().deviceId()).isEqualTo(spare.deviceId().value());
+        assertThat(healed.ranks()).allSatisfy(rank -> assertThat(rank.state()).isEqualTo("STARTED"));
+    }
+
+    /**
      * The restart policy: a program that fails twice and then succeeds completes under
      * on-failure:3, its output from all three runs in order; one that always fails ends the
      * cluster once its restarts are spent, saying how many it had.
