@@ -40,8 +40,10 @@ final class ClusterCommands {
         @Option(names = "--gpus-per-device", description = "GPUs on each device (default 1).")
         Integer gpusPerDevice;
 
-        @Option(names = "--count", required = true, description = "Number of devices; each runs one rank.")
-        int count;
+        @Option(names = "--count", required = true, paramLabel = "N|all", description = "Number of devices; each "
+                + "runs one rank. 'all' (deploy only) hires every idle device that matches, up to "
+                + DeployRequest.COUNT_MAX + ", and holds escrow for as many as were placed.")
+        String count;
 
         @Option(names = "--hours", required = true, description = "Hours to pay for now (extend later).")
         int hours;
@@ -62,9 +64,17 @@ final class ClusterCommands {
 
         DeployRequest request(String name, String type, String cmd, Map<String, String> env, String pay, String layout,
                 String quoteId, ContainerSpec container) {
-            return new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
-                    processor.cpu ? null : gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout,
+            DeployRequest request = new DeployRequest(name, processor.gpu, processor.cpu ? Boolean.TRUE : null,
+                    processor.cpu ? null : gpusPerDevice, 1, hours, region, type, cmd, env, pay, where, layout,
                     quoteId).withContainer(container);
+            if (count.equals("all")) {
+                return request.forAllMatching();
+            }
+            try {
+                return request.withCount(Integer.parseInt(count));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--count takes a number of devices or 'all', not '" + count + "'");
+            }
         }
     }
 
@@ -75,6 +85,9 @@ final class ClusterCommands {
 
         @Override
         QuoteView fetch(CorralClient client) {
+            if (shape.count.equals("all")) {
+                throw new IllegalArgumentException("a quote prices a number of devices: --count all is for deploy");
+            }
             return client.quote(shape.request(null, null, null, null, null, null, null, null));
         }
 

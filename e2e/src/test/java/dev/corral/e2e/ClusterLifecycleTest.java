@@ -389,6 +389,28 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(healed.ranks()).allSatisfy(rank -> assertThat(rank.state()).isEqualTo("STARTED"));
     }
 
+    /** A mega cluster: every idle device that matches, escrow for as many as were placed; none left, refused. */
+    @Test
+    void aDeployForAllMatchingHiresEveryIdleDeviceThatMatchesAndPaysForThoseOnly() throws Exception {
+        network.supplierWithDevices("supplier", 3);
+        CorralClient alice = network.customer("alice", "5");
+
+        ClusterView all = alice.deploy(cpu(1, 2, "sleep 300").forAllMatching(), null);
+
+        assertThat(all.count()).isEqualTo(3);
+        assertThat(all.escrowHeld().minor()).isEqualTo(3 * 2 * all.pricePerDeviceHour().minor());
+        network.awaitState(alice, all.clusterId(), "RUNNING");
+        assertThatThrownBy(() -> alice.deploy(cpu(1, 1, "true").forAllMatching(), null))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.getMessage()).contains("no idle device matches CPU");
+                });
+        assertThatThrownBy(() -> alice.deploy(cpu(2, 1, "true").forAllMatching().withCount(2).forAllMatching()
+                .withRecovery(null, "sometimes"), null)).isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.getMessage()).contains("restart must be never, on-failure or on-failure:N"));
+        assertThat(alice.account().heldInEscrow().minor()).isEqualTo(all.escrowHeld().minor());
+    }
+
     /**
      * The restart policy: a program that fails twice and then succeeds completes under
      * on-failure:3, its output from all three runs in order; one that always fails ends the

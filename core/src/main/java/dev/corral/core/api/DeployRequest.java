@@ -16,6 +16,8 @@ import java.util.Map;
  * time: "replace" (the default: it goes on short of that rank and keeps looking) or "fail";
  * {@code restart} is "never" (the default), "on-failure" or "on-failure:N": whether a rank whose
  * program fails is started again on its device, at most N times, after a growing pause.
+ * {@code countAll} true (with no count) hires every idle device that matches, up to
+ * {@link #COUNT_MAX}, and pays for as many as were placed.
  */
 public record DeployRequest(
         String name,
@@ -35,7 +37,8 @@ public record DeployRequest(
         ContainerSpec container,
         String framework,
         String onDeviceLoss,
-        String restart) {
+        String restart,
+        Boolean countAll) {
     /** The most devices one cluster may hold. */
     public static final int COUNT_MAX = 10_000;
     /** The longest a cluster may be booked for, in hours (a year). */
@@ -47,7 +50,7 @@ public record DeployRequest(
     public DeployRequest(String name, String gpu, Boolean cpu, Integer gpusPerDevice, Integer count, Integer hours,
             String region, String type, String cmd, Map<String, String> env, String pay, String where) {
         this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** A request with no container. */
@@ -55,24 +58,36 @@ public record DeployRequest(
             String region, String type, String cmd, Map<String, String> env, String pay, String where, String layout,
             String quoteId) {
         this(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where, layout, quoteId, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** The same request with this container. */
     public DeployRequest withContainer(ContainerSpec spec) {
         return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
-                layout, quoteId, spec, framework, onDeviceLoss, restart);
+                layout, quoteId, spec, framework, onDeviceLoss, restart, countAll);
     }
 
     /** The same request run under this framework ("torch"). */
     public DeployRequest withFramework(String named) {
         return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
-                layout, quoteId, container, named, onDeviceLoss, restart);
+                layout, quoteId, container, named, onDeviceLoss, restart, countAll);
     }
 
     /** The same request with these answers to a lost device ("replace" or "fail") and to a failed program. */
     public DeployRequest withRecovery(String onLoss, String restartPolicy) {
         return new DeployRequest(name, gpu, cpu, gpusPerDevice, count, hours, region, type, cmd, env, pay, where,
-                layout, quoteId, container, framework, onLoss, restartPolicy);
+                layout, quoteId, container, framework, onLoss, restartPolicy, countAll);
+    }
+
+    /** The same request for every idle device that matches (up to {@link #COUNT_MAX}) instead of a count. */
+    public DeployRequest forAllMatching() {
+        return new DeployRequest(name, gpu, cpu, gpusPerDevice, null, hours, region, type, cmd, env, pay, where,
+                layout, quoteId, container, framework, onDeviceLoss, restart, true);
+    }
+
+    /** The same request for this many devices. */
+    public DeployRequest withCount(int devices) {
+        return new DeployRequest(name, gpu, cpu, gpusPerDevice, devices, hours, region, type, cmd, env, pay, where,
+                layout, quoteId, container, framework, onDeviceLoss, restart, null);
     }
 }

@@ -156,6 +156,13 @@ record DeployOrder(ClusterRequest request, String name, String type, String cmd,
         return restartMax == 0 ? "never" : "on-failure:" + restartMax;
     }
 
+    /** The same order for this many devices (every idle one that matched a deploy for all). */
+    DeployOrder withCount(int devices) {
+        return new DeployOrder(new ClusterRequest(request.kind(), request.gpuModel(), request.gpusPerDevice(), devices,
+                request.hours(), request.region()), name, type, cmd, env, container, currency, where, layout, quoteId,
+                framework, onDeviceLoss, restartMax);
+    }
+
     /** The customer's offer conditions, parsed. */
     static OfferQuery where(String text) {
         try {

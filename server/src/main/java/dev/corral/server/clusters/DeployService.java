@@ -86,9 +86,18 @@ public final class DeployService {
     /** Deploys, or with a repeated idempotency key returns the cluster the first call made. */
     public ClusterView deploy(AccountId owner, DeployRequest deploy, String idempotencyKey) {
         Optional<String> key = AccountService.validIdempotencyKey(idempotencyKey);
-        DeployOrder order = DeployOrder.of(deploy);
+        boolean all = Boolean.TRUE.equals(deploy.countAll());
+        if (all && deploy.count() != null) {
+            throw Refusal.invalid("give count or countAll, not both");
+        }
+        if (all && deploy.quoteId() != null) {
+            throw Refusal.invalid("a quote prices a count of devices: deploy countAll without one, at the price of "
+                    + "the moment");
+        }
+        // A deploy for all is checked as one for a device; it is sized when placed.
+        DeployOrder order = DeployOrder.of(all ? deploy.withCount(1) : deploy);
         if (key.isEmpty()) {
-            return deployOnce(owner, order, key);
+            return deployOnce(owner, order, all, key);
         }
         // Retries of one deploy wait for each other: the index hands devices to the first, so a
         // twin running alongside would find none left and refuse before the first committed.
@@ -99,17 +108,30 @@ public final class DeployService {
             if (existing.isPresent()) {
                 return views.view(existing.get().id());
             }
-            return deployOnce(owner, order, key);
+            return deployOnce(owner, order, all, key);
         } finally {
             stripe.unlock();
         }
     }
 
-    private ClusterView deployOnce(AccountId owner, DeployOrder order, Optional<String> key) {
-        Money price = quotes.pricePerDeviceHour(owner, order);
-        Money total = price.times(order.request().count()).times(order.request().hours());
+    /**
+     * Places the cluster and holds its escrow; a deploy for {@code all} takes every idle device
+     * that matches at that moment, and is sized again if some were taken meanwhile.
+     */
+    private ClusterView deployOnce(AccountId owner, DeployOrder asked, boolean all, Optional<String> key) {
         for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
-            List<DevicePool.Chosen> chosen = choose(owner, order, price);
+            DeployOrder order = all ? asked.withCount(allMatching(owner, asked)) : asked;
+            Money price = quotes.pricePerDeviceHour(owner, order);
+            Money total = price.times(order.request().count()).times(order.request().hours());
+            List<DevicePool.Chosen> chosen;
+            try {
+                chosen = choose(owner, order, price);
+            } catch (Refusal taken) {
+                if (all && attempt < PLACEMENT_ATTEMPTS_MAX) {
+                    continue;
+                }
+                throw taken;
+            }
             List<DeviceId> claimed = chosen.stream().map(DevicePool.Chosen::device).toList();
             ClusterId id;
             try {
@@ -128,6 +150,25 @@ public final class DeployService {
         }
         throw Refusal.conflict("devices were taken by concurrent deploys " + PLACEMENT_ATTEMPTS_MAX
                 + " times in a row; try again");
+    }
+
+    /**
+     * How many devices a deploy for all takes: every idle one that matches it now, less those
+     * kept back for staked customers (unless this one is), at most {@link DeployRequest#COUNT_MAX}.
+     */
+    private int allMatching(AccountId owner, DeployOrder order) {
+        Money price = quotes.pricePerDeviceHour(owner, order);
+        long stakeIo = Placements.customerStakeIo(db, stakes, owner);
+        int matching = devices.matching(Placements.of(order.request(), order.placement(), price, order.layout(),
+                stakeIo, PoolDevice.runtimeBit(order.type())));
+        int usable = stakeIo >= ScarcityPolicy.PRIORITY_STAKE_IO_MIN ? matching
+                : matching - ScarcityPolicy.reserve(matching);
+        if (usable < 1) {
+            throw Refusal.conflict("no idle device matches " + DeployOrder.describe(order.request()) + " at " + price
+                    + " per device-hour" + (matching > usable ? " (the last " + matching + " are kept for customers "
+                            + "with at least " + ScarcityPolicy.PRIORITY_STAKE_IO_MIN + " IO staked on them)" : ""));
+        }
+        return Math.min(usable, DeployRequest.COUNT_MAX);
     }
 
     /** Claims the cluster's devices in the index, or says why it cannot. */

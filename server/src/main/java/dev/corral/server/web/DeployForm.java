@@ -67,7 +67,8 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
 
     public QuoteRequest quote() {
         return new QuoteRequest(cpu() ? null : blankToNull(gpu), cpu() ? Boolean.TRUE : null,
-                cpu() ? null : number("GPUs per device", gpusPerDevice), number("devices", count), hours(),
+                cpu() ? null : number("GPUs per device", gpusPerDevice), "all".equalsIgnoreCase(count) ? 1
+                        : number("devices", count), hours(),
                 blankToNull(region), whereClause());
     }
 
@@ -77,11 +78,12 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
                 secretEnv), blankToNull(shmSize), registryUser.isEmpty() && registryToken.isEmpty() ? null
                 : new ContainerSpec.RegistryAuth(registryUser, registryToken), diskGb.isEmpty() ? null
                 : (long) number("disk GB", diskGb));
+        boolean all = "all".equalsIgnoreCase(count);
         return new DeployRequest(blankToNull(name), cpu() ? null : blankToNull(gpu), cpu() ? Boolean.TRUE : null,
-                cpu() ? null : number("GPUs per device", gpusPerDevice), number("devices", count), hours(),
+                cpu() ? null : number("GPUs per device", gpusPerDevice), all ? null : number("devices", count), hours(),
                 blankToNull(region), type.isEmpty() ? Runtimes.CONTAINER : type, blankToNull(cmd),
                 pairs("environment variable", env), blankToNull(pay), whereClause(), blankToNull(layout), null,
-                container, blankToNull(framework), blankToNull(onDeviceLoss), blankToNull(restart));
+                container, blankToNull(framework), blankToNull(onDeviceLoss), blankToNull(restart), all ? true : null);
     }
 
     /** The paid time in hours: the duration times its unit's hours. */
