@@ -5,6 +5,9 @@ ALTER TABLE cluster ADD COLUMN framework VARCHAR(16);
 ALTER TABLE cluster ADD COLUMN on_device_loss VARCHAR(16) DEFAULT 'fail' NOT NULL;
 ALTER TABLE cluster ADD COLUMN restart_max INT DEFAULT 0 NOT NULL;
 ALTER TABLE cluster ADD COLUMN ranks_lost INT DEFAULT 0 NOT NULL;
+-- Why a cluster ended, and why a rank ended or last failed, as a type (EndReason); the text stays in reason.
+ALTER TABLE cluster ADD COLUMN reason_code VARCHAR(24);
+ALTER TABLE cluster_rank ADD COLUMN reason_code VARCHAR(24);
 -- A rank's restarts on its device, why it last failed, and the first log sequence number its device writes (a
 -- replacement goes on after the lost device's lines).
 ALTER TABLE cluster_rank ADD COLUMN restarts INT DEFAULT 0 NOT NULL;

@@ -586,7 +586,7 @@ public final class WorkerAgent implements AutoCloseable {
             if (assignment.started()) {
                 // This agent reported the rank started, then restarted: the process it ran is gone.
                 finished.add(key);
-                Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_LOST,
+                Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE,
                         "the worker agent restarted while the rank ran"));
             } else {
                 launch(assignment);
@@ -659,7 +659,7 @@ public final class WorkerAgent implements AutoCloseable {
         }
         if (!Runtimes.PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
             finished.add(key);
-            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN,
+            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_DEVICE,
                     "runtime '" + assignment.type() + "' is not enabled on this device"));
             return;
         }
@@ -673,7 +673,8 @@ public final class WorkerAgent implements AutoCloseable {
                     workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankIsolation);
         } catch (IOException e) {
             finished.add(key);
-            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start: " + e.getMessage()));
+            Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_DEVICE,
+                    "cannot start: " + e.getMessage()));
             return;
         }
         String head = headAddr;
@@ -750,7 +751,8 @@ public final class WorkerAgent implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             finished.add(key);
             LOG.warn("{} cannot start: {}", key, e.getMessage());
-            reportFailure(assignment, EXIT_CANNOT_RUN, e instanceof ContainerEngine.ImageUnavailable
+            reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_IMAGE,
+                    e instanceof ContainerEngine.ImageUnavailable
                     ? e.getMessage() : "cannot start its container: " + ContainerEngine.firstLine(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -856,7 +858,8 @@ public final class WorkerAgent implements AutoCloseable {
                 }
                 if (stoppedForLease.remove(key)) {
                     done(key);
-                    reportFailure(assignment, EXIT_LOST, "stopped by its agent, which could not reach the coordinator "
+                    reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE, "stopped by its agent, which could "
+                            + "not reach the coordinator "
                             + "for " + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
                     return;
                 }
@@ -868,10 +871,10 @@ public final class WorkerAgent implements AutoCloseable {
                 Optional<String> because = process.endedBecause();
                 if (because.isPresent()) {
                     done(key);
-                    reportFailure(assignment, code, because.get());
+                    reportFailure(assignment, code, RankExited.CAUSE_LIMIT, because.get());
                     return;
                 }
-                RankExited exited = new RankExited(assignment.rank(), code, null, restarts);
+                RankExited exited = new RankExited(assignment.rank(), code, null, restarts, null);
                 AtomicReference<RankExitAnswer> answer = new AtomicReference<>(RankExitAnswer.DONE);
                 Retry.call("exit report for " + key, () -> answer.set(client.exited(device, cluster, exited)));
                 if (!answer.get().restart()) {
@@ -890,7 +893,7 @@ public final class WorkerAgent implements AutoCloseable {
                     process = again.start();
                 } catch (IOException | RuntimeException e) {
                     done(key);
-                    reportFailure(assignment, EXIT_CANNOT_RUN, "cannot start again: "
+                    reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_IMAGE, "cannot start again: "
                             + ContainerEngine.firstLine(e.getMessage()));
                     return;
                 }
@@ -928,12 +931,13 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
-    private void reportFailure(Assignment assignment, int exitCode, String why) {
+    /** Reports a rank the agent ended itself, or could not run, with the kind of reason ({@code RankExited.CAUSE_...}). */
+    private void reportFailure(Assignment assignment, int exitCode, String cause, String why) {
         LOG.warn("rank {} of {} cannot run: {}", assignment.rank(), assignment.clusterId(), why);
         try {
             Retry.call("exit report", () -> client.exited(device, assignment.clusterId(),
                     new RankExited(assignment.rank(), exitCode, why.length() > RankExited.ERROR_LENGTH_MAX
-                            ? why.substring(0, RankExited.ERROR_LENGTH_MAX) : why)));
+                            ? why.substring(0, RankExited.ERROR_LENGTH_MAX) : why, null, cause)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

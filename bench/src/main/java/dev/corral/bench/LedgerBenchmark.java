@@ -6,6 +6,7 @@ import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
+import dev.corral.core.EndReason;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
@@ -119,7 +120,7 @@ public final class LedgerBenchmark {
             store.clusters().insert(c, new ClusterRow(cluster, customer, null, "bench", ClusterState.RUNNING, null,
                     Runtimes.PROCESS, "true", Map.of(), null, DeviceKind.GPU, "H100", 8, devices, 1, null, "", price,
                     "127.0.0.1:1", now.minus(Duration.ofMinutes(40)), now.minus(Duration.ofMinutes(30)),
-                    now.plus(Duration.ofMinutes(30)), null, null, "fail", 0, 0));
+                    now.plus(Duration.ofMinutes(30)), null, null, "fail", 0, 0, null));
             store.clusters().markRunning(c, cluster, now.minus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(30)));
             store.ledger().open(c, LedgerAccounts.escrow(cluster, Currency.USD), Currency.USD);
             store.ledger().apply(c, List.of(
@@ -139,7 +140,7 @@ public final class LedgerBenchmark {
                 store.devices(), DeviceState.load(store.db(), store.devices(), store.stakes(), new WorkBoard(), clock), clock,
                 Duration.ofMinutes(3), new SimpleMeterRegistry());
         return measure(store, floor, "settle a " + devices + "-device cluster", ONE_TRANSACTION, out,
-                () -> clusters.end(cluster, ClusterState.TERMINATED, "benchmark"));
+                () -> clusters.end(cluster, ClusterState.TERMINATED, EndReason.TERMINATED_BY_OWNER, "benchmark"));
     }
 
     /**

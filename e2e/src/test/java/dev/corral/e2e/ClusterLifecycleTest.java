@@ -284,6 +284,9 @@ class ClusterLifecycleTest extends NetworkTest {
 
         assertThat(failed.reason()).isEqualTo("device " + lost.deviceId() + " stopped responding and no device took "
                 + "its rank within " + CoordinatorConfig.REPLACEMENT_WAIT_DEFAULT.toSeconds() + " s");
+        assertThat(failed.reasonCode()).isEqualTo("DEVICE_LOST");
+        assertThat(failed.ranks()).extracting(ClusterView.RankView::reasonCode)
+                .containsExactlyInAnyOrder("DEVICE_LOST", "DEVICE_LOST");
         assertThat(failed.ranks()).anySatisfy(rank -> assertThat(rank.state()).isEqualTo("LOST"));
         assertThat(flaky.account().earned().minor()).isPositive()
                 .isLessThan(steady.account().earned().minor());
@@ -348,6 +351,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
         network.clock.advance(Duration.ofMinutes(20));
         ClusterView ended = alice.terminate(deployed.clusterId());
+        assertThat(ended.reasonCode()).isEqualTo("TERMINATED_BY_OWNER");
 
         long price = ended.pricePerDeviceHour().minor();
         long lostGross = price * Duration.between(ended.runningAt(), replaced.lastSeenAt()).toSeconds() / 3600;
@@ -429,6 +433,8 @@ class ClusterLifecycleTest extends NetworkTest {
         ClusterView failed = network.awaitState(alice, broken.clusterId(), "COMPLETED", "FAILED");
 
         assertThat(completed.state()).isEqualTo("COMPLETED");
+        assertThat(completed.reasonCode()).isEqualTo("COMPLETED");
+        assertThat(completed.ranks().getFirst().reasonCode()).isEqualTo("COMPLETED");
         assertThat(completed.ranks().getFirst().restarts()).isEqualTo(2);
         assertThat(completed.ranks().getFirst().lastFailure()).isEqualTo("exited with code 1");
         assertThat(completed.ranks().getFirst().exitCode()).isZero();
@@ -436,6 +442,7 @@ class ClusterLifecycleTest extends NetworkTest {
                 .containsExactly("attempt 1", "attempt 2", "attempt 3");
         assertThat(failed.state()).isEqualTo("FAILED");
         assertThat(failed.reason()).isEqualTo("rank 0 exited with code 7 after 1 restarts");
+        assertThat(failed.reasonCode()).isEqualTo("PROGRAM_EXITED");
         assertThat(failed.ranks().getFirst().restarts()).isEqualTo(1);
         assertThat(alice.logs(broken.clusterId(), 0).lines()).extracting(LogView.LogLine::line)
                 .containsExactly("failing", "failing");
@@ -494,6 +501,7 @@ class ClusterLifecycleTest extends NetworkTest {
 
             assertThat(failed.reason()).isEqualTo("deployment timed out after " + TestNetwork.DEPLOY_TIMEOUT.toSeconds()
                     + " s: not every rank started");
+            assertThat(failed.reasonCode()).isEqualTo("NO_CAPACITY");
             assertThat(failed.runningAt()).isNull();
             assertThat(failed.charged().minor()).isZero();
             assertThat(failed.refunded().minor()).isEqualTo(2 * CPU_PRICE_MICROS);

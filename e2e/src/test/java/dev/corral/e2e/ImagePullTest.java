@@ -83,6 +83,7 @@ class ImagePullTest extends NetworkTest {
             ClusterView failed = network.awaitState(alice, withoutCredentials.clusterId(), "FAILED");
             assertThat(failed.reason()).contains("image " + registry.image() + " cannot be pulled")
                     .contains("the registry refused it: a private image needs credentials");
+            assertThat(failed.reasonCode()).isEqualTo("IMAGE");
             assertThat(failed.refunded()).isEqualTo(withoutCredentials.escrowHeld());
             assertThat(registry.refused()).isPositive();
             assertThat(registry.authorised()).isZero();

@@ -5,6 +5,7 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceKind;
+import dev.corral.core.EndReason;
 import dev.corral.core.Money;
 import dev.corral.core.api.ContainerSpec;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.Map;
  * A stored cluster: what was asked (the command, null when a container runs its image's own;
  * the container, null for a process cluster), its price, where it stands and its times; the
  * framework it runs (null for none), what it does when it loses a device ("replace" or "fail"),
- * how often a rank's failed program may start again, and how many ranks are lost and unreplaced.
+ * how often a rank's failed program may start again, how many ranks are lost and unreplaced, and
+ * why it ended (null while it runs).
  */
 public record ClusterRow(
         ClusterId id,
@@ -43,7 +45,8 @@ public record ClusterRow(
         String framework,
         String onDeviceLoss,
         int restartMax,
-        int ranksLost) {
+        int ranksLost,
+        EndReason reasonCode) {
 
     public Currency currency() {
         return pricePerDeviceHour.currency();

@@ -7,6 +7,7 @@ import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
 import dev.corral.core.DeviceKind;
+import dev.corral.core.EndReason;
 import dev.corral.core.Json;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
@@ -170,6 +171,11 @@ public final class Clusters {
                 + states + ")", params) == 1;
     }
 
+    /** Why the cluster ended, as a type. */
+    public void setReasonCode(Connection c, ClusterId id, EndReason code) throws SQLException {
+        Sql.update(c, "UPDATE cluster SET reason_code = ? WHERE id = ?", code.name(), id.value());
+    }
+
     public void markRunning(Connection c, ClusterId id, Instant runningAt, Instant expiresAt) throws SQLException {
         Sql.update(c, "UPDATE cluster SET running_at = ?, expires_at = ? WHERE id = ?", runningAt.toEpochMilli(),
                 expiresAt.toEpochMilli(), id.value());
@@ -253,11 +259,12 @@ public final class Clusters {
                 + "ORDER BY r.rank_no", row -> row.getString(1), id.value());
     }
 
-    /** A live rank exited; false if it had exited already. */
-    public boolean rankExited(Connection c, ClusterId id, int rank, int exitCode, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE cluster_rank SET state = ?, exit_code = ?, ended_at = ?, "
+    /** A live rank exited, for this reason; false if it had exited already. */
+    public boolean rankExited(Connection c, ClusterId id, int rank, int exitCode, EndReason code, Instant now)
+            throws SQLException {
+        return Sql.update(c, "UPDATE cluster_rank SET state = ?, exit_code = ?, ended_at = ?, reason_code = ?, "
                 + "started_at = COALESCE(started_at, ?) WHERE cluster_id = ? AND rank_no = ? AND state IN (?, ?)",
-                RankState.EXITED.name(), exitCode, now.toEpochMilli(), now.toEpochMilli(), id.value(), rank,
+                RankState.EXITED.name(), exitCode, now.toEpochMilli(), code.name(), now.toEpochMilli(), id.value(), rank,
                 RankState.ASSIGNED.name(), RankState.STARTED.name()) == 1;
     }
 
@@ -268,8 +275,9 @@ public final class Clusters {
      */
     public boolean rankRestarting(Connection c, ClusterId id, int rank, int restartsBefore, String failure)
             throws SQLException {
-        return Sql.update(c, "UPDATE cluster_rank SET restarts = restarts + 1, last_failure = ? WHERE cluster_id = ? "
-                + "AND rank_no = ? AND restarts = ? AND state = ?", failure, id.value(), rank, restartsBefore,
+        return Sql.update(c, "UPDATE cluster_rank SET restarts = restarts + 1, last_failure = ?, reason_code = ? "
+                + "WHERE cluster_id = ? AND rank_no = ? AND restarts = ? AND state = ?", failure,
+                EndReason.PROGRAM_EXITED.name(), id.value(), rank, restartsBefore,
                 RankState.STARTED.name()) == 1;
     }
 
@@ -278,8 +286,9 @@ public final class Clusters {
      * waiting for another device; returns how many were.
      */
     public int ranksLostWith(Connection c, ClusterId id, DeviceId device, Instant lastSeen) throws SQLException {
-        int lost = Sql.update(c, "UPDATE cluster_rank SET state = ?, ended_at = ? WHERE cluster_id = ? AND device_id = ? "
-                + "AND state IN (?, ?)", RankState.LOST.name(), lastSeen.toEpochMilli(), id.value(), device.value(),
+        int lost = Sql.update(c, "UPDATE cluster_rank SET state = ?, ended_at = ?, reason_code = ? WHERE cluster_id = ? "
+                + "AND device_id = ? AND state IN (?, ?)", RankState.LOST.name(), lastSeen.toEpochMilli(),
+                EndReason.DEVICE_LOST.name(), id.value(), device.value(),
                 RankState.ASSIGNED.name(), RankState.STARTED.name());
         Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost + ? WHERE id = ?", lost, id.value());
         return lost;
@@ -310,7 +319,7 @@ public final class Clusters {
                 + "AND rank_no = ?", id.value(), rank);
         Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ?, state = ?, exit_code = NULL, "
                 + "started_at = NULL, ended_at = NULL, endpoints = NULL, pull_done = NULL, pull_total = NULL, "
-                + "pull_at = NULL, restarts = 0, last_failure = NULL, log_seq_from = ? WHERE cluster_id = ? "
+                + "pull_at = NULL, restarts = 0, last_failure = NULL, reason_code = NULL, log_seq_from = ? WHERE cluster_id = ? "
                 + "AND rank_no = ?", to.value(), supplier.value(), RankState.ASSIGNED.name(), nextSeq, id.value(), rank);
         Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost - 1, ranks_waiting = ranks_waiting + 1 WHERE id = ?",
                 id.value());
@@ -329,11 +338,11 @@ public final class Clusters {
                         instant(row, "ended_at"), new DeviceId(row.getString("replaced_by"))), id.value());
     }
 
-    /** At the cluster's end, every rank still live ends now: a running one is STOPPED, one never started stays ASSIGNED. */
-    public void endLiveRanks(Connection c, ClusterId id, Instant now) throws SQLException {
-        Sql.update(c, "UPDATE cluster_rank SET ended_at = ?, state = CASE WHEN state = ? THEN ? ELSE state END "
-                + "WHERE cluster_id = ? AND ended_at IS NULL", now.toEpochMilli(), RankState.STARTED.name(),
-                RankState.STOPPED.name(), id.value());
+    /** At the cluster's end, for its reason, every rank still live ends now: a running one is STOPPED, one never started stays ASSIGNED. */
+    public void endLiveRanks(Connection c, ClusterId id, EndReason code, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE cluster_rank SET ended_at = ?, reason_code = ?, state = CASE WHEN state = ? THEN ? "
+                + "ELSE state END WHERE cluster_id = ? AND ended_at IS NULL", now.toEpochMilli(), code.name(),
+                RankState.STARTED.name(), RankState.STOPPED.name(), id.value());
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
@@ -360,7 +369,7 @@ public final class Clusters {
                 new Money(row.getLong("price_micros"), currency), row.getString("head_addr"),
                 instant(row, "created_at"), instant(row, "running_at"), instant(row, "expires_at"),
                 instant(row, "ended_at"), row.getString("framework"), row.getString("on_device_loss"),
-                row.getInt("restart_max"), row.getInt("ranks_lost"));
+                row.getInt("restart_max"), row.getInt("ranks_lost"), reasonCode(row));
     }
 
     private static RankRow mapRank(ResultSet row) throws SQLException {
@@ -370,6 +379,11 @@ public final class Clusters {
                 RankState.valueOf(row.getString("state")), Sql.nullableInt(row, "exit_code"),
                 instant(row, "started_at"), instant(row, "ended_at"),
                 endpoints == null ? List.of() : List.of(Devices.fromJson(endpoints, Endpoint[].class)),
-                row.getInt("restarts"), row.getString("last_failure"), row.getLong("log_seq_from"));
+                row.getInt("restarts"), row.getString("last_failure"), row.getLong("log_seq_from"), reasonCode(row));
+    }
+
+    private static EndReason reasonCode(ResultSet row) throws SQLException {
+        String code = row.getString("reason_code");
+        return code == null ? null : EndReason.valueOf(code);
     }
 }

@@ -3,6 +3,7 @@ package dev.corral.store;
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.DeviceId;
+import dev.corral.core.EndReason;
 import dev.corral.core.RankState;
 import dev.corral.core.api.Endpoint;
 import java.time.Instant;
@@ -11,11 +12,12 @@ import java.util.List;
 /**
  * One rank of a cluster: the device that runs it, its supplier, how far it got, where its ports
  * are published, how often its program started again on this device and why it last failed, and
- * the first log sequence number this device writes.
+ * the first log sequence number this device writes, and why it ended or last failed (null if
+ * neither).
  */
 public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
         Integer exitCode, Instant startedAt, Instant endedAt, List<Endpoint> endpoints, int restarts,
-        String lastFailure, long logSeqFrom) {
+        String lastFailure, long logSeqFrom, EndReason reasonCode) {
     public RankRow {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
@@ -23,6 +25,6 @@ public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId su
     /** A rank that has published no ports (yet), never restarted. */
     public RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
             Integer exitCode, Instant startedAt, Instant endedAt) {
-        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of(), 0, null, 0);
+        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of(), 0, null, 0, null);
     }
 }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A cluster as its owner sees it, with each rank's device and progress, and the money so far.
+ * A cluster as its owner sees it, with each rank's device and progress, and the money so far;
+ * {@code reasonCode} types why it ended ({@code EndReason}), as each rank's types why it ended or
+ * last failed.
  * {@code ranksStarted} counts the ranks that have started (running or since ended); {@code ranks}
  * is empty when the view was asked for without them (a cluster of 10,000 ranks is over a
  * megabyte with them). {@code container} is shown with its secrets' values hidden. While ranks
@@ -18,6 +20,7 @@ public record ClusterView(
         String name,
         String state,
         String reason,
+        String reasonCode,
         String type,
         String cmd,
         ContainerSpec container,
@@ -52,7 +55,8 @@ public record ClusterView(
      * was started again after failing, and why it last failed (null if it never did).
      */
     public record RankView(int rank, String deviceId, String state, Integer exitCode, Instant startedAt,
-            Instant endedAt, List<Endpoint> endpoints, ImagePull pull, int restarts, String lastFailure) {}
+            Instant endedAt, List<Endpoint> endpoints, ImagePull pull, int restarts, String lastFailure,
+            String reasonCode) {}
 
     /**
      * A device the cluster lost: the rank it ran, the device, when the rank started there and when

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.AccountId;
 import dev.corral.core.ClusterState;
+import dev.corral.core.EndReason;
 import dev.corral.core.Money;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
@@ -81,7 +82,7 @@ public final class ClusterControl {
 
     public ClusterView terminate(AccountId owner, String clusterId) {
         ClusterRow cluster = views.owned(owner, clusterId);
-        if (!ends.end(cluster.id(), ClusterState.TERMINATED, "terminated by its owner")) {
+        if (!ends.end(cluster.id(), ClusterState.TERMINATED, EndReason.TERMINATED_BY_OWNER, "terminated by its owner")) {
             ClusterView view = views.view(cluster.id());
             throw Refusal.conflict("cluster " + clusterId + " has already ended (" + view.state() + ")");
         }

@@ -9,6 +9,7 @@ import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.Currency;
 import dev.corral.core.DeviceId;
+import dev.corral.core.EndReason;
 import dev.corral.core.Money;
 import dev.corral.core.RankState;
 import dev.corral.core.publicledger.TransferKind;
@@ -74,17 +75,19 @@ public final class ClusterEnd {
     }
 
     /**
-     * Ends an active cluster: state, devices released, escrow settled, all in one transaction.
+     * Ends an active cluster, for a reason of this type: state, devices released, escrow settled,
+     * all in one transaction.
      * False if it had ended already, so racing callers settle once.
      */
-    public boolean end(ClusterId id, ClusterState state, String reason) {
+    public boolean end(ClusterId id, ClusterState state, EndReason code, String reason) {
         boolean ended = devices.transaction((c, writes) -> {
             Instant now = clock.instant();
             ClusterRow cluster = clusters.lock(c, id).orElseThrow();
             if (!clusters.transition(c, id, ACTIVE, state, reason, now)) {
                 return false;
             }
-            clusters.endLiveRanks(c, id, now);
+            clusters.setReasonCode(c, id, code);
+            clusters.endLiveRanks(c, id, code, now);
             List<RankRow> ranks = clusters.ranks(c, id);
             settle(c, cluster, ranks, now);
             boolean deployTimedOut = cluster.runningAt() == null && !now.isBefore(cluster.createdAt().plus(deployTimeout));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
+import dev.corral.core.EndReason;
 import dev.corral.core.GpuModel;
 import dev.corral.core.RankState;
 import dev.corral.core.protocol.RankPulling;
@@ -71,11 +72,11 @@ public final class ClusterSweep {
         Duration deployTimeout = ends.deployTimeout();
         for (ClusterRow cluster : db.transaction(c -> clusters.active(c))) {
             if (cluster.state() == ClusterState.RUNNING && !now.isBefore(cluster.expiresAt())) {
-                ends.end(cluster.id(), ClusterState.EXPIRED, "its paid time of " + cluster.hours() + " h ran out");
+                ends.end(cluster.id(), ClusterState.EXPIRED, EndReason.DEADLINE, "its paid time of " + cluster.hours() + " h ran out");
             } else if (cluster.state() != ClusterState.RUNNING && !now.isBefore(cluster.createdAt().plus(deployTimeout))
                     && deploymentTimedOut(cluster.createdAt(), deployTimeout,
                             db.transaction(c -> clusters.lastPullReport(c, cluster.id())), now)) {
-                ends.end(cluster.id(), ClusterState.FAILED, "deployment timed out after " + deployTimeout.toSeconds()
+                ends.end(cluster.id(), ClusterState.FAILED, EndReason.NO_CAPACITY, "deployment timed out after " + deployTimeout.toSeconds()
                         + " s: not every rank started");
             }
         }
@@ -168,7 +169,7 @@ public final class ClusterSweep {
             });
             if (!moved && DeployOrder.ON_LOSS_FAIL.equals(cluster.onDeviceLoss())
                     && !clock.instant().isBefore(rank.endedAt().plus(replacementWait))) {
-                ends.end(id, ClusterState.FAILED, "device " + rank.device() + " stopped responding and no device "
+                ends.end(id, ClusterState.FAILED, EndReason.DEVICE_LOST, "device " + rank.device() + " stopped responding and no device "
                         + "took its rank within " + replacementWait.toSeconds() + " s");
                 return;
             }

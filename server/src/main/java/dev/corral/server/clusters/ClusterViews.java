@@ -105,10 +105,11 @@ public final class ClusterViews {
                     .map(r -> new ClusterView.RankView(r.rank(), r.device().value(),
                             pulls.containsKey(r.rank()) ? ClusterView.PULLING : r.state().name(), r.exitCode(),
                             r.startedAt(), r.endedAt(), r.endpoints(), pulls.get(r.rank()), r.restarts(),
-                            r.lastFailure())).toList();
+                            r.lastFailure(), r.reasonCode() == null ? null : r.reasonCode().name())).toList();
             long started = withRanks ? ranks.stream().filter(r -> r.startedAt() != null).count()
                     : clusters.ranksStarted(c, id);
-            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(), k.type(), k.cmd(),
+            return new ClusterView(id.value(), k.name(), k.state().name(), k.reason(),
+                    k.reasonCode() == null ? null : k.reasonCode().name(), k.type(), k.cmd(),
                     k.container() == null ? null : k.container().redacted(), k.kind().name(),
                     k.gpuModel(), k.gpusPerDevice(), k.count(), k.hours(), k.region(), Amount.of(k.pricePerDeviceHour()),
                     Amount.of(sums.get(TransferKind.ESCROW_HOLD)), Amount.of(charged),

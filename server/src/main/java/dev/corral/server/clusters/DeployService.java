@@ -207,7 +207,7 @@ public final class DeployService {
                 ClusterState.PENDING, null, order.type(), order.cmd(), order.env(), seal.seal(order.container()), request.kind(),
                 request.gpuModel() == null ? null : request.gpuModel().name(), request.gpusPerDevice(), request.count(),
                 request.hours(), request.region(), order.placement().text(), price, null, now, null, null, null,
-                order.framework(), order.onDeviceLoss(), order.restartMax(), 0));
+                order.framework(), order.onDeviceLoss(), order.restartMax(), 0, null));
         Currency currency = order.currency();
         String escrow = LedgerAccounts.escrow(id, currency);
         ledger.open(c, escrow, currency);

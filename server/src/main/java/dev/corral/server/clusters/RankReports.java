@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.core.ClusterId;
 import dev.corral.core.ClusterState;
 import dev.corral.core.DeviceId;
+import dev.corral.core.EndReason;
 import dev.corral.core.Ids;
 import dev.corral.core.RankState;
 import dev.corral.core.api.ContainerSpec;
@@ -180,6 +181,8 @@ public final class RankReports {
             throw Refusal.invalid("restarts must be 0.." + DeployOrder.RESTARTS_MAX);
         }
         boolean programFailed = exited.exitCode() != 0 && exited.error() == null;
+        EndReason code = exited.error() != null ? EndReason.ofAgentCause(exited.cause())
+                : exited.exitCode() == 0 ? EndReason.COMPLETED : EndReason.PROGRAM_EXITED;
         List<RankExitAnswer> restart = new ArrayList<>(1);
         Optional<ClusterState> ending = db.transaction(c -> {
             restart.clear();
@@ -195,7 +198,7 @@ public final class RankReports {
                 }
             }
             RankState before = rank.state();
-            if (!clusters.rankExited(c, id, exited.rank(), exited.exitCode(), clock.instant())
+            if (!clusters.rankExited(c, id, exited.rank(), exited.exitCode(), code, clock.instant())
                     || cluster.state().isFinal()) {
                 return Optional.<ClusterState>empty();
             }
@@ -212,7 +215,7 @@ public final class RankReports {
             restartsGranted.increment();
             return restart.getFirst();
         }
-        ending.ifPresent(state -> ends.end(id, state, state != ClusterState.FAILED ? null
+        ending.ifPresent(state -> ends.end(id, state, code, state != ClusterState.FAILED ? null
                 : exited.error() != null ? "rank " + exited.rank() + " failed: " + exited.error()
                 : "rank " + exited.rank() + " exited with code " + exited.exitCode()
                         + (restartsBefore > 0 ? " after " + restartsBefore + " restarts" : "")));
