@@ -13,6 +13,8 @@ ALTER TABLE cluster_rank ADD COLUMN reason_code VARCHAR(24);
 ALTER TABLE cluster_rank ADD COLUMN restarts INT DEFAULT 0 NOT NULL;
 ALTER TABLE cluster_rank ADD COLUMN last_failure VARCHAR(600);
 ALTER TABLE cluster_rank ADD COLUMN log_seq_from BIGINT DEFAULT 0 NOT NULL;
+-- How many devices the rank was lost on before the one it has now.
+ALTER TABLE cluster_rank ADD COLUMN placement INT DEFAULT 0 NOT NULL;
 -- The devices a rank was lost on, each with the stretch it served (paid at the cluster's close) and the device
 -- that took the rank over.
 CREATE TABLE rank_stint (

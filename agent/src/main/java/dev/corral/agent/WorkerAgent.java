@@ -128,7 +128,11 @@ public final class WorkerAgent implements AutoCloseable {
     private volatile Set<String> wantedNow = Set.of();
     /** Ranks started whose start the coordinator has not yet acknowledged, by key: the next work poll carries them. */
     private final Map<String, StartReport> startsToReport = new ConcurrentHashMap<>();
-    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    /**
+     * Ranks that ended here, by key, with the placement they ended in: a rank lost and placed on
+     * this device again (a later placement) starts afresh.
+     */
+    private final Map<String, Integer> finished = new ConcurrentHashMap<>();
     /** The head address each running rank was started with, by key: a rank whose head moved starts again. */
     private final Map<String, String> startedWithHead = new ConcurrentHashMap<>();
     /** The next log sequence number of each rank this agent ran, by key: a rank started again numbers on from it. */
@@ -576,7 +580,7 @@ public final class WorkerAgent implements AutoCloseable {
                 followHead(assignment);
                 continue;
             }
-            if (running.containsKey(key) || finished.contains(key) || starting.contains(key)
+            if (running.containsKey(key) || finishedIn(key, assignment.placement()) || starting.contains(key)
                     || followingHead.contains(key)) {
                 continue;
             }
@@ -585,7 +589,7 @@ public final class WorkerAgent implements AutoCloseable {
             }
             if (assignment.started()) {
                 // This agent reported the rank started, then restarted: the process it ran is gone.
-                finished.add(key);
+                finished.put(key, assignment.placement());
                 Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE,
                         "the worker agent restarted while the rank ran"));
             } else {
@@ -635,7 +639,7 @@ public final class WorkerAgent implements AutoCloseable {
             try {
                 stop(old);
                 long deadline = System.nanoTime() + FOLLOW_HEAD_STOP_WAIT.toNanos();
-                while (!finished.contains(key) && System.nanoTime() < deadline) {
+                while (!finished.containsKey(key) && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 finished.remove(key);
@@ -658,7 +662,7 @@ public final class WorkerAgent implements AutoCloseable {
             return;
         }
         if (!Runtimes.PROCESS.equals(assignment.type()) || !config.allowProcessRuntime()) {
-            finished.add(key);
+            finished.put(key, assignment.placement());
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_DEVICE,
                     "runtime '" + assignment.type() + "' is not enabled on this device"));
             return;
@@ -672,7 +676,7 @@ public final class WorkerAgent implements AutoCloseable {
             process = RankProcess.start(assignment, headAddr,
                     workRoot(config).resolve(assignment.clusterId() + "-" + assignment.rank()), rankIsolation);
         } catch (IOException e) {
-            finished.add(key);
+            finished.put(key, assignment.placement());
             Thread.ofVirtual().start(() -> reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_DEVICE,
                     "cannot start: " + e.getMessage()));
             return;
@@ -700,7 +704,7 @@ public final class WorkerAgent implements AutoCloseable {
             startedWithHead.put(key, assignment.headAddr());
         }
         StartReport start = new StartReport(key, new WorkPoll.StartedRank(assignment.clusterId(), assignment.rank(),
-                assignment.rank() == 0 ? headAddr : null, endpoints));
+                assignment.rank() == 0 ? headAddr : null, endpoints, assignment.placement()));
         startsToReport.put(key, start);
         Thread.ofVirtual().name("rank-" + key).start(() -> supervise(assignment, rank, start, again));
         return start;
@@ -734,7 +738,7 @@ public final class WorkerAgent implements AutoCloseable {
             }
             if (closing || !wantedNow.contains(key)) {
                 container.stop();
-                finished.add(key);
+                finished.put(key, assignment.placement());
                 return;
             }
             List<ContainerSpec.Port> declared = assignment.container().declaredPorts();
@@ -749,7 +753,7 @@ public final class WorkerAgent implements AutoCloseable {
                 reportAlone(start);
             }
         } catch (IOException | RuntimeException e) {
-            finished.add(key);
+            finished.put(key, assignment.placement());
             LOG.warn("{} cannot start: {}", key, e.getMessage());
             reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_IMAGE,
                     e instanceof ContainerEngine.ImageUnavailable
@@ -816,7 +820,7 @@ public final class WorkerAgent implements AutoCloseable {
         startsToReport.remove(start.key, start);
         WorkPoll.StartedRank started = start.started();
         Retry.call("start report for " + start.key, () -> client.started(device, started.clusterId(),
-                new RankStarted(started.rank(), started.headAddr(), started.endpoints())));
+                new RankStarted(started.rank(), started.headAddr(), started.endpoints(), started.placement())));
         start.delivered = true;
     }
 
@@ -852,12 +856,12 @@ public final class WorkerAgent implements AutoCloseable {
                     // Stopped for the coordinator, which has ended the rank; or the agent is going away and
                     // stopped it itself, which is not the rank's exit: the coordinator learns of that when
                     // the heartbeats stop.
-                    done(key);
+                    done(key, assignment.placement());
                     exitsNotReported.incrementAndGet();
                     return;
                 }
                 if (stoppedForLease.remove(key)) {
-                    done(key);
+                    done(key, assignment.placement());
                     reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE, "stopped by its agent, which could "
                             + "not reach the coordinator "
                             + "for " + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
@@ -870,29 +874,30 @@ public final class WorkerAgent implements AutoCloseable {
                 }
                 Optional<String> because = process.endedBecause();
                 if (because.isPresent()) {
-                    done(key);
+                    done(key, assignment.placement());
                     reportFailure(assignment, code, RankExited.CAUSE_LIMIT, because.get());
                     return;
                 }
-                RankExited exited = new RankExited(assignment.rank(), code, null, restarts, null);
+                RankExited exited = new RankExited(assignment.rank(), code, null, restarts, null,
+                        assignment.placement());
                 AtomicReference<RankExitAnswer> answer = new AtomicReference<>(RankExitAnswer.DONE);
                 Retry.call("exit report for " + key, () -> answer.set(client.exited(device, cluster, exited)));
                 if (!answer.get().restart()) {
-                    done(key);
+                    done(key, assignment.placement());
                     return;
                 }
                 LOG.info("{} starts again in {} ms (restart {})", key, answer.get().restartInMs(),
                         answer.get().restarts());
                 Thread.sleep(answer.get().restartInMs());
                 if (stoppedOnRequest.remove(key) || closing || !wantedNow.contains(key)) {
-                    done(key);
+                    done(key, assignment.placement());
                     return;
                 }
                 restarts = answer.get().restarts();
                 try {
                     process = again.start();
                 } catch (IOException | RuntimeException e) {
-                    done(key);
+                    done(key, assignment.placement());
                     reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_IMAGE, "cannot start again: "
                             + ContainerEngine.firstLine(e.getMessage()));
                     return;
@@ -904,9 +909,15 @@ public final class WorkerAgent implements AutoCloseable {
         }
     }
 
+    /** Whether the rank ended here in this placement. */
+    private boolean finishedIn(String key, int placement) {
+        Integer ended = finished.get(key);
+        return ended != null && ended == placement;
+    }
+
     /** The rank no longer runs here. */
-    private void done(String key) {
-        finished.add(key);
+    private void done(String key, int placement) {
+        finished.put(key, placement);
         running.remove(key);
         startedWithHead.remove(key);
     }
@@ -937,7 +948,8 @@ public final class WorkerAgent implements AutoCloseable {
         try {
             Retry.call("exit report", () -> client.exited(device, assignment.clusterId(),
                     new RankExited(assignment.rank(), exitCode, why.length() > RankExited.ERROR_LENGTH_MAX
-                            ? why.substring(0, RankExited.ERROR_LENGTH_MAX) : why, null, cause)));
+                            ? why.substring(0, RankExited.ERROR_LENGTH_MAX) : why, null, cause,
+                            assignment.placement())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -139,9 +139,9 @@ class ContainerPlanTest {
         ContainerPlan.Reach reach = new ContainerPlan.Reach("127.0.0.3", Optional.of("10.88.0.1"));
         ContainerSpec spec = new ContainerSpec("localhost/corral/torch:1", null, null, null, null);
         Assignment head = new Assignment("clu_1", 0, 3, Runtimes.CONTAINER, "python3 ddp_train.py", Map.of(), null,
-                List.of(), false, spec, Frameworks.TORCH, 0, 0);
+                List.of(), false, spec, Frameworks.TORCH, 0, 0, 0);
         Assignment worker = new Assignment("clu_1", 2, 3, Runtimes.CONTAINER, "python3 ddp_train.py", Map.of(),
-                "127.0.0.2:41000", List.of(), false, spec, Frameworks.TORCH, 0, 0);
+                "127.0.0.2:41000", List.of(), false, spec, Frameworks.TORCH, 0, 0, 0);
 
         List<String> headEnv = ContainerPlan.of("dev_1", head, "127.0.0.2:41000", Optional.of(41000), List.of(),
                 CPU_BOX, reach).env();

@@ -190,12 +190,16 @@ public final class Clusters {
         Sql.update(c, "UPDATE cluster SET head_addr = ? WHERE id = ?", headAddr, id.value());
     }
 
-    /** ASSIGNED to STARTED; false if the rank was not waiting to start, or its cluster has ended. */
-    public boolean rankStarted(Connection c, ClusterId id, int rank, Instant now, List<Endpoint> endpoints)
-            throws SQLException {
+    /**
+     * ASSIGNED to STARTED; false if the rank was not waiting to start in this placement (a late
+     * report of one since lost), or its cluster has ended.
+     */
+    public boolean rankStarted(Connection c, ClusterId id, int rank, int placement, Instant now,
+            List<Endpoint> endpoints) throws SQLException {
         return Sql.update(c, "UPDATE cluster_rank SET state = ?, started_at = ?, endpoints = ? WHERE cluster_id = ? "
-                + "AND rank_no = ? AND state = ? AND ended_at IS NULL", RankState.STARTED.name(), now.toEpochMilli(),
-                endpoints.isEmpty() ? null : Devices.json(endpoints), id.value(), rank, RankState.ASSIGNED.name()) == 1;
+                + "AND rank_no = ? AND state = ? AND ended_at IS NULL AND placement = ?", RankState.STARTED.name(),
+                now.toEpochMilli(), endpoints.isEmpty() ? null : Devices.json(endpoints), id.value(), rank,
+                RankState.ASSIGNED.name(), placement) == 1;
     }
 
     /** How far the image pull of a rank still waiting to start has got; false if it no longer waits. */
@@ -319,8 +323,8 @@ public final class Clusters {
                 + "AND rank_no = ?", id.value(), rank);
         Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ?, state = ?, exit_code = NULL, "
                 + "started_at = NULL, ended_at = NULL, endpoints = NULL, pull_done = NULL, pull_total = NULL, "
-                + "pull_at = NULL, restarts = 0, last_failure = NULL, reason_code = NULL, log_seq_from = ? WHERE cluster_id = ? "
-                + "AND rank_no = ?", to.value(), supplier.value(), RankState.ASSIGNED.name(), nextSeq, id.value(), rank);
+                + "pull_at = NULL, restarts = 0, last_failure = NULL, reason_code = NULL, log_seq_from = ?, "
+                + "placement = placement + 1 WHERE cluster_id = ? AND rank_no = ?", to.value(), supplier.value(), RankState.ASSIGNED.name(), nextSeq, id.value(), rank);
         Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost - 1, ranks_waiting = ranks_waiting + 1 WHERE id = ?",
                 id.value());
         return true;
@@ -379,7 +383,8 @@ public final class Clusters {
                 RankState.valueOf(row.getString("state")), Sql.nullableInt(row, "exit_code"),
                 instant(row, "started_at"), instant(row, "ended_at"),
                 endpoints == null ? List.of() : List.of(Devices.fromJson(endpoints, Endpoint[].class)),
-                row.getInt("restarts"), row.getString("last_failure"), row.getLong("log_seq_from"), reasonCode(row));
+                row.getInt("restarts"), row.getString("last_failure"), row.getLong("log_seq_from"), reasonCode(row),
+                row.getInt("placement"));
     }
 
     private static EndReason reasonCode(ResultSet row) throws SQLException {

@@ -12,12 +12,12 @@ import java.util.List;
 /**
  * One rank of a cluster: the device that runs it, its supplier, how far it got, where its ports
  * are published, how often its program started again on this device and why it last failed, and
- * the first log sequence number this device writes, and why it ended or last failed (null if
- * neither).
+ * the first log sequence number this device writes, why it ended or last failed (null if
+ * neither), and how many devices it was lost on before this one.
  */
 public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
         Integer exitCode, Instant startedAt, Instant endedAt, List<Endpoint> endpoints, int restarts,
-        String lastFailure, long logSeqFrom, EndReason reasonCode) {
+        String lastFailure, long logSeqFrom, EndReason reasonCode, int placement) {
     public RankRow {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
@@ -25,6 +25,6 @@ public record RankRow(ClusterId cluster, int rank, DeviceId device, AccountId su
     /** A rank that has published no ports (yet), never restarted. */
     public RankRow(ClusterId cluster, int rank, DeviceId device, AccountId supplier, RankState state,
             Integer exitCode, Instant startedAt, Instant endedAt) {
-        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of(), 0, null, 0, null);
+        this(cluster, rank, device, supplier, state, exitCode, startedAt, endedAt, List.of(), 0, null, 0, null, 0);
     }
 }

@@ -14,16 +14,17 @@ import java.util.Map;
  * then be null, for the image's own command. framework names the launcher whose variables the
  * rank gets (null for none); restarts counts the times the coordinator had the rank's program
  * started again on this device after it failed; logSeqFrom is the sequence number of the first
- * log line this device sends (after the lines of a device the rank was lost on).
+ * log line this device sends (after the lines of a device the rank was lost on); placement counts
+ * the devices the rank was lost on before, so a device given back a rank it lost starts it afresh.
  */
 public record Assignment(String clusterId, int rank, int worldSize, String type, String cmd, Map<String, String> env,
         String headAddr, List<String> peers, boolean started, ContainerSpec container, String framework,
-        int restarts, long logSeqFrom) {
+        int restarts, long logSeqFrom, int placement) {
 
     /** A rank with no framework, never restarted. */
     public Assignment(String clusterId, int rank, int worldSize, String type, String cmd, Map<String, String> env,
             String headAddr, List<String> peers, boolean started, ContainerSpec container) {
-        this(clusterId, rank, worldSize, type, cmd, env, headAddr, peers, started, container, null, 0, 0);
+        this(clusterId, rank, worldSize, type, cmd, env, headAddr, peers, started, container, null, 0, 0, 0);
     }
 
     /** A process rank. */

@@ -4,9 +4,11 @@ package dev.corral.core.protocol;
  * A rank's process ended with this exit code; error says why when the agent, not the process,
  * ended it, and cause what kind of reason that is ({@link #CAUSE_IMAGE}, {@link #CAUSE_LIMIT},
  * {@link #CAUSE_DEVICE}); restarts is how many restarts the rank had had on this device when it
- * ended (null counts as none), so a repeated report is not taken for another failure.
+ * ended (null counts as none), so a repeated report is not taken for another failure; placement
+ * is the assignment's (null counts as the first), so a late report of a placement since lost
+ * does not end the next.
  */
-public record RankExited(int rank, int exitCode, String error, Integer restarts, String cause) {
+public record RankExited(int rank, int exitCode, String error, Integer restarts, String cause, Integer placement) {
     public static final int ERROR_LENGTH_MAX = 512;
     /** The image could not be pulled, or the container not made or started. */
     public static final String CAUSE_IMAGE = "image";
@@ -17,7 +19,7 @@ public record RankExited(int rank, int exitCode, String error, Integer restarts,
 
     /** An exit of a rank never restarted. */
     public RankExited(int rank, int exitCode, String error) {
-        this(rank, exitCode, error, null, null);
+        this(rank, exitCode, error, null, null, null);
     }
 
     public RankExited {

@@ -25,9 +25,15 @@ public record WorkPoll(List<StartedRank> started) {
     }
 
     /** A rank started; rank 0 says where its head listens, a container where its declared ports are published. */
-    public record StartedRank(String clusterId, int rank, String headAddr, List<Endpoint> endpoints) {
+    public record StartedRank(String clusterId, int rank, String headAddr, List<Endpoint> endpoints,
+            Integer placement) {
         public StartedRank {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+
+        /** A rank of its first placement. */
+        public StartedRank(String clusterId, int rank, String headAddr, List<Endpoint> endpoints) {
+            this(clusterId, rank, headAddr, endpoints, null);
         }
 
         /** A rank that publishes no ports. */

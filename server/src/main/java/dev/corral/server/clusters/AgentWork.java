@@ -54,7 +54,8 @@ public final class AgentWork {
                         : clusters.hostsInRankOrder(c, cluster.id());
                 assignments.add(new Assignment(cluster.id().value(), rank.rank(), cluster.count(), cluster.type(),
                         cluster.cmd(), cluster.env(), cluster.headAddr(), peers, rank.state() == RankState.STARTED,
-                        seal.open(cluster.container()), cluster.framework(), rank.restarts(), rank.logSeqFrom()));
+                        seal.open(cluster.container()), cluster.framework(), rank.restarts(), rank.logSeqFrom(),
+                        rank.placement()));
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
                     .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();
@@ -69,7 +70,7 @@ public final class AgentWork {
      */
     static String version(List<Assignment> assignments, List<ChallengeTask> tasks) {
         String fingerprint = assignments.stream()
-                .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.headAddr() + "/" + a.restarts())
+                .map(a -> a.clusterId() + "/" + a.rank() + "/" + a.placement() + "/" + a.headAddr() + "/" + a.restarts())
                 .reduce("", (a, b) -> a + ";" + b)
                 + tasks.stream().map(ChallengeTask::challengeId).reduce("", (a, b) -> a + ";" + b);
         return Sha256.hex(fingerprint.getBytes(StandardCharsets.UTF_8)).substring(0, 16);

@@ -16,6 +16,7 @@ import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkPoll;
+import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.metrics.Meters;
@@ -51,6 +52,8 @@ public final class RankReports {
     static final Duration RESTART_PAUSE_FIRST = Duration.ofSeconds(1);
     /** The longest pause between restarts, however many there were. */
     static final Duration RESTART_PAUSE_MAX = Duration.ofSeconds(30);
+    /** No rank is placed more often than this: a report naming more is refused before anything is read. */
+    static final int PLACEMENTS_MAX = 1_000_000;
     private static final Pattern ENDPOINT_PORT = Pattern.compile("[0-9]{1,5}/(tcp|udp)");
 
     private final Database db;
@@ -81,7 +84,8 @@ public final class RankReports {
         requireHeadAddr(started.rank(), started.headAddr());
         requireEndpoints(started.endpoints());
         ClusterId id = clusterOfDevice(device, clusterId, started.rank());
-        ClusterState ended = applyStart(id, started.rank(), started.headAddr(), started.endpoints());
+        ClusterState ended = applyStart(id, started.rank(), placement(started.placement()), started.headAddr(),
+                started.endpoints());
         if (ended != null) {
             throw Refusal.conflict("cluster " + clusterId + " has ended (" + ended + "); stop the rank");
         }
@@ -103,7 +107,8 @@ public final class RankReports {
             ids.add(clusterOfDevice(device, report.clusterId(), report.rank()));
         }
         for (int i = 0; i < reports.size(); i++) {
-            applyStart(ids.get(i), reports.get(i).rank(), reports.get(i).headAddr(), reports.get(i).endpoints());
+            WorkPoll.StartedRank report = reports.get(i);
+            applyStart(ids.get(i), report.rank(), placement(report.placement()), report.headAddr(), report.endpoints());
         }
     }
 
@@ -131,7 +136,8 @@ public final class RankReports {
      * out, the last one makes the cluster RUNNING. Returns the cluster's final state if it has
      * ended, else null.
      */
-    private ClusterState applyStart(ClusterId id, int rankNo, String headAddr, List<Endpoint> endpoints) {
+    private ClusterState applyStart(ClusterId id, int rankNo, int placement, String headAddr,
+            List<Endpoint> endpoints) {
         List<Duration> deployTook = new ArrayList<>(1);
         ClusterState ended = devices.transaction((c, writes) -> {
             deployTook.clear();
@@ -143,7 +149,7 @@ public final class RankReports {
                 return cluster.state();
             }
             Instant now = clock.instant();
-            if (!clusters.rankStarted(c, id, rankNo, now, endpoints)) {
+            if (!clusters.rankStarted(c, id, rankNo, placement, now, endpoints)) {
                 return null;
             }
             if (rankNo == 0) {
@@ -183,11 +189,19 @@ public final class RankReports {
         boolean programFailed = exited.exitCode() != 0 && exited.error() == null;
         EndReason code = exited.error() != null ? EndReason.ofAgentCause(exited.cause())
                 : exited.exitCode() == 0 ? EndReason.COMPLETED : EndReason.PROGRAM_EXITED;
+        int placement = placement(exited.placement());
+        if (code == EndReason.DEVICE_LOST && lostWithItsDevice(device, id, exited.rank(), placement)) {
+            return RankExitAnswer.DONE;
+        }
         List<RankExitAnswer> restart = new ArrayList<>(1);
         Optional<ClusterState> ending = db.transaction(c -> {
             restart.clear();
             ClusterRow cluster = clusters.lock(c, id).orElseThrow();
             RankRow rank = clusters.rank(c, id, exited.rank()).orElseThrow();
+            if (rank.placement() != placement) {
+                // A late report of a placement since lost: the rank runs elsewhere, or anew here.
+                return Optional.<ClusterState>empty();
+            }
             if (programFailed && !cluster.state().isFinal() && rank.state() == RankState.STARTED
                     && restartsBefore < cluster.restartMax()) {
                 if (restartsBefore < rank.restarts()
@@ -223,6 +237,26 @@ public final class RankReports {
     }
 
     /**
+     * A started rank its device could not go on running (its agent restarted, or lost the
+     * coordinator for longer than its lease) is lost as if the device had stopped responding:
+     * the device is let go and has abandoned the job, and the sweep looks for a device to take
+     * the rank. False if the rank had not started, or its cluster has ended.
+     */
+    private boolean lostWithItsDevice(DeviceId device, ClusterId id, int rankNo, int placement) {
+        return devices.transaction((c, writes) -> {
+            ClusterRow cluster = clusters.lock(c, id).orElseThrow();
+            RankRow rank = clusters.rank(c, id, rankNo).orElseThrow();
+            if (cluster.state().isFinal() || rank.state() != RankState.STARTED || rank.placement() != placement
+                    || clusters.ranksLostWith(c, id, device, clock.instant()) == 0) {
+                return false;
+            }
+            writes.releaseOne(device);
+            writes.recordStanding(device, s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            return true;
+        });
+    }
+
+    /**
      * How long a failed program waits before it starts again: {@link #RESTART_PAUSE_FIRST},
      * doubling with each restart, at most {@link #RESTART_PAUSE_MAX}. Never under a second: the
      * agent follows a restarted container's log from the second it starts again.
@@ -252,6 +286,14 @@ public final class RankReports {
         }
         ClusterId id = clusterOfDevice(device, clusterId, batch.rank());
         db.transaction(c -> logs.append(c, id, batch.rank(), batch.firstSeq(), batch.lines()));
+    }
+
+    /** A report's placement: none (an agent from before placements) counts as the first. */
+    private static int placement(Integer reported) {
+        if (reported != null && (reported < 0 || reported > PLACEMENTS_MAX)) {
+            throw Refusal.invalid("placement must be 0.." + PLACEMENTS_MAX);
+        }
+        return reported == null ? 0 : reported;
     }
 
     /** The cluster, if this device runs this rank of it: a device cannot report on another device's rank. */
