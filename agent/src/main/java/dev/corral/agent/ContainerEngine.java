@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Network;
@@ -27,6 +28,7 @@ import dev.corral.core.protocol.RankPulling;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +51,29 @@ import org.slf4j.LoggerFactory;
  * (its log and its exit), which have no read timeout.
  */
 final class ContainerEngine implements Closeable {
+    /** How long the image's SSH server may take to start. */
+    static final Duration SSH_START_WAIT = Duration.ofSeconds(20);
+    /** Installs the keys for the container's user and starts the image's SSH server on port 22. */
+    static final String SSH_START = """
+            set -e
+            home=${HOME:-/root}
+            mkdir -p "$home/.ssh"
+            chmod 700 "$home/.ssh"
+            printf '%s\\n' "$CORRAL_SSH_KEYS" > "$home/.ssh/authorized_keys"
+            chmod 600 "$home/.ssh/authorized_keys"
+            if command -v dropbear >/dev/null 2>&1; then
+              mkdir -p /etc/dropbear
+              dropbear -R -p 22
+            elif [ -x /usr/sbin/sshd ]; then
+              mkdir -p /run/sshd
+              ssh-keygen -A >/dev/null
+              /usr/sbin/sshd -p 22
+            else
+              echo "the image has no SSH server: bring dropbear (or OpenSSH's sshd) to log in to its ranks"
+              exit 3
+            fi
+            """;
+
     /** Where the engine's socket is looked for when none is configured and DOCKER_HOST is not set, in order. */
     static final List<Path> SOCKETS = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"));
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -311,6 +336,39 @@ final class ContainerEngine implements Closeable {
     }
 
     /** Stops the container (SIGTERM, then SIGKILL after the grace period) and removes it with its scratch space. */
+    /**
+     * Starts the image's SSH server in a running container for its user, with these public
+     * keys: dropbear if the image has it, else OpenSSH's sshd (which needs the SYS_CHROOT
+     * capability ranks lack, so an image for Corral brings dropbear). Empty once it listens
+     * on port 22, else why it does not.
+     */
+    Optional<String> startSsh(String containerId, List<String> keys) throws InterruptedException {
+        try {
+            String exec = commands.execCreateCmd(containerId).withCmd("sh", "-c", SSH_START)
+                    .withEnv(List.of("CORRAL_SSH_KEYS=" + String.join("\n", keys))).withAttachStdout(true)
+                    .withAttachStderr(true).exec().getId();
+            StringBuilder said = new StringBuilder();
+            boolean done = streams.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (said) {
+                        said.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }
+            }).awaitCompletion(SSH_START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Long code = commands.inspectExecCmd(exec).exec().getExitCodeLong();
+            if (done && code != null && code == 0) {
+                return Optional.empty();
+            }
+            synchronized (said) {
+                return Optional.of(done ? firstLine(said.toString().strip()) : "the SSH server did not start within "
+                        + SSH_START_WAIT.toSeconds() + " s");
+            }
+        } catch (RuntimeException e) {
+            return Optional.of("cannot start the SSH server: " + firstLine(e.getMessage()));
+        }
+    }
+
     void stopAndRemove(String idOrName, Duration grace) {
         try {
             commands.stopContainerCmd(idOrName).withTimeout((int) Math.max(1, grace.toSeconds())).exec();

@@ -151,6 +151,16 @@ final class RankContainer implements RunningRank {
         }
     }
 
+    /** The engine's id of the container. */
+    String id() {
+        return id;
+    }
+
+    /** Adds a line of the agent's own to the rank's output, where its owner reads it. */
+    void note(String line) {
+        log.append(("corral: " + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public Optional<String> endedBecause() {
         return Optional.ofNullable(endedBecause);
@@ -203,6 +213,18 @@ final class RankContainer implements RunningRank {
             try {
                 synchronized (out) {
                     out.write(frame.getPayload());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot write a container's log: {}", e.getMessage());
+            }
+        }
+
+        /** Appends bytes of the agent's own between the container's frames. */
+        void append(byte[] bytes) {
+            try {
+                synchronized (out) {
+                    out.write(bytes);
                     out.flush();
                 }
             } catch (IOException e) {

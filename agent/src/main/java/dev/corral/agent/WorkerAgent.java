@@ -357,7 +357,8 @@ public final class WorkerAgent implements AutoCloseable {
                     Optional.ofNullable(assignment.container()).map(ContainerSpec::diskGb)
                             .map(gb -> gb * ContainerPlan.BYTES_PER_GB));
             LOG.info("{}: serving again the container an earlier run of this agent started", key);
-            StartReport start = started(assignment, container, assignment.headAddr(), List.of(), container::startAgain);
+            StartReport start = started(assignment, container, assignment.headAddr(), List.of(),
+                    () -> withSsh(container.startAgain(), assignment));
             delivered(start);
             return true;
         } catch (IOException | RuntimeException e) {
@@ -689,7 +690,22 @@ public final class WorkerAgent implements AutoCloseable {
     /** Starts a rank's program again where it ran, after it failed: the same container, or the same command. */
     @FunctionalInterface
     private interface StartAgain {
-        RunningRank start() throws IOException;
+        RunningRank start() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Starts the SSH server of a container rank whose cluster gave SSH keys; why it could not
+     * goes into the rank's log, and the rank runs on without it.
+     */
+    private RankContainer withSsh(RankContainer container, Assignment assignment) throws InterruptedException {
+        List<String> keys = assignment.container().sshKeyLines();
+        if (!keys.isEmpty()) {
+            containers.orElseThrow().startSsh(container.id(), keys).ifPresent(problem -> {
+                LOG.warn("{}: no SSH: {}", key(assignment), problem);
+                container.note("no SSH: " + problem);
+            });
+        }
+        return container;
     }
 
     /**
@@ -746,7 +762,9 @@ public final class WorkerAgent implements AutoCloseable {
             for (int i = 0; i < declared.size(); i++) {
                 endpoints.add(new Endpoint(declared.get(i).toString(), config.advertiseHost() + ":" + ports.get(i)));
             }
-            StartReport start = started(assignment, container, headAddr, endpoints, container::startAgain);
+            withSsh(container, assignment);
+            StartReport start = started(assignment, container, headAddr, endpoints,
+                    () -> withSsh(container.startAgain(), assignment));
             // Started after the poll that asked for it went out, which the coordinator may hold for its whole
             // wait: the start goes on its own now.
             if (!start.delivered) {

@@ -27,12 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `corral bench ledger|challenge|placement|deploy|heartbeats|rank-start` (and `agents`, which `deploy` runs):
+ * `corral bench ledger|challenge|placement|deploy|heartbeats|rank-start|heal` (and `agents`, which `deploy` runs):
  * benchmarks for BENCHMARKS.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
                 BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, BenchCommand.RankStart.class,
+                BenchCommand.Heal.class,
                 AgentHost.class})
 public final class BenchCommand {
     private BenchCommand() {}
@@ -318,6 +319,33 @@ public final class BenchCommand {
             }
             return inScratchDirectory(directory -> HeartbeatBenchmark.run(devices, senders, Duration.ofSeconds(seconds),
                     db, directory, spec.commandLine().getOut()));
+        }
+    }
+
+    @Command(name = "heal", mixinStandardHelpOptions = true,
+            description = "Start a coordinator and two agents in this process; round after round, a one-rank cluster "
+                    + "loses its device (its agent stops) and another takes the rank: the time from the lost device's "
+                    + "last heartbeat to the rank started again, against the heartbeat timeout; the floor is the "
+                    + "timeout plus a fresh one-rank deploy to RUNNING.")
+    static final class Heal implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--heartbeat-timeout", defaultValue = "5", description = "Seconds without a heartbeat before "
+                + "a device is lost (default ${DEFAULT-VALUE}; the product's is 30).")
+        int heartbeatTimeoutSeconds;
+        @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds, after an untimed one "
+                + "(default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || rounds > HealBenchmark.ROUNDS_MAX || heartbeatTimeoutSeconds < 2
+                    || heartbeatTimeoutSeconds > 300) {
+                throw new IllegalArgumentException("--rounds must be 1.." + HealBenchmark.ROUNDS_MAX
+                        + ", --heartbeat-timeout 2..300");
+            }
+            return inScratchDirectory(directory -> HealBenchmark.run(Duration.ofSeconds(heartbeatTimeoutSeconds),
+                    rounds, directory, spec.commandLine().getOut()));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
 import dev.corral.sdk.CorralClient;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,6 +143,10 @@ final class ClusterCommands {
         @Option(names = "--disk", paramLabel = "GB", description = "Disk each rank may fill, in GB: placed only on "
                 + "devices with that much free; a rank that writes more is stopped.")
         Long diskGb;
+        @Option(names = "--ssh-key", paramLabel = "FILE", description = "An SSH public key (such as "
+                + "~/.ssh/id_ed25519.pub) that may log in to every rank (repeatable): the image's SSH server (dropbear, "
+                + "or OpenSSH) starts with it on port 22, published like --port; then 'corral ssh CLUSTER'.")
+        List<Path> sshKeys = new ArrayList<>();
         @Option(names = "--shm-size", description = "Shared memory for the container, e.g. 2g (the engine's default is 64m).")
         String shmSize;
         @Option(names = "--name", description = "A name for the cluster.")
@@ -180,9 +185,18 @@ final class ClusterCommands {
                         spec.commandLine(), "--registry-auth takes USER:TOKEN"));
             }
             CorralClient client = options.client();
+            List<String> keys = new ArrayList<>();
+            for (Path key : sshKeys) {
+                try {
+                    keys.addAll(java.nio.file.Files.readAllLines(key).stream().filter(line -> !line.isBlank()).toList());
+                } catch (java.io.IOException e) {
+                    throw new ParameterException(spec.commandLine(), "--ssh-key: cannot read " + key + ": "
+                            + e.getMessage());
+                }
+            }
             ContainerSpec container = image == null && entrypoint == null && secretEnv.isEmpty() && ports.isEmpty()
-                    && shmSize == null && auth == null && diskGb == null ? null
-                    : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth, diskGb);
+                    && shmSize == null && auth == null && diskGb == null && keys.isEmpty() ? null
+                    : new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, auth, diskGb, keys);
             ClusterView cluster = client.deploy(shape.request(name, type, cmd, env, pay, layout, quoteId, container)
                     .withFramework(framework).withRecovery(onDeviceLoss, restart), idempotencyKey);
             PrintWriter out = spec.commandLine().getOut();

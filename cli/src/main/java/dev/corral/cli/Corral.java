@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ClusterCommands.Logs.class,
             ClusterCommands.Extend.class,
             ClusterCommands.Terminate.class,
+            SshCommand.class,
             AccountCommand.Transfers.class,
             NetworkCommand.class,
             TokenCommand.class,

@@ -42,6 +42,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-timeout", defaultValue = "30", description = "Seconds without a heartbeat before a device is offline (default ${DEFAULT-VALUE}).")
     long heartbeatTimeoutSeconds;
 
+    @Option(names = "--replacement-wait", defaultValue = "120", description = "Seconds after a lost device's last "
+            + "heartbeat that a cluster deployed with --on-device-loss fail waits for another device to take its rank "
+            + "before it fails (default ${DEFAULT-VALUE}).")
+    long replacementWaitSeconds;
+
     @Option(names = "--epoch-length", defaultValue = "3600",
             description = "Seconds per epoch; one block of IO is minted per epoch (default ${DEFAULT-VALUE}, an hour).")
     long epochSeconds;
@@ -81,6 +86,7 @@ final class ServerCommand implements Callable<Integer> {
         CoordinatorConfig config = CoordinatorConfig.embedded(data, port).withBindHost(bind).withAdminKey(key)
                 .withTimeouts(Duration.ofSeconds(heartbeatTimeoutSeconds), CoordinatorConfig.POLL_WAIT_DEFAULT,
                         CoordinatorConfig.DEPLOY_TIMEOUT_DEFAULT, CoordinatorConfig.SWEEP_INTERVAL_DEFAULT)
+                .withReplacementWait(Duration.ofSeconds(replacementWaitSeconds))
                 .withEpochs(Duration.ofSeconds(epochSeconds), computeRewardSharePercent * 100)
                 .withRateLimits(noRateLimits ? RateLimits.Policy.NONE : RateLimits.Policy.DEFAULT).withTls(tls);
         if (db != null) {

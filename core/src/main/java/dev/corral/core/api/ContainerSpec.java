@@ -17,12 +17,14 @@ import java.util.regex.Pattern;
  * (secrets: never shown in any view or log), and the size of its shared memory ("1g", "512m";
  * PyTorch's data loaders need more than the engine's 64 MiB), the credentials that pull the
  * image from a private registry (as secret as the secrets), and the disk each rank may fill in
- * GB (placed only on devices with that much free; a rank that writes more is stopped). The cluster's {@code cmd} and
+ * GB (placed only on devices with that much free; a rank that writes more is stopped), and the
+ * SSH public keys that may log in to each rank (its port 22 is then published, and the agent
+ * starts the image's SSH server, dropbear or OpenSSH, with them). The cluster's {@code cmd} and
  * {@code env} apply as for every runtime; a container cluster may leave {@code cmd} out to run
  * the image's own command.
  */
 public record ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
-        String shmSize, RegistryAuth registryAuth, Long diskGb) {
+        String shmSize, RegistryAuth registryAuth, Long diskGb, List<String> sshKeys) {
     public static final int IMAGE_LENGTH_MAX = 255;
     public static final int ENTRYPOINT_LENGTH_MAX = 1024;
     public static final int PORTS_MAX = 16;
@@ -31,6 +33,9 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
     public static final long SHM_BYTES_MAX = 64L << 30;
     public static final int REGISTRY_USERNAME_LENGTH_MAX = 256;
     public static final int REGISTRY_TOKEN_LENGTH_MAX = 8192;
+    public static final int SSH_KEYS_MAX = 16;
+    /** The port an SSH server listens on in a rank that has SSH keys. */
+    public static final Port SSH_PORT = new Port(22, "tcp");
     /** What a view shows in place of a secret's value. */
     public static final String HIDDEN = "(secret)";
     /**
@@ -44,12 +49,27 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
                     + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
     private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp))?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    /** An OpenSSH public key line: its type, its base64 body and an optional comment. */
+    private static final Pattern SSH_KEY = Pattern.compile("(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)"
+            + "|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]{16,16384}={0,2}"
+            + "(?: [\\x20-\\x7e]{1,256})?");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,12})([kmg]?)b?", Pattern.CASE_INSENSITIVE);
 
     /** A spec that pulls its image without credentials. */
     public ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
             String shmSize) {
         this(image, entrypoint, ports, secretEnv, shmSize, null, null);
+    }
+
+    /** A spec with no SSH keys. */
+    public ContainerSpec(String image, String entrypoint, List<String> ports, Map<String, String> secretEnv,
+            String shmSize, RegistryAuth registryAuth, Long diskGb) {
+        this(image, entrypoint, ports, secretEnv, shmSize, registryAuth, diskGb, null);
+    }
+
+    /** The same spec with these SSH public keys. */
+    public ContainerSpec withSshKeys(List<String> keys) {
+        return new ContainerSpec(image, entrypoint, ports, secretEnv, shmSize, registryAuth, diskGb, keys);
     }
 
     /** A spec that asks for no disk beyond what the device has. */
@@ -98,7 +118,17 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
             return Optional.of("container.entrypoint must be 1.." + ENTRYPOINT_LENGTH_MAX + " characters");
         }
         List<String> declared = ports == null ? List.of() : ports;
-        if (declared.size() > PORTS_MAX) {
+        List<String> keys = sshKeys == null ? List.of() : sshKeys;
+        if (keys.size() > SSH_KEYS_MAX) {
+            return Optional.of("container.sshKeys: at most " + SSH_KEYS_MAX + " keys");
+        }
+        for (String key : keys) {
+            if (key == null || !SSH_KEY.matcher(key.strip()).matches()) {
+                return Optional.of("container.sshKeys: '" + shorten(String.valueOf(key)) + "' is not an SSH public key "
+                        + "line (such as the one in ~/.ssh/id_ed25519.pub)");
+            }
+        }
+        if (declared.size() + (keys.isEmpty() ? 0 : 1) > PORTS_MAX) {
             return Optional.of("container.ports: at most " + PORTS_MAX + " ports");
         }
         List<Port> seen = new ArrayList<>();
@@ -143,9 +173,22 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
         return Optional.empty();
     }
 
-    /** The declared ports, parsed; call only on a spec without a {@link #problem()}. */
+    /**
+     * The declared ports, parsed, and {@link #SSH_PORT} when SSH keys are given; call only on a
+     * spec without a {@link #problem()}.
+     */
     public List<Port> declaredPorts() {
-        return ports == null ? List.of() : ports.stream().map(p -> port(p).orElseThrow()).toList();
+        List<Port> declared = new ArrayList<>(ports == null ? List.of()
+                : ports.stream().map(p -> port(p).orElseThrow()).toList());
+        if (sshKeys != null && !sshKeys.isEmpty() && !declared.contains(SSH_PORT)) {
+            declared.add(SSH_PORT);
+        }
+        return List.copyOf(declared);
+    }
+
+    /** The SSH public keys that may log in, one per line, trimmed; empty when none are given. */
+    public List<String> sshKeyLines() {
+        return sshKeys == null ? List.of() : sshKeys.stream().map(String::strip).toList();
     }
 
     /** The shared memory size in bytes, when one is asked for and valid. */
@@ -183,7 +226,7 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
                 change.apply(value)));
         RegistryAuth auth = registryAuth == null ? null : new RegistryAuth(
                 change.apply(registryAuth.username()), change.apply(registryAuth.token()));
-        return new ContainerSpec(image, entrypoint, ports, changed, shmSize, auth, diskGb);
+        return new ContainerSpec(image, entrypoint, ports, changed, shmSize, auth, diskGb, sshKeys);
     }
 
     @Override
@@ -191,7 +234,7 @@ public record ContainerSpec(String image, String entrypoint, List<String> ports,
         ContainerSpec shown = redacted();
         return "ContainerSpec[image=" + image + ", entrypoint=" + entrypoint + ", ports=" + ports + ", secretEnv="
                 + shown.secretEnv + ", shmSize=" + shmSize + ", registryAuth=" + shown.registryAuth + ", diskGb=" + diskGb
-                + "]";
+                + ", sshKeys=" + sshKeys + "]";
     }
 
     private static boolean printable(String text, int lengthMax) {

@@ -23,7 +23,7 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
         String duration, String durationUnit, String region, String countries, String securityTier,
         String connectivityTier, String where, String layout, String type, String image, String entrypoint, String cmd,
         String ports, String env, String secretEnv, String registryUser, String registryToken, String shmSize,
-        String diskGb, String pay, String framework, String onDeviceLoss, String restart) {
+        String diskGb, String pay, String framework, String onDeviceLoss, String restart, String sshKeys) {
     /** The units a duration may be given in, with their hours. */
     static final Map<String, Integer> DURATION_UNITS = Map.of("hours", 1, "days", 24, "weeks", 24 * 7);
     /** The longest text one field may hold: checked before it is read. */
@@ -32,14 +32,14 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
     /** The empty form, with the defaults a new deploy starts from. */
     public static DeployForm blank() {
         return new DeployForm("", "gpu", "", "1", "1", "1", "hours", "", "", "", "", "", "any", Runtimes.CONTAINER,
-                "", "", "", "", "", "", "", "", "", "", "USD", "", "replace", "never");
+                "", "", "", "", "", "", "", "", "", "", "USD", "", "replace", "never", "");
     }
 
     /** The same form without its secrets (secret variables, registry token): what a page may show again. */
     public DeployForm withoutSecrets() {
         return new DeployForm(name, hardware, gpu, gpusPerDevice, count, duration, durationUnit, region, countries,
                 securityTier, connectivityTier, where, layout, type, image, entrypoint, cmd, ports, env, "", registryUser,
-                "", shmSize, diskGb, pay, framework, onDeviceLoss, restart);
+                "", shmSize, diskGb, pay, framework, onDeviceLoss, restart, sshKeys);
     }
 
     /** The form from a request's fields, read by name (a missing field is empty). */
@@ -58,7 +58,7 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
                 text.apply("image"), text.apply("entrypoint"), text.apply("cmd"), text.apply("ports"), text.apply("env"),
                 text.apply("secretEnv"), text.apply("registryUser"), text.apply("registryToken"),
                 text.apply("shmSize"), text.apply("diskGb"), text.apply("pay"), text.apply("framework"),
-                text.apply("onDeviceLoss"), text.apply("restart"));
+                text.apply("onDeviceLoss"), text.apply("restart"), text.apply("sshKeys"));
     }
 
     public boolean cpu() {
@@ -77,7 +77,8 @@ public record DeployForm(String name, String hardware, String gpu, String gpusPe
         ContainerSpec container = process ? null : new ContainerSpec(image, blankToNull(entrypoint), list(ports), pairs("secret variable",
                 secretEnv), blankToNull(shmSize), registryUser.isEmpty() && registryToken.isEmpty() ? null
                 : new ContainerSpec.RegistryAuth(registryUser, registryToken), diskGb.isEmpty() ? null
-                : (long) number("disk GB", diskGb));
+                : (long) number("disk GB", diskGb), sshKeys.lines().map(String::strip).filter(line -> !line.isEmpty())
+                        .toList());
         boolean all = "all".equalsIgnoreCase(count);
         return new DeployRequest(blankToNull(name), cpu() ? null : blankToNull(gpu), cpu() ? Boolean.TRUE : null,
                 cpu() ? null : number("GPUs per device", gpusPerDevice), all ? null : number("devices", count), hours(),
