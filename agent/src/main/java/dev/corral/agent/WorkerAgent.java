@@ -101,8 +101,8 @@ public final class WorkerAgent implements AutoCloseable {
      * not, which keeps the cluster's deployment waiting for it.
      */
     static final Duration PULL_REPORT_INTERVAL = Duration.ofSeconds(2);
-    /** How long a rank whose head moved may take to stop before it starts again with the new head. */
-    static final Duration FOLLOW_HEAD_STOP_WAIT = RankProcess.STOP_GRACE.plusSeconds(5);
+    /** How long a rank being started afresh (its head moved, or it was placed here again) may take to stop. */
+    static final Duration RELAUNCH_STOP_WAIT = RankProcess.STOP_GRACE.plusSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
     private final AgentConfig config;
@@ -137,8 +137,12 @@ public final class WorkerAgent implements AutoCloseable {
     private final Map<String, String> startedWithHead = new ConcurrentHashMap<>();
     /** The next log sequence number of each rank this agent ran, by key: a rank started again numbers on from it. */
     private final Map<String, Long> logSeqNext = new ConcurrentHashMap<>();
-    /** Ranks being started again because their cluster's head moved, by key. */
-    private final Set<String> followingHead = ConcurrentHashMap.newKeySet();
+    /** The placement each running rank was started in, by key: a later one given to this device starts afresh. */
+    private final Map<String, Integer> runningPlacement = new ConcurrentHashMap<>();
+    /** Ranks whose program exited and whose exit is being reported, or which wait to start again, by key. */
+    private final Set<String> restarting = ConcurrentHashMap.newKeySet();
+    /** Ranks being stopped to start afresh (their head moved, or they were placed here again), by key. */
+    private final Set<String> relaunching = ConcurrentHashMap.newKeySet();
     /**
      * Ranks stopped because the coordinator no longer lists them: it has ended them itself, so
      * their exit is not reported (a 10,000-device cluster's end would otherwise bring 10,000
@@ -419,6 +423,12 @@ public final class WorkerAgent implements AutoCloseable {
         return Optional.of(lease.compareTo(RANK_LEASE_MIN) < 0 ? RANK_LEASE_MIN : lease);
     }
 
+    /** Whether no heartbeat has reached the coordinator for longer than the rank lease. */
+    private boolean leaseRunOut() {
+        Optional<Duration> lease = rankLease();
+        return lease.isPresent() && Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos).compareTo(lease.get()) > 0;
+    }
+
     /** Stops every rank when no heartbeat has reached the coordinator for longer than the lease. */
     private void stopRanksPastLease() {
         Optional<Duration> lease = rankLease();
@@ -577,12 +587,12 @@ public final class WorkerAgent implements AutoCloseable {
         wantedNow = Set.copyOf(wanted);
         for (Assignment assignment : assignments) {
             String key = key(assignment);
-            if (headMoved(assignment)) {
-                followHead(assignment);
+            if (headMoved(assignment) || placedAgain(assignment)) {
+                relaunch(assignment);
                 continue;
             }
-            if (running.containsKey(key) || finishedIn(key, assignment.placement()) || starting.contains(key)
-                    || followingHead.contains(key)) {
+            if (running.containsKey(key) || restarting.contains(key) || finishedIn(key, assignment.placement())
+                    || starting.contains(key) || relaunching.contains(key)) {
                 continue;
             }
             if (assignment.started() && adopt(assignment)) {
@@ -622,35 +632,49 @@ public final class WorkerAgent implements AutoCloseable {
         String startedWith = startedWithHead.get(key);
         return assignment.rank() > 0 && running.containsKey(key) && startedWith != null
                 && assignment.headAddr() != null && !startedWith.equals(assignment.headAddr())
-                && !followingHead.contains(key);
+                && !relaunching.contains(key);
     }
 
     /**
-     * The cluster's head moved to another device (its rank 0 was lost and replaced): this rank
-     * stops and starts afresh with the new head's address, as torchrun restarts its workers when
-     * the group changes. The coordinator already counts it started.
+     * Whether this running rank is an earlier placement of one the coordinator has given this
+     * device again (it took the device for lost while the rank ran, and placed the rank here anew).
      */
-    private void followHead(Assignment assignment) {
+    private boolean placedAgain(Assignment assignment) {
+        String key = key(assignment);
+        Integer runs = runningPlacement.get(key);
+        return running.containsKey(key) && runs != null && assignment.placement() > runs
+                && !relaunching.contains(key);
+    }
+
+    /**
+     * Stops a running rank and starts it afresh: its cluster's head moved to another device (its
+     * rank 0 was lost and replaced), as torchrun restarts its workers when the group changes; or
+     * the coordinator placed it here again. The old run's exit is not reported: the coordinator
+     * already counts the new one as its rank.
+     */
+    private void relaunch(Assignment assignment) {
         String key = key(assignment);
         RunningRank old = running.get(key);
-        followingHead.add(key);
+        relaunching.add(key);
         stoppedOnRequest.add(key);
-        LOG.info("{}: its cluster's head moved to {}: starting it again", key, assignment.headAddr());
-        Thread.ofVirtual().name("follow-head-" + key).start(() -> {
+        LOG.info("{}: starting it again (head {}, placement {})", key, assignment.headAddr(), assignment.placement());
+        Thread.ofVirtual().name("relaunch-" + key).start(() -> {
             try {
                 stop(old);
-                long deadline = System.nanoTime() + FOLLOW_HEAD_STOP_WAIT.toNanos();
-                while (!finished.containsKey(key) && System.nanoTime() < deadline) {
+                // Its supervisor lets go of it once its last lines are shipped.
+                long deadline = System.nanoTime() + RELAUNCH_STOP_WAIT.toNanos();
+                while (running.get(key) == old && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                finished.remove(key);
-                if (!closing && wantedNow.contains(key)) {
+                if (!closing && wantedNow.contains(key) && running.get(key) != old) {
                     launch(assignment);
+                } else {
+                    LOG.warn("{}: not started again: its earlier run did not stop in time", key);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                followingHead.remove(key);
+                relaunching.remove(key);
             }
         });
     }
@@ -716,6 +740,7 @@ public final class WorkerAgent implements AutoCloseable {
             StartAgain again) {
         String key = key(assignment);
         running.put(key, rank);
+        runningPlacement.put(key, assignment.placement());
         if (assignment.headAddr() != null) {
             startedWithHead.put(key, assignment.headAddr());
         }
@@ -870,16 +895,20 @@ public final class WorkerAgent implements AutoCloseable {
                 }
                 seqFrom += sent;
                 logSeqNext.put(key, seqFrom);
+                // Exited: out of the running ranks (a lease stop or a relaunch has nothing to stop) while the
+                // exit is reported and a restart waits.
+                restarting.add(key);
+                running.remove(key, process);
                 if (stoppedOnRequest.remove(key) || closing) {
                     // Stopped for the coordinator, which has ended the rank; or the agent is going away and
                     // stopped it itself, which is not the rank's exit: the coordinator learns of that when
                     // the heartbeats stop.
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     exitsNotReported.incrementAndGet();
                     return;
                 }
                 if (stoppedForLease.remove(key)) {
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE, "stopped by its agent, which could "
                             + "not reach the coordinator "
                             + "for " + rankLease().map(Duration::toSeconds).orElse(0L) + " s");
@@ -892,7 +921,7 @@ public final class WorkerAgent implements AutoCloseable {
                 }
                 Optional<String> because = process.endedBecause();
                 if (because.isPresent()) {
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     reportFailure(assignment, code, RankExited.CAUSE_LIMIT, because.get());
                     return;
                 }
@@ -901,26 +930,34 @@ public final class WorkerAgent implements AutoCloseable {
                 AtomicReference<RankExitAnswer> answer = new AtomicReference<>(RankExitAnswer.DONE);
                 Retry.call("exit report for " + key, () -> answer.set(client.exited(device, cluster, exited)));
                 if (!answer.get().restart()) {
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     return;
                 }
                 LOG.info("{} starts again in {} ms (restart {})", key, answer.get().restartInMs(),
                         answer.get().restarts());
                 Thread.sleep(answer.get().restartInMs());
                 if (stoppedOnRequest.remove(key) || closing || !wantedNow.contains(key)) {
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     return;
                 }
+                if (leaseRunOut()) {
+                    done(key, assignment.placement(), process);
+                    reportFailure(assignment, EXIT_LOST, RankExited.CAUSE_DEVICE, "not started again by its agent, "
+                            + "which could not reach the coordinator for longer than its lease");
+                    return;
+                }
+                stoppedForLease.remove(key);
                 restarts = answer.get().restarts();
                 try {
                     process = again.start();
                 } catch (IOException | RuntimeException e) {
-                    done(key, assignment.placement());
+                    done(key, assignment.placement(), process);
                     reportFailure(assignment, EXIT_CANNOT_RUN, RankExited.CAUSE_IMAGE, "cannot start again: "
                             + ContainerEngine.firstLine(e.getMessage()));
                     return;
                 }
                 running.put(key, process);
+                restarting.remove(key);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -933,11 +970,15 @@ public final class WorkerAgent implements AutoCloseable {
         return ended != null && ended == placement;
     }
 
-    /** The rank no longer runs here. */
-    private void done(String key, int placement) {
+    /** This run of the rank is over here; a run that took its place (started again afresh) goes on. */
+    private void done(String key, int placement, RunningRank process) {
         finished.put(key, placement);
-        running.remove(key);
-        startedWithHead.remove(key);
+        restarting.remove(key);
+        running.remove(key, process);
+        if (!running.containsKey(key)) {
+            startedWithHead.remove(key);
+            runningPlacement.remove(key);
+        }
     }
 
     /** Ships the lines from index {@code sent} on, numbered from {@code seqFrom}; returns how many are shipped. */

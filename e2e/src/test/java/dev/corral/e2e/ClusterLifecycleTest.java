@@ -484,6 +484,36 @@ class ClusterLifecycleTest extends NetworkTest {
         assertThat(steady.account().earned().minor()).isPositive();
     }
 
+    /**
+     * A device drops before it started its rank while no other device is idle: the rank waits,
+     * lost, and the cluster runs once a device joins and takes it (it still has one rank to start,
+     * not two).
+     */
+    @Test
+    void aDeviceThatDropsBeforeItsRankStartsWithNoneIdleIsReplacedOnceOneJoins() throws Exception {
+        CorralClient vanishing = network.customer("vanishing", null);
+        RawAgent placedThenGone = new RawAgent(network.url, network.clock);
+        assertThat(placedThenGone.register(vanishing.joinToken().token()).statusCode()).isEqualTo(201);
+        assertThat(placedThenGone.answer(placedThenGone.nextChallenge(), true)).contains("PASSED");
+        CorralClient alice = network.customer("alice", "5");
+        ClusterView deployed;
+        try (AutoCloseable online = placedThenGone.keepBeating()) {
+            network.awaitIdleDevices(1);
+            deployed = alice.deploy(cpu(1, 1, "sleep 300"), null);
+        }
+        TestNetwork.await("the rank lost with no device to take it", () -> {
+            ClusterView now = alice.cluster(deployed.clusterId());
+            return now.replacements().size() == 1 && now.replacements().getFirst().replacedBy() == null;
+        });
+        assertThat(alice.cluster(deployed.clusterId()).state()).isEqualTo("PENDING");
+
+        WorkerAgent spare = network.agent(network.customer("steady", null));
+        ClusterView running = network.awaitState(alice, deployed.clusterId(), "RUNNING");
+
+        assertThat(running.ranks().getFirst().deviceId()).isEqualTo(spare.deviceId().value());
+        assertThat(running.replacements().getFirst().replacedBy()).isEqualTo(spare.deviceId().value());
+    }
+
     @Test
     void aClusterWhoseRankNeverStartsTimesOutChargingNothingAndRefundingEverything() throws Exception {
         CorralClient owner = network.customer("silent", null);

@@ -83,27 +83,34 @@ public final class Clusters {
                 Clusters::map, owner.value(), limit);
     }
 
-    /** Each device of the cluster's ranks and the percent of its pay its owner takes in IO. */
+    /**
+     * Each device of the cluster's ranks, and each device a rank was lost on, with the percent
+     * of its pay its owner takes in IO.
+     */
     public Map<DeviceId, Integer> rewardSplitsOfDevices(Connection c, ClusterId cluster) throws SQLException {
         Map<DeviceId, Integer> splits = new HashMap<>();
-        Sql.list(c, "SELECT d.id, d.reward_split_io_pct FROM device d JOIN cluster_rank r ON r.device_id = d.id "
-                + "WHERE r.cluster_id = ?", row -> {
+        Sql.list(c, "SELECT d.id, d.reward_split_io_pct FROM device d WHERE d.id IN (SELECT device_id FROM "
+                + "cluster_rank WHERE cluster_id = ? UNION SELECT device_id FROM rank_stint WHERE cluster_id = ?)", row -> {
                     splits.put(new DeviceId(row.getString(1)), row.getInt(2));
                     return null;
-                }, cluster.value());
+                }, cluster.value(), cluster.value());
         return splits;
     }
 
-    /** The suppliers of the cluster's ranks whom someone referred: the referrer, and when the supplier joined. */
+    /**
+     * The suppliers of the cluster's ranks (and of the devices its ranks were lost on) whom
+     * someone referred: the referrer, and when the supplier joined.
+     */
     public Map<AccountId, AccountRow> referralsOfSuppliers(Connection c, ClusterId cluster) throws SQLException {
         Map<AccountId, AccountRow> referred = new HashMap<>();
-        Sql.list(c, "SELECT DISTINCT a.id, a.created_at, a.referred_by FROM cluster_rank r JOIN account a "
-                + "ON a.id = r.supplier_id WHERE r.cluster_id = ? AND a.referred_by IS NOT NULL", row -> {
+        Sql.list(c, "SELECT a.id, a.created_at, a.referred_by FROM account a WHERE a.referred_by IS NOT NULL AND a.id IN "
+                + "(SELECT supplier_id FROM cluster_rank WHERE cluster_id = ? UNION SELECT supplier_id FROM rank_stint "
+                + "WHERE cluster_id = ?)", row -> {
                     AccountId id = new AccountId(row.getString(1));
                     referred.put(id, new AccountRow(id, null, Instant.ofEpochMilli(row.getLong(2)), null,
                             new AccountId(row.getString(3))));
                     return null;
-                }, cluster.value());
+                }, cluster.value(), cluster.value());
         return referred;
     }
 
@@ -319,14 +326,17 @@ public final class Clusters {
         if (kept != 1) {
             return false;
         }
+        boolean startedBefore = Sql.number(c, "SELECT COUNT(*) FROM cluster_rank WHERE cluster_id = ? AND rank_no = ? "
+                + "AND started_at IS NOT NULL", id.value(), rank) == 1;
         long nextSeq = Sql.number(c, "SELECT COALESCE(MAX(seq) + 1, 0) FROM cluster_log WHERE cluster_id = ? "
                 + "AND rank_no = ?", id.value(), rank);
         Sql.update(c, "UPDATE cluster_rank SET device_id = ?, supplier_id = ?, state = ?, exit_code = NULL, "
                 + "started_at = NULL, ended_at = NULL, endpoints = NULL, pull_done = NULL, pull_total = NULL, "
                 + "pull_at = NULL, restarts = 0, last_failure = NULL, reason_code = NULL, log_seq_from = ?, "
                 + "placement = placement + 1 WHERE cluster_id = ? AND rank_no = ?", to.value(), supplier.value(), RankState.ASSIGNED.name(), nextSeq, id.value(), rank);
-        Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost - 1, ranks_waiting = ranks_waiting + 1 WHERE id = ?",
-                id.value());
+        // A rank lost before it started still counts as waiting; one lost after it started waits again.
+        Sql.update(c, "UPDATE cluster SET ranks_lost = ranks_lost - 1, ranks_waiting = ranks_waiting + ? WHERE id = ?",
+                startedBefore ? 1 : 0, id.value());
         return true;
     }
 
