@@ -344,6 +344,13 @@ public final class Clusters {
     public record Stint(int rank, DeviceId device, AccountId supplier, Instant startedAt, Instant endedAt,
             DeviceId replacedBy) {}
 
+    /** When the rank's latest lost device was last seen; empty if it was never lost. */
+    public Optional<Instant> lastLostAt(Connection c, ClusterId id, int rank) throws SQLException {
+        return Sql.list(c, "SELECT MAX(ended_at) AS at FROM rank_stint WHERE cluster_id = ? AND rank_no = ?",
+                row -> Sql.nullableLong(row, "at"), id.value(), rank).stream().filter(Objects::nonNull).findFirst()
+                .map(Instant::ofEpochMilli);
+    }
+
     /** The devices the cluster's ranks were lost on, oldest first. */
     public List<Stint> stints(Connection c, ClusterId id) throws SQLException {
         return Sql.list(c, "SELECT * FROM rank_stint WHERE cluster_id = ? ORDER BY ended_at, rank_no, seq",

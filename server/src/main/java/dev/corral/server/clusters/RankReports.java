@@ -66,6 +66,7 @@ public final class RankReports {
     private final Counter exitReports;
     private final Timer timeToRunning;
     private final Counter restartsGranted;
+    private final Timer timeToReplacement;
 
     public RankReports(Database db, Clusters clusters, Logs logs, DeviceState devices, ClusterEnd ends, Clock clock,
             MeterRegistry metrics) {
@@ -78,6 +79,7 @@ public final class RankReports {
         this.exitReports = Meters.rankExitReports(metrics);
         this.timeToRunning = Meters.timeToRunning(metrics);
         this.restartsGranted = Meters.rankRestarts(metrics);
+        this.timeToReplacement = Meters.timeToReplacement(metrics);
     }
 
     public void rankStarted(DeviceId device, String clusterId, RankStarted started) {
@@ -139,8 +141,10 @@ public final class RankReports {
     private ClusterState applyStart(ClusterId id, int rankNo, int placement, String headAddr,
             List<Endpoint> endpoints) {
         List<Duration> deployTook = new ArrayList<>(1);
+        List<Duration> replacementTook = new ArrayList<>(1);
         ClusterState ended = devices.transaction((c, writes) -> {
             deployTook.clear();
+            replacementTook.clear();
             // The cluster row first, as every transaction that writes a cluster and its ranks takes them
             // (then its devices): a start report that wrote its rank and then waited for the cluster's
             // ranks_waiting counter deadlocked with a settlement holding the cluster and ending its ranks.
@@ -151,6 +155,9 @@ public final class RankReports {
             Instant now = clock.instant();
             if (!clusters.rankStarted(c, id, rankNo, placement, now, endpoints)) {
                 return null;
+            }
+            if (placement > 0) {
+                clusters.lastLostAt(c, id, rankNo).ifPresent(lost -> replacementTook.add(Duration.between(lost, now)));
             }
             if (rankNo == 0) {
                 clusters.setHeadAddr(c, id, headAddr);
@@ -170,6 +177,7 @@ public final class RankReports {
             return null;
         });
         deployTook.forEach(timeToRunning::record);
+        replacementTook.forEach(timeToReplacement::record);
         return ended;
     }
 
