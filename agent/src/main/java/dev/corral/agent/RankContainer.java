@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.WaitResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -158,7 +159,7 @@ final class RankContainer implements RunningRank {
 
     /** Adds a line of the agent's own to the rank's output, where its owner reads it. */
     void note(String line) {
-        log.append(("corral: " + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        log.append(("corral: " + line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

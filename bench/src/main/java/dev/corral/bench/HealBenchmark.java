@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
 
 /**
  * `corral bench heal`: a coordinator and agents in this process, as the product runs them (its
@@ -113,7 +113,7 @@ final class HealBenchmark {
                 .withNvidiaSmi("/nonexistent/nvidia-smi").withContainerEngine(AgentConfig.NO_CONTAINER_ENGINE));
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT_MAX);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

@@ -8,7 +8,9 @@ import dev.corral.core.api.ImagePull;
 import dev.corral.core.api.LogView;
 import dev.corral.core.api.QuoteView;
 import dev.corral.sdk.CorralClient;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,8 +190,8 @@ final class ClusterCommands {
             List<String> keys = new ArrayList<>();
             for (Path key : sshKeys) {
                 try {
-                    keys.addAll(java.nio.file.Files.readAllLines(key).stream().filter(line -> !line.isBlank()).toList());
-                } catch (java.io.IOException e) {
+                    keys.addAll(Files.readAllLines(key).stream().filter(line -> !line.isBlank()).toList());
+                } catch (IOException e) {
                     throw new ParameterException(spec.commandLine(), "--ssh-key: cannot read " + key + ": "
                             + e.getMessage());
                 }

@@ -4,6 +4,7 @@ import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.Endpoint;
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.SshAccess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ final class SshCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(String.join(" ", argv));
             return 0;
         }
-        java.nio.file.Files.createDirectories(KNOWN_HOSTS.getParent());
+        Files.createDirectories(KNOWN_HOSTS.getParent());
         return new ProcessBuilder(argv).inheritIO().start().waitFor();
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class TorchClusterTest {
 
     /** The loss rank 0 printed at each step, in order; a step trained again after the loss is counted once. */
     private static List<Double> losses(CorralClient owner, String clusterId) {
-        Map<Integer, Double> byStep = new java.util.TreeMap<>();
+        Map<Integer, Double> byStep = new TreeMap<>();
         for (LogView.LogLine line : owner.logs(clusterId, 0).lines()) {
             Matcher matcher = LOSS.matcher(line.line());
             if (matcher.matches()) {

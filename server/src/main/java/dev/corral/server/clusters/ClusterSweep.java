@@ -23,6 +23,8 @@ import dev.corral.store.DeviceRow;
 import dev.corral.store.RankRow;
 import dev.corral.store.Stakes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,8 +181,7 @@ public final class ClusterSweep {
     /** What moving a rank to a fresh device writes, in the transaction that reserves it; false if it cannot. */
     @FunctionalInterface
     private interface Move {
-        boolean apply(java.sql.Connection c, DeviceState.Writes writes, DevicePool.Chosen fresh)
-                throws java.sql.SQLException;
+        boolean apply(Connection c, DeviceState.Writes writes, DevicePool.Chosen fresh) throws SQLException;
     }
 
     /**
