@@ -67,8 +67,15 @@ if (form) {
         return;
       }
       const b = q.breakdown;
-      quote.appendChild(row("Total for " + q.count + " × " + q.hours + " h", money(q.total),
-        "quote-total"));
+      // A deploy for all matching devices is priced per device: escrow holds that for as many as are placed.
+      const all = form.count.value.trim() === "all";
+      if (all) {
+        quote.appendChild(row("Devices", "all " + q.devicesAvailable + " idle that match (less any kept for staked customers)",
+          "quote-total"));
+      } else {
+        quote.appendChild(row("Total for " + q.count + " × " + q.hours + " h", money(q.total),
+          "quote-total"));
+      }
       quote.appendChild(row("Per device-hour", money(q.pricePerDeviceHour)));
       quote.appendChild(row("Idle devices that match", String(q.devicesAvailable), "quote-available"));
       const parts = document.createElement("div");
@@ -80,7 +87,7 @@ if (form) {
       parts.appendChild(row("Duration discount", "−" + b.durationDiscountPercent.toFixed(1) + "%"));
       parts.appendChild(row("Your tier (" + b.customerTier + ")", "−" + b.customerDiscountPercent.toFixed(1) + "%"));
       quote.appendChild(parts);
-      if (q.devicesAvailable < q.count) {
+      if (!all && q.devicesAvailable < q.count) {
         quote.appendChild(text("p", "Only " + q.devicesAvailable + " matching devices are idle now: a deploy of "
           + q.count + " would be refused. Ask for fewer, or loosen the conditions.", "warning"));
       }

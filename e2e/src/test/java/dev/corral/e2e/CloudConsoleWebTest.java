@@ -43,6 +43,8 @@ class CloudConsoleWebTest extends BrowserTest {
         setValue("#duration", "2");
         browser.find("#name").sendKeys("console-job");
         browser.find("#cmd").sendKeys("echo hello from rank $CORRAL_RANK of the console; sleep 300");
+        new Select(browser.find("#onDeviceLoss")).selectByValue("fail");
+        setValue("#restart", "on-failure:2");
         String quote = browser.await("a quote for 2 devices for 2 hours", d -> {
             String shown = browser.find("#quote").getText();
             return shown.contains("Total for 2 × 2 h") ? shown : null;
@@ -58,6 +60,10 @@ class CloudConsoleWebTest extends BrowserTest {
                 .contains("[0] hello from rank 0 of the console") && browser.find("#logs").getText()
                 .contains("[1] hello from rank 1 of the console"));
         assertThat(browser.all("#ranks tbody tr")).hasSize(2);
+        ClusterView deployed = network.anonymous.withKey(alice.apiKey()).cluster(clusterId);
+        assertThat(deployed.onDeviceLoss()).isEqualTo("fail");
+        assertThat(deployed.restart()).isEqualTo("on-failure:2");
+        assertThat(browser.find(".facts").getText()).contains("or the cluster fails").contains("restart on-failure:2");
         browser.screenshot("cloud-cluster-running");
 
         assertThat(browser.contrastProblems()).as("text below AA contrast on the cluster's page").isEmpty();

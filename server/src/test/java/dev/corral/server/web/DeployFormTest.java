@@ -53,6 +53,21 @@ class DeployFormTest {
     }
 
     @Test
+    void theRecoveryFrameworkSshKeysAndAllMatchingDevicesReachTheRequest() {
+        DeployRequest request = form(Map.of("count", "all", "framework", "torch", "onDeviceLoss", "fail",
+                "restart", "on-failure:3", "sshKeys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ you@laptop\n\n")).deploy();
+
+        assertThat(request.count()).isNull();
+        assertThat(request.countAll()).isTrue();
+        assertThat(request.framework()).isEqualTo("torch");
+        assertThat(request.onDeviceLoss()).isEqualTo("fail");
+        assertThat(request.restart()).isEqualTo("on-failure:3");
+        assertThat(request.container().sshKeys()).containsExactly("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ you@laptop");
+        assertThat(form(Map.of("count", "all")).quote().count()).as("priced per device").isEqualTo(1);
+        assertThat(form(Map.of()).deploy().countAll()).isNull();
+    }
+
+    @Test
     void whatTheFormCannotReadIsRefusedWithoutQuotingASecret() {
         assertThatThrownBy(() -> form(Map.of("count", "two")).deploy()).isInstanceOf(Refusal.class)
                 .hasMessage("devices must be a whole number, not 'two'");
