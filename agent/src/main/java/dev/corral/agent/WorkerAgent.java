@@ -426,18 +426,21 @@ public final class WorkerAgent implements AutoCloseable {
     /** Whether no heartbeat has reached the coordinator for longer than the rank lease. */
     private boolean leaseRunOut() {
         Optional<Duration> lease = rankLease();
-        return lease.isPresent() && Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos).compareTo(lease.get()) > 0;
+        return lease.isPresent() && silentFor().compareTo(lease.get()) > 0;
+    }
+
+    /** How long since a heartbeat last reached the coordinator. */
+    private Duration silentFor() {
+        return Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos);
     }
 
     /** Stops every rank when no heartbeat has reached the coordinator for longer than the lease. */
     private void stopRanksPastLease() {
-        Optional<Duration> lease = rankLease();
-        Duration silent = Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos);
-        if (lease.isEmpty() || silent.compareTo(lease.get()) <= 0 || running.isEmpty()) {
+        if (!leaseRunOut() || running.isEmpty()) {
             return;
         }
         LOG.warn("no heartbeat has reached {} for {} s (lease {} s): stopping {} ranks", config.server(),
-                silent.toSeconds(), lease.get().toSeconds(), running.size());
+                silentFor().toSeconds(), rankLease().orElseThrow().toSeconds(), running.size());
         for (Map.Entry<String, RunningRank> entry : running.entrySet()) {
             if (stoppedForLease.add(entry.getKey())) {
                 Thread.ofVirtual().name("stop-" + entry.getKey()).start(() -> stop(entry.getValue()));

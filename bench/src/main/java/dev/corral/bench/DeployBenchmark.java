@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -283,13 +282,7 @@ final class DeployBenchmark {
     }
 
     private static void await(String what, Condition condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT_MAX);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("gave up waiting for " + what + " after " + WAIT_MAX.toMinutes() + " min");
-            }
-            Thread.sleep(STATE_POLL.toMillis());
-        }
+        BenchParties.await(what, WAIT_MAX, STATE_POLL, condition::holds);
     }
 
     private static void print(PrintWriter out, String format, Object... args) {

@@ -3,14 +3,11 @@ package dev.corral.bench;
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.Runtimes;
-import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
-import dev.corral.server.http.RateLimits;
-import dev.corral.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -41,20 +38,14 @@ final class HealBenchmark {
     private HealBenchmark() {}
 
     static void run(Duration heartbeatTimeout, int rounds, Path directory, PrintWriter out) throws Exception {
-        CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
-                .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
-                .withTimeouts(heartbeatTimeout, DeployBenchmark.POLL_WAIT, DeployBenchmark.DEPLOY_TIMEOUT,
-                        CoordinatorConfig.SWEEP_INTERVAL_DEFAULT)
-                .withChallenges(DeployBenchmark.CHALLENGE_MEAN_INTERVAL, DeployBenchmark.CHALLENGE_WORK, false);
+        CoordinatorConfig config = BenchParties.coordinator(directory, heartbeatTimeout,
+                CoordinatorConfig.SWEEP_INTERVAL_DEFAULT);
         try (Coordinator coordinator = Coordinator.start(config)) {
-            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
-            CorralClient anonymous = new CorralClient(url, null);
-            CorralClient admin = anonymous.withKey(config.adminKey());
-            CorralClient supplier = anonymous.withKey(anonymous.createAccount("bench-supplier").apiKey());
-            AccountCreated customerAccount = anonymous.createAccount("bench-customer");
-            admin.credit(customerAccount.accountId(), RankStartBenchmark.CUSTOMER_CREDIT_USD, "bench-credit");
-            CorralClient customer = anonymous.withKey(customerAccount.apiKey());
+            BenchParties parties = BenchParties.on(coordinator, config);
+            URI url = parties.url();
+            CorralClient anonymous = parties.anonymous();
+            CorralClient supplier = parties.supplier();
+            CorralClient customer = parties.customer();
             DeployRequest oneRank = new DeployRequest("bench-heal", null, true, null, 1, 1, null, Runtimes.PROCESS,
                     RANK_COMMAND, Map.of(), null, null).withRecovery("replace", null);
             List<WorkerAgent> agents = new ArrayList<>();
@@ -114,12 +105,6 @@ final class HealBenchmark {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT_MAX);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("timed out after " + WAIT_MAX.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(STATE_POLL.toMillis());
-        }
+        BenchParties.await(what, WAIT_MAX, STATE_POLL, condition);
     }
 }

@@ -4,15 +4,12 @@ import dev.corral.agent.AgentConfig;
 import dev.corral.agent.LocalImages;
 import dev.corral.agent.WorkerAgent;
 import dev.corral.core.Runtimes;
-import dev.corral.core.api.AccountCreated;
 import dev.corral.core.api.ClusterView;
 import dev.corral.core.api.ContainerSpec;
 import dev.corral.core.api.DeployRequest;
 import dev.corral.sdk.CorralClient;
 import dev.corral.server.Coordinator;
 import dev.corral.server.CoordinatorConfig;
-import dev.corral.server.http.RateLimits;
-import dev.corral.server.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -40,19 +37,14 @@ final class RankStartBenchmark {
     static final Duration STATE_POLL = Duration.ofMillis(20);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration PODMAN_WAIT_MAX = Duration.ofMinutes(2);
-    static final String CUSTOMER_CREDIT_USD = "1000";
     /** The demo's image: made here from the machine's static busybox when the engine lacks it. */
     static final String IMAGE_DEFAULT = "localhost/corral-demo/busybox:1";
 
     private RankStartBenchmark() {}
 
     static void run(String image, int rounds, Path directory, PrintWriter out) throws Exception {
-        CoordinatorConfig config = CoordinatorConfig.embedded(directory.resolve("coordinator"), 0)
-                .withAdminKey("bench-admin-key-" + System.nanoTime())
-                .withRateLimits(RateLimits.Policy.NONE).withTls(TlsSettings.PLAIN_HTTP)
-                .withTimeouts(CoordinatorConfig.HEARTBEAT_TIMEOUT_DEFAULT, DeployBenchmark.POLL_WAIT,
-                        DeployBenchmark.DEPLOY_TIMEOUT, DeployBenchmark.SWEEP_INTERVAL)
-                .withChallenges(DeployBenchmark.CHALLENGE_MEAN_INTERVAL, DeployBenchmark.CHALLENGE_WORK, false);
+        CoordinatorConfig config = BenchParties.coordinator(directory, CoordinatorConfig.HEARTBEAT_TIMEOUT_DEFAULT,
+                DeployBenchmark.SWEEP_INTERVAL);
         if (image.equals(IMAGE_DEFAULT)) {
             LocalImages.Made made = LocalImages.busybox(image);
             if (made.image().isEmpty()) {
@@ -61,13 +53,11 @@ final class RankStartBenchmark {
         }
         podman(List.of("image", "exists", image), "image " + image + " is not in the engine: load one or pass --image");
         try (Coordinator coordinator = Coordinator.start(config)) {
-            URI url = URI.create("http://127.0.0.1:" + coordinator.port());
-            CorralClient anonymous = new CorralClient(url, null);
-            CorralClient admin = anonymous.withKey(config.adminKey());
-            CorralClient supplier = anonymous.withKey(anonymous.createAccount("bench-supplier").apiKey());
-            AccountCreated customerAccount = anonymous.createAccount("bench-customer");
-            admin.credit(customerAccount.accountId(), CUSTOMER_CREDIT_USD, "bench-credit");
-            CorralClient customer = anonymous.withKey(customerAccount.apiKey());
+            BenchParties parties = BenchParties.on(coordinator, config);
+            URI url = parties.url();
+            CorralClient anonymous = parties.anonymous();
+            CorralClient supplier = parties.supplier();
+            CorralClient customer = parties.customer();
             try (WorkerAgent agent = WorkerAgent.start(AgentConfig.of(url, supplier.joinToken().token(),
                     directory.resolve("agent"), true).withHeartbeatInterval(HEARTBEAT_INTERVAL)
                     .withBandwidthProbeInterval(Duration.ZERO).withNvidiaSmi("/nonexistent/nvidia-smi"))) {
@@ -130,13 +120,7 @@ final class RankStartBenchmark {
     }
 
     private static void awaitIdle(CorralClient anonymous) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT_MAX);
-        while (anonymous.networkStats().devicesIdle() < 1) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the device did not become idle within " + WAIT_MAX.toMinutes() + " min");
-            }
-            Thread.sleep(STATE_POLL.toMillis());
-        }
+        BenchParties.await("the device idle", WAIT_MAX, STATE_POLL, () -> anonymous.networkStats().devicesIdle() >= 1);
     }
 
     /** The time {@code podman run -d} takes to start the same command in the same image; the container is removed after. */

@@ -8,7 +8,6 @@ import dev.corral.core.EndReason;
 import dev.corral.core.GpuModel;
 import dev.corral.core.RankState;
 import dev.corral.core.protocol.RankPulling;
-import dev.corral.proofs.Reputation;
 import dev.corral.scheduler.ClusterRequest;
 import dev.corral.scheduler.DevicePool;
 import dev.corral.scheduler.Layout;
@@ -28,8 +27,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -72,25 +73,30 @@ public final class ClusterSweep {
     public void sweep(List<DeviceRow> wentOffline) {
         Instant now = clock.instant();
         Duration deployTimeout = ends.deployTimeout();
+        // The clusters with lost ranks: those found so in the one read of the active clusters, and those that
+        // lose a rank below.
+        Set<ClusterId> toHeal = new LinkedHashSet<>();
         for (ClusterRow cluster : db.transaction(c -> clusters.active(c))) {
             if (cluster.state() == ClusterState.RUNNING && !now.isBefore(cluster.expiresAt())) {
-                ends.end(cluster.id(), ClusterState.EXPIRED, EndReason.DEADLINE, "its paid time of " + cluster.hours() + " h ran out");
+                ends.end(cluster.id(), ClusterState.EXPIRED, EndReason.DEADLINE, "its paid time of " + cluster.hours()
+                        + " h ran out");
             } else if (cluster.state() != ClusterState.RUNNING && !now.isBefore(cluster.createdAt().plus(deployTimeout))
                     && deploymentTimedOut(cluster.createdAt(), deployTimeout,
                             db.transaction(c -> clusters.lastPullReport(c, cluster.id())), now)) {
-                ends.end(cluster.id(), ClusterState.FAILED, EndReason.NO_CAPACITY, "deployment timed out after " + deployTimeout.toSeconds()
-                        + " s: not every rank started");
+                ends.end(cluster.id(), ClusterState.FAILED, EndReason.NO_CAPACITY, "deployment timed out after "
+                        + deployTimeout.toSeconds() + " s: not every rank started");
+            } else if (cluster.ranksLost() > 0) {
+                toHeal.add(cluster.id());
             }
         }
         for (DeviceRow device : wentOffline) {
-            if (device.cluster() != null && !replaceWaiting(device)) {
-                markLost(device);
+            if (device.cluster() != null && !replaceWaiting(device) && markLost(device)) {
+                toHeal.add(device.cluster());
             }
         }
-        for (ClusterRow cluster : db.transaction(c -> clusters.active(c))) {
-            if (cluster.ranksLost() > 0) {
-                heal(cluster);
-            }
+        for (ClusterId id : toHeal) {
+            db.transaction(c -> clusters.byId(c, id)).filter(cluster -> !cluster.state().isFinal())
+                    .ifPresent(this::heal);
         }
     }
 
@@ -129,26 +135,24 @@ public final class ClusterSweep {
                     || !clusters.moveWaitingRank(c, id, rank, lost.id(), fresh.device(), fresh.owner())) {
                 return false;
             }
-            writes.releaseOne(lost.id());
-            writes.recordStanding(lost.id(), s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            writes.abandoned(lost.id(), clock.instant());
             return true;
         });
     }
 
     /**
      * The device's live ranks are lost when it was last seen, if its cluster is still active: the
-     * device is let go (it abandoned the job) and the ranks wait for another device.
+     * device is let go (it abandoned the job) and the ranks wait for another device. True if any was.
      */
-    private void markLost(DeviceRow device) {
-        devices.transaction((c, writes) -> {
+    private boolean markLost(DeviceRow device) {
+        return devices.transaction((c, writes) -> {
             ClusterRow cluster = clusters.lock(c, device.cluster()).orElseThrow();
-            if (!cluster.state().isFinal()
-                    && clusters.ranksLostWith(c, device.cluster(), device.id(), device.lastSeenAt()) > 0) {
-                writes.releaseOne(device.id());
-                writes.recordStanding(device.id(),
-                        s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            if (cluster.state().isFinal()
+                    || clusters.ranksLostWith(c, device.cluster(), device.id(), device.lastSeenAt()) == 0) {
+                return false;
             }
-            return null;
+            writes.abandoned(device.id(), clock.instant());
+            return true;
         });
     }
 
@@ -171,8 +175,8 @@ public final class ClusterSweep {
             });
             if (!moved && DeployOrder.ON_LOSS_FAIL.equals(cluster.onDeviceLoss())
                     && !clock.instant().isBefore(rank.endedAt().plus(replacementWait))) {
-                ends.end(id, ClusterState.FAILED, EndReason.DEVICE_LOST, "device " + rank.device() + " stopped responding and no device "
-                        + "took its rank within " + replacementWait.toSeconds() + " s");
+                ends.end(id, ClusterState.FAILED, EndReason.DEVICE_LOST, "device " + rank.device()
+                        + " stopped responding and no device took its rank within " + replacementWait.toSeconds() + " s");
                 return;
             }
         }

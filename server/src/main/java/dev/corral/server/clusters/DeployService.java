@@ -119,9 +119,10 @@ public final class DeployService {
      * that matches at that moment, and is sized again if some were taken meanwhile.
      */
     private ClusterView deployOnce(AccountId owner, DeployOrder asked, boolean all, Optional<String> key) {
+        // A device-hour's price does not depend on how many devices are asked for.
+        Money price = quotes.pricePerDeviceHour(owner, asked);
         for (int attempt = 1; attempt <= PLACEMENT_ATTEMPTS_MAX; attempt++) {
-            DeployOrder order = all ? asked.withCount(allMatching(owner, asked)) : asked;
-            Money price = quotes.pricePerDeviceHour(owner, order);
+            DeployOrder order = all ? asked.withCount(allMatching(owner, asked, price)) : asked;
             Money total = price.times(order.request().count()).times(order.request().hours());
             List<DevicePool.Chosen> chosen;
             try {
@@ -156,8 +157,7 @@ public final class DeployService {
      * How many devices a deploy for all takes: every idle one that matches it now, less those
      * kept back for staked customers (unless this one is), at most {@link DeployRequest#COUNT_MAX}.
      */
-    private int allMatching(AccountId owner, DeployOrder order) {
-        Money price = quotes.pricePerDeviceHour(owner, order);
+    private int allMatching(AccountId owner, DeployOrder order, Money price) {
         long stakeIo = Placements.customerStakeIo(db, stakes, owner);
         int matching = devices.matching(Placements.of(order.request(), order.placement(), price, order.layout(),
                 stakeIo, PoolDevice.runtimeBit(order.type())));

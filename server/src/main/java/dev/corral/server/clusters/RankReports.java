@@ -16,7 +16,6 @@ import dev.corral.core.protocol.RankExited;
 import dev.corral.core.protocol.RankPulling;
 import dev.corral.core.protocol.RankStarted;
 import dev.corral.core.protocol.WorkPoll;
-import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
 import dev.corral.server.devices.DeviceState;
 import dev.corral.server.metrics.Meters;
@@ -258,8 +257,7 @@ public final class RankReports {
                     || clusters.ranksLostWith(c, id, device, clock.instant()) == 0) {
                 return false;
             }
-            writes.releaseOne(device);
-            writes.recordStanding(device, s -> Reputation.record(s, Reputation.Event.JOB_ABANDONED, clock.instant()));
+            writes.abandoned(device, clock.instant());
             return true;
         });
     }

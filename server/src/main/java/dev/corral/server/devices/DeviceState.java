@@ -191,6 +191,12 @@ public final class DeviceState {
             reread.add(id);
         }
 
+        /** Frees a device that abandoned its cluster's job (lost, or dropped before its rank started); its reputation records it. */
+        public void abandoned(DeviceId id, Instant at) throws SQLException {
+            releaseOne(id);
+            recordStanding(id, standing -> Reputation.record(standing, Reputation.Event.JOB_ABANDONED, at));
+        }
+
         /** Frees the devices of an ended cluster, with their standings as the end left them; each is woken. */
         public void releaseCluster(ClusterId cluster, Collection<DeviceId> ofCluster,
                 Map<DeviceId, Reputation.Standing> changed, Instant at) throws SQLException {
