@@ -90,3 +90,51 @@ multiply(const unsigned int* a, const unsigned int* b, unsigned int* c, int widt
         *reinterpret_cast<uint4*>(&c[(row0 + ty * 4 + r) * width + col0 + tx * 4]) = out;
     }
 }
+
+// The memory part (dev.corral.proofs.MemoryWalk): a table filling most of the card's memory,
+// then walks reading it at random.
+#define GOLDEN_GAMMA 0x9E3779B97F4A7C15ull
+#define MIX_1 0xBF58476D1CE4E5B9ull
+#define MIX_2 0x94D049BB133111EBull
+#define TAG_ITEM 0x4Dull
+#define TAG_WALKER 0x57ull
+
+// SplitMix64's finaliser: MemoryWalk.mix.
+__device__ __forceinline__ unsigned long long mix(unsigned long long z) {
+    z = (z ^ (z >> 30)) * MIX_1;
+    z = (z ^ (z >> 27)) * MIX_2;
+    return z ^ (z >> 31);
+}
+
+// Items [first, first + count) of the table, each `rounds` rounds from the seed and its index:
+// MemoryWalk.item.
+extern "C" __global__ void memoryFill(unsigned long long* table, unsigned long long seed, long long first,
+                                      long long count, int rounds) {
+    for (long long p = blockIdx.x * (long long) blockDim.x + threadIdx.x; p < count;
+         p += (long long) gridDim.x * blockDim.x) {
+        unsigned long long index = first + p;
+        unsigned long long z = seed ^ (TAG_ITEM * GOLDEN_GAMMA) ^ (index * MIX_1);
+        for (int round = 0; round < rounds; round++) {
+            z = mix(z + GOLDEN_GAMMA);
+        }
+        table[index] = z;
+    }
+}
+
+// Walkers [first, first + count), one a thread; walker first + w leaves its final state in
+// states[w]. Each step reads the item the state points at (the high half of state x items) and
+// mixes it in: MemoryWalk.walk.
+extern "C" __global__ void memoryWalk(const unsigned long long* table, unsigned long long* states,
+                                      unsigned long long seed, long long items, int steps, long long first,
+                                      int count) {
+    int w = blockIdx.x * blockDim.x + threadIdx.x;
+    if (w >= count) {
+        return;
+    }
+    unsigned long long walker = first + w;
+    unsigned long long state = mix(seed ^ (TAG_WALKER * GOLDEN_GAMMA) ^ (walker * MIX_1));
+    for (int step = 0; step < steps; step++) {
+        state = mix(state ^ table[__umul64hi(state, (unsigned long long) items)]);
+    }
+    states[w] = state;
+}

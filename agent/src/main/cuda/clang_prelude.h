@@ -16,3 +16,7 @@ __device__ inline uint4 make_uint4(unsigned int x, unsigned int y, unsigned int 
     uint4 v = {x, y, z, w};
     return v;
 }
+
+__device__ inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return __nvvm_mulhi_ull(a, b);
+}

@@ -31,6 +31,10 @@ struct __attribute__((aligned(16))) uint4 {
     unsigned int x, y, z, w;
 };
 
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return static_cast<unsigned long long>((static_cast<unsigned __int128>(a) * b) >> 64);
+}
+
 inline uint4 make_uint4(unsigned int x, unsigned int y, unsigned int z, unsigned int w) {
     return uint4{x, y, z, w};
 }

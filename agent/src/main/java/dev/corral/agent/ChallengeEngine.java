@@ -1,6 +1,7 @@
 package dev.corral.agent;
 
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,6 +17,9 @@ public interface ChallengeEngine extends AutoCloseable {
 
     /** The product and its commitment, given up (CancellationException) as soon as {@code giveUp} says so. */
     MatrixChallenge.Answer compute(MatrixChallenge.Spec spec, BooleanSupplier giveUp);
+
+    /** A GPU challenge's memory part: the table in memory, the walks over it and their commitment; given up likewise. */
+    MemoryWalk.Answer walk(MemoryWalk.Spec spec, BooleanSupplier giveUp);
 
     @Override
     void close();

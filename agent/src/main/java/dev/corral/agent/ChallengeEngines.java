@@ -3,6 +3,7 @@ package dev.corral.agent;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ public final class ChallengeEngines {
             @Override
             public MatrixChallenge.Answer compute(MatrixChallenge.Spec spec, BooleanSupplier giveUp) {
                 return MatrixChallenge.compute(spec, giveUp);
+            }
+
+            @Override
+            public MemoryWalk.Answer walk(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
+                return MemoryWalk.compute(spec, giveUp);
             }
 
             @Override

@@ -7,6 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Reference;
@@ -21,7 +22,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Computes challenges on the first NVIDIA GPU through the driver API: builds A and B on the
  * card from the seed, multiplies them with the kernel in agent/src/main/cuda/challenge.cu
- * (loaded as PTX), copies C back a band of rows at a time and commits to it on the CPU.
+ * (loaded as PTX), copies C back a band of rows at a time and commits to it on the CPU; then
+ * fills the memory part's table on the card and walks it, and commits to the walks' ends.
  * CUDA binds its context to an operating-system thread, so all GPU work runs on one platform
  * thread that this engine owns; challenges therefore run on the card one at a time.
  */
@@ -34,9 +36,17 @@ public final class CudaChallengeEngine implements ChallengeEngine {
     static final int BAND_ROWS = 1_024;
     static final int FILL_BLOCKS = 4_096;
     static final int FILL_THREADS = 256;
+    /** Items of the memory part's table filled a launch (2 GiB): the giving-up check runs between launches. */
+    static final long TABLE_ITEMS_PER_LAUNCH = 1L << 28;
+    /** Walkers a launch (32 MiB of final states, copied back at once); the giving-up check runs between launches. */
+    static final int WALKERS_PER_LAUNCH = 1 << 22;
+    static final int WALK_THREADS = 256;
 
     /** How long the last challenge's phases took on the card, in nanoseconds: for `corral bench challenge`. */
     public record Phases(long fillNanos, long multiplyNanos, long copyNanos, long commitNanos) {}
+
+    /** How long the last memory part's phases took, in nanoseconds: the table filled, the walks (copies included), the commitment. */
+    public record MemoryPhases(long fillNanos, long walkNanos, long commitNanos) {}
 
     private final CudaDriver cuda;
     private final ExecutorService thread;
@@ -45,10 +55,13 @@ public final class CudaChallengeEngine implements ChallengeEngine {
     private final Pointer module;
     private final Pointer fill;
     private final Pointer multiply;
+    private final Pointer memoryFill;
+    private final Pointer memoryWalk;
     private volatile Phases lastPhases;
+    private volatile MemoryPhases lastMemoryPhases;
 
     private CudaChallengeEngine(CudaDriver cuda, ExecutorService thread, int device, String name, Pointer module,
-            Pointer fill, Pointer multiply) {
+            Pointer fill, Pointer multiply, Pointer memoryFill, Pointer memoryWalk) {
         this.cuda = cuda;
         this.thread = thread;
         this.device = device;
@@ -56,6 +69,8 @@ public final class CudaChallengeEngine implements ChallengeEngine {
         this.module = module;
         this.fill = fill;
         this.multiply = multiply;
+        this.memoryFill = memoryFill;
+        this.memoryWalk = memoryWalk;
     }
 
     /** Opens the first GPU; throws CudaException, saying why, when it cannot (no driver, no card, PTX refused). */
@@ -85,18 +100,21 @@ public final class CudaChallengeEngine implements ChallengeEngine {
                 check(cuda, cuda.cuCtxSetCurrent(context.getValue()), "cuCtxSetCurrent");
                 PointerByReference module = new PointerByReference();
                 check(cuda, cuda.cuModuleLoadData(module, ptx()), "cuModuleLoadData (the challenge kernels' PTX)");
-                PointerByReference fill = new PointerByReference();
-                check(cuda, cuda.cuModuleGetFunction(fill, module.getValue(), "fill"), "cuModuleGetFunction(fill)");
-                PointerByReference multiply = new PointerByReference();
-                check(cuda, cuda.cuModuleGetFunction(multiply, module.getValue(), "multiply"),
-                        "cuModuleGetFunction(multiply)");
                 return new CudaChallengeEngine(cuda, thread, device.getValue(), Native.toString(name),
-                        module.getValue(), fill.getValue(), multiply.getValue());
+                        module.getValue(), function(cuda, module.getValue(), "fill"),
+                        function(cuda, module.getValue(), "multiply"), function(cuda, module.getValue(), "memoryFill"),
+                        function(cuda, module.getValue(), "memoryWalk"));
             });
         } catch (RuntimeException e) {
             thread.shutdownNow();
             throw e;
         }
+    }
+
+    private static Pointer function(CudaDriver cuda, Pointer module, String name) {
+        PointerByReference function = new PointerByReference();
+        check(cuda, cuda.cuModuleGetFunction(function, module, name), "cuModuleGetFunction(" + name + ")");
+        return function.getValue();
     }
 
     @Override
@@ -117,6 +135,11 @@ public final class CudaChallengeEngine implements ChallengeEngine {
     /** The phases of the last challenge computed, or null before the first. */
     public Phases lastPhases() {
         return lastPhases;
+    }
+
+    /** The phases of the last memory part computed, or null before the first. */
+    public MemoryPhases lastMemoryPhases() {
+        return lastMemoryPhases;
     }
 
     @Override
@@ -148,9 +171,7 @@ public final class CudaChallengeEngine implements ChallengeEngine {
             band = host.getValue();
             int[][] rows = new int[n][];
             for (int first = 0; first < n; first += BAND_ROWS) {
-                if (giveUp.getAsBoolean()) {
-                    throw new CancellationException("challenge given up at row " + first);
-                }
+                giveUpIf(giveUp, "at row " + first);
                 int bandRows = Math.min(BAND_ROWS, width - first);
                 long launched = System.nanoTime();
                 launch(multiply, width / TILE, bandRows / TILE, BLOCK_THREADS, BLOCK_THREADS, a, b, c, width, first);
@@ -177,6 +198,67 @@ public final class CudaChallengeEngine implements ChallengeEngine {
                     cuda.cuMemFree_v2(pointer);
                 }
             }
+        }
+    }
+
+    @Override
+    public MemoryWalk.Answer walk(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
+        return onThread(thread, () -> walkHere(spec, giveUp));
+    }
+
+    /**
+     * The table in one allocation of the card's memory (a card holding less than the claim fails
+     * here, and the challenge goes unanswered), filled and walked in launches, each launch's
+     * final states copied back through pinned memory; the commitment on the CPU.
+     */
+    private MemoryWalk.Answer walkHere(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
+        int batch = Math.min(WALKERS_PER_LAUNCH, spec.walkers());
+        long table = 0;
+        long states = 0;
+        Pointer host = null;
+        try {
+            long start = System.nanoTime();
+            table = allocate(spec.tableBytes());
+            for (long first = 0; first < spec.items(); first += TABLE_ITEMS_PER_LAUNCH) {
+                giveUpIf(giveUp, "filling its table");
+                launch(memoryFill, FILL_BLOCKS, 1, FILL_THREADS, 1, table, spec.seed(), first,
+                        Math.min(TABLE_ITEMS_PER_LAUNCH, spec.items() - first), spec.rounds());
+                check(cuda, cuda.cuCtxSynchronize(), "memoryFill");
+            }
+            long filled = System.nanoTime();
+            states = allocate(8L * batch);
+            PointerByReference pinned = new PointerByReference();
+            check(cuda, cuda.cuMemAllocHost_v2(pinned, 8L * batch), "cuMemAllocHost");
+            host = pinned.getValue();
+            long[] finals = new long[spec.walkers()];
+            for (int first = 0; first < spec.walkers(); first += batch) {
+                giveUpIf(giveUp, "walking");
+                int count = Math.min(batch, spec.walkers() - first);
+                launch(memoryWalk, (count + WALK_THREADS - 1) / WALK_THREADS, 1, WALK_THREADS, 1, table, states,
+                        spec.seed(), spec.items(), spec.steps(), (long) first, count);
+                check(cuda, cuda.cuCtxSynchronize(), "memoryWalk");
+                check(cuda, cuda.cuMemcpyDtoH_v2(host, states, 8L * count), "cuMemcpyDtoH");
+                host.read(0, finals, first, count);
+            }
+            long walked = System.nanoTime();
+            MemoryWalk.Answer answer = MemoryWalk.commit(finals);
+            lastMemoryPhases = new MemoryPhases(filled - start, walked - filled, System.nanoTime() - walked);
+            return answer;
+        } finally {
+            if (host != null) {
+                cuda.cuMemFreeHost(host);
+            }
+            for (long pointer : new long[] {table, states}) {
+                if (pointer != 0) {
+                    cuda.cuMemFree_v2(pointer);
+                }
+            }
+        }
+    }
+
+    private static void giveUpIf(BooleanSupplier giveUp, String phase) {
+        if (giveUp.getAsBoolean()) {
+            throw new CancellationException("challenge given up " + phase);
         }
     }
 

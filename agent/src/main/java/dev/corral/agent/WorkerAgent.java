@@ -24,6 +24,7 @@ import dev.corral.core.protocol.RegisterRequest;
 import dev.corral.core.protocol.WorkPoll;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -551,12 +553,17 @@ public final class WorkerAgent implements AutoCloseable {
             }
             Thread.ofVirtual().name("challenge-" + task.challengeId()).start(() -> {
                 try {
+                    BooleanSupplier late = () -> config.clock().instant().isAfter(task.deadline());
+                    MemoryWalk.Spec memory = task.memory() == null ? null : MemoryWalk.Spec.of(task.seed(), task.memory());
                     MatrixChallenge.Answer answer = engine.compute(new MatrixChallenge.Spec(task.seed(), task.size()),
-                            () -> config.clock().instant().isAfter(task.deadline()));
-                    ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root()));
+                            late);
+                    MemoryWalk.Answer walks = memory == null ? null : engine.walk(memory, late);
+                    ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root(),
+                            walks == null ? null : walks.root()));
                     if (rows.rows().length > 0) {
-                        String outcome = client.open(device, task.challengeId(),
-                                new ChallengeOpening(MatrixChallenge.open(answer, rows.rows())));
+                        String outcome = client.open(device, task.challengeId(), new ChallengeOpening(
+                                MatrixChallenge.open(answer, rows.rows()), walks == null || rows.walkRows() == null
+                                        ? null : MemoryWalk.open(walks, rows.walkRows())));
                         LOG.info("challenge {}: {}", task.challengeId(), outcome);
                     }
                 } catch (IOException | IllegalArgumentException | CancellationException

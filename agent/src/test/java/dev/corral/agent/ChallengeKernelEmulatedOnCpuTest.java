@@ -3,9 +3,11 @@ package dev.corral.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,14 +56,39 @@ class ChallengeKernelEmulatedOnCpuTest {
         assertThat(emulated(spec, CudaChallengeEngine.BAND_ROWS)).isDeepEqualTo(MatrixChallenge.compute(spec).rows());
     }
 
-    private static int[][] emulated(MatrixChallenge.Spec spec, int bandRows) throws Exception {
-        Path output = directory.resolve("c.txt");
-        Process run = new ProcessBuilder(binary.toString(), Long.toUnsignedString(spec.seed()),
-                Integer.toString(spec.size()), Integer.toString(bandRows)).redirectOutput(output.toFile())
+    @Test
+    void theMemoryKernelsGiveTheCpuPathsWalksOverSeveralLaunchesAndForAnySeed() throws Exception {
+        for (long seed : new long[] {42, -1L}) {
+            // a table of an odd number of items, filled in three launches; walkers in two launches and a part
+            MemoryWalk.Spec spec = new MemoryWalk.Spec(seed, 5_001, 3, 5 * MemoryWalk.WALKERS_PER_ROW, 20);
+            assertThat(emulatedWalks(spec, 2_000, 2 * MemoryWalk.WALKERS_PER_ROW)).as("seed %d", seed)
+                    .containsExactly(Arrays.stream(MemoryWalk.compute(spec, () -> false).rows()).flatMapToLong(
+                            Arrays::stream).toArray());
+        }
+    }
+
+    private static long[] emulatedWalks(MemoryWalk.Spec spec, long itemsPerLaunch, int walkersPerLaunch)
+            throws Exception {
+        List<String> lines = run("memory", Long.toUnsignedString(spec.seed()), Long.toString(spec.items()),
+                Integer.toString(spec.rounds()), Integer.toString(spec.walkers()), Integer.toString(spec.steps()),
+                Long.toString(itemsPerLaunch), Integer.toString(walkersPerLaunch));
+        return lines.stream().mapToLong(Long::parseUnsignedLong).toArray();
+    }
+
+    private static List<String> run(String... arguments) throws Exception {
+        Path output = directory.resolve("out.txt");
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(arguments));
+        Process run = new ProcessBuilder(command).redirectOutput(output.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertThat(run.waitFor(RUN_WAIT_SECONDS, TimeUnit.SECONDS)).as("emulation finished").isTrue();
         assertThat(run.exitValue()).isZero();
-        List<String> lines = Files.readAllLines(output);
+        return Files.readAllLines(output);
+    }
+
+    private static int[][] emulated(MatrixChallenge.Spec spec, int bandRows) throws Exception {
+        List<String> lines = run(Long.toUnsignedString(spec.seed()), Integer.toString(spec.size()),
+                Integer.toString(bandRows));
         return lines.stream().map(line -> Arrays.stream(line.split(" ")).mapToInt(Integer::parseInt).toArray())
                 .toArray(int[][]::new);
     }

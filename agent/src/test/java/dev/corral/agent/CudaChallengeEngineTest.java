@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.DeviceKind;
 import dev.corral.core.HardwareSpec;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.regex.Matcher;
@@ -90,7 +94,39 @@ class CudaChallengeEngineTest {
     }
 
     @Test
-    void theShippedPtxDeclaresBothKernelsWithTheParametersTheEngineLaunchesThemWith() throws Exception {
+    @EnabledIf("aGpuEngineOpens")
+    void theGpuWalksGiveTheCpuPathsBitsOverSeveralLaunches() {
+        MemoryWalk.Spec spec = new MemoryWalk.Spec(0x5EED, CudaChallengeEngine.TABLE_ITEMS_PER_LAUNCH + 1_000, 2,
+                CudaChallengeEngine.WALKERS_PER_LAUNCH + 2 * MemoryWalk.WALKERS_PER_ROW, 3);
+        assertThat(engine.walk(spec, () -> false).root()).isEqualTo(MemoryWalk.compute(spec, () -> false).root());
+    }
+
+    /**
+     * The memory part sized for the card itself, as the coordinator sizes it: it fits in the
+     * card's memory, passes the check, and finishes within the deadline for the claim; the
+     * phases are printed for BENCHMARKS.md.
+     */
+    @Test
+    @EnabledIf("aGpuEngineOpens")
+    void aMemoryPartForThisCardFitsPassesAndFinishesInTime() {
+        // a listed card is proven for the catalog's memory, whatever the claim says
+        HardwareSpec claim = new HardwareSpec(DeviceKind.GPU, engine.gpuName(), 1, 1, "any", "cpu", 16, 131_072);
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(claim, true, ChallengePolicy.WORK_STANDARD);
+        assertThat(sizing.memory()).as("a memory part for %s", engine.gpuName()).isNotNull();
+        MemoryWalk.Spec spec = MemoryWalk.Spec.of(11, sizing.memory());
+        long start = System.nanoTime();
+        MemoryWalk.Answer answer = engine.walk(spec, () -> false);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        System.out.printf("memory part on %s: %s; phases %s; %s of the deadline %s%n", engine.gpuName(),
+                sizing.memory(), engine.lastMemoryPhases(), took, sizing.deadline());
+        SplittableRandom random = new SplittableRandom(11);
+        int[] rows = MemoryWalk.rowsToCheck(spec, random);
+        assertThat(MemoryWalk.verify(spec, answer.root(), rows, MemoryWalk.open(answer, rows), random)).isTrue();
+        assertThat(took).isLessThan(sizing.deadline());
+    }
+
+    @Test
+    void theShippedPtxDeclaresTheKernelsWithTheParametersTheEngineLaunchesThemWith() throws Exception {
         String ptx;
         try (var in = CudaChallengeEngine.class.getResourceAsStream(CudaChallengeEngine.PTX_RESOURCE)) {
             assertThat(in).as(CudaChallengeEngine.PTX_RESOURCE).isNotNull();
@@ -98,12 +134,20 @@ class CudaChallengeEngineTest {
         }
         // fill(matrix, seed, tag, n, width) and multiply(a, b, c, width, firstRow): three 64-bit, two 32-bit.
         for (String kernel : new String[] {"fill", "multiply"}) {
-            Matcher entry = Pattern.compile("\\.visible \\.entry " + kernel + "\\(([^)]*)\\)").matcher(ptx);
-            assertThat(entry.find()).as("entry %s", kernel).isTrue();
-            assertThat(Pattern.compile("\\.param \\.(u64|u32)").matcher(entry.group(1)).results()
-                    .map(m -> m.group(1)).toList()).as(kernel).containsExactly("u64", "u64", "u64", "u32", "u32");
+            assertThat(parameters(ptx, kernel)).as(kernel).containsExactly("u64", "u64", "u64", "u32", "u32");
         }
+        // memoryFill(table, seed, first, count, rounds); memoryWalk(table, states, seed, items, steps, first, count)
+        assertThat(parameters(ptx, "memoryFill")).containsExactly("u64", "u64", "u64", "u64", "u32");
+        assertThat(parameters(ptx, "memoryWalk")).containsExactly("u64", "u64", "u64", "u64", "u32", "u64", "u32");
         assertThat(ptx).contains(".version 7.0", ".target sm_75");
+    }
+
+    /** The widths of a kernel's parameters, in order, as the PTX declares them. */
+    private static List<String> parameters(String ptx, String kernel) {
+        Matcher entry = Pattern.compile("\\.visible \\.entry " + kernel + "\\(([^)]*)\\)").matcher(ptx);
+        assertThat(entry.find()).as("entry %s", kernel).isTrue();
+        return Pattern.compile("\\.param \\.(u64|u32)").matcher(entry.group(1)).results().map(m -> m.group(1))
+                .toList();
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.corral.core.protocol.ChallengeTask;
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import dev.corral.core.api.DeviceView;
 import dev.corral.proofs.Reputation;
 import dev.corral.sdk.CorralClient;
@@ -90,16 +91,16 @@ class ChallengeTest extends NetworkTest {
                 new MatrixChallenge.Spec(honestTask.seed(), honestTask.size()));
         String copied = "/agent/v1/challenges/" + copierTask.challengeId();
         int[] rows = Json.mapper().readValue(copier.signedSend("POST", copied + "/commit",
-                RawAgent.json(new ChallengeCommit(honestAnswer.root()))).body(), ChallengeRows.class).rows();
+                RawAgent.json(new ChallengeCommit(honestAnswer.root(), null))).body(), ChallengeRows.class).rows();
         assertThat(copier.signedSend("POST", copied + "/open",
-                RawAgent.json(new ChallengeOpening(MatrixChallenge.open(honestAnswer, rows)))).body()).contains("WRONG");
+                RawAgent.json(new ChallengeOpening(MatrixChallenge.open(honestAnswer, rows), null))).body()).contains("WRONG");
         assertThat(honest.answer(honestTask, true)).contains("PASSED");
 
         ChallengeTask slowTask = challengeOf(slow);
         network.clock.advance(Duration.between(network.clock.instant(), slowTask.deadline()).plusSeconds(1));
         MatrixChallenge.Answer late = MatrixChallenge.compute(new MatrixChallenge.Spec(slowTask.seed(), slowTask.size()));
         assertThat(slow.signedSend("POST", "/agent/v1/challenges/" + slowTask.challengeId() + "/commit",
-                RawAgent.json(new ChallengeCommit(late.root()))).body()).contains("\"rows\":[]");
+                RawAgent.json(new ChallengeCommit(late.root(), null))).body()).contains("\"rows\":[]");
         assertThat(owner.device(slow.deviceId).lastChallenge()).startsWith("LATE");
         assertThat(owner.device(slow.deviceId).status()).as("never verified").isEqualTo("UNVERIFIED");
         assertThat(owner.device(copier.deviceId).reputation()).isLessThan(owner.device(slow.deviceId).reputation())
@@ -114,7 +115,7 @@ class ChallengeTest extends NetworkTest {
 
         ChallengeTask task = challengeOf(liar);
         String commit = "/agent/v1/challenges/" + task.challengeId() + "/commit";
-        byte[] root = RawAgent.json(new ChallengeCommit("ab".repeat(32)));
+        byte[] root = RawAgent.json(new ChallengeCommit("ab".repeat(32), null));
         assertThat(silent.signedSend("POST", commit, root).statusCode()).as("another device's challenge").isEqualTo(404);
         HttpResponse<String> asked = liar.signedSend("POST", commit, root);
         assertThat(asked.statusCode()).isEqualTo(200);
@@ -126,7 +127,7 @@ class ChallengeTest extends NetworkTest {
             made.add(new OpenedRow(row, new long[task.size()], List.of()));
         }
         HttpResponse<String> outcome = liar.signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/open",
-                RawAgent.json(new ChallengeOpening(made)));
+                RawAgent.json(new ChallengeOpening(made, null)));
         assertThat(outcome.body()).contains("WRONG");
         assertThat(owner.device(liar.deviceId).lastChallenge()).startsWith("WRONG");
 
@@ -164,6 +165,41 @@ class ChallengeTest extends NetworkTest {
             assertThat(owner.device(gpu.deviceId).status()).isEqualTo("UNVERIFIED");
             assertThat(owner.device(gpu.deviceId).reputation()).isLessThan(owner.device(cpu.deviceId).reputation());
         }
+    }
+
+    /**
+     * A GPU on the GPU engine must hold the memory it claims: its challenge has a memory part
+     * whose table fills most of it. The card here is one the catalog does not list, claiming
+     * 4 MiB, so the walks run in a test (RawAgent computes on the CPU what the GPU engine's
+     * kernels compute). An honest answer passes; one walked over half the table, as a card
+     * holding half the claimed memory would walk it, is WRONG; a commitment without the walks
+     * is refused and changes nothing.
+     */
+    @Test
+    void aGpuMustWalkATableFillingTheMemoryItClaims() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        HardwareSpec small = new HardwareSpec(DeviceKind.GPU, "Corral Test Accelerator", 1, 4, "1.0", "raw test CPU",
+                2, 2048);
+        RawAgent honest = registered(network, owner, small, List.of("process", "cuda"));
+        RawAgent halfMemory = registered(network, owner, small, List.of("process", "cuda"));
+
+        ChallengeTask task = challengeOf(honest);
+        assertThat(task.memory()).isNotNull();
+        assertThat(8 * task.memory().items()).as("the table's bytes")
+                .isEqualTo((long) (4 * 1024 * 1024 * ChallengePolicy.MEMORY_FILL_SHARE) / 8 * 8);
+        assertThat(honest.answer(task, true)).contains("PASSED");
+        assertThat(owner.device(honest.deviceId).status()).isEqualTo("IDLE");
+
+        ChallengeTask halfTask = challengeOf(halfMemory);
+        String commit = "/agent/v1/challenges/" + halfTask.challengeId() + "/commit";
+        HttpResponse<String> noWalks = halfMemory.signedSend("POST", commit,
+                RawAgent.json(new ChallengeCommit("ab".repeat(32), null)));
+        assertThat(noWalks.statusCode()).as(noWalks.body()).isEqualTo(400);
+        assertThat(noWalks.body()).contains("walkRoot");
+        MemoryWalk.Spec half = new MemoryWalk.Spec(halfTask.seed(), halfTask.memory().items() / 2, halfTask.memory().rounds(),
+                halfTask.memory().walkers(), halfTask.memory().steps());
+        assertThat(halfMemory.answer(halfTask, true, half)).contains("WRONG");
+        assertThat(owner.device(halfMemory.deviceId).status()).isEqualTo("UNVERIFIED");
     }
 
     /**
@@ -219,13 +255,13 @@ class ChallengeTest extends NetworkTest {
         MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(forTheCpu.seed(),
                 forTheCpu.size()));
         assertThat(device.signedSend("POST", "/agent/v1/challenges/" + forTheCpu.challengeId() + "/commit",
-                RawAgent.json(new ChallengeCommit(answer.root()))).statusCode()).isEqualTo(200);
+                RawAgent.json(new ChallengeCommit(answer.root(), null))).statusCode()).isEqualTo(200);
 
         device.hardware = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559, "550.54.15",
                 "raw test CPU", 2, 2048);
         assertThat(device.signedSend("POST", "/agent/v1/heartbeat", device.heartbeatBody()).statusCode()).isEqualTo(200);
         HttpResponse<String> opened = device.signedSend("POST", "/agent/v1/challenges/" + forTheCpu.challengeId()
-                + "/open", RawAgent.json(new ChallengeOpening(MatrixChallenge.open(answer, new int[] {0}))));
+                + "/open", RawAgent.json(new ChallengeOpening(MatrixChallenge.open(answer, new int[] {0}), null)));
 
         assertThat(opened.statusCode()).as(opened.body()).isEqualTo(409);
         assertThat(opened.body()).contains("VOID");
@@ -254,9 +290,9 @@ class ChallengeTest extends NetworkTest {
     /** The device's next challenge, checked to be the one sized and timed for its claim. */
     private static ChallengeTask challengeOf(TestNetwork on, RawAgent device, Duration work) {
         ChallengeTask task = device.nextChallenge();
-        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(device.hardware,
-                device.runtimes.contains("cuda")), work);
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(device.hardware, device.runtimes.contains("cuda"), work);
         assertThat(task.size()).isEqualTo(sizing.size());
+        assertThat(task.memory()).isEqualTo(sizing.memory());
         assertThat(Duration.between(on.clock.instant(), task.deadline())).isLessThanOrEqualTo(sizing.deadline());
         return task;
     }

@@ -15,6 +15,7 @@ import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.core.protocol.WorkResponse;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import dev.corral.core.protocol.RegisterRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,13 +144,24 @@ final class RawAgent {
      * (what a device that guesses instead of computing sends). Returns the outcome's body.
      */
     String answer(ChallengeTask task, boolean honest) throws Exception {
+        return answer(task, honest, task.memory() == null ? null : MemoryWalk.Spec.of(task.seed(), task.memory()));
+    }
+
+    /**
+     * The same, with the memory part's walks computed over the table of {@code walked}: the
+     * task's own, or another (a smaller one, as a card short of the claimed memory holds).
+     */
+    String answer(ChallengeTask task, boolean honest, MemoryWalk.Spec walked) throws Exception {
         MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(), task.size()));
+        MemoryWalk.Answer walks = walked == null ? null : MemoryWalk.compute(walked, () -> false);
         HttpResponse<String> asked = signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/commit",
-                json(new ChallengeCommit(answer.root())));
-        int[] rows = Json.mapper().readValue(asked.body(), ChallengeRows.class).rows();
-        List<OpenedRow> opened = honest ? MatrixChallenge.open(answer, rows)
-                : Arrays.stream(rows).mapToObj(row -> new OpenedRow(row, new long[task.size()], List.of())).toList();
+                json(new ChallengeCommit(answer.root(), walks == null ? null : walks.root())));
+        ChallengeRows rows = Json.mapper().readValue(asked.body(), ChallengeRows.class);
+        List<OpenedRow> opened = honest ? MatrixChallenge.open(answer, rows.rows())
+                : Arrays.stream(rows.rows()).mapToObj(row -> new OpenedRow(row, new long[task.size()], List.of()))
+                        .toList();
         return signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/open",
-                json(new ChallengeOpening(opened))).body();
+                json(new ChallengeOpening(opened, walks == null ? null : MemoryWalk.open(walks, rows.walkRows()))))
+                .body();
     }
 }

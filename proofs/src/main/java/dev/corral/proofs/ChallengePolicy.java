@@ -6,7 +6,9 @@ import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.protocol.MemoryTask;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;
 
@@ -16,7 +18,9 @@ import java.util.random.RandomGenerator;
  * comes. The size follows the hardware the device claims: the matrix whose product takes
  * {@link #WORK_STANDARD} at the speed expected of that hardware. The deadline grants
  * {@link #SPEED_MARGIN} times that time plus an allowance for the network, so a device much
- * slower than its claim (a smaller card, or a CPU claiming to be a GPU) answers late.
+ * slower than its claim (a smaller card, or a CPU claiming to be a GPU) answers late. A GPU
+ * computing on its card also gets a memory part ({@link MemoryWalk}) whose table fills
+ * {@link #MEMORY_FILL_SHARE} of the card's memory, so a card holding less answers late too.
  */
 public final class ChallengePolicy {
     public static final Duration MEAN_INTERVAL_DEFAULT = Duration.ofMinutes(20);
@@ -42,11 +46,47 @@ public final class ChallengePolicy {
     public static final Duration NETWORK_ALLOWANCE = Duration.ofSeconds(5);
     /** After the deadline, the device still has this long to open the rows it was asked for. */
     public static final Duration OPEN_GRACE = Duration.ofSeconds(10);
+    /**
+     * The share of the claimed card's memory the memory part's table fills: the rest is for the
+     * driver's context and the kernels (nvidia-smi shows a T4's 16 GB as 15,360 MiB with ECC on).
+     */
+    public static final double MEMORY_FILL_SHARE = 0.85;
+    /**
+     * The walks read each item of the table this many times on average, and an item takes as long
+     * to compute again as this many random reads take: a card holding none of the table needs
+     * this many times as long for its walks as one holding all of it.
+     */
+    public static final int MEMORY_READS_PER_ITEM = 24;
+    /** Steps each walker aims at; the coordinator walks {@link MemoryWalk#ROWS_CHECKED} x {@link MemoryWalk#WALKERS_CHECKED_PER_ROW} of them. */
+    public static final int WALK_STEPS_TARGET = 4_096;
+    /**
+     * A round of the table's hash is SplitMix64's finaliser: two 64-bit multiplies and three
+     * shift-xors, about 24 32-bit integer instructions at half the rate of FP32 fused
+     * multiply-adds. An estimate from the instruction count, not yet a measurement.
+     */
+    public static final double GPU_HASHES_PER_FP32_FLOP = 1.0 / 96;
+    /** A random 8-byte read moves a whole 32-byte sector of the card's memory. */
+    public static final int GPU_RANDOM_READ_BYTES = 32;
+    /** The share of the card's sheet bandwidth that random sector reads reach: an estimate until measured. */
+    public static final double GPU_RANDOM_READ_EFFICIENCY = 0.5;
+    /** A card the catalog does not list gets the memory part timed as the slowest card the GPU engine runs on. */
+    static final GpuModel UNLISTED_GPU_TIMED_AS = GpuModel.parse("T4");
 
-    /** A device's challenge size and the time it has to commit to the answer. */
-    public record Sizing(int size, Duration deadline) {
+    /**
+     * A device's challenge: the size of its matrices, the memory part (null but for a GPU
+     * computing on its card) and the time it has to commit to the answer.
+     */
+    public record Sizing(int size, MemoryTask memory, Duration deadline) {
         public Sizing {
             requireNonNull(deadline, "deadline is null");
+        }
+    }
+
+    /** What a card is expected to do a second: table hashes and random 8-byte reads of its memory. */
+    public record CardRates(double hashesPerSecond, double readsPerSecond) {
+        public static CardRates of(HardwareCatalog.Gpu card) {
+            return new CardRates(card.fp32Tflops() * 1e12 * GPU_HASHES_PER_FP32_FLOP,
+                    card.memoryBandwidthGbs() * 1e9 * GPU_RANDOM_READ_EFFICIENCY / GPU_RANDOM_READ_BYTES);
         }
     }
 
@@ -83,15 +123,82 @@ public final class ChallengePolicy {
                 * GPU_MULTIPLY_ADDS_PER_FP32_FLOP)).orElse(OptionalDouble.empty());
     }
 
-    /** The challenge for hardware of this expected speed: {@code work} long at that speed, within the size bounds. */
+    /** The matrices for hardware of this expected speed: {@code work} long at that speed, within the size bounds; no memory part. */
     public static Sizing sizing(double expectedSpeed, Duration work) {
         if (!(expectedSpeed > 0)) {
             throw new IllegalArgumentException("expected speed must be positive");
         }
         double multiplyAdds = expectedSpeed * work.toNanos() / 1e9;
         int size = (int) Math.max(SIZE_MIN, Math.min(MatrixChallenge.SIZE_MAX, Math.round(Math.cbrt(multiplyAdds))));
-        double seconds = SPEED_MARGIN * MatrixChallenge.deviceWork(size) / expectedSpeed;
-        return new Sizing(size, Duration.ofMillis((long) Math.ceil(seconds * 1000)).plus(NETWORK_ALLOWANCE));
+        return new Sizing(size, null, deadline(MatrixChallenge.deviceWork(size) / expectedSpeed));
+    }
+
+    /**
+     * The challenge for a device's claim: the matrices for its expected speed and, for a GPU on
+     * the GPU engine, the memory part for the claimed card; the deadline grants
+     * {@link #SPEED_MARGIN} times the expected time of both.
+     */
+    public static Sizing sizing(HardwareSpec claim, boolean gpuEngine, Duration work) {
+        double speed = expectedSpeed(claim, gpuEngine);
+        Sizing matrices = sizing(speed, work);
+        Optional<MemoryTask> memory = gpuEngine ? memory(claim) : Optional.empty();
+        if (memory.isEmpty()) {
+            return matrices;
+        }
+        double seconds = MatrixChallenge.deviceWork(matrices.size()) / speed
+                + memorySeconds(memory.get(), rates(claim), 1.0);
+        return new Sizing(matrices.size(), memory.get(), deadline(seconds));
+    }
+
+    private static Duration deadline(double expectedSeconds) {
+        return Duration.ofMillis((long) Math.ceil(SPEED_MARGIN * expectedSeconds * 1000)).plus(NETWORK_ALLOWANCE);
+    }
+
+    /**
+     * The memory part for a GPU claim: a table filling {@link #MEMORY_FILL_SHARE} of the memory
+     * the device is offered with (the catalog's for a listed model, else its claimed memory),
+     * rounds making an item as dear to compute again as {@link #MEMORY_READS_PER_ITEM} reads on
+     * the claimed card, and walks reading each item that many times. Empty for a CPU claim or a
+     * GPU claiming no memory.
+     */
+    public static Optional<MemoryTask> memory(HardwareSpec claim) {
+        if (claim.kind() != DeviceKind.GPU) {
+            return Optional.empty();
+        }
+        long bytes = HardwareCatalog.gpu(claim.model()).map(card -> (long) card.memoryGb() << 30)
+                .orElse(claim.vramMbPerGpu() << 20);
+        long items = (long) (bytes * MEMORY_FILL_SHARE / 8);
+        if (items < 1) {
+            return Optional.empty();
+        }
+        CardRates rates = rates(claim);
+        int rounds = (int) Math.clamp(Math.round(MEMORY_READS_PER_ITEM * rates.hashesPerSecond()
+                / rates.readsPerSecond()), 1, MemoryWalk.ROUNDS_MAX);
+        double reads = (double) MEMORY_READS_PER_ITEM * items;
+        int rows = (int) Math.clamp((long) Math.ceil(reads / WALK_STEPS_TARGET / MemoryWalk.WALKERS_PER_ROW),
+                MemoryWalk.ROWS_CHECKED, MemoryWalk.ROWS_MAX);
+        int walkers = rows * MemoryWalk.WALKERS_PER_ROW;
+        int steps = (int) Math.clamp((long) Math.ceil(reads / walkers), 1, MemoryWalk.STEPS_MAX);
+        return Optional.of(new MemoryTask(items, rounds, walkers, steps));
+    }
+
+    /** The claimed card's expected rates; an unlisted card's are those of {@link #UNLISTED_GPU_TIMED_AS}. */
+    static CardRates rates(HardwareSpec claim) {
+        return CardRates.of(HardwareCatalog.gpu(claim.model())
+                .orElseGet(() -> HardwareCatalog.gpu(UNLISTED_GPU_TIMED_AS).orElseThrow()));
+    }
+
+    /**
+     * Seconds a card of these rates needs for a memory part when it holds only {@code shareHeld}
+     * of the table: it fills what it holds, and computes every other item again
+     * ({@code rounds} hashes) each time a walk reads it. The whole table held is the honest time.
+     */
+    public static double memorySeconds(MemoryTask task, CardRates card, double shareHeld) {
+        double reads = (double) task.walkers() * task.steps();
+        double fill = shareHeld * task.items() * task.rounds() / card.hashesPerSecond();
+        double walk = reads * (shareHeld / card.readsPerSecond()
+                + (1 - shareHeld) * task.rounds() / card.hashesPerSecond() + 1 / card.hashesPerSecond());
+        return fill + walk;
     }
 
     /** The gap to the next challenge: exponential with this mean, at least one second. */

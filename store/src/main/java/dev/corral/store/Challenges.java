@@ -1,6 +1,7 @@
 package dev.corral.store;
 
 import dev.corral.core.DeviceId;
+import dev.corral.core.protocol.MemoryTask;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,14 +28,18 @@ public final class Challenges {
      */
     public static final String VOID = "VOID";
 
-    /** One challenge. */
-    public record Challenge(String id, DeviceId device, long seed, int size, Instant issuedAt, Instant deadline,
-            String root, int[] rowsAsked, String outcome, Instant finishedAt) {}
+    /** One challenge; its memory part, and what the device committed to and was asked of it, are null without one. */
+    public record Challenge(String id, DeviceId device, long seed, int size, MemoryTask memory, Instant issuedAt,
+            Instant deadline, String root, int[] rowsAsked, String walkRoot, int[] walkRowsAsked, String outcome,
+            Instant finishedAt) {}
 
     public void insert(Connection c, Challenge k) throws SQLException {
-        Sql.update(c, "INSERT INTO challenge (id, device_id, seed, size, issued_at, deadline_at, outcome) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", k.id(), k.device().value(), k.seed(), k.size(),
-                k.issuedAt().toEpochMilli(), k.deadline().toEpochMilli(), ISSUED);
+        MemoryTask memory = k.memory();
+        Sql.update(c, "INSERT INTO challenge (id, device_id, seed, size, memory_items, memory_rounds, memory_walkers, "
+                + "memory_steps, issued_at, deadline_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k.id(),
+                k.device().value(), k.seed(), k.size(), memory == null ? null : memory.items(),
+                memory == null ? null : memory.rounds(), memory == null ? null : memory.walkers(),
+                memory == null ? null : memory.steps(), k.issuedAt().toEpochMilli(), k.deadline().toEpochMilli(), ISSUED);
     }
 
     /** The challenge only if it was sent to this device: another device's looks exactly like a missing one. */
@@ -49,9 +54,20 @@ public final class Challenges {
                 device.value(), ISSUED);
     }
 
-    public void commit(Connection c, String id, String root, int[] rows) throws SQLException {
-        Sql.update(c, "UPDATE challenge SET outcome = ?, root = ?, rows_asked = ? WHERE id = ? AND outcome = ?", COMMITTED,
-                root, Arrays.stream(rows).mapToObj(Integer::toString).collect(Collectors.joining(",")), id, ISSUED);
+    /** The device's commitments and the rows it was asked to open (the walks' null without a memory part). */
+    public void commit(Connection c, String id, String root, int[] rows, String walkRoot, int[] walkRows)
+            throws SQLException {
+        Sql.update(c, "UPDATE challenge SET outcome = ?, root = ?, rows_asked = ?, walk_root = ?, walk_rows_asked = ? "
+                + "WHERE id = ? AND outcome = ?", COMMITTED, root, joined(rows), walkRoot,
+                walkRows == null ? null : joined(walkRows), id, ISSUED);
+    }
+
+    private static String joined(int[] rows) {
+        return Arrays.stream(rows).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    private static int[] split(String rows) {
+        return rows == null ? null : Arrays.stream(rows.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     public void finish(Connection c, String id, String outcome, Instant now) throws SQLException {
@@ -106,12 +122,14 @@ public final class Challenges {
     }
 
     private static Challenge map(ResultSet row) throws SQLException {
-        String rows = row.getString("rows_asked");
         Long finished = Sql.nullableLong(row, "finished_at");
+        Long items = Sql.nullableLong(row, "memory_items");
+        MemoryTask memory = items == null ? null : new MemoryTask(items, row.getInt("memory_rounds"),
+                row.getInt("memory_walkers"), row.getInt("memory_steps"));
         return new Challenge(row.getString("id"), new DeviceId(row.getString("device_id")), row.getLong("seed"),
-                row.getInt("size"), Instant.ofEpochMilli(row.getLong("issued_at")),
+                row.getInt("size"), memory, Instant.ofEpochMilli(row.getLong("issued_at")),
                 Instant.ofEpochMilli(row.getLong("deadline_at")), row.getString("root"),
-                rows == null ? null : Arrays.stream(rows.split(",")).mapToInt(Integer::parseInt).toArray(),
+                split(row.getString("rows_asked")), row.getString("walk_root"), split(row.getString("walk_rows_asked")),
                 row.getString("outcome"), finished == null ? null : Instant.ofEpochMilli(finished));
     }
 }

@@ -1,4 +1,4 @@
 package dev.corral.core.protocol;
 
-/** The rows the coordinator wants opened, chosen after the commitment. */
-public record ChallengeRows(int[] rows) {}
+/** The rows of the product and of the walkers (null without a memory part) the coordinator wants opened, chosen after the commitment. */
+public record ChallengeRows(int[] rows, int[] walkRows) {}

@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.core.DeviceId;
 import dev.corral.core.Runtimes;
+import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
+import dev.corral.proofs.MemoryWalk;
 import dev.corral.proofs.Reputation;
 import dev.corral.server.Refusal;
 import dev.corral.server.devices.DeviceState;
@@ -31,7 +33,8 @@ import java.util.regex.Pattern;
 /**
  * Availability challenges: sent at random times to online devices that are not hired, sized
  * and timed for the hardware each device claims, each answered in two steps (commit to the
- * whole product, then open the rows drawn after the commitment) and ending PASSED, WRONG,
+ * whole product, and a GPU to its walks over a table filling its card's memory, then open the
+ * rows drawn after the commitment) and ending PASSED, WRONG,
  * LATE (the device answered after its deadline, or was heard from after it but never answered)
  * or MISSING (silent since before the deadline). An answer is accepted only from the device
  * the challenge was sent to, once, and before its deadline.
@@ -86,11 +89,11 @@ public final class ChallengeService {
             random.nextBytes(id);
             devices.transaction((c, writes) -> {
                 DeviceRow row = deviceRows.byId(c, device).orElseThrow();
-                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(row.hardware(),
-                        row.runtimes().contains(Runtimes.CUDA)), work);
+                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(row.hardware(),
+                        row.runtimes().contains(Runtimes.CUDA), work);
                 challenges.insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
-                        random.nextLong(), sizing.size(), now, now.plus(sizing.deadline()), null, null,
-                        Challenges.ISSUED, null));
+                        random.nextLong(), sizing.size(), sizing.memory(), now, now.plus(sizing.deadline()), null, null,
+                        null, null, Challenges.ISSUED, null));
                 Duration gap = ChallengePolicy.nextGap(meanInterval, random);
                 challenges.setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
                         : gapMax));
@@ -120,10 +123,18 @@ public final class ChallengeService {
         }
     }
 
-    /** Takes the device's commitment and answers with the rows it must open, drawn now. */
-    public ChallengeRows commit(DeviceId device, String id, String root) {
+    /**
+     * Takes the device's commitments (to the product, and to its walks when the challenge has a
+     * memory part) and answers with the rows it must open, drawn now.
+     */
+    public ChallengeRows commit(DeviceId device, String id, ChallengeCommit commitment) {
+        String root = commitment.root();
+        String walkRoot = commitment.walkRoot();
         if (root == null || !ROOT.matcher(root).matches()) {
             throw Refusal.invalid("root must be 64 lower-case hex digits");
+        }
+        if (walkRoot != null && !ROOT.matcher(walkRoot).matches()) {
+            throw Refusal.invalid("walkRoot must be 64 lower-case hex digits");
         }
         Instant now = clock.instant();
         return devices.transaction((c, writes) -> {
@@ -132,20 +143,29 @@ public final class ChallengeService {
             if (!challenge.outcome().equals(Challenges.ISSUED)) {
                 throw Refusal.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
             }
+            if ((challenge.memory() == null) != (walkRoot == null)) {
+                throw Refusal.invalid(challenge.memory() == null ? "challenge " + id + " has no memory part: send no walkRoot"
+                        : "challenge " + id + " has a memory part: commit to its walks with walkRoot");
+            }
             if (now.isAfter(challenge.deadline())) {
                 finish(c, writes, device, id, "LATE", now);
-                return new ChallengeRows(new int[0]);
+                return new ChallengeRows(new int[0], challenge.memory() == null ? null : new int[0]);
             }
             int[] asked = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
-            challenges.commit(c, id, root, asked);
-            return new ChallengeRows(asked);
+            int[] walkAsked = challenge.memory() == null ? null
+                    : MemoryWalk.rowsToCheck(MemoryWalk.Spec.of(challenge.seed(), challenge.memory()), random);
+            challenges.commit(c, id, root, asked, walkRoot, walkAsked);
+            return new ChallengeRows(asked, walkAsked);
         });
     }
 
-    /** Checks the opened rows against the commitment: the outcome is PASSED, WRONG or LATE. */
+    /** Checks the opened rows against the commitments: the outcome is PASSED, WRONG or LATE. */
     public Map<String, String> open(DeviceId device, String id, ChallengeOpening opening) {
         if (opening.rows() == null || opening.rows().size() > MatrixChallenge.ROWS_CHECKED) {
             throw Refusal.invalid("open at most " + MatrixChallenge.ROWS_CHECKED + " rows");
+        }
+        if (opening.walkRows() != null && opening.walkRows().size() > MemoryWalk.ROWS_CHECKED) {
+            throw Refusal.invalid("open at most " + MemoryWalk.ROWS_CHECKED + " rows of walkers");
         }
         Instant now = clock.instant();
         String outcome = devices.transaction((c, writes) -> {
@@ -158,14 +178,23 @@ public final class ChallengeService {
             if (now.isAfter(challenge.deadline().plus(ChallengePolicy.OPEN_GRACE))) {
                 result = "LATE";
             } else {
-                boolean right = MatrixChallenge.verify(new MatrixChallenge.Spec(challenge.seed(), challenge.size()),
-                        challenge.root(), challenge.rowsAsked(), opening.rows(), random);
-                result = right ? "PASSED" : "WRONG";
+                result = right(challenge, opening) ? "PASSED" : "WRONG";
             }
             finish(c, writes, device, id, result, now);
             return result;
         });
         return Map.of("outcome", outcome);
+    }
+
+    /** Whether the opened rows prove the product and, with a memory part, the walks. */
+    private boolean right(Challenges.Challenge challenge, ChallengeOpening opening) {
+        boolean product = MatrixChallenge.verify(new MatrixChallenge.Spec(challenge.seed(), challenge.size()),
+                challenge.root(), challenge.rowsAsked(), opening.rows(), random);
+        if (!product || challenge.memory() == null) {
+            return product;
+        }
+        return opening.walkRows() != null && MemoryWalk.verify(MemoryWalk.Spec.of(challenge.seed(), challenge.memory()),
+                challenge.walkRoot(), challenge.walkRowsAsked(), opening.walkRows(), random);
     }
 
     /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */

@@ -58,7 +58,7 @@ public final class AgentWork {
                         rank.placement()));
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
-                    .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.deadline())).toList();
+                    .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.memory(), k.deadline())).toList();
             return new WorkResponse(version(assignments, tasks), assignments, tasks, heartbeatTimeout.toMillis());
         });
     }

@@ -270,7 +270,7 @@ public final class Routes {
         routes.post("/agent/v1/challenges/{id}/commit", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             ctx.json(challenges.commit(device, ctx.pathParam("id"),
-                    Bodies.read(ctx.bodyAsBytes(), ChallengeCommit.class).root()));
+                    Bodies.read(ctx.bodyAsBytes(), ChallengeCommit.class)));
         }));
         routes.post("/agent/v1/challenges/{id}/open", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
