@@ -27,13 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * `corral bench ledger|challenge|placement|deploy|heartbeats|rank-start|heal` (and `agents`, which `deploy` runs):
+ * `corral bench ledger|challenge|memory|placement|deploy|heartbeats|rank-start|heal` (and `agents`, which `deploy` runs):
  * benchmarks for BENCHMARKS.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Ledger.class, BenchCommand.Challenge.class, BenchCommand.Placement.class,
                 BenchCommand.Deploy.class, BenchCommand.Heartbeats.class, BenchCommand.RankStart.class,
-                BenchCommand.Heal.class,
+                BenchCommand.Heal.class, MemoryBenchmark.class,
                 AgentHost.class})
 public final class BenchCommand {
     private BenchCommand() {}
@@ -42,6 +42,12 @@ public final class BenchCommand {
     @FunctionalInterface
     private interface ScratchRun {
         void run(Path directory) throws Exception;
+    }
+
+    /** The middle of the timed runs. */
+    static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Runs the benchmark in a new temporary directory, deleted afterwards whatever happens; exit code 0. */
@@ -170,11 +176,6 @@ public final class BenchCommand {
                 hashes.set(index, MatrixChallenge.rowHash(index, rows[index]));
             }
             return new MatrixChallenge.Answer(rows, hashes, MerkleTree.root(hashes));
-        }
-
-        private static long median(List<Long> values) {
-            List<Long> sorted = values.stream().sorted().toList();
-            return sorted.get(sorted.size() / 2);
         }
     }
 

@@ -35,7 +35,7 @@ public final class MemoryWalk {
     public static final int WALKERS_PER_ROW = 1_024;
     public static final int ROWS_CHECKED = 2;
     public static final int WALKERS_CHECKED_PER_ROW = 4;
-    /** 2^65,536 walkers: 512 MiB of final states to copy back and commit to. */
+    /** 65,536 rows of 1,024 walkers: 512 MiB of final states to copy back and commit to. */
     public static final int ROWS_MAX = 65_536;
     public static final int ROUNDS_MAX = 4_096;
     public static final int STEPS_MAX = 1 << 20;
@@ -169,8 +169,7 @@ public final class MemoryWalk {
                 return false;
             }
             for (int column : random.ints(0, WALKERS_PER_ROW).distinct().limit(WALKERS_CHECKED_PER_ROW).toArray()) {
-                long walker = (long) row.index() * WALKERS_PER_ROW + column;
-                if (row.values()[column] != walk(spec, walker, index -> item(spec.seed(), index, spec.rounds()))) {
+                if (row.values()[column] != walkWithoutTable(spec, (long) row.index() * WALKERS_PER_ROW + column)) {
                     return false;
                 }
             }
@@ -190,6 +189,15 @@ public final class MemoryWalk {
     /** Hashes the coordinator computes to check one challenge. */
     public static long verifierHashes(Spec spec) {
         return (long) ROWS_CHECKED * WALKERS_CHECKED_PER_ROW * spec.steps() * (spec.rounds() + 1L);
+    }
+
+    /**
+     * A walker's final state as the coordinator computes it, without the table: every item it
+     * reads computed from the seed, {@code steps x (rounds + 1)} hashes. A device short of memory
+     * pays the same for each item it does not hold.
+     */
+    public static long walkWithoutTable(Spec spec, long walker) {
+        return walk(spec, walker, index -> item(spec.seed(), index, spec.rounds()));
     }
 
     /** One walker from its start: each step reads the item its state points at and mixes it in. */

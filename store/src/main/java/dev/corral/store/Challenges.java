@@ -48,6 +48,11 @@ public final class Challenges {
                 device.value());
     }
 
+    /** The challenge only if it was sent to this device, unlocked: for reading what was committed. */
+    public Optional<Challenge> owned(Connection c, DeviceId device, String id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM challenge WHERE id = ? AND device_id = ?", Challenges::map, id, device.value());
+    }
+
     /** Challenges the device has not committed to yet and may still answer. */
     public List<Challenge> issuedTo(Connection c, DeviceId device) throws SQLException {
         return Sql.list(c, "SELECT * FROM challenge WHERE device_id = ? AND outcome = ? ORDER BY issued_at", Challenges::map,

@@ -168,22 +168,27 @@ public final class ChallengeService {
             throw Refusal.invalid("open at most " + MemoryWalk.ROWS_CHECKED + " rows of walkers");
         }
         Instant now = clock.instant();
-        String outcome = devices.transaction((c, writes) -> {
-            Challenges.Challenge challenge = challenges.lockOwned(c, device, id)
-                    .orElseThrow(() -> Refusal.notFound("challenge", id));
-            if (!challenge.outcome().equals(Challenges.COMMITTED)) {
-                throw Refusal.conflict("challenge " + id + " is not waiting for rows (" + challenge.outcome() + ")");
-            }
-            String result;
-            if (now.isAfter(challenge.deadline().plus(ChallengePolicy.OPEN_GRACE))) {
-                result = "LATE";
-            } else {
-                result = right(challenge, opening) ? "PASSED" : "WRONG";
-            }
+        // The check walks a GPU's walkers again (tens of milliseconds): it runs on what was committed, outside the
+        // transaction, which then takes the outcome only if the challenge is still waiting for these rows.
+        Challenges.Challenge committed = db.transaction(c -> challenges.owned(c, device, id))
+                .orElseThrow(() -> Refusal.notFound("challenge", id));
+        requireWaitingForRows(committed);
+        boolean inTime = !now.isAfter(committed.deadline().plus(ChallengePolicy.OPEN_GRACE));
+        String result = !inTime ? "LATE" : right(committed, opening) ? "PASSED" : "WRONG";
+        devices.transaction((c, writes) -> {
+            requireWaitingForRows(challenges.lockOwned(c, device, id).orElseThrow(() ->
+                    Refusal.notFound("challenge", id)));
             finish(c, writes, device, id, result, now);
-            return result;
+            return null;
         });
-        return Map.of("outcome", outcome);
+        return Map.of("outcome", result);
+    }
+
+    private static void requireWaitingForRows(Challenges.Challenge challenge) {
+        if (!challenge.outcome().equals(Challenges.COMMITTED)) {
+            throw Refusal.conflict("challenge " + challenge.id() + " is not waiting for rows (" + challenge.outcome()
+                    + ")");
+        }
     }
 
     /** Whether the opened rows prove the product and, with a memory part, the walks. */
