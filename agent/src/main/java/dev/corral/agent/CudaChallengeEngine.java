@@ -218,7 +218,12 @@ public final class CudaChallengeEngine implements ChallengeEngine {
         Pointer host = null;
         try {
             long start = System.nanoTime();
-            table = allocate(spec.tableBytes());
+            try {
+                table = allocate(spec.tableBytes());
+            } catch (CudaException e) {
+                throw new CudaException(String.format("the card cannot hold the memory part's table of %.1f GiB, "
+                        + "sized for the memory it claims (%s)", spec.tableBytes() / (double) (1L << 30), e.getMessage()));
+            }
             for (long first = 0; first < spec.items(); first += TABLE_ITEMS_PER_LAUNCH) {
                 giveUpIf(giveUp, "filling its table");
                 launch(memoryFill, FILL_BLOCKS, 1, FILL_THREADS, 1, table, spec.seed(), first,

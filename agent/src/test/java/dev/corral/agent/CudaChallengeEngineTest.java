@@ -23,8 +23,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * The GPU challenge engine on a real NVIDIA GPU: these run only where the driver and a card
- * are present (on the development machine and in CI there is none; they ran on a lent H100,
- * see BENCHMARKS.md), except the fallback test, which runs only where there is no driver.
+ * are present (on the development machine and in CI there is none, and no GPU has been lent to
+ * this project yet), except the fallback test, which runs only where there is no driver.
  */
 class CudaChallengeEngineTest {
     private static CudaChallengeEngine engine;

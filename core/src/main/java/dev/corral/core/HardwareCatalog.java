@@ -6,12 +6,13 @@ import java.util.Optional;
 
 /**
  * GPU models as their vendors' public specification sheets describe them: memory, compute
- * capability, dense FP16 tensor and FP32 throughput, board power and memory bandwidth. A device's model string
- * from nvidia-smi maps here through {@link GpuModel#parse}; a model not listed stays usable
- * but unranked. "H100" and "H200" are the SXM modules; their PCIe card and NVL parts are listed
+ * capability, dense FP16 tensor and FP32 throughput, board power and memory bandwidth. A
+ * device's model string from nvidia-smi maps here through {@link GpuModel#parse}; a model not
+ * listed stays usable but unranked. "H100" and "H200" are the SXM modules; their PCIe card and NVL parts are listed
  * apart, as nvidia-smi names them apart and they are slower and draw less (the H200 NVL is not
  * listed yet: no price for it is recorded in {@link PriceTable}). The A100's PCIe and SXM parts
- * share one entry, as its sheet gives them the same throughput.
+ * share one entry, as its sheet gives them the same throughput (the bandwidth is the PCIe
+ * card's, the lower).
  */
 public final class HardwareCatalog {
     /** One GPU model's published figures; compute capability is null for AMD parts. */
