@@ -121,9 +121,9 @@ extern "C" __global__ void memoryFill(unsigned long long* table, unsigned long l
     }
 }
 
-// Walkers [first, first + count), one a thread; walker first + w leaves its final state in
-// states[w]. Each step reads the item the state points at (the high half of state x items) and
-// mixes it in: MemoryWalk.walk.
+// Walkers [first, first + count), one a thread, started from `seed` (the walk seed, drawn once
+// the table was filled); walker first + w leaves its final state in states[w]. Each step reads
+// the item the state points at (the high half of state x items) and mixes it in: MemoryWalk.walk.
 extern "C" __global__ void memoryWalk(const unsigned long long* table, unsigned long long* states,
                                       unsigned long long seed, long long items, int steps, long long first,
                                       int count) {

@@ -3,10 +3,10 @@
 //   emulate_challenge SEED N BAND_ROWS
 //     the product (bands of rows, zero-padded width); prints C's n x n entries, one row per line
 //     (BAND_ROWS a multiple of TILE)
-//   emulate_challenge memory SEED ITEMS ROUNDS WALKERS STEPS FILL_ITEMS_PER_LAUNCH WALKERS_PER_LAUNCH
-//     the memory part (the table filled and walked in launches of those sizes); prints every
-//     walker's final state, one a line
-// SEED is unsigned decimal.
+//   emulate_challenge memory SEED WALK_SEED ITEMS ROUNDS WALKERS STEPS FILL_ITEMS_PER_LAUNCH WALKERS_PER_LAUNCH
+//     the memory part (the table filled from SEED and walked from WALK_SEED in launches of those
+//     sizes); prints every walker's final state, one a line
+// Seeds are unsigned decimal.
 #include "emulation.h"
 #include "../../main/cuda/challenge.cu"
 #include <cstdio>
@@ -33,8 +33,8 @@ static int product(unsigned long long seed, int n, int band) {
     return 0;
 }
 
-static int memory(unsigned long long seed, long long items, int rounds, int walkers, int steps, long long fillBatch,
-                  int walkBatch) {
+static int memory(unsigned long long seed, unsigned long long walkSeed, long long items, int rounds, int walkers,
+                  int steps, long long fillBatch, int walkBatch) {
     std::vector<unsigned long long> table(items, 7), states(walkBatch, 7);
     for (long long first = 0; first < items; first += fillBatch) {
         long long count = items - first < fillBatch ? items - first : fillBatch;
@@ -44,7 +44,7 @@ static int memory(unsigned long long seed, long long items, int rounds, int walk
     for (int first = 0; first < walkers; first += walkBatch) {
         int count = walkers - first < walkBatch ? walkers - first : walkBatch;
         launch(dim3{(count + threads - 1) / threads, 1, 1}, dim3{threads, 1, 1}, memoryWalk,
-               static_cast<const unsigned long long*>(table.data()), states.data(), seed, items, steps,
+               static_cast<const unsigned long long*>(table.data()), states.data(), walkSeed, items, steps,
                static_cast<long long>(first), count);
         for (int w = 0; w < count; w++) {
             std::printf("%llu\n", states[w]);
@@ -57,11 +57,13 @@ int main(int argc, char** argv) {
     if (argc == 4) {
         return product(std::strtoull(argv[1], nullptr, 10), std::atoi(argv[2]), std::atoi(argv[3]));
     }
-    if (argc == 9 && std::strcmp(argv[1], "memory") == 0) {
-        return memory(std::strtoull(argv[2], nullptr, 10), std::atoll(argv[3]), std::atoi(argv[4]),
-                      std::atoi(argv[5]), std::atoi(argv[6]), std::atoll(argv[7]), std::atoi(argv[8]));
+    if (argc == 10 && std::strcmp(argv[1], "memory") == 0) {
+        return memory(std::strtoull(argv[2], nullptr, 10), std::strtoull(argv[3], nullptr, 10), std::atoll(argv[4]),
+                      std::atoi(argv[5]), std::atoi(argv[6]), std::atoi(argv[7]), std::atoll(argv[8]),
+                      std::atoi(argv[9]));
     }
-    std::fprintf(stderr, "usage: %s SEED N BAND_ROWS | memory SEED ITEMS ROUNDS WALKERS STEPS FILL_BATCH WALK_BATCH\n",
+    std::fprintf(stderr,
+                 "usage: %s SEED N BAND_ROWS | memory SEED WALK_SEED ITEMS ROUNDS WALKERS STEPS FILL_BATCH WALK_BATCH\n",
                  argv[0]);
     return 2;
 }

@@ -14,6 +14,7 @@ import dev.corral.core.protocol.CoordinatorIdentity;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.core.protocol.ChallengeWalk;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExitAnswer;
@@ -172,6 +173,12 @@ public final class AgentClient {
     /** Reports a rank's exit; the answer says whether to start it again. */
     RankExitAnswer exited(DeviceId device, String cluster, RankExited exited) throws IOException, InterruptedException {
         return send("POST", "/agent/v1/clusters/" + cluster + "/exited", exited, device, RankExitAnswer.class,
+                REQUEST_TIMEOUT);
+    }
+
+    /** Says the memory part's table is filled; the answer is the walk seed and the walks' deadline. */
+    ChallengeWalk filled(DeviceId device, String challenge) throws IOException, InterruptedException {
+        return send("POST", "/agent/v1/challenges/" + challenge + "/filled", Map.of(), device, ChallengeWalk.class,
                 REQUEST_TIMEOUT);
     }
 

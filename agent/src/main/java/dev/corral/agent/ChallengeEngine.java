@@ -2,6 +2,7 @@ package dev.corral.agent;
 
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.proofs.MemoryWalk;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,8 +19,28 @@ public interface ChallengeEngine extends AutoCloseable {
     /** The product and its commitment, given up (CancellationException) as soon as {@code giveUp} says so. */
     MatrixChallenge.Answer compute(MatrixChallenge.Spec spec, BooleanSupplier giveUp);
 
-    /** A GPU challenge's memory part: the table in memory, the walks over it and their commitment; given up likewise. */
-    MemoryWalk.Answer walk(MemoryWalk.Spec spec, BooleanSupplier giveUp);
+    /**
+     * A GPU challenge's memory part, first phase: the table in the engine's memory (the card's),
+     * held until the returned table is closed; given up likewise.
+     */
+    FilledTable fill(MemoryWalk.Spec spec, BooleanSupplier giveUp);
+
+    /** A memory part's table, filled and held; closing it frees the memory. */
+    interface FilledTable extends AutoCloseable {
+        /** The second phase: the walks from this seed over the table, and their commitment; given up likewise. */
+        MemoryWalk.Answer walk(long walkSeed, BooleanSupplier giveUp);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * The engine of GPU {@code gpu} of this device (each challenge names the GPU that computes
+     * it), or empty when this machine cannot compute on such a card; a single engine is GPU 0's.
+     */
+    default Optional<ChallengeEngine> card(int gpu) {
+        return gpu == 0 ? Optional.of(this) : Optional.empty();
+    }
 
     @Override
     void close();

@@ -23,7 +23,8 @@ import java.util.function.BooleanSupplier;
  * Computes challenges on the first NVIDIA GPU through the driver API: builds A and B on the
  * card from the seed, multiplies them with the kernel in agent/src/main/cuda/challenge.cu
  * (loaded as PTX), copies C back a band of rows at a time and commits to it on the CPU; then
- * fills the memory part's table on the card and walks it, and commits to the walks' ends.
+ * fills the memory part's table on the card, holds it until the walk seed comes, walks it and
+ * commits to the walks' ends.
  * CUDA binds its context to an operating-system thread, so all GPU work runs on one platform
  * thread that this engine owns; challenges therefore run on the card one at a time.
  */
@@ -75,6 +76,11 @@ public final class CudaChallengeEngine implements ChallengeEngine {
 
     /** Opens the first GPU; throws CudaException, saying why, when it cannot (no driver, no card, PTX refused). */
     public static CudaChallengeEngine open() {
+        return open(0);
+    }
+
+    /** Opens GPU {@code ordinal} as the driver numbers them; throws CudaException, saying why, when it cannot. */
+    public static CudaChallengeEngine open(int ordinal) {
         CudaDriver cuda;
         try {
             cuda = CudaDriver.load();
@@ -88,11 +94,11 @@ public final class CudaChallengeEngine implements ChallengeEngine {
                 check(cuda, cuda.cuInit(0), "cuInit");
                 IntByReference count = new IntByReference();
                 check(cuda, cuda.cuDeviceGetCount(count), "cuDeviceGetCount");
-                if (count.getValue() == 0) {
-                    throw new CudaException("the driver sees no GPU");
+                if (count.getValue() <= ordinal) {
+                    throw new CudaException("the driver sees " + count.getValue() + " GPUs, no GPU " + ordinal);
                 }
                 IntByReference device = new IntByReference();
-                check(cuda, cuda.cuDeviceGet(device, 0), "cuDeviceGet");
+                check(cuda, cuda.cuDeviceGet(device, ordinal), "cuDeviceGet");
                 byte[] name = new byte[256];
                 check(cuda, cuda.cuDeviceGetName(name, name.length, device.getValue()), "cuDeviceGetName");
                 PointerByReference context = new PointerByReference();
@@ -202,35 +208,57 @@ public final class CudaChallengeEngine implements ChallengeEngine {
     }
 
     @Override
-    public MemoryWalk.Answer walk(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
-        return onThread(thread, () -> walkHere(spec, giveUp));
+    public FilledTable fill(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
+        return onThread(thread, () -> fillHere(spec, giveUp));
     }
 
     /**
      * The table in one allocation of the card's memory (a card holding less than the claim fails
-     * here, and the challenge goes unanswered), filled and walked in launches, each launch's
-     * final states copied back through pinned memory; the commitment on the CPU.
+     * here, and the challenge goes unanswered), filled in launches; it stays on the card until
+     * the returned table is closed.
      */
-    private MemoryWalk.Answer walkHere(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
-        int batch = Math.min(WALKERS_PER_LAUNCH, spec.walkers());
-        long table = 0;
-        long states = 0;
-        Pointer host = null;
+    private FilledTable fillHere(MemoryWalk.Spec spec, BooleanSupplier giveUp) {
+        long start = System.nanoTime();
+        long table;
         try {
-            long start = System.nanoTime();
-            try {
-                table = allocate(spec.tableBytes());
-            } catch (CudaException e) {
-                throw new CudaException(String.format("the card cannot hold the memory part's table of %.1f GiB, "
-                        + "sized for the memory it claims (%s)", spec.tableBytes() / (double) (1L << 30), e.getMessage()));
-            }
+            table = allocate(spec.tableBytes());
+        } catch (CudaException e) {
+            throw new CudaException(String.format("the card cannot hold the memory part's table of %.1f GiB, "
+                    + "sized for the memory it claims (%s)", spec.tableBytes() / (double) (1L << 30), e.getMessage()));
+        }
+        try {
             for (long first = 0; first < spec.items(); first += TABLE_ITEMS_PER_LAUNCH) {
                 giveUpIf(giveUp, "filling its table");
                 launch(memoryFill, FILL_BLOCKS, 1, FILL_THREADS, 1, table, spec.seed(), first,
                         Math.min(TABLE_ITEMS_PER_LAUNCH, spec.items() - first), spec.rounds());
                 check(cuda, cuda.cuCtxSynchronize(), "memoryFill");
             }
-            long filled = System.nanoTime();
+        } catch (RuntimeException e) {
+            cuda.cuMemFree_v2(table);
+            throw e;
+        }
+        long fillNanos = System.nanoTime() - start;
+        return new FilledTable() {
+            @Override
+            public MemoryWalk.Answer walk(long walkSeed, BooleanSupplier giveUpWalking) {
+                return onThread(thread, () -> walkHere(spec, table, walkSeed, giveUpWalking, fillNanos));
+            }
+
+            @Override
+            public void close() {
+                onThread(thread, () -> cuda.cuMemFree_v2(table));
+            }
+        };
+    }
+
+    /** The walks in launches, each launch's final states copied back through pinned memory; the commitment on the CPU. */
+    private MemoryWalk.Answer walkHere(MemoryWalk.Spec spec, long table, long walkSeed, BooleanSupplier giveUp,
+            long fillNanos) {
+        int batch = Math.min(WALKERS_PER_LAUNCH, spec.walkers());
+        long states = 0;
+        Pointer host = null;
+        try {
+            long start = System.nanoTime();
             states = allocate(8L * batch);
             PointerByReference pinned = new PointerByReference();
             check(cuda, cuda.cuMemAllocHost_v2(pinned, 8L * batch), "cuMemAllocHost");
@@ -240,23 +268,21 @@ public final class CudaChallengeEngine implements ChallengeEngine {
                 giveUpIf(giveUp, "walking");
                 int count = Math.min(batch, spec.walkers() - first);
                 launch(memoryWalk, (count + WALK_THREADS - 1) / WALK_THREADS, 1, WALK_THREADS, 1, table, states,
-                        spec.seed(), spec.items(), spec.steps(), (long) first, count);
+                        walkSeed, spec.items(), spec.steps(), (long) first, count);
                 check(cuda, cuda.cuCtxSynchronize(), "memoryWalk");
                 check(cuda, cuda.cuMemcpyDtoH_v2(host, states, 8L * count), "cuMemcpyDtoH");
                 host.read(0, finals, first, count);
             }
             long walked = System.nanoTime();
             MemoryWalk.Answer answer = MemoryWalk.commit(finals);
-            lastMemoryPhases = new MemoryPhases(filled - start, walked - filled, System.nanoTime() - walked);
+            lastMemoryPhases = new MemoryPhases(fillNanos, walked - start, System.nanoTime() - walked);
             return answer;
         } finally {
             if (host != null) {
                 cuda.cuMemFreeHost(host);
             }
-            for (long pointer : new long[] {table, states}) {
-                if (pointer != 0) {
-                    cuda.cuMemFree_v2(pointer);
-                }
+            if (states != 0) {
+                cuda.cuMemFree_v2(states);
             }
         }
     }

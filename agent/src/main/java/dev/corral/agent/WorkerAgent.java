@@ -14,6 +14,7 @@ import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.ChallengeTask;
+import dev.corral.core.protocol.ChallengeWalk;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.LogBatch;
 import dev.corral.core.protocol.RankExitAnswer;
@@ -535,9 +536,10 @@ public final class WorkerAgent implements AutoCloseable {
     }
 
     /**
-     * Answers each challenge once, in the background: compute on the engine and commit, then open
-     * the rows asked for. A challenge still computing at its deadline is given up: a late
-     * commitment counts for nothing.
+     * Answers each challenge once, in the background, on the engine of the GPU it names: compute
+     * the product; with a memory part fill the table, say so, and walk it from the seed that
+     * comes back; commit, then open the rows asked for. A challenge still computing at its
+     * deadline is given up: a late commitment counts for nothing.
      */
     private void answer(List<ChallengeTask> challenges) {
         List<ChallengeTask> tasks = challenges == null ? List.of() : challenges;
@@ -551,13 +553,30 @@ public final class WorkerAgent implements AutoCloseable {
             if (!answered.add(task.challengeId())) {
                 continue;
             }
+            Optional<ChallengeEngine> card = engine.card(task.gpu());
+            if (card.isEmpty()) {
+                LOG.warn("challenge {} is for GPU {}, which this agent cannot compute on: not answered",
+                        task.challengeId(), task.gpu());
+                continue;
+            }
             Thread.ofVirtual().name("challenge-" + task.challengeId()).start(() -> {
                 try {
                     BooleanSupplier late = () -> config.clock().instant().isAfter(task.deadline());
-                    MemoryWalk.Spec memory = task.memory() == null ? null : MemoryWalk.Spec.of(task.seed(), task.memory());
-                    MatrixChallenge.Answer answer = engine.compute(new MatrixChallenge.Spec(task.seed(), task.size()),
-                            late);
-                    MemoryWalk.Answer walks = memory == null ? null : engine.walk(memory, late);
+                    MatrixChallenge.Answer answer = card.get().compute(new MatrixChallenge.Spec(task.seed(),
+                            task.size()), late);
+                    MemoryWalk.Answer walks = null;
+                    if (task.memory() != null) {
+                        try (ChallengeEngine.FilledTable table = card.get().fill(MemoryWalk.Spec.of(task.seed(),
+                                task.memory()), late)) {
+                            ChallengeWalk walk = client.filled(device, task.challengeId());
+                            if (walk.walkSeed() == null) {
+                                LOG.info("challenge {}: LATE (its table was filled after the deadline)",
+                                        task.challengeId());
+                                return;
+                            }
+                            walks = table.walk(walk.walkSeed(), () -> config.clock().instant().isAfter(walk.deadline()));
+                        }
+                    }
                     ChallengeRows rows = client.commit(device, task.challengeId(), new ChallengeCommit(answer.root(),
                             walks == null ? null : walks.root()));
                     if (rows.rows().length > 0) {

@@ -60,18 +60,19 @@ class ChallengeKernelEmulatedOnCpuTest {
     void theMemoryKernelsGiveTheCpuPathsWalksOverSeveralLaunchesAndForAnySeed() throws Exception {
         for (long seed : new long[] {42, -1L}) {
             // a table of an odd number of items, filled in three launches; walkers in two launches and a part
-            MemoryWalk.Spec spec = new MemoryWalk.Spec(seed, 5_001, 3, 5 * MemoryWalk.WALKERS_PER_ROW, 20);
-            assertThat(emulatedWalks(spec, 2_000, 2 * MemoryWalk.WALKERS_PER_ROW)).as("seed %d", seed)
-                    .containsExactly(Arrays.stream(MemoryWalk.compute(spec, () -> false).rows()).flatMapToLong(
-                            Arrays::stream).toArray());
+            MemoryWalk.Spec spec = new MemoryWalk.Spec(seed, 5_001, 3, 10 * MemoryWalk.WALKERS_PER_ROW, 20);
+            long walkSeed = seed * 31 + 7;
+            assertThat(emulatedWalks(spec, walkSeed, 2_000, 4 * MemoryWalk.WALKERS_PER_ROW)).as("seed %d", seed)
+                    .containsExactly(MemoryWalk.walk(spec, walkSeed, MemoryWalk.fill(spec, () -> false), () -> false)
+                            .states());
         }
     }
 
-    private static long[] emulatedWalks(MemoryWalk.Spec spec, long itemsPerLaunch, int walkersPerLaunch)
+    private static long[] emulatedWalks(MemoryWalk.Spec spec, long walkSeed, long itemsPerLaunch, int walkersPerLaunch)
             throws Exception {
-        List<String> lines = run("memory", Long.toUnsignedString(spec.seed()), Long.toString(spec.items()),
-                Integer.toString(spec.rounds()), Integer.toString(spec.walkers()), Integer.toString(spec.steps()),
-                Long.toString(itemsPerLaunch), Integer.toString(walkersPerLaunch));
+        List<String> lines = run("memory", Long.toUnsignedString(spec.seed()), Long.toUnsignedString(walkSeed),
+                Long.toString(spec.items()), Integer.toString(spec.rounds()), Integer.toString(spec.walkers()),
+                Integer.toString(spec.steps()), Long.toString(itemsPerLaunch), Integer.toString(walkersPerLaunch));
         return lines.stream().mapToLong(Long::parseUnsignedLong).toArray();
     }
 

@@ -97,14 +97,17 @@ class CudaChallengeEngineTest {
     @EnabledIf("aGpuEngineOpens")
     void theGpuWalksGiveTheCpuPathsBitsOverSeveralLaunches() {
         MemoryWalk.Spec spec = new MemoryWalk.Spec(0x5EED, CudaChallengeEngine.TABLE_ITEMS_PER_LAUNCH + 1_000, 2,
-                CudaChallengeEngine.WALKERS_PER_LAUNCH + 2 * MemoryWalk.WALKERS_PER_ROW, 3);
-        assertThat(engine.walk(spec, () -> false).root()).isEqualTo(MemoryWalk.compute(spec, () -> false).root());
+                CudaChallengeEngine.WALKERS_PER_LAUNCH + 8 * MemoryWalk.WALKERS_PER_ROW, 3);
+        try (ChallengeEngine.FilledTable table = engine.fill(spec, () -> false)) {
+            assertThat(table.walk(99, () -> false).root()).isEqualTo(MemoryWalk.walk(spec, 99,
+                    MemoryWalk.fill(spec, () -> false), () -> false).root());
+        }
     }
 
     /**
      * The memory part sized for the card itself, as the coordinator sizes it: it fits in the
-     * card's memory, passes the check, and finishes within the deadline for the claim; the
-     * phases are printed for BENCHMARKS.md.
+     * card's memory, passes the check, and fills and walks within their deadlines; the phases
+     * are printed for BENCHMARKS.md.
      */
     @Test
     @EnabledIf("aGpuEngineOpens")
@@ -115,14 +118,20 @@ class CudaChallengeEngineTest {
         assertThat(sizing.memory()).as("a memory part for %s", engine.gpuName()).isNotNull();
         MemoryWalk.Spec spec = MemoryWalk.Spec.of(11, sizing.memory());
         long start = System.nanoTime();
-        MemoryWalk.Answer answer = engine.walk(spec, () -> false);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        System.out.printf("memory part on %s: %s; phases %s; %s of the deadline %s%n", engine.gpuName(),
-                sizing.memory(), engine.lastMemoryPhases(), took, sizing.deadline());
-        SplittableRandom random = new SplittableRandom(11);
-        int[] rows = MemoryWalk.rowsToCheck(spec, random);
-        assertThat(MemoryWalk.verify(spec, answer.root(), rows, MemoryWalk.open(answer, rows), random)).isTrue();
-        assertThat(took).isLessThan(sizing.deadline());
+        try (ChallengeEngine.FilledTable table = engine.fill(spec, () -> false)) {
+            Duration filled = Duration.ofNanos(System.nanoTime() - start);
+            MemoryWalk.Answer answer = table.walk(12, () -> false);
+            Duration walked = Duration.ofNanos(System.nanoTime() - start).minus(filled);
+            System.out.printf("memory part on %s: %s; phases %s; fill %s of %s, walks %s of %s%n", engine.gpuName(),
+                    sizing.memory(), engine.lastMemoryPhases(), filled, sizing.deadline(), walked,
+                    sizing.walkAllowance());
+            SplittableRandom random = new SplittableRandom(11);
+            int[] rows = MemoryWalk.rowsToCheck(spec, random);
+            assertThat(MemoryWalk.verify(spec, 12, answer.root(), rows, MemoryWalk.open(answer, rows), random))
+                    .isTrue();
+            assertThat(filled).isLessThan(sizing.deadline());
+            assertThat(walked).isLessThan(sizing.walkAllowance());
+        }
     }
 
     @Test

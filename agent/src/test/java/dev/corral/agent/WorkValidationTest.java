@@ -23,10 +23,10 @@ class WorkValidationTest {
 
     @Test
     void aChallengeIdGoesIntoAUrlOnlyWhenItIsAnId() {
-        assertThat(WorkValidation.valid(new ChallengeTask("chl_0123456789abcdef0123", 1, 64, null, Instant.EPOCH))).isTrue();
-        assertThat(WorkValidation.valid(new ChallengeTask("chl_0123456789abcdef0123/../../x", 1, 64, null, Instant.EPOCH)))
+        assertThat(WorkValidation.valid(new ChallengeTask("chl_0123456789abcdef0123", 0, 1, 64, null, Instant.EPOCH))).isTrue();
+        assertThat(WorkValidation.valid(new ChallengeTask("chl_0123456789abcdef0123/../../x", 0, 1, 64, null, Instant.EPOCH)))
                 .isFalse();
-        assertThat(WorkValidation.valid(new ChallengeTask("../register", 1, 64, null, Instant.EPOCH))).isFalse();
+        assertThat(WorkValidation.valid(new ChallengeTask("../register", 0, 1, 64, null, Instant.EPOCH))).isFalse();
     }
 
     private static Assignment assignment(String cluster, int rank, int world) {

@@ -97,61 +97,62 @@ final class MemoryBenchmark implements Callable<Integer> {
     private void onTheCard(CudaChallengeEngine cuda, PrintWriter out) {
         HardwareCatalog.Gpu card = HardwareCatalog.gpu(GpuModel.parse(cuda.gpuName())).orElseThrow(() ->
                 new IllegalStateException("the catalog does not list " + cuda.gpuName()));
-        MemoryTask task = ChallengePolicy.memory(claim(card.model(), 1)).orElseThrow();
+        HardwareSpec claim = claim(card.model(), card.memoryGb() * 1_024L);
+        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(claim, true, ChallengePolicy.WORK_STANDARD);
+        MemoryTask task = sizing.memory();
         ChallengePolicy.CardRates expected = ChallengePolicy.CardRates.of(card);
         double reads = (double) task.walkers() * task.steps();
-        double fillHashes = (double) task.items() * task.rounds();
         SplittableRandom random = new SplittableRandom();
         for (int run = 0; run <= runs; run++) {
-            cuda.walk(MemoryWalk.Spec.of(random.nextLong(), task), () -> false);
+            try (ChallengeEngine.FilledTable table = cuda.fill(MemoryWalk.Spec.of(random.nextLong(), task),
+                    () -> false)) {
+                table.walk(random.nextLong(), () -> false);
+            }
             CudaChallengeEngine.MemoryPhases phases = cuda.lastMemoryPhases();
             if (run > 0) {
-                out.printf("  run %d on %s, %s: fill %.0f ms (%.2e hashes/s, %.2e expected), walks %.0f ms "
-                        + "(%.2e reads/s, %.2e expected), commit %.0f ms; expected in all %.0f ms%n", run,
-                        cuda.gpuName(), task, phases.fillNanos() / 1e6, fillHashes / (phases.fillNanos() / 1e9),
-                        expected.hashesPerSecond(), phases.walkNanos() / 1e6, reads / (phases.walkNanos() / 1e9),
-                        expected.readsPerSecond(), phases.commitNanos() / 1e6,
-                        1000 * ChallengePolicy.memorySeconds(task, expected, 1.0));
+                out.printf("  run %d on %s, %s: fill %.0f ms (%.2e hashes/s, %.2e expected; deadline with the product "
+                        + "%d ms), walks %.0f ms (%.2e reads/s, %.2e expected; allowance %d ms), commit %.0f ms%n", run,
+                        cuda.gpuName(), task, phases.fillNanos() / 1e6,
+                        (double) task.items() * task.rounds() / (phases.fillNanos() / 1e9), expected.hashesPerSecond(),
+                        sizing.deadline().toMillis(), phases.walkNanos() / 1e6, reads / (phases.walkNanos() / 1e9),
+                        expected.readsPerSecond(), sizing.walkAllowance().toMillis(), phases.commitNanos() / 1e6);
             }
         }
     }
 
-    /**
-     * A table of --table-mib walked on the CPU, and the same walks with every item computed again:
-     * the floor of the walks is one step each (the table's fill alone).
-     */
+    /** A table of --table-mib filled and walked on the CPU, and walkers walked again computing their items instead. */
     private void onTheCpu(ChallengeEngine engine, PrintWriter out) {
         MemoryTask task = ChallengePolicy.memory(claim("Corral bench table", tableMib)).orElseThrow();
         SplittableRandom random = new SplittableRandom();
-        List<Long> whole = new ArrayList<>();
-        List<Long> fillOnly = new ArrayList<>();
+        List<Long> fills = new ArrayList<>();
+        List<Long> walks = new ArrayList<>();
         List<Long> withoutTable = new ArrayList<>();
         for (int run = 0; run <= runs; run++) {
             MemoryWalk.Spec spec = MemoryWalk.Spec.of(random.nextLong(), task);
+            long walkSeed = random.nextLong();
             long start = System.nanoTime();
-            engine.walk(spec, () -> false);
-            long walked = System.nanoTime();
-            engine.walk(new MemoryWalk.Spec(spec.seed(), spec.items(), spec.rounds(), spec.walkers(), 1), () -> false);
-            long filled = System.nanoTime();
-            for (int w = 0; w < WALKERS_WITHOUT_TABLE; w++) {
-                MemoryWalk.walkWithoutTable(spec, random.nextInt(spec.walkers()));
-            }
-            long recomputed = System.nanoTime();
-            if (run > 0) {
-                whole.add(walked - start);
-                fillOnly.add(filled - walked);
-                withoutTable.add(recomputed - filled);
+            try (ChallengeEngine.FilledTable table = engine.fill(spec, () -> false)) {
+                long filled = System.nanoTime();
+                table.walk(walkSeed, () -> false);
+                long walked = System.nanoTime();
+                for (int w = 0; w < WALKERS_WITHOUT_TABLE; w++) {
+                    MemoryWalk.walkWithoutTable(spec, walkSeed, random.nextInt(spec.walkers()));
+                }
+                if (run > 0) {
+                    fills.add(filled - start);
+                    walks.add(walked - filled);
+                    withoutTable.add(System.nanoTime() - walked);
+                }
             }
         }
-        double walkNanos = BenchCommand.median(whole) - BenchCommand.median(fillOnly);
+        double walkNanos = BenchCommand.median(walks);
         double perWalkerHeld = walkNanos / task.walkers();
         double perWalkerRecomputed = (double) BenchCommand.median(withoutTable) / WALKERS_WITHOUT_TABLE;
-        out.printf("memory part of %d MiB on %s, %s: %.0f ms (median of %d): fill %.0f ms, walks %.0f ms "
-                + "(%.2e reads/s); a walker %.1f us with the table, %.0f us computing its items again (x%.1f; the policy "
-                + "sizes the rounds for x%d on the card)%n", tableMib, engine.description(), task,
-                BenchCommand.median(whole) / 1e6, runs, BenchCommand.median(fillOnly) / 1e6, walkNanos / 1e6,
+        out.printf("memory part of %d MiB on %s, %s (medians of %d): fill %.0f ms, walks %.0f ms (%.2e reads/s); a "
+                + "walker %.1f us with the table, %.0f us computing its items again (x%.1f)%n", tableMib,
+                engine.description(), task, runs, BenchCommand.median(fills) / 1e6, walkNanos / 1e6,
                 (double) task.walkers() * task.steps() / (walkNanos / 1e9), perWalkerHeld / 1e3,
-                perWalkerRecomputed / 1e3, perWalkerRecomputed / perWalkerHeld, ChallengePolicy.MEMORY_READS_PER_ITEM);
+                perWalkerRecomputed / 1e3, perWalkerRecomputed / perWalkerHeld);
     }
 
     /**
@@ -168,8 +169,9 @@ final class MemoryBenchmark implements Callable<Integer> {
         for (int run = 0; run <= runs; run++) {
             MemoryWalk.Spec spec = MemoryWalk.Spec.of(random.nextLong(), task);
             long start = System.nanoTime();
+            long walkSeed = random.nextLong();
             for (int w = 0; w < walkersChecked; w++) {
-                sink ^= MemoryWalk.walkWithoutTable(spec, random.nextInt(spec.walkers()));
+                sink ^= MemoryWalk.walkWithoutTable(spec, walkSeed, random.nextInt(spec.walkers()));
             }
             long checked = System.nanoTime();
             sink ^= bareHashes(spec.seed(), MemoryWalk.verifierHashes(spec));

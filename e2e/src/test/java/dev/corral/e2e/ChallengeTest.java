@@ -11,6 +11,7 @@ import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.ChallengeTask;
+import dev.corral.core.protocol.ChallengeWalk;
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,37 +171,107 @@ class ChallengeTest extends NetworkTest {
 
     /**
      * A GPU on the GPU engine must hold the memory it claims: its challenge has a memory part
-     * whose table fills most of it. The card here is one the catalog does not list, claiming
-     * 4 MiB, so the walks run in a test (RawAgent computes on the CPU what the GPU engine's
-     * kernels compute). An honest answer passes; one walked over half the table, as a card
-     * holding half the claimed memory would walk it, is WRONG; a commitment without the walks
-     * is refused and changes nothing.
+     * whose table fills most of it, walked from a seed drawn only once the device said the table
+     * is filled. The card here is one the catalog does not list, claiming 4 MiB, so the walks run
+     * in a test (RawAgent computes on the CPU what the GPU engine's kernels compute). An honest
+     * answer passes; one walked over half the table, as a card holding half the claimed memory
+     * would walk it, is WRONG; committing before saying the table is filled, or without the
+     * walks, is refused and changes nothing; a commitment whose rows are never opened is WRONG.
      */
     @Test
-    void aGpuMustWalkATableFillingTheMemoryItClaims() throws Exception {
+    void aGpuMustWalkATableFillingTheMemoryItClaims(@TempDir Path elsewhere) throws Exception {
+        try (TestNetwork standard = TestNetwork.withChallengeWork(store, elsewhere, ChallengePolicy.WORK_STANDARD)) {
+            aGpuMustWalkATableFillingTheMemoryItClaims(standard);
+        }
+    }
+
+    private static void aGpuMustWalkATableFillingTheMemoryItClaims(TestNetwork network) throws Exception {
         CorralClient owner = network.customer("owner", null);
         HardwareSpec small = new HardwareSpec(DeviceKind.GPU, "Corral Test Accelerator", 1, 4, "1.0", "raw test CPU",
                 2, 2048);
         RawAgent honest = registered(network, owner, small, List.of("process", "cuda"));
         RawAgent halfMemory = registered(network, owner, small, List.of("process", "cuda"));
+        RawAgent hider = registered(network, owner, small, List.of("process", "cuda"));
+        // each answer here computes a standard-size challenge for about two seconds: the heartbeat timeout
+        try (AutoCloseable beating = honest.keepBeating(); AutoCloseable alsoBeating = halfMemory.keepBeating();
+                AutoCloseable hiderBeating = hider.keepBeating()) {
+            walkTheTable(network, owner, honest, halfMemory, hider);
+        }
+    }
 
-        ChallengeTask task = challengeOf(honest);
+    private static void walkTheTable(TestNetwork network, CorralClient owner, RawAgent honest, RawAgent halfMemory,
+            RawAgent hider) throws Exception {
+
+        ChallengeTask task = challengeOf(network, honest, ChallengePolicy.WORK_STANDARD);
         assertThat(task.memory()).isNotNull();
         assertThat(8 * task.memory().items()).as("the table's bytes")
                 .isEqualTo((long) (4 * 1024 * 1024 * ChallengePolicy.MEMORY_FILL_SHARE) / 8 * 8);
         assertThat(honest.answer(task, true)).contains("PASSED");
         assertThat(owner.device(honest.deviceId).status()).isEqualTo("IDLE");
 
-        ChallengeTask halfTask = challengeOf(halfMemory);
+        ChallengeTask halfTask = challengeOf(network, halfMemory, ChallengePolicy.WORK_STANDARD);
         String commit = "/agent/v1/challenges/" + halfTask.challengeId() + "/commit";
-        HttpResponse<String> noWalks = halfMemory.signedSend("POST", commit,
+        HttpResponse<String> notFilled = halfMemory.signedSend("POST", commit,
+                RawAgent.json(new ChallengeCommit("ab".repeat(32), "cd".repeat(32))));
+        assertThat(notFilled.statusCode()).as(notFilled.body()).isEqualTo(409);
+        assertThat(notFilled.body()).contains("filled");
+        MemoryWalk.Spec half = new MemoryWalk.Spec(halfTask.seed(), halfTask.memory().items() / 2,
+                halfTask.memory().rounds(), halfTask.memory().walkers(), halfTask.memory().steps());
+        assertThat(halfMemory.answer(halfTask, true, half)).contains("WRONG");
+        assertThat(owner.device(halfMemory.deviceId).status()).isEqualTo("UNVERIFIED");
+
+        ChallengeTask hidden = challengeOf(network, hider, ChallengePolicy.WORK_STANDARD);
+        String path = "/agent/v1/challenges/" + hidden.challengeId();
+        HttpResponse<String> filled = hider.signedSend("POST", path + "/filled", RawAgent.json(Map.of()));
+        assertThat(filled.statusCode()).as(filled.body()).isEqualTo(200);
+        ChallengeWalk walk = Json.mapper().readValue(filled.body(), ChallengeWalk.class);
+        assertThat(walk.walkSeed()).isNotNull();
+        HttpResponse<String> noWalks = hider.signedSend("POST", path + "/commit",
                 RawAgent.json(new ChallengeCommit("ab".repeat(32), null)));
         assertThat(noWalks.statusCode()).as(noWalks.body()).isEqualTo(400);
         assertThat(noWalks.body()).contains("walkRoot");
-        MemoryWalk.Spec half = new MemoryWalk.Spec(halfTask.seed(), halfTask.memory().items() / 2, halfTask.memory().rounds(),
-                halfTask.memory().walkers(), halfTask.memory().steps());
-        assertThat(halfMemory.answer(halfTask, true, half)).contains("WRONG");
-        assertThat(owner.device(halfMemory.deviceId).status()).isEqualTo("UNVERIFIED");
+        HttpResponse<String> committed = hider.signedSend("POST", path + "/commit",
+                RawAgent.json(new ChallengeCommit("ab".repeat(32), "cd".repeat(32))));
+        assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+        assertThat(Json.mapper().readValue(committed.body(), ChallengeRows.class).walkRows())
+                .hasSize(MemoryWalk.ROWS_CHECKED);
+        network.clock.advance(Duration.between(network.clock.instant(), walk.deadline())
+                .plus(ChallengePolicy.OPEN_GRACE).plusSeconds(1));
+        TestNetwork.await("the unopened commitment ended",
+                () -> owner.device(hider.deviceId).lastChallenge().startsWith("WRONG"));
+    }
+
+    /**
+     * A device on the GPU engine gets a challenge for each GPU it claims, all with one deadline,
+     * each to be computed on its own card: it is verified only when every one has passed. A
+     * machine with one card claiming two answers one, and the other goes unanswered (or, computed
+     * on the same card after the first, takes twice as long); it is never verified.
+     */
+    @Test
+    void aDeviceOnTheGpuEngineIsVerifiedOnlyWhenTheChallengeOfEachGpuItClaimsPassed() throws Exception {
+        CorralClient owner = network.customer("owner", null);
+        HardwareSpec two = new HardwareSpec(DeviceKind.GPU, "Corral Test Accelerator", 2, 4, "1.0", "raw test CPU", 2,
+                2048);
+        RawAgent honest = registered(network, owner, two, List.of("process", "cuda"));
+        RawAgent oneCard = registered(network, owner, two, List.of("process", "cuda"));
+
+        List<ChallengeTask> tasks = honest.nextChallenges(2);
+        assertThat(tasks).extracting(ChallengeTask::gpu).containsExactlyInAnyOrder(0, 1);
+        assertThat(tasks.get(0).deadline()).isEqualTo(tasks.get(1).deadline());
+        assertThat(tasks.get(0).seed()).isNotEqualTo(tasks.get(1).seed());
+        assertThat(honest.answer(tasks.get(0), true)).contains("PASSED");
+        assertThat(owner.device(honest.deviceId).status()).as("one GPU of two proven").isEqualTo("UNVERIFIED");
+        assertThat(honest.answer(tasks.get(1), true)).contains("PASSED");
+        assertThat(owner.device(honest.deviceId).status()).isEqualTo("IDLE");
+
+        List<ChallengeTask> oneCardTasks = oneCard.nextChallenges(2);
+        assertThat(oneCard.answer(oneCardTasks.get(0), true)).contains("PASSED");
+        network.clock.advance(Duration.between(network.clock.instant(), oneCardTasks.get(1).deadline())
+                .plus(ChallengePolicy.OPEN_GRACE).plusSeconds(1));
+        TestNetwork.await("the second GPU's challenge expired",
+                () -> owner.device(oneCard.deviceId).lastChallenge().matches("(MISSING|LATE).*"));
+        assertThat(owner.device(oneCard.deviceId).status()).isEqualTo("UNVERIFIED");
+        assertThat(owner.device(oneCard.deviceId).reputation()).isLessThan(owner.device(honest.deviceId).reputation());
     }
 
     /**

@@ -95,7 +95,7 @@ class OfferSearchTest extends NetworkTest {
         pretender.hardware = EIGHT_H100;
         pretender.runtimes = gpuEngineIfAny(EIGHT_H100);
         assertThat(pretender.register(supplier.joinToken().token()).statusCode()).isEqualTo(201);
-        assertThat(pretender.answer(pretender.nextChallenge(), true)).contains("PASSED");
+        assertThat(pretender.answerAll(true)).contains("PASSED");
         Telemetry.GpuReading reading = new Telemetry.GpuReading(50, 60, 300, 10_000);
         assertThat(network.anonymous.offers("gpu=H100", null)).hasSize(1);
 
@@ -111,14 +111,14 @@ class OfferSearchTest extends NetworkTest {
         assertThat(network.anonymous.offers("gpu=H100", null)).as("healed").hasSize(1);
     }
 
-    /** Registers a hand-made GPU device that passes its first challenge, and returns its id. */
+    /** Registers a hand-made GPU device that passes its first challenges (one a GPU), and returns its id. */
     private String device(CorralClient owner, HardwareSpec hardware, String region) throws Exception {
         RawAgent device = new RawAgent(network.url, network.clock);
         device.hardware = hardware;
         device.region = region;
         device.runtimes = gpuEngineIfAny(hardware);
         assertThat(device.register(owner.joinToken().token()).statusCode()).isEqualTo(201);
-        assertThat(device.answer(device.nextChallenge(), true)).contains("PASSED");
+        assertThat(device.answerAll(true)).contains("PASSED");
         return device.deviceId;
     }
 

@@ -11,9 +11,11 @@ import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
 import dev.corral.core.protocol.ChallengeTask;
+import dev.corral.core.protocol.ChallengeWalk;
 import dev.corral.core.protocol.Heartbeat;
 import dev.corral.core.protocol.OpenedRow;
 import dev.corral.core.protocol.WorkResponse;
+import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.proofs.MemoryWalk;
 import dev.corral.core.protocol.RegisterRequest;
@@ -25,7 +27,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +66,12 @@ final class RawAgent {
 
     byte[] heartbeatBody() throws Exception {
         return heartbeatBody(new Telemetry(1, 1, List.of()));
+    }
+
+    /** A heartbeat with an idle reading for each GPU it claims, as a real agent's nvidia-smi gives. */
+    byte[] idleHeartbeatBody() throws Exception {
+        return heartbeatBody(new Telemetry(1, 1, Collections.nCopies(hardware.gpuCount(),
+                new Telemetry.GpuReading(0, 35, 30, 0))));
     }
 
     byte[] heartbeatBody(Telemetry telemetry) throws Exception {
@@ -125,18 +135,37 @@ final class RawAgent {
 
     /** Waits for the challenge the coordinator sends this device with its work. */
     ChallengeTask nextChallenge() {
-        ChallengeTask[] task = new ChallengeTask[1];
-        TestNetwork.await("a challenge for " + deviceId, () -> {
+        return nextChallenges(1).getFirst();
+    }
+
+    /** Waits until the coordinator sends this device at least {@code count} challenges with its work. */
+    List<ChallengeTask> nextChallenges(int count) {
+        List<List<ChallengeTask>> tasks = new ArrayList<>(List.of(List.of()));
+        TestNetwork.await(count + " challenges for " + deviceId, () -> {
             try {
                 WorkResponse work = Json.mapper().readValue(signedSend("GET", "/agent/v1/work", new byte[0]).body(),
                         WorkResponse.class);
-                task[0] = work.challenges().isEmpty() ? null : work.challenges().getFirst();
-                return task[0] != null;
+                tasks.set(0, work.challenges());
+                return work.challenges().size() >= count;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        return task[0];
+        return tasks.getFirst();
+    }
+
+    /**
+     * Answers every challenge the device was sent together (one for each GPU it claims on the GPU
+     * engine), honestly or not; returns the last outcome's body.
+     */
+    String answerAll(boolean honest) throws Exception {
+        String outcome = null;
+        for (ChallengeTask task : nextChallenges(ChallengePolicy.cardsChallenged(hardware, runtimes.contains("cuda")))) {
+            outcome = answer(task, honest);
+            // as a real agent beats while it computes: a device with many GPUs answers for longer than the timeout
+            signedSend("POST", "/agent/v1/heartbeat", idleHeartbeatBody());
+        }
+        return outcome;
     }
 
     /**
@@ -153,7 +182,17 @@ final class RawAgent {
      */
     String answer(ChallengeTask task, boolean honest, MemoryWalk.Spec walked) throws Exception {
         MatrixChallenge.Answer answer = MatrixChallenge.compute(new MatrixChallenge.Spec(task.seed(), task.size()));
-        MemoryWalk.Answer walks = walked == null ? null : MemoryWalk.compute(walked, () -> false);
+        MemoryWalk.Answer walks = null;
+        if (walked != null) {
+            MemoryWalk.Table table = MemoryWalk.fill(walked, () -> false);
+            HttpResponse<String> filled = signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/filled",
+                    json(Map.of()));
+            ChallengeWalk walk = Json.mapper().readValue(filled.body(), ChallengeWalk.class);
+            if (walk.walkSeed() == null) {
+                return filled.body();
+            }
+            walks = MemoryWalk.walk(walked, walk.walkSeed(), table, () -> false);
+        }
         HttpResponse<String> asked = signedSend("POST", "/agent/v1/challenges/" + task.challengeId() + "/commit",
                 json(new ChallengeCommit(answer.root(), walks == null ? null : walks.root())));
         ChallengeRows rows = Json.mapper().readValue(asked.body(), ChallengeRows.class);

@@ -65,6 +65,8 @@ public final class ChallengePolicy {
      * multiply-adds. An estimate from the instruction count, not yet a measurement.
      */
     public static final double GPU_HASHES_PER_FP32_FLOP = 1.0 / 96;
+    /** The smallest table (64 KiB), for networks whose challenges ask little work: tests and the demo. */
+    public static final long MEMORY_ITEMS_MIN = 8_192;
     /** A random 8-byte read moves a whole 32-byte sector of the card's memory. */
     public static final int GPU_RANDOM_READ_BYTES = 32;
     /** The share of the card's sheet bandwidth that random sector reads reach: an estimate until measured. */
@@ -74,11 +76,16 @@ public final class ChallengePolicy {
 
     /**
      * A device's challenge: the size of its matrices, the memory part (null but for a GPU
-     * computing on its card) and the time it has to commit to the answer.
+     * computing on its card), the time it has to commit to the answer (with a memory part: to
+     * compute the product and fill the table), and with a memory part the time its walks get
+     * once the table is filled (else null).
      */
-    public record Sizing(int size, MemoryTask memory, Duration deadline) {
+    public record Sizing(int size, MemoryTask memory, Duration deadline, Duration walkAllowance) {
         public Sizing {
             requireNonNull(deadline, "deadline is null");
+            if ((memory == null) != (walkAllowance == null)) {
+                throw new IllegalArgumentException("a walk allowance goes with a memory part");
+            }
         }
     }
 
@@ -117,6 +124,15 @@ public final class ChallengePolicy {
         return claim.kind() == DeviceKind.GPU && !gpuEngine ? claim.cpuOnly() : claim;
     }
 
+    /**
+     * How many challenges a device gets at a time, all with one deadline: one for each GPU it
+     * claims when it computes them on its GPUs (each on its own card, in parallel), else one.
+     * A machine with fewer cards must compute the rest one after another on the cards it has.
+     */
+    public static int cardsChallenged(HardwareSpec claim, boolean gpuEngine) {
+        return gpuEngine && claim.kind() == DeviceKind.GPU ? Math.max(1, claim.gpuCount()) : 1;
+    }
+
     /** Multiply-adds a second expected of one card of this model on the GPU engine; empty for a model the catalog does not know. */
     public static OptionalDouble gpuSpeed(GpuModel model) {
         return HardwareCatalog.gpu(model).map(card -> OptionalDouble.of(card.fp32Tflops() * 1e12
@@ -130,24 +146,25 @@ public final class ChallengePolicy {
         }
         double multiplyAdds = expectedSpeed * work.toNanos() / 1e9;
         int size = (int) Math.max(SIZE_MIN, Math.min(MatrixChallenge.SIZE_MAX, Math.round(Math.cbrt(multiplyAdds))));
-        return new Sizing(size, null, deadline(MatrixChallenge.deviceWork(size) / expectedSpeed));
+        return new Sizing(size, null, deadline(MatrixChallenge.deviceWork(size) / expectedSpeed), null);
     }
 
     /**
      * The challenge for a device's claim: the matrices for its expected speed and, for a GPU on
-     * the GPU engine, the memory part for the claimed card; the deadline grants
-     * {@link #SPEED_MARGIN} times the expected time of both.
+     * the GPU engine, the memory part for the claimed card. The deadline grants
+     * {@link #SPEED_MARGIN} times the expected time of the product and the table's fill; the walks
+     * get as many times theirs once the device said its table is filled.
      */
     public static Sizing sizing(HardwareSpec claim, boolean gpuEngine, Duration work) {
         double speed = expectedSpeed(claim, gpuEngine);
         Sizing matrices = sizing(speed, work);
-        Optional<MemoryTask> memory = gpuEngine ? memory(claim) : Optional.empty();
+        Optional<MemoryTask> memory = gpuEngine ? memory(claim, work) : Optional.empty();
         if (memory.isEmpty()) {
             return matrices;
         }
-        double seconds = MatrixChallenge.deviceWork(matrices.size()) / speed
-                + memorySeconds(memory.get(), rates(claim), 1.0);
-        return new Sizing(matrices.size(), memory.get(), deadline(seconds));
+        CardRates rates = rates(claim);
+        return new Sizing(matrices.size(), memory.get(), deadline(MatrixChallenge.deviceWork(matrices.size()) / speed
+                + fillSeconds(memory.get(), rates)), deadline(walkSeconds(memory.get(), rates, 1.0)));
     }
 
     private static Duration deadline(double expectedSeconds) {
@@ -156,24 +173,39 @@ public final class ChallengePolicy {
 
     /**
      * The memory part for a GPU claim: a table filling {@link #MEMORY_FILL_SHARE} of the memory
-     * the device is offered with (the catalog's for a listed model, else its claimed memory),
-     * rounds making an item as dear to compute again as {@link #MEMORY_READS_PER_ITEM} reads on
-     * the claimed card, and walks reading each item that many times. Empty for a CPU claim or a
-     * GPU claiming no memory.
+     * the device is offered with (the catalog's for a listed model, else its claimed memory), and
+     * walks reading each item {@link #MEMORY_READS_PER_ITEM} times. The rounds make an item as
+     * dear to compute again, on the fastest-hashing card listed with less memory than the claim,
+     * as that many reads on the claimed card: a smaller card standing in for a bigger one cannot
+     * make up with its arithmetic what it lacks in memory. Empty for a CPU claim or a GPU claiming
+     * no memory.
      */
     public static Optional<MemoryTask> memory(HardwareSpec claim) {
+        return memory(claim, WORK_STANDARD);
+    }
+
+    /**
+     * The memory part for a network whose challenges ask {@code work} of a device instead of the
+     * standard: its table shrinks by as much (tests and the demo ask little), to no fewer than
+     * {@link #MEMORY_ITEMS_MIN} items.
+     */
+    static Optional<MemoryTask> memory(HardwareSpec claim, Duration work) {
         if (claim.kind() != DeviceKind.GPU) {
             return Optional.empty();
         }
         long bytes = HardwareCatalog.gpu(claim.model()).map(card -> (long) card.memoryGb() << 30)
                 .orElse(claim.vramMbPerGpu() << 20);
-        long items = (long) (bytes * MEMORY_FILL_SHARE / 8);
-        if (items < 1) {
+        if (bytes < 1) {
             return Optional.empty();
         }
+        double scale = Math.min(1.0, (double) work.toNanos() / WORK_STANDARD.toNanos());
+        long items = Math.clamp((long) (bytes * MEMORY_FILL_SHARE * scale / 8), MEMORY_ITEMS_MIN, MemoryWalk.ITEMS_MAX);
         CardRates rates = rates(claim);
-        int rounds = (int) Math.clamp(Math.round(MEMORY_READS_PER_ITEM * rates.hashesPerSecond()
-                / rates.readsPerSecond()), 1, MemoryWalk.ROUNDS_MAX);
+        double fastestHashes = HardwareCatalog.gpus().stream()
+                .filter(card -> card.computeCapability() != null && ((long) card.memoryGb() << 30) < bytes)
+                .mapToDouble(card -> CardRates.of(card).hashesPerSecond()).max().orElse(0);
+        int rounds = (int) Math.clamp(Math.round(MEMORY_READS_PER_ITEM * Math.max(fastestHashes,
+                rates.hashesPerSecond()) / rates.readsPerSecond()), 1, MemoryWalk.ROUNDS_MAX);
         double reads = (double) MEMORY_READS_PER_ITEM * items;
         int rows = (int) Math.clamp((long) Math.ceil(reads / WALK_STEPS_TARGET / MemoryWalk.WALKERS_PER_ROW),
                 MemoryWalk.ROWS_CHECKED, MemoryWalk.ROWS_MAX);
@@ -188,17 +220,20 @@ public final class ChallengePolicy {
                 .orElseGet(() -> HardwareCatalog.gpu(UNLISTED_GPU_TIMED_AS).orElseThrow()));
     }
 
+    /** Seconds a card of these rates needs to fill the whole table. */
+    public static double fillSeconds(MemoryTask task, CardRates card) {
+        return (double) task.items() * task.rounds() / card.hashesPerSecond();
+    }
+
     /**
-     * Seconds a card of these rates needs for a memory part when it holds only {@code shareHeld}
-     * of the table: it fills what it holds, and computes every other item again
-     * ({@code rounds} hashes) each time a walk reads it. The whole table held is the honest time.
+     * Seconds a card of these rates needs for the walks when it holds only {@code shareHeld} of
+     * the table: it computes every other item again ({@code rounds} hashes) each time a walk
+     * reads it. The whole table held is the honest time.
      */
-    public static double memorySeconds(MemoryTask task, CardRates card, double shareHeld) {
+    public static double walkSeconds(MemoryTask task, CardRates card, double shareHeld) {
         double reads = (double) task.walkers() * task.steps();
-        double fill = shareHeld * task.items() * task.rounds() / card.hashesPerSecond();
-        double walk = reads * (shareHeld / card.readsPerSecond()
-                + (1 - shareHeld) * task.rounds() / card.hashesPerSecond() + 1 / card.hashesPerSecond());
-        return fill + walk;
+        return reads * (shareHeld / card.readsPerSecond() + (1 - shareHeld) * task.rounds() / card.hashesPerSecond()
+                + 1 / card.hashesPerSecond());
     }
 
     /** The gap to the next challenge: exponential with this mean, at least one second. */

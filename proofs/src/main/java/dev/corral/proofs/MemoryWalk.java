@@ -15,28 +15,31 @@ import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
 /**
- * The memory part of a GPU's challenge: proof that the card holds the memory it claims. The
- * device fills a table of {@code items} 64-bit values, each {@code rounds} rounds of a hash of
- * the seed and its index (so an item costs as much to compute again as {@code rounds} hashes),
- * then runs {@code walkers} independent walks of {@code steps} steps: each step reads the item
- * its walker's state points at and mixes it into the state. The walks read the table at
- * random, each item about {@link ChallengePolicy#MEMORY_READS_PER_ITEM} times, so a card that
- * holds only part of it must compute the rest again on every read: {@code rounds} is sized so
- * that this costs as much as that many reads, and the answer comes after its deadline. The
+ * The memory part of a GPU's challenge: proof that the card holds the memory it claims. It has
+ * two phases. First the device fills a table of {@code items} 64-bit values, each
+ * {@code rounds} rounds of a hash of the seed and its index (so an item costs as much to
+ * compute again as {@code rounds} hashes), and says so. Only then does the coordinator draw
+ * the walk seed, and the walks' short deadline starts: {@code walkers} independent walks of
+ * {@code steps} steps from starts drawn from the walk seed, each step reading the item its
+ * walker's state points at and mixing it into the state. The walks read the table at random,
+ * each item about {@link ChallengePolicy#MEMORY_READS_PER_ITEM} times, so a card that holds
+ * only part of it must compute the rest again at every read, and the rounds make that cost far
+ * more than reading on any card the catalog lists: it answers after the walks' deadline. The
  * device commits to the walks' final states with a Merkle root over rows of
  * {@link #WALKERS_PER_ROW}; the coordinator then draws {@link #ROWS_CHECKED} rows, and checks
- * {@link #WALKERS_CHECKED_PER_ROW} walkers of each by walking them itself, computing each item
- * it reads from the seed ({@code steps x (rounds + 1)} hashes a walker): it never holds the
- * table. The agent's GPU kernels (agent/src/main/cuda/challenge.cu) compute the same bits.
+ * {@link #WALKERS_CHECKED_PER_ROW} walker of each by walking it itself, computing each item it
+ * reads from the seed ({@code steps x (rounds + 1)} hashes a walker): it never holds the table.
+ * The agent's GPU kernels (agent/src/main/cuda/challenge.cu) compute the same bits.
  */
 public final class MemoryWalk {
     public static final long TAG_ITEM = 0x4DL;
     public static final long TAG_WALKER = 0x57L;
-    public static final int WALKERS_PER_ROW = 1_024;
-    public static final int ROWS_CHECKED = 2;
-    public static final int WALKERS_CHECKED_PER_ROW = 4;
-    /** 65,536 rows of 1,024 walkers: 512 MiB of final states to copy back and commit to. */
-    public static final int ROWS_MAX = 65_536;
+    public static final int WALKERS_PER_ROW = 256;
+    /** Many rows, one walker checked in each: a device that skips a share f of the rows passes with (1 - f)^8. */
+    public static final int ROWS_CHECKED = 8;
+    public static final int WALKERS_CHECKED_PER_ROW = 1;
+    /** 262,144 rows of 256 walkers: 512 MiB of final states to copy back and commit to. */
+    public static final int ROWS_MAX = 262_144;
     public static final int ROUNDS_MAX = 4_096;
     public static final int STEPS_MAX = 1 << 20;
     /** 1 TiB of table: more than any one card holds. */
@@ -47,7 +50,7 @@ public final class MemoryWalk {
     private static final long MIX_1 = 0xBF58476D1CE4E5B9L;
     private static final long MIX_2 = 0x94D049BB133111EBL;
 
-    /** What a device is asked to compute. */
+    /** What a device is asked to compute: the table from {@code seed}, and walks over it (from a walk seed drawn once it is filled). */
     public record Spec(long seed, long items, int rounds, int walkers, int steps) {
         public Spec {
             if (items < 1 || items > ITEMS_MAX) {
@@ -71,10 +74,6 @@ public final class MemoryWalk {
             return new Spec(seed, task.items(), task.rounds(), task.walkers(), task.steps());
         }
 
-        public MemoryTask task() {
-            return new MemoryTask(items, rounds, walkers, steps);
-        }
-
         public int rows() {
             return walkers / WALKERS_PER_ROW;
         }
@@ -85,28 +84,20 @@ public final class MemoryWalk {
         }
     }
 
-    /** A device's answer: every walker's final state, in rows, and the Merkle root it commits to. */
-    public record Answer(long[][] rows, List<String> rowHashes, String root) {}
+    /** The table as the CPU path holds it: chunks of 2^{@link #CHUNK_ITEMS_LOG2} items. */
+    public record Table(long[][] chunks) {
+        long at(long index) {
+            return chunks[(int) (index >>> CHUNK_ITEMS_LOG2)][(int) (index & ((1 << CHUNK_ITEMS_LOG2) - 1))];
+        }
+    }
+
+    /** A device's answer: every walker's final state, and the Merkle root over its rows it commits to. */
+    public record Answer(long[] states, List<String> rowHashes, String root) {}
 
     private MemoryWalk() {}
 
-    /** The device's work on the CPU: the table in memory, then every walk, on every core. */
-    public static Answer compute(Spec spec, BooleanSupplier giveUp) {
-        long[][] table = fill(spec, giveUp);
-        long[] states = new long[spec.walkers()];
-        IntStream.range(0, spec.rows()).parallel().forEach(row -> {
-            if (giveUp.getAsBoolean()) {
-                throw new CancellationException("challenge given up at walker row " + row);
-            }
-            for (int w = row * WALKERS_PER_ROW; w < (row + 1) * WALKERS_PER_ROW; w++) {
-                states[w] = walk(spec, w, index -> table[(int) (index >>> CHUNK_ITEMS_LOG2)]
-                        [(int) (index & ((1 << CHUNK_ITEMS_LOG2) - 1))]);
-            }
-        });
-        return commit(states);
-    }
-
-    private static long[][] fill(Spec spec, BooleanSupplier giveUp) {
+    /** The device's first phase on the CPU: the table in memory, on every core. */
+    public static Table fill(Spec spec, BooleanSupplier giveUp) {
         int chunks = (int) ((spec.items() + (1L << CHUNK_ITEMS_LOG2) - 1) >>> CHUNK_ITEMS_LOG2);
         long[][] table = new long[chunks][];
         for (int chunk = 0; chunk < chunks; chunk++) {
@@ -124,20 +115,34 @@ public final class MemoryWalk {
             });
             table[chunk] = items;
         }
-        return table;
+        return new Table(table);
+    }
+
+    /** The device's second phase on the CPU: every walk from the walk seed over the table, on every core, and the commitment. */
+    public static Answer walk(Spec spec, long walkSeed, Table table, BooleanSupplier giveUp) {
+        long[] states = new long[spec.walkers()];
+        IntStream.range(0, spec.rows()).parallel().forEach(row -> {
+            if (giveUp.getAsBoolean()) {
+                throw new CancellationException("challenge given up at walker row " + row);
+            }
+            for (int w = row * WALKERS_PER_ROW; w < (row + 1) * WALKERS_PER_ROW; w++) {
+                states[w] = walk(spec, walkSeed, w, table::at);
+            }
+        });
+        return commit(states);
     }
 
     /** The commitment to the walkers' final states, whatever engine computed them. */
     public static Answer commit(long[] states) {
         int rows = states.length / WALKERS_PER_ROW;
-        long[][] values = new long[rows][];
         String[] hashes = new String[rows];
-        IntStream.range(0, rows).parallel().forEach(row -> {
-            values[row] = Arrays.copyOfRange(states, row * WALKERS_PER_ROW, (row + 1) * WALKERS_PER_ROW);
-            hashes[row] = rowHash(row, values[row]);
-        });
+        IntStream.range(0, rows).parallel().forEach(row -> hashes[row] = rowHash(row, statesOf(states, row)));
         List<String> rowHashes = Arrays.asList(hashes);
-        return new Answer(values, rowHashes, MerkleTree.root(rowHashes));
+        return new Answer(states, rowHashes, MerkleTree.root(rowHashes));
+    }
+
+    private static long[] statesOf(long[] states, int row) {
+        return Arrays.copyOfRange(states, row * WALKERS_PER_ROW, (row + 1) * WALKERS_PER_ROW);
     }
 
     /** The rows of walkers the device must open, drawn by the coordinator after it has the commitment. */
@@ -148,42 +153,37 @@ public final class MemoryWalk {
     public static List<OpenedRow> open(Answer answer, int[] indices) {
         List<OpenedRow> opened = new ArrayList<>();
         for (int index : indices) {
-            opened.add(new OpenedRow(index, answer.rows()[index].clone(), MerkleTree.proof(answer.rowHashes(), index)));
+            opened.add(new OpenedRow(index, statesOf(answer.states(), index), MerkleTree.proof(answer.rowHashes(),
+                    index)));
         }
         return opened;
     }
 
     /**
      * The coordinator's check: every requested row was opened and sits under the committed root,
-     * and {@link #WALKERS_CHECKED_PER_ROW} walkers of each, drawn now, end where walking them from
-     * the seed ends.
+     * and {@link #WALKERS_CHECKED_PER_ROW} walker of each, drawn now, ends where walking it from
+     * the seeds ends.
      */
-    public static boolean verify(Spec spec, String root, int[] indices, List<OpenedRow> opened, RandomGenerator random) {
+    public static boolean verify(Spec spec, long walkSeed, String root, int[] indices, List<OpenedRow> opened,
+            RandomGenerator random) {
         if (opened.size() != indices.length) {
             return false;
         }
         for (int k = 0; k < indices.length; k++) {
             OpenedRow row = opened.get(k);
-            if (row.index() != indices[k] || row.values() == null || row.values().length != WALKERS_PER_ROW
+            if (row == null || row.index() != indices[k] || row.values() == null
+                    || row.values().length != WALKERS_PER_ROW || row.proof() == null || row.proof().contains(null)
                     || !MerkleTree.verify(rowHash(row.index(), row.values()), row.proof(), root)) {
                 return false;
             }
             for (int column : random.ints(0, WALKERS_PER_ROW).distinct().limit(WALKERS_CHECKED_PER_ROW).toArray()) {
-                if (row.values()[column] != walkWithoutTable(spec, (long) row.index() * WALKERS_PER_ROW + column)) {
+                if (row.values()[column] != walkWithoutTable(spec, walkSeed, (long) row.index() * WALKERS_PER_ROW
+                        + column)) {
                     return false;
                 }
             }
         }
         return true;
-    }
-
-    /** Hashes the device computes (the table), and the random reads it makes (the walks). */
-    public static long fillHashes(Spec spec) {
-        return spec.items() * spec.rounds();
-    }
-
-    public static long reads(Spec spec) {
-        return (long) spec.walkers() * spec.steps();
     }
 
     /** Hashes the coordinator computes to check one challenge. */
@@ -196,13 +196,13 @@ public final class MemoryWalk {
      * reads computed from the seed, {@code steps x (rounds + 1)} hashes. A device short of memory
      * pays the same for each item it does not hold.
      */
-    public static long walkWithoutTable(Spec spec, long walker) {
-        return walk(spec, walker, index -> item(spec.seed(), index, spec.rounds()));
+    public static long walkWithoutTable(Spec spec, long walkSeed, long walker) {
+        return walk(spec, walkSeed, walker, index -> item(spec.seed(), index, spec.rounds()));
     }
 
-    /** One walker from its start: each step reads the item its state points at and mixes it in. */
-    static long walk(Spec spec, long walker, LongUnaryOperator itemAt) {
-        long state = mix(spec.seed() ^ (TAG_WALKER * GOLDEN_GAMMA) ^ (walker * MIX_1));
+    /** One walker from its start (drawn from the walk seed): each step reads the item its state points at and mixes it in. */
+    static long walk(Spec spec, long walkSeed, long walker, LongUnaryOperator itemAt) {
+        long state = mix(walkSeed ^ (TAG_WALKER * GOLDEN_GAMMA) ^ (walker * MIX_1));
         for (int step = 0; step < spec.steps(); step++) {
             state = mix(state ^ itemAt.applyAsLong(Math.unsignedMultiplyHigh(state, spec.items())));
         }

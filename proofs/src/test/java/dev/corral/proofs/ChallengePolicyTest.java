@@ -3,11 +3,11 @@ package dev.corral.proofs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.DeviceKind;
-import dev.corral.core.GpuModel;
 import dev.corral.core.HardwareCatalog;
 import dev.corral.core.HardwareSpec;
 import dev.corral.core.protocol.MemoryTask;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Challenge sizes and deadlines follow the claimed hardware; the numbers here are worked out by hand. */
@@ -80,12 +80,15 @@ class ChallengePolicyTest {
     @Test
     void aGpuOnTheGpuEngineGetsAMemoryPartFillingTheClaimedCardWorkedOutByHand() {
         ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(H100, true, ChallengePolicy.WORK_STANDARD);
-        // 80 GiB x 0.85 / 8 bytes = 9,126,805,504 items; an H100 hashes 67e12 / 96 = 6.979e11 a second and reads
-        // 3,350e9 x 0.5 / 32 = 5.234e10 random items a second: 24 reads' time is 24 x 13.33 = 320 rounds of the hash;
-        // 24 reads an item = 2.19e11 reads, in walks of 4,096 steps: 52,224 rows of 1,024 walkers
-        assertThat(sizing.memory()).isEqualTo(new MemoryTask(9_126_805_504L, 320, 53_477_376, 4_096));
-        // the product's 4.0 s and the memory part's 4.18 s of fill and 4.23 s of walks, twice, plus 5 s
-        assertThat(sizing.deadline()).isEqualTo(Duration.ofMillis(26_367));
+        // 80 GiB x 0.85 / 8 bytes = 9,126,805,504 items. An H100 reads 3,350e9 x 0.5 / 32 = 5.234e10 random items a
+        // second; the fastest-hashing card listed with less memory, the 48 GB L40S, hashes 91.6e12 / 96 = 9.54e11 a
+        // second: 24 reads' time is 24 x 18.23 = 437 rounds of the hash on it. 24 reads an item = 2.19e11 reads, in
+        // walks of 4,096 steps: 208,896 rows of 256 walkers.
+        assertThat(sizing.memory()).isEqualTo(new MemoryTask(9_126_805_504L, 437, 53_477_376, 4_096));
+        // the product's 2.0 s and the fill's 5.71 s (at the H100's 6.98e11 hashes a second), twice, plus 5 s; then
+        // the walks' 4.50 s, twice, plus 5 s
+        assertThat(sizing.deadline()).isEqualTo(Duration.ofMillis(20_430));
+        assertThat(sizing.walkAllowance()).isEqualTo(Duration.ofMillis(13_998));
         assertThat(sizing.size()).isEqualTo(ChallengePolicy.sizing(ChallengePolicy.expectedSpeed(H100, true),
                 ChallengePolicy.WORK_STANDARD).size());
 
@@ -96,49 +99,74 @@ class ChallengePolicyTest {
                 65_536);
         assertThat(ChallengePolicy.memory(unlisted).orElseThrow().items()).as("its claimed 16 GiB")
                 .isEqualTo((long) (16L * (1 << 30) * 0.85 / 8));
+        HardwareSpec huge = new HardwareSpec(DeviceKind.GPU, "Acme Accelerator 9", 1, 4L << 20, "1.0", "cpu", 8,
+                65_536);
+        assertThat(ChallengePolicy.memory(huge).orElseThrow().items()).as("4 TiB claimed").isEqualTo(MemoryWalk.ITEMS_MAX);
+    }
+
+    @Test
+    void aDeviceGetsAChallengeForEachGpuItClaimsOnTheGpuEngine() {
+        HardwareSpec eight = new HardwareSpec(DeviceKind.GPU, "NVIDIA H100 80GB HBM3", 8, 81_559, "550.54", "cpu", 64,
+                1_048_576);
+        assertThat(ChallengePolicy.cardsChallenged(eight, true)).isEqualTo(8);
+        assertThat(ChallengePolicy.cardsChallenged(eight, false)).as("proven as a CPU device").isEqualTo(1);
+        assertThat(ChallengePolicy.cardsChallenged(TWO_CORES, true)).isEqualTo(1);
     }
 
     /**
      * What the memory part proves, worked out from the catalog's figures: on every card the GPU
-     * engine runs on, a device holding less than 80% of the table (computing the rest again at
-     * each read) misses the deadline, while one holding all of it needs under half of it.
+     * engine runs on, a device holding less than 85% of the table (computing the rest again at
+     * each read) misses the walks' deadline, while one holding all of it needs under half of it,
+     * and fills the table in under half the first deadline.
      */
     @Test
-    void onEveryCardADeviceHoldingUnderFourFifthsOfTheTableIsLate() {
-        for (HardwareCatalog.Gpu card : HardwareCatalog.gpus()) {
-            if (card.computeCapability() == null) {
-                continue;
-            }
-            HardwareSpec claim = new HardwareSpec(DeviceKind.GPU, card.model(), 1, card.memoryGb() * 1_024L, "1.0", "cpu", 16,
-                    65_536);
+    void onEveryCardADeviceHoldingUnderSixSeventhsOfTheTableIsLate() {
+        for (HardwareCatalog.Gpu card : cudaCards()) {
+            HardwareSpec claim = claim(card.model(), card.memoryGb());
             ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(claim, true, ChallengePolicy.WORK_STANDARD);
             ChallengePolicy.CardRates rates = ChallengePolicy.CardRates.of(card);
             double product = MatrixChallenge.deviceWork(sizing.size()) / ChallengePolicy.expectedSpeed(claim, true);
-            double deadline = sizing.deadline().toMillis() / 1000.0;
-            assertThat(product + ChallengePolicy.memorySeconds(sizing.memory(), rates, 1.0)).as(card.model())
-                    .isLessThan(deadline / 2);
-            assertThat(product + ChallengePolicy.memorySeconds(sizing.memory(), rates, 0.8)).as(card.model())
-                    .isGreaterThan(deadline);
+            assertThat(product + ChallengePolicy.fillSeconds(sizing.memory(), rates)).as(card.model())
+                    .isLessThan(seconds(sizing.deadline()) / 2);
+            assertThat(ChallengePolicy.walkSeconds(sizing.memory(), rates, 1.0)).as(card.model())
+                    .isLessThan(seconds(sizing.walkAllowance()) / 2);
+            assertThat(ChallengePolicy.walkSeconds(sizing.memory(), rates, 0.85)).as(card.model())
+                    .isGreaterThan(seconds(sizing.walkAllowance()));
         }
     }
 
-    /** Cards with less memory than the claim, at their own speeds: a 24 GB RTX 4090 and a 40 GB A100 claiming 80 GB cards. */
+    /**
+     * Every card listed with at most four fifths of another's memory, standing in for it at its
+     * own speed and holding what its memory holds of the table, misses the walks' deadline: its
+     * arithmetic cannot make up for the memory it lacks (a 24 GB RTX 4090 claiming an A100 80GB,
+     * a 48 GB L40S claiming one, ...).
+     */
     @Test
-    void aSmallerCardClaimingABiggerOneIsLate() {
-        assertLate("RTX 4090", "NVIDIA H100 80GB HBM3");
-        assertLate("A100", "NVIDIA A100 80GB PCIe");
-        assertLate("L40S", "NVIDIA H100 80GB HBM3");
+    void everySmallerCardClaimingABiggerOneIsLate() {
+        for (HardwareCatalog.Gpu claimed : cudaCards()) {
+            ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(claim(claimed.model(), claimed.memoryGb()), true,
+                    ChallengePolicy.WORK_STANDARD);
+            for (HardwareCatalog.Gpu actual : cudaCards()) {
+                if (actual.memoryGb() * 5 > claimed.memoryGb() * 4) {
+                    continue;
+                }
+                double held = Math.min(1.0, (double) actual.memoryGb() * (1L << 30) / (8.0 * sizing.memory().items()));
+                assertThat(ChallengePolicy.walkSeconds(sizing.memory(), ChallengePolicy.CardRates.of(actual), held))
+                        .as("%s claiming %s", actual.model(), claimed.model())
+                        .isGreaterThan(seconds(sizing.walkAllowance()));
+            }
+        }
     }
 
-    private static void assertLate(String actual, String claimed) {
-        HardwareCatalog.Gpu card = HardwareCatalog.gpu(GpuModel.parse(actual)).orElseThrow();
-        HardwareSpec claim = new HardwareSpec(DeviceKind.GPU, claimed, 1, 81_920, "1.0", "cpu", 16, 65_536);
-        ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(claim, true, ChallengePolicy.WORK_STANDARD);
-        // it holds what its whole memory holds of the table, and multiplies at its own speed
-        double held = Math.min(1.0, (double) card.memoryGb() * (1L << 30) / (8.0 * sizing.memory().items()));
-        double seconds = MatrixChallenge.deviceWork(sizing.size()) / (card.fp32Tflops() * 1e12
-                * ChallengePolicy.GPU_MULTIPLY_ADDS_PER_FP32_FLOP)
-                + ChallengePolicy.memorySeconds(sizing.memory(), ChallengePolicy.CardRates.of(card), held);
-        assertThat(seconds).as("%s claiming %s", actual, claimed).isGreaterThan(sizing.deadline().toMillis() / 1000.0);
+    private static List<HardwareCatalog.Gpu> cudaCards() {
+        return HardwareCatalog.gpus().stream().filter(card -> card.computeCapability() != null).toList();
+    }
+
+    private static HardwareSpec claim(String model, int memoryGb) {
+        return new HardwareSpec(DeviceKind.GPU, model, 1, memoryGb * 1_024L, "1.0", "cpu", 16, 65_536);
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 }

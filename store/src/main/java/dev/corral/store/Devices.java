@@ -5,6 +5,7 @@ import dev.corral.core.AccountId;
 import dev.corral.core.ClusterId;
 import dev.corral.core.DeviceId;
 import dev.corral.core.HardwareSpec;
+import dev.corral.core.Runtimes;
 import dev.corral.core.Json;
 import dev.corral.core.Telemetry;
 import dev.corral.proofs.Reputation;
@@ -88,8 +89,9 @@ public final class Devices {
 
     /** Ends the device's open challenges as void (no outcome for its reputation): it claimed other hardware. */
     public void voidOpenChallenges(Connection c, DeviceId id, Instant now) throws SQLException {
-        Sql.update(c, "UPDATE challenge SET outcome = ?, finished_at = ? WHERE device_id = ? AND outcome IN (?, ?)",
-                Challenges.VOID, now.toEpochMilli(), id.value(), Challenges.ISSUED, Challenges.COMMITTED);
+        Sql.update(c, "UPDATE challenge SET outcome = ?, finished_at = ? WHERE device_id = ? AND outcome IN (?, ?, ?)",
+                Challenges.VOID, now.toEpochMilli(), id.value(), Challenges.ISSUED, Challenges.FILLED,
+                Challenges.COMMITTED);
     }
 
     public void updateOwnerFields(Connection c, DeviceId id, String name, long minPriceMicros, int rewardSplitIoPercent,
@@ -170,7 +172,8 @@ public final class Devices {
 
     /**
      * Devices able to take work (a runtime) that were online at some time in [from, to), each with
-     * its time online in that span: closed stretches plus the current one.
+     * its time online in that span (closed stretches plus the current one) and the GPUs it proves:
+     * none unless it computes its challenges on them (the {@code cuda} runtime).
      */
     public List<Earner> uptimeBetween(Connection c, Instant from, Instant to) throws SQLException {
         long start = from.toEpochMilli();
@@ -181,15 +184,18 @@ public final class Devices {
                 row -> Map.entry(row.getString(1), row.getLong(2)), end, start, start, end)) {
             closed.put(stretch.getKey(), stretch.getValue());
         }
-        return Sql.list(c, "SELECT id, owner_id, gpu_model, gpu_count, online, online_since FROM device "
+        return Sql.list(c, "SELECT id, owner_id, gpu_model, gpu_count, online, online_since, runtimes FROM device "
                 + "WHERE runtimes <> ''", row -> {
                     long uptime = closed.getOrDefault(row.getString(1), 0L);
                     Long since = Sql.nullableLong(row, "online_since");
                     if (row.getBoolean(5) && since != null && since < end) {
                         uptime += end - Math.max(since, start);
                     }
-                    return new Earner(new DeviceId(row.getString(1)), new AccountId(row.getString(2)), row.getString(3),
-                            row.getInt(4), Math.min(uptime, end - start));
+                    // Its GPUs count only when it proves them, computing its challenges on them; else it is a CPU device.
+                    boolean gpusProven = List.of(row.getString(7).split(",")).contains(Runtimes.CUDA);
+                    return new Earner(new DeviceId(row.getString(1)), new AccountId(row.getString(2)),
+                            gpusProven ? row.getString(3) : null, gpusProven ? row.getInt(4) : 0,
+                            Math.min(uptime, end - start));
                 }).stream().filter(e -> e.uptimeMillis() > 0).toList();
     }
 

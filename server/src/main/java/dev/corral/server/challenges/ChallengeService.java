@@ -7,6 +7,8 @@ import dev.corral.core.Runtimes;
 import dev.corral.core.protocol.ChallengeCommit;
 import dev.corral.core.protocol.ChallengeOpening;
 import dev.corral.core.protocol.ChallengeRows;
+import dev.corral.core.protocol.ChallengeWalk;
+import dev.corral.core.protocol.OpenedRow;
 import dev.corral.proofs.ChallengePolicy;
 import dev.corral.proofs.MatrixChallenge;
 import dev.corral.proofs.MemoryWalk;
@@ -25,9 +27,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +67,8 @@ public final class ChallengeService {
     private final Duration gapMax;
     private final Duration work;
     private final SecureRandom random = new SecureRandom();
+    /** The challenges whose opening is being checked now. */
+    private final Set<String> checking = ConcurrentHashMap.newKeySet();
 
     /**
      * @param gapMax the longest gap between two challenges to a device (half an epoch when
@@ -80,20 +87,23 @@ public final class ChallengeService {
         this.work = requireNonNull(work, "work is null");
     }
 
-    /** Sends a challenge to every device that is due one, and draws when each is due the next. */
+    /**
+     * Sends a challenge to every device that is due one (one for each GPU of a device on the GPU
+     * engine, all with one deadline), and draws when each is due the next.
+     */
     public void issueDue() {
         Instant now = clock.instant();
         List<DeviceId> due = db.transaction(c -> challenges.devicesDue(c, now, ISSUED_PER_SWEEP_MAX));
         for (DeviceId device : due) {
-            byte[] id = new byte[10];
-            random.nextBytes(id);
             devices.transaction((c, writes) -> {
                 DeviceRow row = deviceRows.byId(c, device).orElseThrow();
-                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(row.hardware(),
-                        row.runtimes().contains(Runtimes.CUDA), work);
-                challenges.insert(c, new Challenges.Challenge("chl_" + HexFormat.of().formatHex(id), device,
-                        random.nextLong(), sizing.size(), sizing.memory(), now, now.plus(sizing.deadline()), null, null,
-                        null, null, Challenges.ISSUED, null));
+                boolean cuda = row.runtimes().contains(Runtimes.CUDA);
+                ChallengePolicy.Sizing sizing = ChallengePolicy.sizing(row.hardware(), cuda, work);
+                for (int gpu = 0; gpu < ChallengePolicy.cardsChallenged(row.hardware(), cuda); gpu++) {
+                    challenges.insert(c, new Challenges.Challenge(newId(), device, gpu, random.nextLong(), sizing.size(),
+                            sizing.memory(), sizing.walkAllowance(), now, now.plus(sizing.deadline()), null, null, null,
+                            null, null, Challenges.ISSUED, null));
+                }
                 Duration gap = ChallengePolicy.nextGap(meanInterval, random);
                 challenges.setNextDue(c, device, now.plus(gapMax == null || gap.compareTo(gapMax) < 0 ? gap
                         : gapMax));
@@ -103,11 +113,18 @@ public final class ChallengeService {
         }
     }
 
+    private String newId() {
+        byte[] id = new byte[10];
+        random.nextBytes(id);
+        return "chl_" + HexFormat.of().formatHex(id);
+    }
+
     /**
-     * Ends the challenges nobody answered in time: LATE with a commitment, or without one from a
+     * Ends the challenges nobody answered in time: WRONG with a commitment whose rows were never
+     * opened (the device saw which rows were asked, and held them back); LATE without one from a
      * device heard from after the deadline (it is up, but too slow for its claim); MISSING from a
      * device silent since before the deadline. The sweep comes {@link ChallengePolicy#OPEN_GRACE}
-     * after the deadline, time for a live device's heartbeat.
+     * after the deadline, time for a live device's heartbeat and for opening rows.
      */
     public void expireOverdue() {
         Instant now = clock.instant();
@@ -117,15 +134,44 @@ public final class ChallengeService {
                 boolean heardSince = deviceRows.byId(c, challenge.device())
                         .map(row -> row.lastSeenAt().isAfter(challenge.deadline())).orElse(false);
                 boolean silent = challenge.outcome().equals(Challenges.ISSUED) && !heardSince;
-                finish(c, writes, challenge.device(), challenge.id(), silent ? "MISSING" : "LATE", now);
+                finish(c, writes, challenge, challenge.outcome().equals(Challenges.COMMITTED) ? "WRONG"
+                        : silent ? "MISSING" : "LATE", now);
                 return null;
             });
         }
     }
 
     /**
+     * A GPU's memory part, first phase: the device says its table is filled. The walk seed is
+     * drawn now, and the walks' deadline starts now; after the challenge's deadline the outcome
+     * is LATE and no seed is given.
+     */
+    public ChallengeWalk filled(DeviceId device, String id) {
+        Instant now = clock.instant();
+        return devices.transaction((c, writes) -> {
+            Challenges.Challenge challenge = challenges.lockOwned(c, device, id)
+                    .orElseThrow(() -> Refusal.notFound("challenge", id));
+            if (challenge.memory() == null) {
+                throw Refusal.invalid("challenge " + id + " has no memory part: commit to the product");
+            }
+            if (!challenge.outcome().equals(Challenges.ISSUED)) {
+                throw Refusal.conflict("challenge " + id + " is past its table (" + challenge.outcome() + ")");
+            }
+            if (now.isAfter(challenge.deadline())) {
+                finish(c, writes, challenge, "LATE", now);
+                return new ChallengeWalk(null, null);
+            }
+            long walkSeed = random.nextLong();
+            Instant deadline = now.plus(challenge.walkAllowance());
+            challenges.filled(c, id, walkSeed, deadline);
+            return new ChallengeWalk(walkSeed, deadline);
+        });
+    }
+
+    /**
      * Takes the device's commitments (to the product, and to its walks when the challenge has a
-     * memory part) and answers with the rows it must open, drawn now.
+     * memory part, whose table it said was filled) and answers with the rows it must open, drawn
+     * now.
      */
     public ChallengeRows commit(DeviceId device, String id, ChallengeCommit commitment) {
         String root = commitment.root();
@@ -140,7 +186,12 @@ public final class ChallengeService {
         return devices.transaction((c, writes) -> {
             Challenges.Challenge challenge = challenges.lockOwned(c, device, id)
                     .orElseThrow(() -> Refusal.notFound("challenge", id));
-            if (!challenge.outcome().equals(Challenges.ISSUED)) {
+            String waiting = challenge.memory() == null ? Challenges.ISSUED : Challenges.FILLED;
+            if (challenge.outcome().equals(Challenges.ISSUED) && challenge.memory() != null) {
+                throw Refusal.conflict("challenge " + id + " has a memory part: say its table is filled first (POST "
+                        + "/agent/v1/challenges/" + id + "/filled)");
+            }
+            if (!challenge.outcome().equals(waiting)) {
                 throw Refusal.conflict("challenge " + id + " was answered already (" + challenge.outcome() + ")");
             }
             if ((challenge.memory() == null) != (walkRoot == null)) {
@@ -148,7 +199,7 @@ public final class ChallengeService {
                         : "challenge " + id + " has a memory part: commit to its walks with walkRoot");
             }
             if (now.isAfter(challenge.deadline())) {
-                finish(c, writes, device, id, "LATE", now);
+                finish(c, writes, challenge, "LATE", now);
                 return new ChallengeRows(new int[0], challenge.memory() == null ? null : new int[0]);
             }
             int[] asked = MatrixChallenge.rowsToCheck(new MatrixChallenge.Spec(challenge.seed(), challenge.size()), random);
@@ -167,21 +218,35 @@ public final class ChallengeService {
         if (opening.walkRows() != null && opening.walkRows().size() > MemoryWalk.ROWS_CHECKED) {
             throw Refusal.invalid("open at most " + MemoryWalk.ROWS_CHECKED + " rows of walkers");
         }
-        Instant now = clock.instant();
-        // The check walks a GPU's walkers again (tens of milliseconds): it runs on what was committed, outside the
-        // transaction, which then takes the outcome only if the challenge is still waiting for these rows.
-        Challenges.Challenge committed = db.transaction(c -> challenges.owned(c, device, id))
-                .orElseThrow(() -> Refusal.notFound("challenge", id));
-        requireWaitingForRows(committed);
-        boolean inTime = !now.isAfter(committed.deadline().plus(ChallengePolicy.OPEN_GRACE));
-        String result = !inTime ? "LATE" : right(committed, opening) ? "PASSED" : "WRONG";
-        devices.transaction((c, writes) -> {
-            requireWaitingForRows(challenges.lockOwned(c, device, id).orElseThrow(() ->
-                    Refusal.notFound("challenge", id)));
-            finish(c, writes, device, id, result, now);
-            return null;
-        });
-        return Map.of("outcome", result);
+        for (List<OpenedRow> rows : Arrays.asList(opening.rows(), opening.walkRows())) {
+            if (rows != null && rows.stream().anyMatch(row -> row == null || row.values() == null || row.proof() == null
+                    || row.proof().contains(null))) {
+                throw Refusal.invalid("every opened row needs its index, values and proof");
+            }
+        }
+        // Checking a GPU's walks costs up to a few hundred milliseconds of hashing: one check at a time per challenge.
+        if (!checking.add(id)) {
+            throw Refusal.conflict("challenge " + id + " is being checked");
+        }
+        try {
+            Instant now = clock.instant();
+            // The check runs on what was committed, outside the transaction, which then takes the outcome only if the
+            // challenge is still waiting for these rows.
+            Challenges.Challenge committed = db.transaction(c -> challenges.owned(c, device, id))
+                    .orElseThrow(() -> Refusal.notFound("challenge", id));
+            requireWaitingForRows(committed);
+            boolean inTime = !now.isAfter(committed.deadline().plus(ChallengePolicy.OPEN_GRACE));
+            String result = !inTime ? "LATE" : right(committed, opening) ? "PASSED" : "WRONG";
+            devices.transaction((c, writes) -> {
+                requireWaitingForRows(challenges.lockOwned(c, device, id).orElseThrow(() ->
+                        Refusal.notFound("challenge", id)));
+                finish(c, writes, committed, result, now);
+                return null;
+            });
+            return Map.of("outcome", result);
+        } finally {
+            checking.remove(id);
+        }
     }
 
     private static void requireWaitingForRows(Challenges.Challenge challenge) {
@@ -199,14 +264,23 @@ public final class ChallengeService {
             return product;
         }
         return opening.walkRows() != null && MemoryWalk.verify(MemoryWalk.Spec.of(challenge.seed(), challenge.memory()),
-                challenge.walkRoot(), challenge.walkRowsAsked(), opening.walkRows(), random);
+                challenge.walkSeed(), challenge.walkRoot(), challenge.walkRowsAsked(), opening.walkRows(), random);
     }
 
-    /** Records an outcome and what it says of the device's reputation, in the caller's transaction. */
-    private void finish(Connection c, DeviceState.Writes writes, DeviceId device, String id, String outcome,
+    /**
+     * Records an outcome and what it says of the device's reputation, in the caller's transaction.
+     * A pass counts (for its reputation, and to verify it) once every challenge sent with it, one
+     * for each of its GPUs, has passed; each failure counts on its own.
+     */
+    private void finish(Connection c, DeviceState.Writes writes, Challenges.Challenge challenge, String outcome,
             Instant now) throws SQLException {
+        DeviceId device = challenge.device();
+        String id = challenge.id();
         challenges.finish(c, id, outcome, now);
         writes.afterCommit(() -> Meters.challenges(metrics, outcome).increment());
+        if (outcome.equals("PASSED") && !challenges.togetherPassed(c, challenge)) {
+            return;
+        }
         Reputation.Event event = switch (outcome) {
             case "PASSED" -> Reputation.Event.CHALLENGE_PASSED;
             case "WRONG" -> Reputation.Event.CHALLENGE_WRONG;

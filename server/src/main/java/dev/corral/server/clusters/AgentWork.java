@@ -58,7 +58,8 @@ public final class AgentWork {
                         rank.placement()));
             }
             List<ChallengeTask> tasks = challenges.issuedTo(c, device).stream()
-                    .map(k -> new ChallengeTask(k.id(), k.seed(), k.size(), k.memory(), k.deadline())).toList();
+                    .map(k -> new ChallengeTask(k.id(), k.gpu(), k.seed(), k.size(), k.memory(), k.deadline()))
+                    .toList();
             return new WorkResponse(version(assignments, tasks), assignments, tasks, heartbeatTimeout.toMillis());
         });
     }

@@ -270,9 +270,22 @@ public final class DeviceService {
         return new DeviceId(deviceId);
     }
 
+    /**
+     * The outcome of the latest challenges sent together (one for each GPU of a device on the
+     * GPU engine): the first that did not pass, if any, since the device is proven only by all.
+     */
+    static String lastChallenge(List<Challenges.Challenge> newestFirst) {
+        Instant issued = newestFirst.getFirst().issuedAt();
+        List<Challenges.Challenge> together = newestFirst.stream().filter(k -> k.issuedAt().equals(issued)).toList();
+        Challenges.Challenge shown = together.stream().filter(k -> !k.outcome().equals("PASSED")).findFirst()
+                .orElse(together.getFirst());
+        return shown.outcome() + (together.size() > 1 ? " (GPU " + shown.gpu() + " of " + together.size() + ", issued "
+                : " (issued ") + shown.issuedAt() + ")";
+    }
+
     private DeviceView view(Connection c, DeviceRow row) throws SQLException {
-        String lastChallenge = challenges.ofDevice(c, row.id(), 1).stream().findFirst()
-                .map(k -> k.outcome() + " (issued " + k.issuedAt() + ")").orElse(null);
+        List<Challenges.Challenge> recent = challenges.ofDevice(c, row.id(), HardwareSpec.GPU_COUNT_MAX);
+        String lastChallenge = recent.isEmpty() ? null : lastChallenge(recent);
         Reason reason = reason(row);
         return new DeviceView(row.id().value(), row.name(), status(row).name(), row.hardware(), row.region(), row.host(),
                 row.runtimes(), row.lastSeenAt(), row.cluster() == null ? null : row.cluster().value(),

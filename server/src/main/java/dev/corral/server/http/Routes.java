@@ -267,6 +267,10 @@ public final class Routes {
             ctx.json(clusters.reports().rankExited(device, ctx.pathParam("id"),
                     Bodies.read(ctx.bodyAsBytes(), RankExited.class)));
         }));
+        routes.post("/agent/v1/challenges/{id}/filled", ctx -> admitted(() -> {
+            DeviceId device = agentAuth.device(ctx);
+            ctx.json(challenges.filled(device, ctx.pathParam("id")));
+        }));
         routes.post("/agent/v1/challenges/{id}/commit", ctx -> admitted(() -> {
             DeviceId device = agentAuth.device(ctx);
             ctx.json(challenges.commit(device, ctx.pathParam("id"),
