@@ -36,13 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Availability challenges: sent at random times to online devices that are not hired, sized
- * and timed for the hardware each device claims, each answered in two steps (commit to the
- * whole product, and a GPU to its walks over a table filling its card's memory, then open the
- * rows drawn after the commitment) and ending PASSED, WRONG,
- * LATE (the device answered after its deadline, or was heard from after it but never answered)
- * or MISSING (silent since before the deadline). An answer is accepted only from the device
- * the challenge was sent to, once, and before its deadline.
+ * Availability challenges: sent at random times to online devices that are not hired (one for
+ * each GPU of a device on the GPU engine), sized and timed for the hardware each device claims.
+ * A device commits to the whole product (a GPU also to its walks over a table filling its card's
+ * memory, once it said the table is filled and got the walk seed), then opens the rows drawn
+ * after the commitment. Each ends PASSED, WRONG, LATE (the device answered after its deadline,
+ * or was heard from after it but never answered) or MISSING (silent since before the deadline).
+ * An answer is accepted only from the device the challenge was sent to, once, and before its
+ * deadline.
  */
 public final class ChallengeService {
     static final int ISSUED_PER_SWEEP_MAX = 1_000;
