@@ -44,6 +44,27 @@ public final class BenchCommand {
         void run(Path directory) throws Exception;
     }
 
+    /**
+     * The challenge engine {@code --engine} names: auto (the GPU when the agent can drive one, else
+     * the CPU), cpu, or cuda (refused where the GPU engine cannot run).
+     */
+    static ChallengeEngine challengeEngine(String engineName) {
+        if (!List.of("auto", "cpu", "cuda").contains(engineName)) {
+            throw new IllegalArgumentException("--engine must be auto, cpu or cuda");
+        }
+        if (engineName.equals("cpu")) {
+            return ChallengeEngines.cpu();
+        }
+        try {
+            return CudaChallengeEngine.open();
+        } catch (CudaChallengeEngine.CudaException e) {
+            if (engineName.equals("cuda")) {
+                throw new IllegalArgumentException("--engine cuda: the GPU engine cannot run here: " + e.getMessage());
+            }
+            return ChallengeEngines.cpu();
+        }
+    }
+
     /** The middle of the timed runs. */
     static long median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
@@ -85,25 +106,8 @@ public final class BenchCommand {
             if (runs < 1 || runs > 100) {
                 throw new IllegalArgumentException("--runs must be 1..100");
             }
-            if (!List.of("auto", "cpu", "cuda").contains(engineName)) {
-                throw new IllegalArgumentException("--engine must be auto, cpu or cuda");
-            }
-            try (ChallengeEngine engine = engine()) {
+            try (ChallengeEngine engine = checkOnly ? ChallengeEngines.cpu() : challengeEngine(engineName)) {
                 return run(engine);
-            }
-        }
-
-        private ChallengeEngine engine() {
-            if (checkOnly || engineName.equals("cpu")) {
-                return ChallengeEngines.cpu();
-            }
-            try {
-                return CudaChallengeEngine.open();
-            } catch (CudaChallengeEngine.CudaException e) {
-                if (engineName.equals("cuda")) {
-                    throw new IllegalArgumentException("--engine cuda: the GPU engine cannot run here: " + e.getMessage());
-                }
-                return ChallengeEngines.cpu();
             }
         }
 

@@ -1,7 +1,6 @@
 package dev.corral.bench;
 
 import dev.corral.agent.ChallengeEngine;
-import dev.corral.agent.ChallengeEngines;
 import dev.corral.agent.CudaChallengeEngine;
 import dev.corral.core.DeviceKind;
 import dev.corral.core.GpuModel;
@@ -60,14 +59,11 @@ final class MemoryBenchmark implements Callable<Integer> {
         if (tableMib < 1 || tableMib > 65_536) {
             throw new IllegalArgumentException("--table-mib must be 1..65536");
         }
-        if (!List.of("auto", "cpu", "cuda").contains(engineName)) {
-            throw new IllegalArgumentException("--engine must be auto, cpu or cuda");
-        }
         HardwareCatalog.Gpu checked = HardwareCatalog.gpu(GpuModel.parse(card)).orElseThrow(() ->
                 new IllegalArgumentException("--card: the catalog does not list " + card));
         PrintWriter out = spec.commandLine().getOut();
         if (!checkOnly) {
-            try (ChallengeEngine engine = engine()) {
+            try (ChallengeEngine engine = BenchCommand.challengeEngine(engineName)) {
                 if (engine instanceof CudaChallengeEngine cuda) {
                     onTheCard(cuda, out);
                 } else {
@@ -77,20 +73,6 @@ final class MemoryBenchmark implements Callable<Integer> {
         }
         check(checked, out);
         return 0;
-    }
-
-    private ChallengeEngine engine() {
-        if (engineName.equals("cpu")) {
-            return ChallengeEngines.cpu();
-        }
-        try {
-            return CudaChallengeEngine.open();
-        } catch (CudaChallengeEngine.CudaException e) {
-            if (engineName.equals("cuda")) {
-                throw new IllegalArgumentException("--engine cuda: the GPU engine cannot run here: " + e.getMessage());
-            }
-            return ChallengeEngines.cpu();
-        }
     }
 
     /** The part the coordinator sends this card, phase by phase, against the catalog's expected times. */
